@@ -1,0 +1,18 @@
+// Horizontal sums and f64 accumulation of f32x4 vectors.
+//
+// Every reduction in fastloss accumulates in f64: a 16M-element f32 running sum drifts by ~6e-4 relative
+// (measured, TOOLCHAIN.md §4), f64x2 accumulators cost nothing on a bandwidth-bound loop and keep the error
+// near 1e-9. The pattern follows XNNPACK's f32-rsum kernels, with the accumulator widened.
+
+/** Adds the four f32 lanes of `v` to the two f64 lanes of `acc` (lanes 0,1 then 2,3). */
+// @ts-ignore: decorator
+@inline export function vaccumulate(acc: v128, v: v128): v128 {
+  acc = f64x2.add(acc, f64x2.promote_low_f32x4(v));
+  return f64x2.add(acc, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+/** Sum of the two f64 lanes. */
+// @ts-ignore: decorator
+@inline export function hsum_f64x2(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}

@@ -1,0 +1,265 @@
+// Regression losses: elementwise functions of a prediction p and a target t (SEMANTICS.md §2: mse, mae,
+// mape, msle, huber; smooth_l1 is huber scaled by 1/beta, applied by the facade).
+//
+// With d = p - t:
+//   SQUARED      mse        f = d²                                   f' = 2d
+//   ABSOLUTE     mae        f = |d|                                  f' = sign(d)        (0 at d = 0 and NaN)
+//   HUBER        huber      m = min(|d|, δ),  f = m·(|d| - m/2)      f' = clamp(d, -δ, δ)
+//   PERCENTAGE   mape       f = 100·|d| / max(|t|, ε)                f' = 100·sign(d) / max(|t|, ε)
+//   SQUARED_LOG  msle       f = (log1p(max(p, ε)) - log1p(max(t, ε)))²
+//                                              f' = 2·(log1p(p) - log1p(max(t, ε))) / (1 + p) where p >= ε, else 0
+// f' is ∂f/∂p. ε = 1e-7 is Keras's backend.epsilon().
+//
+// The Huber form m·(|d| - m/2) is both of Keras's branches in one expression (|d| <= δ gives d²/2, otherwise
+// δ|d| - δ²/2) with no select, and its derivative is a clamp: both frameworks' boundary conventions (Keras
+// `<=`, torch `<`) give the same value and gradient at |d| = δ, so one kernel serves Keras Huber, torch
+// HuberLoss (δ) and torch SmoothL1Loss (β: f/β, f'/β).
+//
+// msle is evaluated in f64, scalar: log(max(p, ε) + 1) in f32 loses all precision for p near ε (1 + 1e-7
+// rounds to 1.00000012), and the f64 reference is the contract. It is not a throughput loss.
+//
+// Kernels (pointers in bytes, counts in elements, `param` = δ for HUBER and ignored by the others):
+//   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
+//   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
+//   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
+// Every loop has a 16-element SIMD body, a 4-element SIMD loop and a scalar tail; f accumulates in f64.
+
+import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
+import { sign, vsign } from "./inline/sign";
+
+const SQUARED: i32 = 0;
+const ABSOLUTE: i32 = 1;
+const HUBER: i32 = 2;
+const PERCENTAGE: i32 = 3;
+const SQUARED_LOG: i32 = 4;
+
+/** keras.backend.epsilon() = 1e-7, as float32 (TF converts it to the input's dtype). */
+const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
+/** The same ε in f64 for msle, which runs in f64 (see above). */
+const EPSILON_F64: f64 = 1e-7;
+
+/** f' is returned divided by this constant; the loops fold it into `scale` once instead of per element. */
+// @ts-ignore: decorator
+@inline function gradFactor(kind: i32): f32 {
+  if (kind == SQUARED) return 2;
+  if (kind == PERCENTAGE) return 100;
+  return 1;
+}
+
+// ---- f and f'/gradFactor, one lane and four lanes. Kind is a compile-time constant after inlining. ----
+
+// @ts-ignore: decorator
+@inline function loss(kind: i32, d: f32, t: f32, param: f32): f32 {
+  if (kind == SQUARED) return d * d;
+  if (kind == ABSOLUTE) return Mathf.abs(d);
+  if (kind == HUBER) {
+    const a = Mathf.abs(d);
+    const m = Mathf.min(a, param);
+    return m * (a - m * 0.5);
+  }
+  return Mathf.abs(d) * 100 / Mathf.max(Mathf.abs(t), EPSILON); // PERCENTAGE
+}
+
+// @ts-ignore: decorator
+@inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
+  if (kind == SQUARED) return d;
+  if (kind == ABSOLUTE) return sign(d);
+  if (kind == HUBER) return Mathf.max(Mathf.min(d, param), -param);
+  return sign(d) / Mathf.max(Mathf.abs(t), EPSILON); // PERCENTAGE
+}
+
+// @ts-ignore: decorator
+@inline function vloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
+  if (kind == SQUARED) return f32x4.mul(vd, vd);
+  if (kind == ABSOLUTE) return f32x4.abs(vd);
+  if (kind == HUBER) {
+    const va = f32x4.abs(vd);
+    const vm = f32x4.min(va, vparam);
+    return f32x4.mul(vm, f32x4.sub(va, f32x4.mul(vm, f32x4.splat(0.5))));
+  }
+  return f32x4.div(f32x4.mul(f32x4.abs(vd), f32x4.splat(100)), f32x4.max(f32x4.abs(vt), f32x4.splat(EPSILON)));
+}
+
+// @ts-ignore: decorator
+@inline function vdloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
+  if (kind == SQUARED) return vd;
+  if (kind == ABSOLUTE) return vsign(vd);
+  if (kind == HUBER) return f32x4.max(f32x4.min(vd, vparam), f32x4.neg(vparam));
+  return f32x4.div(vsign(vd), f32x4.max(f32x4.abs(vt), f32x4.splat(EPSILON)));
+}
+
+// msle, f64 (see the header).
+// @ts-ignore: decorator
+@inline function log1pClipped(x: f32): f64 {
+  return Math.log1p(Math.max(<f64>x, EPSILON_F64));
+}
+
+// @ts-ignore: decorator
+@inline function squaredLogLoss(p: f32, t: f32): f64 {
+  const e = log1pClipped(p) - log1pClipped(t);
+  return e * e;
+}
+
+// @ts-ignore: decorator
+@inline function squaredLogGrad(p: f32, t: f32): f64 {
+  // maximum(p, ε) passes the gradient to p where p >= ε (ties to the first argument, as TF's _MaximumGrad).
+  if (!(<f64>p >= EPSILON_F64)) return 0;
+  return 2 * (log1pClipped(p) - log1pClipped(t)) / (1 + <f64>p);
+}
+
+// ---- loops ----
+
+// @ts-ignore: decorator
+@inline function ptr(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+/** Σ f over n elements, in f64. */
+// @ts-ignore: decorator
+@inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  let acc: f64 = 0;
+  let i = 0;
+  if (kind == SQUARED_LOG) {
+    for (; i < n; i++) acc += squaredLogLoss(load<f32>(ptr(p, i)), load<f32>(ptr(t, i)));
+    return acc;
+  }
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const pi = ptr(p, i);
+      const ti = ptr(t, i);
+      const vt0 = v128.load(ti);
+      const vt1 = v128.load(ti, 16);
+      const vt2 = v128.load(ti, 32);
+      const vt3 = v128.load(ti, 48);
+      const vf0 = vloss(kind, f32x4.sub(v128.load(pi), vt0), vt0, vparam);
+      const vf1 = vloss(kind, f32x4.sub(v128.load(pi, 16), vt1), vt1, vparam);
+      const vf2 = vloss(kind, f32x4.sub(v128.load(pi, 32), vt2), vt2, vparam);
+      const vf3 = vloss(kind, f32x4.sub(v128.load(pi, 48), vt3), vt3, vparam);
+      // Every f here is >= 0, so adding two in f32 rounds once relative to their sum; then widen.
+      vacc0 = vaccumulate(vacc0, f32x4.add(vf0, vf1));
+      vacc1 = vaccumulate(vacc1, f32x4.add(vf2, vf3));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vt = v128.load(ptr(t, i));
+      vacc0 = vaccumulate(vacc0, vloss(kind, f32x4.sub(v128.load(ptr(p, i)), vt), vt, vparam));
+    }
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) {
+    const ti = load<f32>(ptr(t, i));
+    acc += <f64>loss(kind, load<f32>(ptr(p, i)) - ti, ti, param);
+  }
+  return acc;
+}
+
+/** out[i] = scale · f, elementwise. */
+// @ts-ignore: decorator
+@inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  let i = 0;
+  if (kind == SQUARED_LOG) {
+    for (; i < n; i++) store<f32>(ptr(out, i), <f32>(squaredLogLoss(load<f32>(ptr(p, i)), load<f32>(ptr(t, i))) * scale));
+    return;
+  }
+  const s = <f32>scale;
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    const vs = f32x4.splat(s);
+    for (; i + 4 <= n; i += 4) {
+      const vt = v128.load(ptr(t, i));
+      v128.store(ptr(out, i), f32x4.mul(vloss(kind, f32x4.sub(v128.load(ptr(p, i)), vt), vt, vparam), vs));
+    }
+  }
+  for (; i < n; i++) {
+    const ti = load<f32>(ptr(t, i));
+    store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(p, i)) - ti, ti, param) * s);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  assert(rows >= 0 && cols >= 1);
+  if (cols == 1) {
+    mapRange(kind, rows, p, t, out, param, scale);
+    return;
+  }
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    store<f32>(ptr(out, r), <f32>(sumRange(kind, cols, p, t, param) * scale));
+    p += stride;
+    t += stride;
+  }
+}
+
+/** grad[i] = scale · f'; returns Σ f in f64. */
+// @ts-ignore: decorator
+@inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
+  assert(n >= 0);
+  let acc: f64 = 0;
+  let i = 0;
+  if (kind == SQUARED_LOG) {
+    for (; i < n; i++) {
+      const pi = load<f32>(ptr(p, i));
+      const ti = load<f32>(ptr(t, i));
+      acc += squaredLogLoss(pi, ti);
+      store<f32>(ptr(grad, i), <f32>(squaredLogGrad(pi, ti) * scale));
+    }
+    return acc;
+  }
+  const s = <f32>(scale * <f64>gradFactor(kind));
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    const vs = f32x4.splat(s);
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const pi = ptr(p, i);
+      const ti = ptr(t, i);
+      const gi = ptr(grad, i);
+      const vt0 = v128.load(ti);
+      const vt1 = v128.load(ti, 16);
+      const vd0 = f32x4.sub(v128.load(pi), vt0);
+      const vd1 = f32x4.sub(v128.load(pi, 16), vt1);
+      v128.store(gi, f32x4.mul(vdloss(kind, vd0, vt0, vparam), vs));
+      v128.store(gi, f32x4.mul(vdloss(kind, vd1, vt1, vparam), vs), 16);
+      vacc0 = vaccumulate(vacc0, vloss(kind, vd0, vt0, vparam));
+      vacc1 = vaccumulate(vacc1, vloss(kind, vd1, vt1, vparam));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vt = v128.load(ptr(t, i));
+      const vd = f32x4.sub(v128.load(ptr(p, i)), vt);
+      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vd, vt, vparam), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vd, vt, vparam));
+    }
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) {
+    const ti = load<f32>(ptr(t, i));
+    const d = load<f32>(ptr(p, i)) - ti;
+    store<f32>(ptr(grad, i), dloss(kind, d, ti, param) * s);
+    acc += <f64>loss(kind, d, ti, param);
+  }
+  return acc;
+}
+
+// ---- exports: the wasm ABI of this family ----
+
+export function mse_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED, n, pred, target, param); }
+export function mae_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(ABSOLUTE, n, pred, target, param); }
+export function huber_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HUBER, n, pred, target, param); }
+export function mape_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(PERCENTAGE, n, pred, target, param); }
+export function msle_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED_LOG, n, pred, target, param); }
+
+export function mse_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED, rows, cols, pred, target, out, param, scale); }
+export function mae_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(ABSOLUTE, rows, cols, pred, target, out, param, scale); }
+export function huber_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HUBER, rows, cols, pred, target, out, param, scale); }
+export function mape_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(PERCENTAGE, rows, cols, pred, target, out, param, scale); }
+export function msle_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED_LOG, rows, cols, pred, target, out, param, scale); }
+
+export function mse_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED, n, pred, target, grad, param, scale); }
+export function mae_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(ABSOLUTE, n, pred, target, grad, param, scale); }
+export function huber_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HUBER, n, pred, target, grad, param, scale); }
+export function mape_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(PERCENTAGE, n, pred, target, grad, param, scale); }
+export function msle_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_LOG, n, pred, target, grad, param, scale); }

@@ -1,0 +1,119 @@
+/**
+ * LossError: every bad input is reported with a stable code and a message that names the loss, the
+ * argument, what was expected and what came (the habit of Keras's standardize_reduction and PyTorch's
+ * "Expected … but got …"), ending in `Did you mean "x"?` where a near name exists.
+ */
+
+export type LossErrorCode =
+  | 'UNKNOWN_LOSS'
+  | 'UNSUPPORTED_FRAMEWORK'
+  | 'UNKNOWN_OPTION'
+  | 'BAD_OPTION'
+  | 'MISSING_INPUT'
+  | 'UNKNOWN_INPUT'
+  | 'SHAPE_MISMATCH'
+  | 'BAD_DTYPE'
+  | 'LABEL_OUT_OF_RANGE'
+  | 'BAD_LENGTHS'
+  | 'FREED_TENSOR'
+  | 'NOT_IMPLEMENTED';
+
+export interface LossErrorFields {
+  code: LossErrorCode;
+  /** Canonical loss name, or the name as given when it did not resolve. */
+  loss: string;
+  /** The argument at fault: an option name, an input name (`pred`, `target[3]`), or `name`. */
+  argument: string;
+  expected: string;
+  received: string;
+  /** A near name for the argument's value, shown as `Did you mean "x"?`. */
+  suggestion?: string;
+}
+
+export class LossError extends Error {
+  readonly code: LossErrorCode;
+  readonly loss: string;
+  readonly argument: string;
+  readonly expected: string;
+  readonly received: string;
+  readonly suggestion: string | undefined;
+
+  constructor(fields: LossErrorFields) {
+    const hint = fields.suggestion === undefined ? '' : ` Did you mean "${fields.suggestion}"?`;
+    super(
+      `[${fields.code}] ${fields.loss}: ${fields.argument}: expected ${fields.expected}, received ${fields.received}.${hint}`,
+    );
+    this.name = 'LossError';
+    this.code = fields.code;
+    this.loss = fields.loss;
+    this.argument = fields.argument;
+    this.expected = fields.expected;
+    this.received = fields.received;
+    this.suggestion = fields.suggestion;
+  }
+}
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), case-insensitive: the
+ * typos people make in loss and option names are a dropped, doubled or swapped letter.
+ */
+export function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = new Array<number>(rows * cols);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
+      }
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1]!;
+}
+
+/** The candidate nearest to `given`, if it is near enough to be a plausible typo (a third of its length, at least 2). */
+export function didYouMean(given: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(given, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.max(2, Math.floor(given.length / 3));
+  return bestDistance > 0 && bestDistance <= limit ? best : undefined;
+}
+
+/** A short, readable description of a received value for error messages. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) {
+    const length = (value as unknown as { length?: number }).length;
+    return `a ${value.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
+  }
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const keys = Object.keys(value as object);
+    return `an object with keys {${keys.join(', ')}}`;
+  }
+  return typeof value;
+}
+
+/** `a | b | c`, quoted: the expected-values part of a message. */
+export function oneOf(values: Iterable<string>): string {
+  return `one of ${[...values].map((v) => JSON.stringify(v)).join(' | ')}`;
+}

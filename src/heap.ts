@@ -1,0 +1,100 @@
+/**
+ * The facade's allocator for wasm memory. The kernels are built with AssemblyScript's stub runtime and never
+ * allocate; everything above the module's static data belongs to this first-fit free list: the scratch
+ * region (allocated once) and the tensors made by `fl.tensor()`. Blocks are 16-byte aligned (one v128), freed
+ * blocks coalesce with their neighbours, and the memory grows by whole pages only when no free block fits.
+ */
+
+const ALIGN = 16;
+const PAGE = 65536;
+
+interface Block {
+  start: number;
+  size: number;
+}
+
+export class Heap {
+  /** Free blocks, sorted by start, never adjacent (they are merged). */
+  private readonly freeBlocks: Block[] = [];
+  /** Allocated blocks: start -> size in bytes. */
+  private readonly used = new Map<number, number>();
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
+    const start = alignUp(base);
+    const end = memory.buffer.byteLength;
+    if (end > start) this.freeBlocks.push({ start, size: end - start });
+    this.top = Math.max(start, end);
+  }
+
+  /** End of the region this heap manages (= the memory's size once anything was allocated). */
+  private top: number;
+
+  /** Returns the byte offset of a new block of at least `bytes` bytes (16-byte aligned). */
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, alignUp(bytes));
+    let index = this.freeBlocks.findIndex((b) => b.size >= size);
+    if (index < 0) index = this.growFor(size);
+    const block = this.freeBlocks[index]!;
+    const start = block.start;
+    if (block.size === size) this.freeBlocks.splice(index, 1);
+    else {
+      block.start += size;
+      block.size -= size;
+    }
+    this.used.set(start, size);
+    return start;
+  }
+
+  /** Returns a block to the free list; freeing an unknown pointer is a programming error here. */
+  free(ptr: number): void {
+    const size = this.used.get(ptr);
+    if (size === undefined) throw new Error(`fastloss heap: free(${ptr}) of a block that is not allocated`);
+    this.used.delete(ptr);
+    this.insertFree({ start: ptr, size });
+  }
+
+  /** Bytes currently allocated (for tests and diagnostics). */
+  get allocatedBytes(): number {
+    let total = 0;
+    for (const size of this.used.values()) total += size;
+    return total;
+  }
+
+  private insertFree(block: Block): void {
+    const blocks = this.freeBlocks;
+    let i = 0;
+    while (i < blocks.length && blocks[i]!.start < block.start) i++;
+    blocks.splice(i, 0, block);
+    // Merge with the next block, then with the previous one.
+    const next = blocks[i + 1];
+    if (next !== undefined && block.start + block.size === next.start) {
+      block.size += next.size;
+      blocks.splice(i + 1, 1);
+    }
+    const prev = blocks[i - 1];
+    if (prev !== undefined && prev.start + prev.size === block.start) {
+      prev.size += block.size;
+      blocks.splice(i, 1);
+    }
+  }
+
+  /** Grows the memory so that a block of `size` fits at the end; returns that free block's index. */
+  private growFor(size: number): number {
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
+    const tailFree = last !== undefined && last.start + last.size === this.top ? last.size : 0;
+    const pages = Math.ceil((size - tailFree) / PAGE);
+    const oldBytes = this.memory.buffer.byteLength;
+    this.memory.grow(pages); // throws RangeError past the engine's limit (4 GiB for wasm32)
+    const newBytes = this.memory.buffer.byteLength;
+    this.insertFree({ start: oldBytes, size: newBytes - oldBytes });
+    this.top = newBytes;
+    return this.freeBlocks.length - 1;
+  }
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}

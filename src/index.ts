@@ -1,0 +1,248 @@
+/**
+ * fastloss: machine-learning losses and their gradients in SIMD WebAssembly, with the exact semantics of
+ * Keras 3 and PyTorch. The public API (DESIGN.md):
+ *
+ * ```ts
+ * const fl = await loadLosses();
+ * const mse = fl.loss('mse', { framework: 'pytorch' });
+ * mse({ pred, target });            // number
+ * mse.withGrad({ pred, target });   // { value, grad: { pred } }
+ * ```
+ */
+
+import { describe, didYouMean, LossError } from './errors.js';
+import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
+import type { BoundLoss, GradOptions, GradResult, Inputs, LossContext, LossDefinition } from './losses/definition.js';
+import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
+import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
+import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
+
+export { LossError } from './errors.js';
+export type { LossErrorCode, LossErrorFields } from './errors.js';
+export type { Framework } from './frameworks.js';
+export type { GradOptions, GradResult, Inputs } from './losses/definition.js';
+export type { AliasEntry, Canonical } from './registry.js';
+export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
+export type { Build, BuildRequest } from './wasm.js';
+
+export interface LoadOptions {
+  /** 'auto' (default): SIMD where the engine has it, else scalar. 'debug': assertions on (for tests). */
+  build?: BuildRequest;
+  /**
+   * Inputs with at most this many elements take the plain-JS path, where a wasm call and its copies cost more
+   * than the loop itself (measured in BENCHMARKS.md). 0 runs everything in wasm; Infinity nothing.
+   */
+  jsBelow?: number;
+}
+
+/** Options of a loss: `framework`, then the chosen loss's own, camelCase (reduction, delta, beta, …). */
+export interface LossOptions {
+  framework?: string;
+  [option: string]: unknown;
+}
+
+/** A resolved loss: call it for the value; `.withGrad` also returns the gradient of every float input. */
+export interface Loss {
+  (inputs: Inputs): number | OutputTensor;
+  withGrad(inputs: Inputs, options?: GradOptions): GradResult;
+  /** The canonical name of the row the name resolved to. */
+  readonly name: Canonical;
+  readonly framework: Framework;
+  /** Every option the loss takes, defaults filled in (frozen). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Default for LoadOptions.jsBelow: below this the plain-JS loop wins (BENCHMARKS.md, the 64-element rows). */
+export const DEFAULT_JS_BELOW = 256;
+
+export class FastLoss {
+  /** @internal Use loadLosses(). */
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly jsBelow: number,
+  ) {}
+
+  /** Which build this instance runs. */
+  get build(): Build {
+    return this.runtime.build;
+  }
+
+  /** The instance's wasm memory (tensors live here; share it with your own wasm to write outputs in place). */
+  get memory(): WebAssembly.Memory {
+    return this.runtime.memory;
+  }
+
+  /** Resolves a name and options once; the returned function validates its inputs on every call. */
+  loss(name: string, options: LossOptions = {}): Loss {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new LossError({ code: 'BAD_OPTION', loss: String(name), argument: 'options', expected: 'an object of options', received: describe(options) });
+    }
+    const resolved = resolveName(name);
+    const framework = chooseFramework(resolved, options.framework);
+    const definition = IMPLEMENTATIONS[resolved.canonical]?.[framework];
+    if (definition === undefined) {
+      const spec = LOSSES[resolved.canonical];
+      throw new LossError({
+        code: 'NOT_IMPLEMENTED',
+        loss: resolved.canonical,
+        argument: 'name',
+        expected: `a loss whose family has landed (the ${spec.family} family of ${resolved.canonical} has not yet)`,
+        received: JSON.stringify(resolved.given),
+      });
+    }
+    const ctx: LossContext = { loss: resolved.canonical, framework, jsBelow: this.jsBelow };
+    const resolvedOptions = resolveOptions(definition, resolved, options, ctx);
+    return makeLoss(definition.bind(resolvedOptions, this.runtime, ctx), resolved.canonical, framework, resolvedOptions);
+  }
+
+  /** One-shot: `fl.loss(name, options)(inputs)`, with the resolution cached for repeated simple options. */
+  compute(name: string, inputs: Inputs, options: LossOptions = {}): number | OutputTensor {
+    const key = cacheKey(name, options);
+    if (key === null) return this.loss(name, options)(inputs);
+    let loss = this.cache.get(key);
+    if (loss === undefined) {
+      loss = this.loss(name, options);
+      if (this.cache.size >= 64) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, loss);
+    }
+    return loss(inputs);
+  }
+
+  /** The losses that have landed, each with the frameworks it is implemented for (default first). */
+  implemented(): Array<{ name: Canonical; frameworks: Framework[] }> {
+    return (Object.keys(LOSSES) as Canonical[]).flatMap((name) => {
+      const frameworks = LOSSES[name].frameworks.filter((f) => IMPLEMENTATIONS[name]?.[f] !== undefined);
+      return frameworks.length === 0 ? [] : [{ name, frameworks }];
+    });
+  }
+
+  /** Every accepted name: `{ alias, canonical, frameworks }`. */
+  aliases(): AliasEntry[] {
+    return aliasTable();
+  }
+
+  /** A tensor in wasm memory, read in place by the losses. `data` is its live view; `free()` returns it. */
+  tensor(shape: readonly number[], dtype: DType = 'float32'): WasmTensor {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new LossError({ code: 'SHAPE_MISMATCH', loss: 'tensor', argument: 'shape', expected: 'an array of non-negative integers', received: describe(shape) });
+    }
+    if (dtype !== 'float32' && dtype !== 'int32') {
+      throw new LossError({ code: 'BAD_DTYPE', loss: 'tensor', argument: 'dtype', expected: '"float32" or "int32"', received: describe(dtype) });
+    }
+    return new WasmTensor(this.runtime, shape, dtype);
+  }
+
+  private readonly cache = new Map<string, Loss>();
+}
+
+/** Instantiates the kernels. Each call returns an independent instance with its own memory. */
+export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
+  const build = options.build ?? 'auto';
+  if (!['auto', 'simd', 'scalar', 'debug'].includes(build)) {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "build"', expected: 'one of "auto" | "simd" | "scalar" | "debug"', received: describe(build) });
+  }
+  const jsBelow = options.jsBelow ?? DEFAULT_JS_BELOW;
+  if (typeof jsBelow !== 'number' || Number.isNaN(jsBelow) || jsBelow < 0) {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "jsBelow"', expected: 'a number >= 0', received: describe(jsBelow) });
+  }
+  return new FastLoss(await instantiate(build), jsBelow);
+}
+
+// ---- resolution ----
+
+function chooseFramework(resolved: ResolvedName, requested: unknown): Framework {
+  const spec = LOSSES[resolved.canonical];
+  const implied = resolved.classAlias?.framework;
+  if (requested === undefined) return implied ?? spec.frameworks[0]!;
+  const framework = typeof requested === 'string' ? FRAMEWORK_SYNONYMS[requested.toLowerCase()] : undefined;
+  if (framework === undefined) {
+    throw new LossError({
+      code: 'BAD_OPTION',
+      loss: resolved.canonical,
+      argument: 'option "framework"',
+      expected: 'one of "tensorflow" | "pytorch" (or "keras", "tf", "torch")',
+      received: describe(requested),
+    });
+  }
+  if (implied !== undefined && framework !== implied) {
+    throw new LossError({
+      code: 'BAD_OPTION',
+      loss: resolved.canonical,
+      argument: 'option "framework"',
+      expected: `"${implied}" (${resolved.given} is a ${implied === 'pytorch' ? 'PyTorch' : 'Keras'} class)`,
+      received: describe(requested),
+    });
+  }
+  if (!(spec.frameworks as readonly Framework[]).includes(framework)) {
+    throw new LossError({
+      code: 'UNSUPPORTED_FRAMEWORK',
+      loss: resolved.canonical,
+      argument: 'option "framework"',
+      expected: `one of the frameworks of ${resolved.canonical}: ${spec.frameworks.map((f) => `"${f}"`).join(' | ')}`,
+      received: describe(requested),
+    });
+  }
+  return framework;
+}
+
+function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: LossOptions, ctx: LossContext): Record<string, unknown> {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const names = Object.keys(def.options);
+  const out: Record<string, unknown> = {};
+  const given = new Set<string>();
+  const fixed = resolved.classAlias?.fixed ?? {};
+  const implied = resolved.classAlias?.implied ?? {};
+  for (const [key, value] of Object.entries({ ...implied, ...options })) {
+    if (key === 'framework' || value === undefined) continue;
+    const spec = Object.hasOwn(def.options, key) ? def.options[key] : undefined;
+    if (spec === undefined) {
+      const near = didYouMean(key, names);
+      throw new LossError({
+        code: 'UNKNOWN_OPTION',
+        loss: where,
+        argument: `option "${key}"`,
+        expected: `an option of ${where}: ${names.join(', ')}`,
+        received: `"${key}"`,
+        ...(near === undefined ? {} : { suggestion: near }),
+      });
+    }
+    out[key] = spec.parse(value, ctx, key);
+    given.add(key);
+  }
+  for (const [key, value] of Object.entries(fixed)) {
+    if (given.has(key) && out[key] !== value) {
+      throw new LossError({
+        code: 'BAD_OPTION',
+        loss: where,
+        argument: `option "${key}"`,
+        expected: `${describe(value)} (implied by ${resolved.given})`,
+        received: describe(out[key]),
+      });
+    }
+    out[key] = value;
+  }
+  for (const key of names) if (!(key in out) && def.options[key]!.default !== undefined) out[key] = def.options[key]!.default;
+  def.finalize?.(given, out, ctx);
+  // In the definition's order (reduction first), whatever order they were given in.
+  return Object.fromEntries(names.filter((k) => k in out).map((k) => [k, out[k]]).concat(Object.entries(out).filter(([k]) => !names.includes(k))));
+}
+
+function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, options: Record<string, unknown>): Loss {
+  const forward = bound.forward;
+  const loss = ((inputs: Inputs) => forward(inputs)) as Loss & { withGrad: Loss['withGrad'] };
+  Object.defineProperty(loss, 'name', { value: name });
+  Object.defineProperty(loss, 'framework', { value: framework, enumerable: true });
+  Object.defineProperty(loss, 'options', { value: Object.freeze({ ...options }), enumerable: true });
+  loss.withGrad = bound.withGrad;
+  return loss;
+}
+
+function cacheKey(name: string, options: LossOptions): string | null {
+  if (typeof name !== 'string' || typeof options !== 'object' || options === null) return null;
+  const keys = Object.keys(options).sort();
+  for (const k of keys) {
+    const v = options[k];
+    if (v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return null;
+  }
+  return `${name}\u0000${keys.map((k) => `${k}=${String(options[k])}`).join('\u0000')}`;
+}

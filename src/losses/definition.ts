@@ -1,0 +1,141 @@
+/**
+ * What a loss family provides for each (canonical loss, framework) it implements: the names of its inputs,
+ * its options with their defaults and domains, and `bind`, which turns resolved options into the callable's
+ * forward and gradient. Framework semantics live in the family's file; this file holds only the shapes.
+ */
+
+import { describe, didYouMean, LossError, oneOf } from '../errors.js';
+import type { Framework } from '../frameworks.js';
+import type { OutputTensor } from '../tensor.js';
+import type { Runtime } from '../wasm.js';
+
+/** Inputs of a loss call, by name (`{ pred, target }`, …). */
+export type Inputs = Readonly<Record<string, unknown>>;
+
+export interface GradOptions {
+  /**
+   * For reduction 'none': the upstream gradient, shaped like the loss; the gradient returned is that of
+   * sum(gradOutput * loss). For a scalar reduction, a number that scales the gradient. Default: ones.
+   */
+  gradOutput?: unknown;
+}
+
+export interface GradResult {
+  value: number | OutputTensor;
+  grad: Record<string, OutputTensor>;
+}
+
+export interface BoundLoss {
+  forward(inputs: Inputs): number | OutputTensor;
+  withGrad(inputs: Inputs, options?: GradOptions): GradResult;
+}
+
+/** Where the loss is being resolved, for messages. */
+export interface LossContext {
+  /** Canonical name. */
+  readonly loss: string;
+  readonly framework: Framework;
+  /** Tuning: inputs with at most this many elements take the plain-JS path (0 = always wasm). */
+  readonly jsBelow: number;
+}
+
+export interface OptionSpec {
+  /** Filled in when the option is not given; `undefined`: absent unless given. */
+  readonly default?: unknown;
+  /** Checks a given value and returns it normalized; throws BAD_OPTION. */
+  readonly parse: (value: unknown, ctx: LossContext, name: string) => unknown;
+}
+
+export interface LossDefinition {
+  /** Required inputs, in the order messages list them. */
+  readonly inputs: readonly string[];
+  /** Inputs that may be given (Keras's sampleWeight). */
+  readonly optionalInputs: readonly string[];
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /**
+   * Cross-option rules after each option was parsed, e.g. PyTorch huber's beta and delta are two different
+   * losses. Receives the given option names and the resolved options (defaults filled), which it may edit.
+   */
+  readonly finalize?: (given: ReadonlySet<string>, options: Record<string, unknown>, ctx: LossContext) => void;
+  readonly bind: (options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext) => BoundLoss;
+}
+
+// ---- option parsers shared by the families ----
+
+export function badOption(ctx: LossContext, name: string, expected: string, value: unknown, suggestion?: string): LossError {
+  return new LossError({
+    code: 'BAD_OPTION',
+    loss: `${ctx.loss} (${ctx.framework})`,
+    argument: `option "${name}"`,
+    expected,
+    received: describe(value),
+    ...(suggestion === undefined ? {} : { suggestion }),
+  });
+}
+
+/** A finite number within [min, max] (`open` excludes min). */
+export function numberOption(defaultValue: number | undefined, min: number, open = false): OptionSpec {
+  const domain = `a finite number ${open ? '>' : '>='} ${min}`;
+  return {
+    default: defaultValue,
+    parse(value, ctx, name) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || (open ? value <= min : value < min)) {
+        throw badOption(ctx, name, domain, value);
+      }
+      return value;
+    },
+  };
+}
+
+/** One of a closed set of strings, with a suggestion for a near miss (Keras's standardize_reduction). */
+export function enumOption(values: readonly string[], defaultValue: string): OptionSpec {
+  return {
+    default: defaultValue,
+    parse(value, ctx, name) {
+      if (typeof value !== 'string' || !values.includes(value)) {
+        const near = typeof value === 'string' ? nearest(value, values) : undefined;
+        throw badOption(ctx, name, oneOf(values), value, near);
+      }
+      return value;
+    },
+  };
+}
+
+function nearest(value: string, values: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  return values.find((v) => v === lower) ?? values.find((v) => v.startsWith(lower) || lower.startsWith(v));
+}
+
+/**
+ * Checks the input names of a call: every required one present, nothing unknown (with a suggestion for a
+ * near miss, e.g. `preds` → "pred").
+ */
+export function checkInputNames(inputs: unknown, def: Pick<LossDefinition, 'inputs' | 'optionalInputs'>, loss: string): void {
+  const expected = `inputs { ${[...def.inputs, ...def.optionalInputs.map((n) => `${n}?`)].join(', ')} }`;
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
+    throw new LossError({ code: 'MISSING_INPUT', loss, argument: 'inputs', expected: `an object of named ${expected}`, received: describe(inputs) });
+  }
+  const known = [...def.inputs, ...def.optionalInputs];
+  for (const key in inputs) {
+    if (!known.includes(key)) {
+      throw new LossError({
+        code: 'UNKNOWN_INPUT',
+        loss,
+        argument: `input "${key}"`,
+        expected: expected,
+        received: `an input named "${key}"`,
+        ...suggestion(key, known),
+      });
+    }
+  }
+  for (const name of def.inputs) {
+    if ((inputs as Record<string, unknown>)[name] === undefined) {
+      throw new LossError({ code: 'MISSING_INPUT', loss, argument: `input "${name}"`, expected, received: `no "${name}"` });
+    }
+  }
+}
+
+function suggestion(given: string, candidates: readonly string[]): { suggestion?: string } {
+  const near = didYouMean(given, candidates);
+  return near === undefined ? {} : { suggestion: near };
+}

@@ -1,0 +1,185 @@
+/**
+ * The engine of every loss that is an elementwise function f(p, t) of a prediction and a target of one shape
+ * (the regression family now; binary hinge and crossentropy follow the same pattern):
+ *
+ * - Keras: the per-sample loss is the mean of f over the last axis (`ops.mean(..., axis=-1)`), then
+ *   sample_weight and the reduction (src/reduction.ts). Shapes are reconciled as Keras's
+ *   squeeze_or_expand_to_same_rank does, and a shape-[] input is [1].
+ * - PyTorch: the loss is f elementwise, then 'mean' over all elements, 'sum' or 'none'. Shapes must match.
+ *
+ * Each loss brings three wasm kernels (`<name>_sum_f32`, `_rows_f32`, `_grad_f32`, assembly/regression.ts) and a
+ * plain-JS twin for tiny inputs, where a wasm call and its copies cost more than the loop (DESIGN.md: "a plain-JS
+ * path for tiny inputs lives in the family's own file and is tested against the oracle").
+ */
+
+import { kerasCommonShape, kerasGeometry, reduceValues, kerasScale, expandSampleWeight, gradOutputFactors, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
+import { pairGrad, pairRows, pairSum } from '../stream.js';
+import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import type { Runtime } from '../wasm.js';
+import { checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
+
+/** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
+export interface JsPairKernels {
+  /** Σ f */
+  sum(n: number, p: Float32Array, t: Float32Array, param: number): number;
+  /** grad[i] = scale · f'(p[i], t[i]); returns Σ f */
+  grad(n: number, p: Float32Array, t: Float32Array, param: number, scale: number, grad: Float32Array): number;
+  /** f of one element */
+  point(p: number, t: number, param: number): number;
+}
+
+/** One elementwise loss, as the family file configures it from the resolved options. */
+export interface PairLoss {
+  /** Prefix of the wasm kernels: 'mse' → mse_sum_f32, mse_rows_f32, mse_grad_f32. */
+  readonly kernels: string;
+  readonly js: JsPairKernels;
+  /** The kernels' parameter (Huber's δ), 0 when unused. */
+  readonly param: number;
+  /** A constant factor on f (SmoothL1Loss's 1/β), 1 when unused. */
+  readonly valueScale: number;
+  readonly reduction: Reduction;
+}
+
+export const PAIR_INPUTS = { tensorflow: ['pred', 'target'], pytorch: ['pred', 'target'] } as const;
+
+interface Prepared {
+  p: FloatInput;
+  t: FloatInput;
+  /** [rows, cols]: Keras's per-sample values × last axis; PyTorch: [numel, 1]. */
+  rows: number;
+  cols: number;
+  /** Shape of the 'none' result. */
+  lossShape: readonly number[];
+  /** Keras sample weights, one per row, or null. */
+  weights: Float32Array | null;
+}
+
+function asFloat32(input: FloatInput): Float32Array {
+  return input.array instanceof Float32Array ? input.array : Float32Array.from(input.array);
+}
+
+/** Only `pred` and `target` given: the common call, checked without allocating. */
+function onlyPredAndTarget(inputs: object): boolean {
+  let count = 0;
+  for (const key in inputs) {
+    if (key !== 'pred' && key !== 'target') return false;
+    count++;
+  }
+  return count === 2;
+}
+
+export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);
+  const rowsKernel = runtime.kernel(`${spec.kernels}_rows_f32`);
+  const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
+  const scaleRows = runtime.kernel('scale_rows_f32');
+  const { js, param, valueScale, reduction } = spec;
+  const keras = ctx.framework === 'tensorflow';
+  const jsBelow = ctx.jsBelow;
+  const where = `${ctx.loss} (${ctx.framework})`;
+
+  // ---- the three primitives, each on the plain-JS path for tiny inputs and on wasm otherwise ----
+
+  function total(p: FloatInput, t: FloatInput): number {
+    if (p.size <= jsBelow) return js.sum(p.size, asFloat32(p), asFloat32(t), param);
+    return pairSum(runtime, sumKernel, p, t, param);
+  }
+
+  function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
+    if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
+    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, sumKernel, rows, cols, p, t, param, scale);
+    const pa = asFloat32(p);
+    const ta = asFloat32(t);
+    const out = new Float32Array(rows);
+    for (let r = 0, i = 0; r < rows; r++) {
+      let acc = 0;
+      for (let c = 0; c < cols; c++, i++) acc += js.point(pa[i]!, ta[i]!, param);
+      out[r] = acc * scale;
+    }
+    return out;
+  }
+
+  function gradient(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number, rowScale: Float32Array | null): { sum: number; grad: Float32Array } {
+    const n = rows * cols;
+    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, param, scale, rowScale);
+    const grad = new Float32Array(n);
+    const sum = js.grad(n, asFloat32(p), asFloat32(t), param, scale, grad);
+    if (rowScale !== null) {
+      for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < cols; c++, i++) grad[i]! *= rowScale[r]!;
+    }
+    return { sum, grad };
+  }
+
+  // ---- shapes and the framework's view of them ----
+
+  function prepare(inputs: Inputs): Prepared {
+    checkInputNames(inputs, def, where);
+    const p = floatInput(inputs.pred, runtime, where, 'pred');
+    const t = floatInput(inputs.target, runtime, where, 'target');
+    if (!keras) {
+      if (!sameShape(p.shape, t.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)}`, t.shape);
+      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weights: null };
+    }
+    const common = kerasCommonShape(p.shape, t.shape);
+    if (common === null) {
+      throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)} (or one that differs by a trailing axis of 1)`, t.shape);
+    }
+    const { rows, cols, sampleShape } = kerasGeometry(common);
+    const weights =
+      inputs.sampleWeight === undefined ? null : expandSampleWeight(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
+    return { p, t, rows, cols, lossShape: sampleShape, weights };
+  }
+
+  /** The per-sample (Keras) or elementwise (PyTorch) values, weighted: what 'none' returns. */
+  function values(x: Prepared): Float32Array {
+    const v = rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols);
+    if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
+    return v;
+  }
+
+  /** The reduced value from Σ f, when no weights are involved. */
+  function reducedFromSum(sum: number, x: Prepared): number {
+    if (!keras) return sum * valueScale * torchScale(reduction, x.rows);
+    if (x.rows === 0) return 0; // Keras: the sum of no per-sample values, divide_no_nan
+    return ((sum * valueScale) / x.cols) * kerasScale(reduction, x.rows);
+  }
+
+  function forward(inputs: Inputs): number | OutputTensor {
+    const pred = inputs.pred;
+    const target = inputs.target;
+    // Fast path: two 1-D Float32Arrays, a scalar reduction. Keras sees one sample (the mean of f), PyTorch
+    // the mean or sum of f: both are a factor times Σ f.
+    if (pred instanceof Float32Array && target instanceof Float32Array && reduction !== 'none' && pred.length === target.length && onlyPredAndTarget(inputs)) {
+      const n = pred.length;
+      if (n <= jsBelow) {
+        const sum = js.sum(n, pred, target, param);
+        return keras ? (sum * valueScale) / n : sum * valueScale * torchScale(reduction, n);
+      }
+    }
+    const x = prepare(inputs);
+    if (reduction !== 'none' && x.weights === null) return reducedFromSum(total(x.p, x.t), x);
+    // 'none', or Keras sample weights: the per-sample values are needed one by one.
+    return reduceValues(values(x), x.lossShape, reduction);
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    const x = prepare(inputs);
+    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
+    // d value / d f for each element of row r: base × (weight_r × upstream_r when per row).
+    let scale = x.cols === 0 ? 0 : valueScale / x.cols;
+    let rowScale = x.weights;
+    if (typeof go === 'number') {
+      if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchScale(reduction, x.rows);
+      scale *= go;
+    } else if (rowScale === null) rowScale = go;
+    else {
+      rowScale = Float32Array.from(rowScale, (w, i) => w * go[i]!);
+    }
+    const { sum, grad } = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale);
+    const gradPred = { data: grad, shape: [...x.p.shape] };
+    if (reduction !== 'none' && x.weights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
+    return { value: reduceValues(values(x), x.lossShape, reduction), grad: { pred: gradPred } };
+  }
+
+  return { forward, withGrad };
+}

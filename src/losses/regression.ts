@@ -1,0 +1,214 @@
+/**
+ * The regression family (SEMANTICS.md §2): mean_squared_error, mean_absolute_error,
+ * mean_absolute_percentage_error, mean_squared_logarithmic_error, huber and smooth_l1, in Keras 3 and PyTorch
+ * 1.13 semantics. The kernels are assembly/regression.ts; the engine (shapes, reductions, sample weights,
+ * streaming) is ./elementwise.ts. Below: each loss's plain-JS twin for tiny inputs and its options.
+ */
+
+import { LossError } from '../errors.js';
+import type { Framework } from '../frameworks.js';
+import { reductionOption, type Reduction } from '../reduction.js';
+import { numberOption, type LossDefinition, type OptionSpec } from './definition.js';
+import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
+
+/** keras.backend.epsilon(). */
+const EPSILON = 1e-7;
+
+// ---- plain-JS twins of assembly/regression.ts (f of d = p - t, accumulated in f64) ----
+
+function sign(x: number): number {
+  return x > 0 ? 1 : x < 0 ? -1 : 0; // torch.sign: 0 at 0 and NaN
+}
+
+const squared: JsPairKernels = {
+  sum(n, p, t) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      s += d * d;
+    }
+    return s;
+  },
+  grad(n, p, t, _param, scale, grad) {
+    const s2 = 2 * scale;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      grad[i] = s2 * d;
+      s += d * d;
+    }
+    return s;
+  },
+  point: (p, t) => (p - t) * (p - t),
+};
+
+const absolute: JsPairKernels = {
+  sum(n, p, t) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Math.abs(p[i]! - t[i]!);
+    return s;
+  },
+  grad(n, p, t, _param, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      grad[i] = scale * sign(d);
+      s += Math.abs(d);
+    }
+    return s;
+  },
+  point: (p, t) => Math.abs(p - t),
+};
+
+/** m·(|d| - m/2) with m = min(|d|, δ): Keras's two branches in one expression (assembly/regression.ts). */
+function huberOf(d: number, delta: number): number {
+  const a = Math.abs(d);
+  const m = Math.min(a, delta);
+  return m * (a - 0.5 * m);
+}
+
+const huber: JsPairKernels = {
+  sum(n, p, t, delta) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += huberOf(p[i]! - t[i]!, delta);
+    return s;
+  },
+  grad(n, p, t, delta, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      grad[i] = scale * (d > delta ? delta : d < -delta ? -delta : d); // clamp(d, -δ, δ), NaN stays NaN
+      s += huberOf(d, delta);
+    }
+    return s;
+  },
+  point: (p, t, delta) => huberOf(p - t, delta),
+};
+
+const percentage: JsPairKernels = {
+  sum(n, p, t) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (100 * Math.abs(p[i]! - t[i]!)) / Math.max(Math.abs(t[i]!), EPSILON);
+    return s;
+  },
+  grad(n, p, t, _param, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      const denominator = Math.max(Math.abs(t[i]!), EPSILON);
+      grad[i] = (scale * 100 * sign(d)) / denominator;
+      s += (100 * Math.abs(d)) / denominator;
+    }
+    return s;
+  },
+  point: (p, t) => (100 * Math.abs(p - t)) / Math.max(Math.abs(t), EPSILON),
+};
+
+function log1pClipped(x: number): number {
+  return Math.log1p(Math.max(x, EPSILON));
+}
+
+const squaredLog: JsPairKernels = {
+  sum(n, p, t) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const e = log1pClipped(p[i]!) - log1pClipped(t[i]!);
+      s += e * e;
+    }
+    return s;
+  },
+  grad(n, p, t, _param, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]!;
+      const e = log1pClipped(pi) - log1pClipped(t[i]!);
+      grad[i] = pi >= EPSILON ? (scale * 2 * e) / (1 + pi) : 0; // maximum(p, ε) passes the gradient where p >= ε
+      s += e * e;
+    }
+    return s;
+  },
+  point(p, t) {
+    const e = log1pClipped(p) - log1pClipped(t);
+    return e * e;
+  },
+};
+
+// ---- definitions ----
+
+const REGRESSION_INPUTS = {
+  tensorflow: { inputs: ['pred', 'target'], optionalInputs: ['sampleWeight'] },
+  pytorch: { inputs: ['pred', 'target'], optionalInputs: [] },
+} as const;
+
+type Configure = (options: Readonly<Record<string, unknown>>) => Omit<PairLoss, 'reduction'>;
+
+function pairDefinition(
+  framework: Framework,
+  options: Record<string, OptionSpec>,
+  configure: Configure,
+  finalize?: LossDefinition['finalize'],
+): LossDefinition {
+  const def: LossDefinition = {
+    ...REGRESSION_INPUTS[framework],
+    options: { reduction: reductionOption(framework), ...options },
+    ...(finalize === undefined ? {} : { finalize }),
+    bind: (resolved, runtime, ctx) =>
+      bindPairLoss({ ...configure(resolved), reduction: resolved.reduction as Reduction }, runtime, ctx, def),
+  };
+  return def;
+}
+
+const plain = (kernels: string, js: JsPairKernels): Configure => () => ({ kernels, js, param: 0, valueScale: 1 });
+
+/** SmoothL1Loss(β) = Huber(δ = β) / β; β = 0 is exactly L1 (torch calls the same kernel). */
+const smoothL1: Configure = (o) => {
+  const beta = o.beta as number;
+  return beta === 0
+    ? { kernels: 'mae', js: absolute, param: 0, valueScale: 1 }
+    : { kernels: 'huber', js: huber, param: beta, valueScale: 1 / beta };
+};
+
+/** PyTorch's `huber`: HuberLoss when `delta` is given (or implied by the class name), SmoothL1Loss(β) otherwise. */
+const torchHuber: Configure = (o) =>
+  o.delta !== undefined ? { kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 } : smoothL1(o);
+
+export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+  mean_squared_error: {
+    tensorflow: pairDefinition('tensorflow', {}, plain('mse', squared)),
+    pytorch: pairDefinition('pytorch', {}, plain('mse', squared)),
+  },
+  mean_absolute_error: {
+    tensorflow: pairDefinition('tensorflow', {}, plain('mae', absolute)),
+    pytorch: pairDefinition('pytorch', {}, plain('mae', absolute)),
+  },
+  mean_absolute_percentage_error: {
+    tensorflow: pairDefinition('tensorflow', {}, plain('mape', percentage)),
+  },
+  mean_squared_logarithmic_error: {
+    tensorflow: pairDefinition('tensorflow', {}, plain('msle', squaredLog)),
+  },
+  huber: {
+    tensorflow: pairDefinition('tensorflow', { delta: numberOption(1, 0) }, (o) => ({ kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 })),
+    pytorch: pairDefinition(
+      'pytorch',
+      // torch: smooth_l1_loss rejects beta < 0, huber_loss rejects delta <= 0.
+      { beta: numberOption(1, 0), delta: numberOption(undefined, 0, true) },
+      torchHuber,
+      (given, options, ctx) => {
+        if (given.has('beta') && given.has('delta')) {
+          throw new LossError({
+            code: 'UNKNOWN_OPTION',
+            loss: `${ctx.loss} (${ctx.framework})`,
+            argument: 'option "beta"',
+            expected: 'beta (SmoothL1Loss) or delta (HuberLoss), not both: with delta the options are reduction, delta',
+            received: 'both beta and delta',
+          });
+        }
+        if (options.delta !== undefined) delete options.beta;
+      },
+    ),
+  },
+  smooth_l1: {
+    pytorch: pairDefinition('pytorch', { beta: numberOption(1, 0) }, smoothL1),
+  },
+};

@@ -1,0 +1,118 @@
+/**
+ * Running a pair kernel (two float inputs of equal size) over inputs wherever they are: tensors made by
+ * `fl.tensor()` are read in place; ordinary arrays are streamed through the fixed scratch region CHUNK
+ * elements at a time, so wasm memory never grows with input size and the kernel reads from cache. Outputs
+ * (elementwise or per-row values, gradients) leave wasm memory block by block into new JS-heap arrays.
+ *
+ * Slots: 0 = pred block, 1 = target block, 2 = output block, 3 = per-row factors.
+ */
+
+import type { FloatInput } from './tensor.js';
+import { CHUNK, type KernelFn, type Runtime } from './wasm.js';
+
+/** Byte offset of elements [start, start + len) of `input` in wasm memory, copying them into `slot` if needed. */
+function place(f32: Float32Array, input: FloatInput, slot: number, start: number, len: number): number {
+  if (input.ptr >= 0) return input.ptr + start * 4;
+  f32.set(input.array.subarray(start, start + len), slot >> 2);
+  return slot;
+}
+
+/** Σ f over all elements: `sum(n, pred, target, param) -> f64`. In place, one call; otherwise per block. */
+export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput, param: number): number {
+  const n = p.size;
+  if (p.ptr >= 0 && t.ptr >= 0) return sum(n, p.ptr, t.ptr, param);
+  const f32 = rt.f32();
+  const [s0, s1] = rt.slots as [number, number];
+  let acc = 0;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    acc += sum(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), param);
+  }
+  return acc;
+}
+
+/**
+ * Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout (cols = 1: elementwise), via
+ * `rows(rows, cols, pred, target, out, param, scale)`. Rows longer than a block are summed piecewise with `sum`.
+ */
+export function pairRows(
+  rt: Runtime,
+  rowsKernel: KernelFn,
+  sum: KernelFn,
+  rows: number,
+  cols: number,
+  p: FloatInput,
+  t: FloatInput,
+  param: number,
+  scale: number,
+): Float32Array {
+  const out = new Float32Array(rows);
+  const f32 = rt.f32();
+  const [s0, s1, s2] = rt.slots as [number, number, number];
+  if (cols <= CHUNK) {
+    const block = Math.floor(CHUNK / cols);
+    for (let r = 0; r < rows; r += block) {
+      const count = Math.min(block, rows - r);
+      const start = r * cols;
+      const len = count * cols;
+      rowsKernel(count, cols, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, scale);
+      out.set(f32.subarray(s2 >> 2, (s2 >> 2) + count), r);
+    }
+    return out;
+  }
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let c = 0; c < cols; c += CHUNK) {
+      const start = r * cols + c;
+      const len = Math.min(CHUNK, cols - c);
+      acc += sum(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), param);
+    }
+    out[r] = acc * scale;
+  }
+  return out;
+}
+
+/**
+ * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) and Σ f, via
+ * `grad(n, pred, target, grad, param, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
+ */
+export function pairGrad(
+  rt: Runtime,
+  gradKernel: KernelFn,
+  scaleRows: KernelFn,
+  rows: number,
+  cols: number,
+  p: FloatInput,
+  t: FloatInput,
+  param: number,
+  scale: number,
+  rowScale: Float32Array | null,
+): { sum: number; grad: Float32Array } {
+  const n = rows * cols;
+  const grad = new Float32Array(n);
+  const f32 = rt.f32();
+  const [s0, s1, s2, s3] = rt.slots as [number, number, number, number];
+  let acc = 0;
+  if (rowScale === null || cols > CHUNK) {
+    // Arbitrary blocks; with per-row factors each block lies inside one row (cols > CHUNK), so the factor
+    // is a constant of the block.
+    for (let start = 0, len = 0; start < n; start += len) {
+      len = Math.min(CHUNK, n - start, rowScale === null ? CHUNK : cols - (start % cols));
+      const factor = rowScale === null ? scale : scale * rowScale[Math.floor(start / cols)]!;
+      acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, factor);
+      grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
+    }
+    return { sum: acc, grad };
+  }
+  const block = Math.floor(CHUNK / cols);
+  for (let r = 0; r < rows; r += block) {
+    const count = Math.min(block, rows - r);
+    const start = r * cols;
+    const len = count * cols;
+    acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, scale);
+    f32.set(rowScale.subarray(r, r + count), s3 >> 2);
+    scaleRows(count, cols, s2, s3);
+    grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
+  }
+  return { sum: acc, grad };
+}

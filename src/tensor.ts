@@ -1,0 +1,257 @@
+/**
+ * Tensors, shapes and the validation of inputs at the boundary (once per call, before any kernel runs).
+ *
+ * A tensor is `{ data, shape }`; a bare typed array or number[] is 1-D, nested number arrays have their
+ * shape inferred, a plain number is a scalar (shape []). Floating data is rounded to float32 on entry. The
+ * array's type never decides anything: a value that cannot be a number is BAD_DTYPE, naming its index.
+ */
+
+import { describe, LossError } from './errors.js';
+import type { Runtime } from './wasm.js';
+
+/** What an input's data may be. Float32Array is the fastest; it is read in place when it lives in wasm memory. */
+export type TensorData = Float32Array | Float64Array | Int32Array | number[];
+
+export interface Tensor {
+  data: TensorData;
+  shape: readonly number[];
+}
+
+/** Nested number arrays: `[[1, 2], [3, 4]]` has shape [2, 2]. */
+export type NestedArray = number | readonly NestedArray[];
+
+export type TensorLike = Tensor | Float32Array | Float64Array | Int32Array | NestedArray | WasmTensor;
+
+/** Results (a 'none' reduction, gradients) are new float32 tensors on the JS heap: nothing to free. */
+export interface OutputTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+export type DType = 'float32' | 'int32';
+
+/**
+ * A tensor in wasm memory, made by `fl.tensor(shape)`: losses read it in place, with no copy. `data` is a
+ * view that is re-created whenever wasm memory grows (growth detaches old views), so it is always valid;
+ * `free()` gives the memory back, after which any use is a LossError FREED_TENSOR.
+ */
+export class WasmTensor implements Tensor {
+  readonly shape: readonly number[];
+  readonly size: number;
+  private ptr: number;
+  private view: Float32Array | Int32Array | null = null;
+
+  /** @internal Made by `fl.tensor()`. */
+  constructor(
+    private readonly runtime: Runtime,
+    shape: readonly number[],
+    readonly dtype: DType,
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.size = shapeSize(shape);
+    this.ptr = runtime.heap.alloc(Math.max(4, this.size * 4));
+  }
+
+  /** The elements, as a live view of wasm memory. Write into it to fill the tensor. */
+  get data(): Float32Array | Int32Array {
+    const whole = this.dtype === 'float32' ? this.runtime.f32() : this.runtime.i32();
+    if (this.ptr < 0) throw freedError('tensor.data');
+    if (this.view === null || this.view.buffer !== whole.buffer) {
+      const start = this.ptr >> 2;
+      this.view = whole.subarray(start, start + this.size);
+    }
+    return this.view;
+  }
+
+  /** Byte offset of the first element in wasm memory (for interop with other wasm sharing `fl.memory`). */
+  get byteOffset(): number {
+    if (this.ptr < 0) throw freedError('tensor.byteOffset');
+    return this.ptr;
+  }
+
+  get freed(): boolean {
+    return this.ptr < 0;
+  }
+
+  /** Returns the memory to the instance's allocator. Using the tensor afterwards throws FREED_TENSOR. */
+  free(): void {
+    if (this.ptr < 0) throw freedError('tensor.free()');
+    this.runtime.heap.free(this.ptr);
+    this.ptr = -1;
+    this.view = null;
+  }
+
+  /** @internal The byte offset when this tensor can be read in place by `runtime` as float32, else -1. */
+  placeFor(runtime: Runtime): number {
+    return runtime === this.runtime && this.dtype === 'float32' ? this.ptr : -1;
+  }
+}
+
+function freedError(argument: string): LossError {
+  return new LossError({
+    code: 'FREED_TENSOR',
+    loss: 'tensor',
+    argument,
+    expected: 'a tensor that has not been freed',
+    received: 'a tensor after free()',
+  });
+}
+
+/** A floating-point input, validated and ready for a kernel. */
+export interface FloatInput {
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** Byte offset in the runtime's memory when the data already lives there (read in place), else -1. */
+  readonly ptr: number;
+  /** The data: the caller's typed array, or a float32 copy of a number[] / nested array / other typed array. */
+  readonly array: Float32Array | Float64Array | Int32Array;
+}
+
+export function shapeSize(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Validates a floating-point input and returns where its data is. `loss` and `argument` name it in errors.
+ * Float32Array, the fast path, is checked first and costs two comparisons.
+ */
+export function floatInput(value: unknown, runtime: Runtime, loss: string, argument: string): FloatInput {
+  if (value instanceof Float32Array) {
+    const ptr = value.buffer === runtime.memory.buffer ? value.byteOffset : -1;
+    return { shape: [value.length], size: value.length, ptr, array: value };
+  }
+  if (value instanceof WasmTensor) {
+    if (value.freed) throw freedInput(loss, argument);
+    return { shape: value.shape, size: value.size, ptr: value.placeFor(runtime), array: value.data };
+  }
+  if (value instanceof Float64Array || value instanceof Int32Array) {
+    return { shape: [value.length], size: value.length, ptr: -1, array: value };
+  }
+  if (typeof value === 'number') return { shape: [], size: 1, ptr: -1, array: Float32Array.of(value) };
+  if (Array.isArray(value)) return nestedInput(value, loss, argument);
+  if (ArrayBuffer.isView(value)) {
+    const array = typedData(value, loss, argument);
+    return { shape: [array.length], size: array.length, ptr: -1, array };
+  }
+  if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
+    return shapedInput(value as { data: unknown; shape: unknown }, runtime, loss, argument);
+  }
+  throw new LossError({
+    code: 'BAD_DTYPE',
+    loss,
+    argument,
+    expected: 'a tensor: { data, shape }, a Float32Array, Float64Array, Int32Array, number[] or nested number arrays',
+    received: describe(value),
+  });
+}
+
+function freedInput(loss: string, argument: string): LossError {
+  return new LossError({
+    code: 'FREED_TENSOR',
+    loss,
+    argument,
+    expected: 'a tensor that has not been freed',
+    received: 'a tensor after free()',
+  });
+}
+
+/** Any other typed array: numbers are converted to float32, BigInt arrays cannot be. */
+function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array | Float64Array | Int32Array {
+  if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) return value;
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    throw new LossError({
+      code: 'BAD_DTYPE',
+      loss,
+      argument: value.length > 0 ? `${argument}[0]` : argument,
+      expected: 'numbers (convert BigInt data with Number() first)',
+      received: value.length > 0 ? describe(value[0]) : describe(value),
+    });
+  }
+  if (value instanceof DataView) {
+    throw new LossError({ code: 'BAD_DTYPE', loss, argument, expected: 'a typed array of numbers', received: 'a DataView' });
+  }
+  return Float32Array.from(value as unknown as ArrayLike<number>);
+}
+
+/** A number[] or nested arrays: infer the shape, check it is rectangular and every leaf is a number. */
+function nestedInput(value: readonly unknown[], loss: string, argument: string): FloatInput {
+  const shape: number[] = [];
+  let level: unknown = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  const size = shapeSize(shape);
+  const out = new Float32Array(size);
+  let offset = 0;
+  const walk = (node: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof node !== 'number') {
+        throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}${path}`, expected: 'a number', received: describe(node) });
+      }
+      out[offset++] = node;
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new LossError({
+        code: 'SHAPE_MISMATCH',
+        loss,
+        argument: `${argument}${path}`,
+        expected: `an array of length ${shape[depth]} (nested arrays must be rectangular, shape ${shapeString(shape)})`,
+        received: describe(node),
+      });
+    }
+    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(value, 0, '');
+  return { shape, size, ptr: -1, array: out };
+}
+
+/** `{ data, shape }`: shape entries are non-negative integers whose product is data's length. */
+function shapedInput(value: { data: unknown; shape: unknown }, runtime: Runtime, loss: string, argument: string): FloatInput {
+  const { data, shape } = value;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+    throw new LossError({
+      code: 'SHAPE_MISMATCH',
+      loss,
+      argument: `${argument}.shape`,
+      expected: 'an array of non-negative integers',
+      received: Array.isArray(shape) ? `[${shape.map((d) => describe(d)).join(', ')}]` : describe(shape),
+    });
+  }
+  let flat: FloatInput;
+  if (Array.isArray(data)) {
+    if (data.some((x) => Array.isArray(x))) {
+      throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}.data`, expected: 'a flat array of numbers', received: 'nested arrays' });
+    }
+    flat = nestedInput(data, loss, `${argument}.data`);
+  } else {
+    flat = floatInput(data, runtime, loss, `${argument}.data`);
+    if (flat.shape.length !== 1) {
+      throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}.data`, expected: 'a flat typed array or number[]', received: describe(data) });
+    }
+  }
+  const size = shapeSize(shape as number[]);
+  if (size !== flat.size) {
+    throw new LossError({
+      code: 'SHAPE_MISMATCH',
+      loss,
+      argument,
+      expected: `data of length ${size} for shape ${shapeString(shape as number[])}`,
+      received: `data of length ${flat.size}`,
+    });
+  }
+  return { shape: [...(shape as number[])], size, ptr: flat.ptr, array: flat.array };
+}

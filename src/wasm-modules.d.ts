@@ -1,0 +1,6 @@
+// The kernels' .wasm files are imported as bytes: esbuild's `binary` loader in dist/, a small Vite plugin
+// (vitest.config.ts) in the tests.
+declare module '*.wasm' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}

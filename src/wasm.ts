@@ -1,0 +1,106 @@
+/**
+ * Instantiation of the kernels, SIMD detection, and the wasm memory the facade owns: views that survive
+ * memory growth, the heap for tensors, and the fixed scratch region that ordinary arrays stream through.
+ *
+ * The release builds (simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; TOOLCHAIN.md
+ * §3) and have no imports. The debug build keeps AssemblyScript's assertions and its `env.abort` import; it is
+ * loaded lazily, through @assemblyscript/loader, whose abort handler turns a failed assertion into an Error
+ * naming the file and line (src/debug.ts).
+ */
+
+import simdBytes from '../build/fastloss.simd.wasm';
+import scalarBytes from '../build/fastloss.scalar.wasm';
+import { Heap } from './heap.js';
+
+export type Build = 'simd' | 'scalar' | 'debug';
+export type BuildRequest = Build | 'auto';
+
+/** A kernel: pointers in bytes, counts in elements, scalars; returns a sum or nothing (0). */
+export type KernelFn = (...args: number[]) => number;
+
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heap_base(): number;
+  readonly [kernel: string]: unknown;
+}
+
+/**
+ * Elements per scratch slot. Four slots of 16384 floats (256 KiB) sit in L2 (1 MiB per core here), so a
+ * streamed input is read once from the caller's array, and the kernel then reads it from cache.
+ */
+export const CHUNK = 16384;
+const SLOTS = 4;
+
+/**
+ * `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)`: validates only where 128-bit SIMD exists
+ * (the same probe module as the npm package wasm-feature-detect).
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+export class Runtime {
+  readonly heap: Heap;
+  /** Byte offsets of the scratch slots, CHUNK float32 each. */
+  readonly slots: readonly number[];
+  private buffer: ArrayBuffer | SharedArrayBuffer | null = null;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+
+  constructor(
+    readonly build: Build,
+    readonly exports: KernelExports,
+  ) {
+    this.heap = new Heap(exports.memory, exports.heap_base());
+    const base = this.heap.alloc(SLOTS * CHUNK * 4);
+    this.slots = Array.from({ length: SLOTS }, (_, i) => base + i * CHUNK * 4);
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
+  }
+
+  /** A float32 view of the whole memory, re-created when growth replaced the buffer. */
+  f32(): Float32Array {
+    if (this.exports.memory.buffer !== this.buffer) this.refreshViews();
+    return this.f32View;
+  }
+
+  i32(): Int32Array {
+    if (this.exports.memory.buffer !== this.buffer) this.refreshViews();
+    return this.i32View;
+  }
+
+  /** The exported kernel `name`; a missing one is a build error, not a user error. */
+  kernel(name: string): KernelFn {
+    const fn = this.exports[name];
+    if (typeof fn !== 'function') throw new Error(`fastloss: the ${this.build} build has no kernel "${name}"`);
+    return fn as KernelFn;
+  }
+
+  private refreshViews(): void {
+    this.buffer = this.exports.memory.buffer;
+    this.f32View = new Float32Array(this.buffer);
+    this.i32View = new Int32Array(this.buffer);
+  }
+}
+
+function resolveBuild(build: BuildRequest): Build {
+  if (build === 'auto') return simdSupported() ? 'simd' : 'scalar';
+  return build;
+}
+
+export async function instantiate(request: BuildRequest): Promise<Runtime> {
+  const build = resolveBuild(request);
+  if (build === 'debug') {
+    const { instantiateDebug } = await import('./debug.js');
+    return new Runtime('debug', await instantiateDebug());
+  }
+  const bytes = build === 'simd' ? simdBytes : scalarBytes;
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  return new Runtime(build, instance.exports as unknown as KernelExports);
+}
