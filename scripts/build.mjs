@@ -2,7 +2,7 @@
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
 //   dist/index.js (+ a lazy chunk for the debug build), dist/cli.js, dist/*.d.ts
 // and reports each module's size, gzipped. Generated files are never committed.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import asc from 'assemblyscript/asc';
@@ -23,7 +23,7 @@ for (const target of ['simd', 'scalar', 'debug']) {
   console.log(`build/fastloss.${target}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
 
-rmSync('dist', { recursive: true, force: true });
+// dist/ is overwritten in place (not removed first), so a process reading it meanwhile never sees it vanish.
 await esbuild.build({
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
   outdir: 'dist',
