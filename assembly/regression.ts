@@ -3,7 +3,8 @@
 //
 // With d = p - t:
 //   SQUARED      mse        f = d²                                   f' = 2d
-//   ABSOLUTE     mae        f = |d|                                  f' = sign(d)        (0 at d = 0 and NaN)
+//   ABSOLUTE     mae        f = |d|                                  f' = sign(d)        (0 at d = 0; at NaN: 0,
+//                                                                    or NaN when param != 0, see below)
 //   HUBER        huber      m = min(|d|, δ),  f = m·(|d| - m/2)      f' = clamp(d, -δ, δ)
 //   PERCENTAGE   mape       f = 100·|d| / max(|t|, ε)                f' = 100·sign(d) / max(|t|, ε)
 //   SQUARED_LOG  msle       f = (log1p(max(p, ε)) - log1p(max(t, ε)))²
@@ -18,7 +19,11 @@
 // msle is evaluated in f64, scalar: log(max(p, ε) + 1) in f32 loses all precision for p near ε (1 + 1e-7
 // rounds to 1.00000012), and the f64 reference is the contract. It is not a throughput loss.
 //
-// Kernels (pointers in bytes, counts in elements, `param` = δ for HUBER and ignored by the others):
+// torch's L1Loss and SmoothL1Loss(β = 0) are the same function with different NaN gradients: L1 backward is
+// sign(d) (torch.sign(NaN) = 0), smooth_l1 backward ends in `d / β` (NaN). ABSOLUTE's param selects the
+// second (measured with torch 1.13, test/fixtures/regression.torch.json).
+//
+// Kernels (pointers in bytes, counts in elements, `param` = δ for HUBER, the NaN flag for ABSOLUTE):
 //   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
 //   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
 //   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
@@ -63,7 +68,7 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d;
-  if (kind == ABSOLUTE) return sign(d);
+  if (kind == ABSOLUTE) return param != 0 && d != d ? d : sign(d);
   if (kind == HUBER) return Mathf.max(Mathf.min(d, param), -param);
   return sign(d) / Mathf.max(Mathf.abs(t), EPSILON); // PERCENTAGE
 }
@@ -83,7 +88,11 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function vdloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
   if (kind == SQUARED) return vd;
-  if (kind == ABSOLUTE) return vsign(vd);
+  if (kind == ABSOLUTE) {
+    // vparam is all-ones bits when NaN must propagate (param != 0 as a float: any non-zero lane pattern).
+    const vnan = v128.and(f32x4.ne(vd, vd), f32x4.ne(vparam, f32x4.splat(0)));
+    return v128.bitselect(vd, vsign(vd), vnan);
+  }
   if (kind == HUBER) return f32x4.max(f32x4.min(vd, vparam), f32x4.neg(vparam));
   return f32x4.div(vsign(vd), f32x4.max(f32x4.abs(vt), f32x4.splat(EPSILON)));
 }

@@ -20,6 +20,8 @@ function sign(x: number): number {
   return x > 0 ? 1 : x < 0 ? -1 : 0; // torch.sign: 0 at 0 and NaN
 }
 
+// `absolute` reads its param as the NaN flag of assembly/regression.ts (SmoothL1Loss(β = 0): NaN stays NaN).
+
 const squared: JsPairKernels = {
   sum(n, p, t) {
     let s = 0;
@@ -48,11 +50,11 @@ const absolute: JsPairKernels = {
     for (let i = 0; i < n; i++) s += Math.abs(p[i]! - t[i]!);
     return s;
   },
-  grad(n, p, t, _param, scale, grad) {
+  grad(n, p, t, nanGrad, scale, grad) {
     let s = 0;
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
-      grad[i] = scale * sign(d);
+      grad[i] = nanGrad !== 0 && d !== d ? d : scale * sign(d);
       s += Math.abs(d);
     }
     return s;
@@ -160,11 +162,14 @@ function pairDefinition(
 
 const plain = (kernels: string, js: JsPairKernels): Configure => () => ({ kernels, js, param: 0, valueScale: 1 });
 
-/** SmoothL1Loss(β) = Huber(δ = β) / β; β = 0 is exactly L1 (torch calls the same kernel). */
+/**
+ * SmoothL1Loss(β) = Huber(δ = β) / β. β = 0 is L1 whose gradient keeps NaN (param 1: torch's smooth_l1 backward
+ * ends in d/β, where L1's sign(NaN) is 0); at d = 0 it is 0 here, -1 in torch 1.13 (SEMANTICS.md allows either).
+ */
 const smoothL1: Configure = (o) => {
   const beta = o.beta as number;
   return beta === 0
-    ? { kernels: 'mae', js: absolute, param: 0, valueScale: 1 }
+    ? { kernels: 'mae', js: absolute, param: 1, valueScale: 1 }
     : { kernels: 'huber', js: huber, param: beta, valueScale: 1 / beta };
 };
 

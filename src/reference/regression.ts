@@ -1,0 +1,224 @@
+/**
+ * Float64 reference implementations of the regression family: the oracle of the tests, never called by the
+ * product. Written from SEMANTICS.md §1-2 as literally as possible (Keras's `where` branches, torch's CPU
+ * backward branches), simple and slow, and independent of the product's code: no shared helpers, no kernel
+ * tricks (the product computes Huber as m·(|d| - m/2) with m = min(|d|, δ); this file uses the branches).
+ *
+ * Inputs are the float32-rounded values as plain numbers; everything after is float64.
+ * NaN conventions, where SEMANTICS.md is silent, are torch 1.13's (measured): sign(NaN) = 0 for the |x|
+ * gradients (L1, MAPE), and NaN for the Huber family, whose backward is a comparison chain ending in `x`.
+ */
+
+export interface RefTensor {
+  data: Float64Array;
+  shape: number[];
+}
+
+export interface RefResult {
+  /** A number for 'sum'/'mean'-style reductions, a tensor for 'none'. */
+  value: number | RefTensor;
+  /** d value / d pred (or of sum(gradOutput * value) for 'none'), shaped like pred. */
+  grad: Float64Array;
+}
+
+const EPSILON = 1e-7; // keras.backend.epsilon()
+
+/** torch.sign: 0 at 0 and at NaN. */
+function sign0(x: number): number {
+  return x > 0 ? 1 : x < 0 ? -1 : 0;
+}
+
+/** An elementwise loss f(p, t) and ∂f/∂p. */
+export interface Pointwise {
+  f(p: number, t: number): number;
+  df(p: number, t: number): number;
+}
+
+export const squaredError: Pointwise = {
+  f: (p, t) => (p - t) ** 2,
+  df: (p, t) => 2 * (p - t),
+};
+
+export const absoluteError: Pointwise = {
+  f: (p, t) => Math.abs(p - t),
+  df: (p, t) => sign0(p - t),
+};
+
+/** Keras MAPE: 100 · |t - p| / max(|t|, ε) (the 100 and the mean over the last axis: see kerasLoss). */
+export const percentageError: Pointwise = {
+  f: (p, t) => (100 * Math.abs(t - p)) / Math.max(Math.abs(t), EPSILON),
+  df: (p, t) => (-100 * sign0(t - p)) / Math.max(Math.abs(t), EPSILON),
+};
+
+/** Keras MSLE: (log(max(p, ε) + 1) - log(max(t, ε) + 1))²; maximum passes the gradient where p >= ε. */
+export const squaredLogError: Pointwise = {
+  f: (p, t) => (Math.log1p(Math.max(p, EPSILON)) - Math.log1p(Math.max(t, EPSILON))) ** 2,
+  df: (p, t) => {
+    if (!(p >= EPSILON)) return 0;
+    return (2 * (Math.log1p(p) - Math.log1p(Math.max(t, EPSILON)))) / (1 + p);
+  },
+};
+
+/** Keras Huber(δ): where(|e| <= δ, 0.5·e², δ·|e| - 0.5·δ²); gradient e or δ·sign(e) by the same branch. */
+export function kerasHuber(delta: number): Pointwise {
+  return {
+    f(p, t) {
+      const e = p - t;
+      return Math.abs(e) <= delta ? 0.5 * e * e : delta * Math.abs(e) - 0.5 * delta * delta;
+    },
+    df(p, t) {
+      const e = p - t;
+      if (Number.isNaN(e)) return NaN;
+      return Math.abs(e) <= delta ? e : delta * Math.sign(e);
+    },
+  };
+}
+
+/**
+ * torch SmoothL1Loss(β = 0): |e|, whose backward (torch's smooth_l1 kernel, not L1's) keeps NaN; at e = 0 torch
+ * 1.13 gives -1, fastloss 0 (SEMANTICS.md allows either; the fixtures have no ties at β = 0).
+ */
+const smoothL1Zero: Pointwise = {
+  f: (p, t) => Math.abs(p - t),
+  df: (p, t) => {
+    const x = p - t;
+    return x < 0 ? -1 : x > 0 ? 1 : Number.isNaN(x) ? NaN : 0;
+  },
+};
+
+/** torch SmoothL1Loss(β): |e| < β ? 0.5·e²/β : |e| - 0.5·β. Backward as torch's CPU kernel. */
+export function torchSmoothL1(beta: number): Pointwise {
+  if (beta === 0) return smoothL1Zero;
+  return {
+    f(p, t) {
+      const e = Math.abs(p - t);
+      return e < beta ? (0.5 * e * e) / beta : e - 0.5 * beta;
+    },
+    df(p, t) {
+      const x = p - t;
+      return x < -beta ? -1 : x > beta ? 1 : x / beta;
+    },
+  };
+}
+
+/** torch HuberLoss(δ): |e| < δ ? 0.5·e² : δ·(|e| - 0.5·δ). Backward as torch's CPU kernel. */
+export function torchHuber(delta: number): Pointwise {
+  return {
+    f(p, t) {
+      const e = Math.abs(p - t);
+      return e < delta ? 0.5 * e * e : delta * (e - 0.5 * delta);
+    },
+    df(p, t) {
+      const x = p - t;
+      return x < -delta ? -delta : x > delta ? delta : x;
+    },
+  };
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function equal(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export interface TorchOptions {
+  reduction: 'mean' | 'sum' | 'none';
+  gradOutput?: ArrayLike<number>;
+}
+
+/** PyTorch: f elementwise, then mean over all elements / sum / none. */
+export function torchLoss(fn: Pointwise, pred: ArrayLike<number>, target: ArrayLike<number>, shape: number[], o: TorchOptions): RefResult {
+  const n = pred.length;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = fn.f(pred[i]!, target[i]!);
+  const grad = new Float64Array(n);
+  if (o.reduction === 'none') {
+    for (let i = 0; i < n; i++) grad[i] = (o.gradOutput?.[i] ?? 1) * fn.df(pred[i]!, target[i]!);
+    return { value: { data: values, shape: [...shape] }, grad };
+  }
+  let sum = 0;
+  for (const v of values) sum += v;
+  const scale = o.reduction === 'mean' ? 1 / n : 1; // 1/0 = Infinity: the mean of nothing is 0·∞ = NaN
+  const upstream = o.gradOutput?.[0] ?? 1;
+  for (let i = 0; i < n; i++) grad[i] = upstream * scale * fn.df(pred[i]!, target[i]!);
+  return { value: n === 0 && o.reduction === 'mean' ? NaN : sum * scale, grad };
+}
+
+export interface KerasOptions {
+  reduction: 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
+  sampleWeight?: { data: ArrayLike<number>; shape: number[] };
+  gradOutput?: ArrayLike<number>;
+}
+
+/**
+ * Keras 3: the pointwise loss averaged over the last axis (a shape-[] input is [1]) after
+ * squeeze_or_expand_to_same_rank, times sample_weight (leading axes aligned, SEMANTICS.md §1), then reduced.
+ * Returns null when the shapes cannot be reconciled.
+ */
+export function kerasLoss(
+  fn: Pointwise,
+  pred: ArrayLike<number>,
+  predShape: number[],
+  target: ArrayLike<number>,
+  targetShape: number[],
+  o: KerasOptions,
+): RefResult | null {
+  let shape = predShape;
+  if (!equal(predShape, targetShape)) {
+    const [longer, shorter] = predShape.length > targetShape.length ? [predShape, targetShape] : [targetShape, predShape];
+    const ok = longer.length === shorter.length + 1 && longer[longer.length - 1] === 1 && equal(longer.slice(0, -1), shorter);
+    if (!ok) return null;
+    // The rank-1 side is expanded (keeps the longer shape); otherwise the longer side is squeezed.
+    shape = shorter.length === 1 ? longer : shorter;
+  }
+  const dims = shape.length === 0 ? [1] : shape;
+  const cols = dims[dims.length - 1]!;
+  const sampleShape = dims.slice(0, -1);
+  const rows = size(sampleShape);
+
+  // Per-sample weights, leading axes aligned.
+  const weights = new Float64Array(rows).fill(1);
+  if (o.sampleWeight) {
+    let ws = o.sampleWeight.shape;
+    if (ws.length === sampleShape.length + 1 && ws[ws.length - 1] === 1) ws = ws.slice(0, -1);
+    if (ws.length > sampleShape.length || !ws.every((d, i) => d === 1 || d === sampleShape[i])) return null;
+    for (let r = 0; r < rows; r++) {
+      // coordinates of r in sampleShape, then the weight's flat index over its own (leading) axes
+      let rest = r;
+      const coord = new Array<number>(sampleShape.length);
+      for (let i = sampleShape.length - 1; i >= 0; i--) {
+        coord[i] = rest % sampleShape[i]!;
+        rest = Math.floor(rest / sampleShape[i]!);
+      }
+      let index = 0;
+      for (let i = 0; i < ws.length; i++) index = index * ws[i]! + (ws[i] === 1 ? 0 : coord[i]!);
+      weights[r] = o.sampleWeight.data[index]!;
+    }
+  }
+
+  const values = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += fn.f(pred[r * cols + c]!, target[r * cols + c]!);
+    values[r] = (sum / cols) * weights[r]!; // cols = 0: 0/0 = NaN, the mean of an empty axis
+  }
+
+  const grad = new Float64Array(rows * cols);
+  const perRow = (r: number): number => {
+    if (o.reduction === 'none') return (o.gradOutput?.[r] ?? 1) * weights[r]!;
+    const reduce = o.reduction === 'sum' ? 1 : rows === 0 ? 0 : 1 / rows;
+    return (o.gradOutput?.[0] ?? 1) * reduce * weights[r]!;
+  };
+  for (let r = 0; r < rows; r++) {
+    const s = perRow(r) / cols;
+    for (let c = 0; c < cols; c++) grad[r * cols + c] = s * fn.df(pred[r * cols + c]!, target[r * cols + c]!);
+  }
+
+  if (o.reduction === 'none') return { value: { data: values, shape: sampleShape }, grad };
+  let total = 0;
+  for (const v of values) total += v;
+  const value = o.reduction === 'sum' ? total : rows === 0 ? 0 : total / rows; // divide_no_nan
+  return { value, grad };
+}
