@@ -96,11 +96,13 @@ export function pairGrad(
   if (rowScale === null || cols > CHUNK) {
     // Arbitrary blocks; with per-row factors each block lies inside one row (cols > CHUNK), so the factor
     // is a constant of the block.
-    for (let start = 0, len = 0; start < n; start += len) {
-      len = Math.min(CHUNK, n - start, rowScale === null ? CHUNK : cols - (start % cols));
+    let start = 0;
+    while (start < n) {
+      const len = Math.min(CHUNK, n - start, rowScale === null ? CHUNK : cols - (start % cols));
       const factor = rowScale === null ? scale : scale * rowScale[Math.floor(start / cols)]!;
       acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, factor);
       grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
+      start += len;
     }
     return { sum: acc, grad };
   }

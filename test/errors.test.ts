@@ -1,0 +1,144 @@
+/**
+ * Bad input, a test each: a LossError with a stable code and fields { code, loss, argument, expected,
+ * received }, a message that says all of them, and "Did you mean" where a near name exists. Never a wasm trap.
+ */
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LossError, loadLosses, type FastLoss } from '../src/index.js';
+
+let fl: FastLoss;
+beforeAll(async () => {
+  fl = await loadLosses({ build: 'debug' }); // assertions on: a trap would surface as an abort
+});
+
+function caught(fn: () => unknown): LossError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LossError);
+    const err = e as LossError;
+    for (const field of [err.loss, err.argument, err.expected, err.received]) {
+      expect(typeof field).toBe('string');
+      expect(err.message).toContain(field);
+    }
+    expect(err.message).toContain(err.code);
+    return err;
+  }
+  throw new Error('expected a LossError, nothing was thrown');
+}
+
+const p3 = Float32Array.of(1, 2, 3);
+
+describe('names and options', () => {
+  it('UNKNOWN_LOSS with a suggestion', () => {
+    const e = caught(() => fl.loss('mean_sqared_error'));
+    expect(e.code).toBe('UNKNOWN_LOSS');
+    expect(e.suggestion).toBe('mean_squared_error');
+    expect(e.message).toMatch(/Did you mean "mean_squared_error"\?$/);
+    expect(caught(() => fl.loss('MSELos')).suggestion).toBe('MSELoss');
+    expect(caught(() => fl.loss('entirely_unknown_thing')).suggestion).toBeUndefined();
+  });
+
+  it('UNKNOWN_OPTION names the options it takes, with a suggestion', () => {
+    const e = caught(() => fl.loss('mse', { reducton: 'sum' }));
+    expect(e.code).toBe('UNKNOWN_OPTION');
+    expect(e.suggestion).toBe('reduction');
+    expect(e.expected).toContain('reduction');
+    expect(caught(() => fl.loss('mse', { axis: -1 })).code).toBe('UNKNOWN_OPTION');
+    expect(caught(() => fl.loss('mae', { framework: 'torch', delta: 1 })).code).toBe('UNKNOWN_OPTION');
+  });
+
+  it('UNKNOWN_OPTION for beta and delta together in PyTorch huber', () => {
+    expect(caught(() => fl.loss('huber', { framework: 'pytorch', beta: 1, delta: 1 })).code).toBe('UNKNOWN_OPTION');
+    expect(caught(() => fl.loss('HuberLoss', { beta: 1 })).code).toBe('UNKNOWN_OPTION');
+  });
+
+  it('BAD_OPTION for a value out of its domain, with a suggestion for a near reduction', () => {
+    const e = caught(() => fl.loss('mse', { reduction: 'Sum' }));
+    expect(e.code).toBe('BAD_OPTION');
+    expect(e.suggestion).toBe('sum');
+    expect(caught(() => fl.loss('mse', { framework: 'pytorch', reduction: 'sum_over_batch_size' })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('huber', { delta: -1 })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('huber', { delta: NaN })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('HuberLoss', { delta: 0 })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('smooth_l1', { beta: -0.5 })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('mse', { framework: 'jax' })).code).toBe('BAD_OPTION');
+  });
+
+  it('BAD_OPTION when an option contradicts the class name', () => {
+    const e = caught(() => fl.loss('MeanSquaredError', { framework: 'pytorch' }));
+    expect(e.code).toBe('BAD_OPTION');
+    expect(e.expected).toContain('tensorflow');
+    expect(caught(() => fl.loss('MSELoss', { framework: 'keras' })).code).toBe('BAD_OPTION');
+  });
+
+  it('UNSUPPORTED_FRAMEWORK', () => {
+    const e = caught(() => fl.loss('mape', { framework: 'pytorch' }));
+    expect(e.code).toBe('UNSUPPORTED_FRAMEWORK');
+    expect(e.expected).toContain('tensorflow');
+    expect(caught(() => fl.loss('smooth_l1', { framework: 'tf' })).code).toBe('UNSUPPORTED_FRAMEWORK');
+  });
+
+  it('NOT_IMPLEMENTED for a listed loss whose family has not landed', () => {
+    for (const name of ['cce', 'bce', 'ctc', 'kld', 'hinge', 'bpr', 'cosine_similarity', 'nll', 'BCEWithLogitsLoss']) {
+      expect(caught(() => fl.loss(name)).code).toBe('NOT_IMPLEMENTED');
+    }
+  });
+});
+
+describe('inputs', () => {
+  const mse = () => fl.loss('mse');
+
+  it('MISSING_INPUT lists the expected names', () => {
+    const e = caught(() => mse()({ pred: p3 }));
+    expect(e.code).toBe('MISSING_INPUT');
+    expect(e.argument).toContain('target');
+    expect(e.expected).toContain('pred, target, sampleWeight?');
+    expect(caught(() => mse()(p3 as never)).code).toBe('MISSING_INPUT');
+  });
+
+  it('UNKNOWN_INPUT with a suggestion', () => {
+    const e = caught(() => mse()({ pred: p3, target: p3, sample_weight: p3 }));
+    expect(e.code).toBe('UNKNOWN_INPUT');
+    expect(e.suggestion).toBe('sampleWeight');
+    // PyTorch losses take no sampleWeight
+    expect(caught(() => fl.loss('MSELoss')({ pred: p3, target: p3, sampleWeight: p3 })).code).toBe('UNKNOWN_INPUT');
+    expect(caught(() => mse()({ preds: p3, target: p3 })).suggestion).toBe('pred');
+  });
+
+  it('SHAPE_MISMATCH', () => {
+    expect(caught(() => mse()({ pred: p3, target: Float32Array.of(1, 2) })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => fl.loss('L1Loss')({ pred: [[1, 2]], target: [1, 2] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => mse()({ pred: { data: p3, shape: [2, 2] }, target: p3 })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => mse()({ pred: [[1, 2], [3]], target: [[1, 2], [3, 4]] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => mse()({ pred: { data: p3, shape: [3, -1] }, target: p3 })).code).toBe('SHAPE_MISMATCH');
+    const rows = { data: new Float32Array(6), shape: [2, 3] };
+    expect(caught(() => mse()({ pred: rows, target: rows, sampleWeight: [1, 2, 3] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => fl.loss('mse', { reduction: 'none' }).withGrad({ pred: rows, target: rows }, { gradOutput: [1, 2, 3] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => fl.tensor([2, 1.5])).code).toBe('SHAPE_MISMATCH');
+  });
+
+  it('BAD_DTYPE names the index and the value', () => {
+    const e = caught(() => mse()({ pred: [1, 'two', 3], target: [1, 2, 3] }));
+    expect(e.code).toBe('BAD_DTYPE');
+    expect(e.argument).toBe('pred[1]');
+    expect(e.received).toBe('"two"');
+    expect(caught(() => mse()({ pred: [[1, 2], [3, null]], target: [[1, 2], [3, 4]] })).argument).toBe('pred[1][1]');
+    expect(caught(() => mse()({ pred: BigInt64Array.of(1n, 2n), target: [1, 2] })).code).toBe('BAD_DTYPE');
+    expect(caught(() => mse()({ pred: 'abc', target: [1, 2] })).code).toBe('BAD_DTYPE');
+    expect(caught(() => fl.tensor([2], 'float16' as never)).code).toBe('BAD_DTYPE');
+  });
+
+  it('FREED_TENSOR', () => {
+    const x = fl.tensor([3]);
+    x.data.set([1, 2, 3]);
+    x.free();
+    expect(caught(() => mse()({ pred: x, target: p3 })).code).toBe('FREED_TENSOR');
+    expect(caught(() => x.data).code).toBe('FREED_TENSOR');
+    expect(caught(() => x.free()).code).toBe('FREED_TENSOR');
+  });
+
+  it('loadLosses rejects a bad build', async () => {
+    await expect(loadLosses({ build: 'fast' as never })).rejects.toThrow(/BAD_OPTION/);
+  });
+});

@@ -1,0 +1,94 @@
+/** The alias table of DESIGN.md: every name resolves, case-insensitively, to its canonical loss and framework. */
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLosses, type FastLoss } from '../src/index.js';
+import { ALIASES, CLASS_NAMES, LOSSES } from '../src/registry.js';
+
+let fl: FastLoss;
+beforeAll(async () => {
+  fl = await loadLosses();
+});
+
+/** DESIGN.md's table, copied as data: canonical → aliases, frameworks (default first). */
+const TABLE: Record<string, [string[], string[]]> = {
+  binary_crossentropy: [['bce', 'bin_crossentropy', 'bin_cross_entropy', 'binary_crossentropy', 'binary_cross_entropy'], ['tensorflow', 'pytorch']],
+  categorical_crossentropy: [['cce', 'cate_crossentropy', 'cate_cross_entropy', 'categorical_crossentropy', 'categorical_cross_entropy'], ['tensorflow', 'pytorch']],
+  categorical_hinge: [['ch', 'chinge', 'cate_hinge', 'catehinge', 'categorical_hinge'], ['tensorflow', 'pytorch']],
+  cosine_similarity: [['cs', 'cos_similarity', 'cossimilarity', 'cos_sim', 'cossim', 'cosine_similarity'], ['tensorflow']],
+  hinge: [['hinge'], ['tensorflow']],
+  huber: [['huber'], ['tensorflow', 'pytorch']],
+  kullback_leibler_divergence: [['kld', 'kullback_leibler_divergence'], ['tensorflow', 'pytorch']],
+  mean_absolute_error: [['mae', 'mean_abs_error', 'mean_absolute_error'], ['tensorflow', 'pytorch']],
+  mean_absolute_percentage_error: [['mape', 'mean_abs_percent_error', 'mean_absolute_percentage_error'], ['tensorflow']],
+  mean_squared_error: [['mse', 'mean_square_error', 'mean_squared_error'], ['tensorflow', 'pytorch']],
+  mean_squared_logarithmic_error: [['msle', 'mean_square_log_error', 'mean_squared_log_error', 'mean_squared_logarithmic_error'], ['tensorflow']],
+  sparse_categorical_crossentropy: [['scce', 'sparse_cate_crosse_entropy', 'sparse_categorical_cross_entropy', 'sparse_cate_crossentropy', 'sparse_categorical_crossentropy', 'sparse_cate_cross_entropy'], ['tensorflow']],
+  ctc: [['ctc'], ['pytorch']],
+  negative_log_likelihood: [['nll', 'neg_ll', 'neg_log_likelihood', 'negative_log_likelihood'], ['pytorch']],
+  poisson_negative_log_likelihood: [['pnll', 'p_neg_ll', 'p_neg_log_likelihood', 'poisson_negative_log_likelihood'], ['pytorch']],
+  bpr: [['bpr', 'bpr_loss'], ['tensorflow']],
+  pair_hinge: [['phinge', 'pair_hinge', 'pair_hinge_loss'], ['tensorflow']],
+  squared_hinge: [['squared_hinge'], ['tensorflow']],
+  hinge_embedding: [['hinge_embedding', 'hinge_embedding_loss'], ['pytorch']],
+  cosine_embedding: [['cosine_embedding', 'cosine_embedding_loss'], ['pytorch']],
+  smooth_l1: [['smooth_l1', 'smooth_l1_loss'], ['pytorch']],
+  margin_ranking: [['margin_ranking', 'margin_ranking_loss'], ['pytorch']],
+};
+
+describe('the alias table', () => {
+  it('has exactly DESIGN.md rows and aliases', () => {
+    expect(Object.keys(LOSSES).sort()).toEqual(Object.keys(TABLE).sort());
+    const expected = Object.entries(TABLE).flatMap(([canonical, [aliases]]) => aliases.map((a) => [a, canonical]));
+    expect(Object.entries(ALIASES).sort()).toEqual(expected.sort());
+    for (const [canonical, [, frameworks]] of Object.entries(TABLE)) expect(LOSSES[canonical as keyof typeof LOSSES].frameworks).toEqual(frameworks);
+  });
+
+  it('fl.aliases() lists every accepted name with its canonical loss and frameworks', () => {
+    const list = fl.aliases();
+    expect(list.length).toBe(Object.keys(ALIASES).length + Object.keys(CLASS_NAMES).length);
+    expect(list).toContainEqual({ alias: 'sparse_cate_crosse_entropy', canonical: 'sparse_categorical_crossentropy', frameworks: ['tensorflow'] });
+    expect(list).toContainEqual({ alias: 'BCEWithLogitsLoss', canonical: 'binary_crossentropy', frameworks: ['pytorch'] });
+  });
+
+  it('every implemented alias resolves, case-insensitively, to its canonical name and default framework', () => {
+    for (const { name, frameworks } of fl.implemented()) {
+      for (const alias of TABLE[name]![0]) {
+        for (const spelling of [alias, alias.toUpperCase(), alias[0]!.toUpperCase() + alias.slice(1)]) {
+          const loss = fl.loss(spelling);
+          expect(loss.name).toBe(name);
+          expect(loss.framework).toBe(frameworks[0]);
+        }
+      }
+    }
+    expect(fl.implemented().map((x) => x.name).sort()).toEqual(
+      ['huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1'].sort(),
+    );
+  });
+
+  it('class names imply their framework and options; .name is the canonical row', () => {
+    expect(fl.loss('MSELoss').framework).toBe('pytorch');
+    expect(fl.loss('mseloss').framework).toBe('pytorch');
+    expect(fl.loss('MeanSquaredError').framework).toBe('tensorflow');
+    expect(fl.loss('L1Loss').name).toBe('mean_absolute_error');
+    expect(fl.loss('SmoothL1Loss').name).toBe('smooth_l1');
+    expect(fl.loss('HuberLoss').options).toEqual({ reduction: 'mean', delta: 1 });
+    expect(fl.loss('Huber').framework).toBe('tensorflow');
+    expect(fl.loss('huber', { framework: 'pytorch' }).options).toEqual({ reduction: 'mean', beta: 1 });
+    expect(fl.loss('HUBER', { framework: 'torch' }).framework).toBe('pytorch');
+    expect(fl.loss('huber', { framework: 'pytorch', delta: 2 }).options).toEqual({ reduction: 'mean', delta: 2 });
+  });
+
+  it('.options holds every option, defaults filled in, frozen', () => {
+    const h = fl.loss('huber');
+    expect(h.options).toEqual({ reduction: 'sum_over_batch_size', delta: 1 });
+    expect(Object.isFrozen(h.options)).toBe(true);
+    expect(fl.loss('mse', { framework: 'keras', reduction: 'sum' }).options).toEqual({ reduction: 'sum' });
+    expect(fl.loss('smooth_l1').options).toEqual({ reduction: 'mean', beta: 1 });
+  });
+
+  it('compute is loss(name, options)(inputs)', () => {
+    const inputs = { pred: [1, 2, 3], target: [0, 0, 0] };
+    expect(fl.compute('mse', inputs, { reduction: 'sum' })).toBe(fl.loss('mse', { reduction: 'sum' })(inputs));
+    expect(fl.compute('mse', inputs)).toBeCloseTo(14 / 3, 6);
+  });
+});
