@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['assembly/**', 'build/**', 'dist/**', 'node_modules/**', 'examples/**'] },
+  { ignores: ['assembly/**', 'bench/**/*.ts', 'build/**', 'dist/**', 'node_modules/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
