@@ -11,6 +11,10 @@
 //                                              f' = 2·(log1p(p) - log1p(max(t, ε))) / (1 + p) where p >= ε, else 0
 // f' is ∂f/∂p. ε = 1e-7 is Keras's backend.epsilon().
 //
+// min and max are the "pseudo" forms, pmin(a, b) = b < a ? b : a (wasm's f32x4.pmin): one x86 minps, where
+// wasm's IEEE f32x4.min costs V8 a sequence of about eight instructions (its NaN and ±0 rules). Every pmin and
+// pmax here has the data in the first operand, so a NaN there still comes out: pmin(NaN, δ) = NaN.
+//
 // The Huber form m·(|d| - m/2) is both of Keras's branches in one expression (|d| <= δ gives d²/2, otherwise
 // δ|d| - δ²/2) with no select, and its derivative is a clamp: both frameworks' boundary conventions (Keras
 // `<=`, torch `<`) give the same value and gradient at |d| = δ, so one kernel serves Keras Huber, torch
@@ -29,7 +33,8 @@
 //   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
 // Every loop has a 16-element SIMD body, a 4-element SIMD loop and a scalar tail; f accumulates in f64.
 
-import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
+import { hsum_f64x2, vaccumulate, vwiden_hi, vwiden_lo } from "./inline/hsum";
+import { pmax, pmin } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
 
 const SQUARED: i32 = 0;
@@ -59,18 +64,18 @@ const EPSILON_F64: f64 = 1e-7;
   if (kind == ABSOLUTE) return Mathf.abs(d);
   if (kind == HUBER) {
     const a = Mathf.abs(d);
-    const m = Mathf.min(a, param);
+    const m = pmin(a, param);
     return m * (a - m * 0.5);
   }
-  return Mathf.abs(d) * 100 / Mathf.max(Mathf.abs(t), EPSILON); // PERCENTAGE
+  return Mathf.abs(d) * 100 / pmax(Mathf.abs(t), EPSILON); // PERCENTAGE
 }
 
 // @ts-ignore: decorator
 @inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d;
   if (kind == ABSOLUTE) return param != 0 && d != d ? d : sign(d);
-  if (kind == HUBER) return Mathf.max(Mathf.min(d, param), -param);
-  return sign(d) / Mathf.max(Mathf.abs(t), EPSILON); // PERCENTAGE
+  if (kind == HUBER) return pmax(pmin(d, param), -param);
+  return sign(d) / pmax(Mathf.abs(t), EPSILON); // PERCENTAGE
 }
 
 // @ts-ignore: decorator
@@ -79,10 +84,10 @@ const EPSILON_F64: f64 = 1e-7;
   if (kind == ABSOLUTE) return f32x4.abs(vd);
   if (kind == HUBER) {
     const va = f32x4.abs(vd);
-    const vm = f32x4.min(va, vparam);
+    const vm = f32x4.pmin(va, vparam);
     return f32x4.mul(vm, f32x4.sub(va, f32x4.mul(vm, f32x4.splat(0.5))));
   }
-  return f32x4.div(f32x4.mul(f32x4.abs(vd), f32x4.splat(100)), f32x4.max(f32x4.abs(vt), f32x4.splat(EPSILON)));
+  return f32x4.div(f32x4.mul(f32x4.abs(vd), f32x4.splat(100)), f32x4.pmax(f32x4.abs(vt), f32x4.splat(EPSILON)));
 }
 
 // @ts-ignore: decorator
@@ -93,8 +98,8 @@ const EPSILON_F64: f64 = 1e-7;
     const vnan = v128.and(f32x4.ne(vd, vd), f32x4.ne(vparam, f32x4.splat(0)));
     return v128.bitselect(vd, vsign(vd), vnan);
   }
-  if (kind == HUBER) return f32x4.max(f32x4.min(vd, vparam), f32x4.neg(vparam));
-  return f32x4.div(vsign(vd), f32x4.max(f32x4.abs(vt), f32x4.splat(EPSILON)));
+  if (kind == HUBER) return f32x4.pmax(f32x4.pmin(vd, vparam), f32x4.neg(vparam));
+  return f32x4.div(vsign(vd), f32x4.pmax(f32x4.abs(vt), f32x4.splat(EPSILON)));
 }
 
 // msle, f64 (see the header).
@@ -147,9 +152,11 @@ const EPSILON_F64: f64 = 1e-7;
       const vf1 = vloss(kind, f32x4.sub(v128.load(pi, 16), vt1), vt1, vparam);
       const vf2 = vloss(kind, f32x4.sub(v128.load(pi, 32), vt2), vt2, vparam);
       const vf3 = vloss(kind, f32x4.sub(v128.load(pi, 48), vt3), vt3, vparam);
-      // Every f here is >= 0, so adding two in f32 rounds once relative to their sum; then widen.
-      vacc0 = vaccumulate(vacc0, f32x4.add(vf0, vf1));
-      vacc1 = vaccumulate(vacc1, f32x4.add(vf2, vf3));
+      // Every f here is >= 0, so a two-level f32 tree over the four vectors rounds at most twice relative to
+      // the partial sum (<= 1.2e-7); then one widening of its halves into two independent f64x2 chains.
+      const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
+      vacc0 = f64x2.add(vacc0, vwiden_lo(vf));
+      vacc1 = f64x2.add(vacc1, vwiden_hi(vf));
     }
     for (; i + 4 <= n; i += 4) {
       const vt = v128.load(ptr(t, i));

@@ -228,8 +228,8 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
 }
 
 function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, options: Record<string, unknown>): Loss {
-  const forward = bound.forward;
-  const loss = ((inputs: Inputs) => forward(inputs)) as Loss & { withGrad: Loss['withGrad'] };
+  // The bound forward is itself the callable (bind makes a new closure each time): no wrapper on the hot path.
+  const loss = bound.forward as Loss & { withGrad: Loss['withGrad'] };
   Object.defineProperty(loss, 'name', { value: name });
   Object.defineProperty(loss, 'framework', { value: framework, enumerable: true });
   Object.defineProperty(loss, 'options', { value: Object.freeze({ ...options }), enumerable: true });

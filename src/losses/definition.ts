@@ -26,6 +26,7 @@ export interface GradResult {
 }
 
 export interface BoundLoss {
+  /** Becomes the loss callable itself (its name and options are defined on it): a new function per bind. */
   forward(inputs: Inputs): number | OutputTensor;
   withGrad(inputs: Inputs, options?: GradOptions): GradResult;
 }
@@ -111,18 +112,18 @@ function nearest(value: string, values: readonly string[]): string | undefined {
  * near miss, e.g. `preds` → "pred").
  */
 export function checkInputNames(inputs: unknown, def: Pick<LossDefinition, 'inputs' | 'optionalInputs'>, loss: string): void {
-  const expected = `inputs { ${[...def.inputs, ...def.optionalInputs.map((n) => `${n}?`)].join(', ')} }`;
+  const expected = () => `inputs { ${[...def.inputs, ...def.optionalInputs.map((n) => `${n}?`)].join(', ')} }`;
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
-    throw new LossError({ code: 'MISSING_INPUT', loss, argument: 'inputs', expected: `an object of named ${expected}`, received: describe(inputs) });
+    throw new LossError({ code: 'MISSING_INPUT', loss, argument: 'inputs', expected: `an object of named ${expected()}`, received: describe(inputs) });
   }
-  const known = [...def.inputs, ...def.optionalInputs];
   for (const key in inputs) {
-    if (!known.includes(key)) {
+    if (!def.inputs.includes(key) && !def.optionalInputs.includes(key)) {
+      const known = [...def.inputs, ...def.optionalInputs];
       throw new LossError({
         code: 'UNKNOWN_INPUT',
         loss,
         argument: `input "${key}"`,
-        expected: expected,
+        expected: expected(),
         received: `an input named "${key}"`,
         ...suggestion(key, known),
       });
@@ -130,7 +131,7 @@ export function checkInputNames(inputs: unknown, def: Pick<LossDefinition, 'inpu
   }
   for (const name of def.inputs) {
     if ((inputs as Record<string, unknown>)[name] === undefined) {
-      throw new LossError({ code: 'MISSING_INPUT', loss, argument: `input "${name}"`, expected, received: `no "${name}"` });
+      throw new LossError({ code: 'MISSING_INPUT', loss, argument: `input "${name}"`, expected: expected(), received: `no "${name}"` });
     }
   }
 }

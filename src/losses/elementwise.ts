@@ -144,18 +144,20 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return ((sum * valueScale) / x.cols) * kerasScale(reduction, x.rows);
   }
 
+  // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
+  // stays inlinable into the caller's loop; everything else goes to forwardGeneral.
   function forward(inputs: Inputs): number | OutputTensor {
     const pred = inputs.pred;
     const target = inputs.target;
-    // Fast path: two 1-D Float32Arrays, a scalar reduction. Keras sees one sample (the mean of f), PyTorch
-    // the mean or sum of f: both are a factor times Σ f.
-    if (pred instanceof Float32Array && target instanceof Float32Array && reduction !== 'none' && pred.length === target.length && onlyPredAndTarget(inputs)) {
+    if (pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow && pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)) {
+      // Keras sees one sample (the mean of f), PyTorch the mean or sum of f: a factor times Σ f either way.
       const n = pred.length;
-      if (n <= jsBelow) {
-        const sum = js.sum(n, pred, target, param);
-        return keras ? (sum * valueScale) / n : sum * valueScale * torchScale(reduction, n);
-      }
+      return js.sum(n, pred, target, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
     }
+    return forwardGeneral(inputs);
+  }
+
+  function forwardGeneral(inputs: Inputs): number | OutputTensor {
     const x = prepare(inputs);
     if (reduction !== 'none' && x.weights === null) return reducedFromSum(total(x.p, x.t), x);
     // 'none', or Keras sample weights: the per-sample values are needed one by one.
@@ -163,6 +165,19 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    const pred = inputs.pred;
+    const target = inputs.target;
+    // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
+    if (
+      pred instanceof Float32Array && target instanceof Float32Array && reduction !== 'none' && pred.length === target.length &&
+      pred.length <= jsBelow && options?.gradOutput === undefined && onlyPredAndTarget(inputs)
+    ) {
+      const n = pred.length;
+      const factor = keras ? valueScale / n : valueScale * torchScale(reduction, n);
+      const grad = new Float32Array(n);
+      const sum = js.grad(n, pred, target, param, factor, grad);
+      return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
+    }
     const x = prepare(inputs);
     const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
     // d value / d f for each element of row r: base × (weight_r × upstream_r when per row).
