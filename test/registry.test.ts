@@ -92,3 +92,19 @@ describe('the alias table', () => {
     expect(fl.compute('mse', inputs)).toBeCloseTo(14 / 3, 6);
   });
 });
+
+describe('README', () => {
+  it("lists every accepted name in its alias table, and marks exactly the implemented losses", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| [a-z_0-9]+ \| .*\| (✅|planned) \|$/.test(line));
+    const table = new Map(rows.map((line) => {
+      const cells = line.split('|').map((c) => c.trim());
+      return [cells[1]!, { names: cells[2]!.split(/[;,]\s*/), status: cells[4]! }];
+    }));
+    for (const [alias, canonical] of Object.entries(ALIASES)) expect(table.get(canonical)?.names, alias).toContain(alias);
+    for (const [name, c] of Object.entries(CLASS_NAMES)) expect(table.get(c.canonical)?.names, name).toContain(name);
+    const implemented = new Set(fl.implemented().map((x) => x.name));
+    for (const canonical of Object.keys(LOSSES)) expect(table.get(canonical)?.status, canonical).toBe(implemented.has(canonical as never) ? '✅' : 'planned');
+  });
+});
