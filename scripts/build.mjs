@@ -2,7 +2,8 @@
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
 //   dist/index.js (+ a lazy chunk for the debug build), dist/cli.js, dist/*.d.ts
 // and reports each module's size, gzipped. Generated files are never committed.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import asc from 'assemblyscript/asc';
@@ -24,7 +25,7 @@ for (const target of ['simd', 'scalar', 'debug']) {
 }
 
 // dist/ is overwritten in place (not removed first), so a process reading it meanwhile never sees it vanish.
-await esbuild.build({
+const result = await esbuild.build({
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
@@ -37,6 +38,17 @@ await esbuild.build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
 });
+// Chunk names carry a content hash: remove the chunks an earlier build left (after writing the new ones).
+const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+for (const file of readdirSync('dist/chunks')) {
+  const full = path.resolve('dist/chunks', file);
+  if (!outputs.has(full)) rmSync(full);
+}
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-console.log(`dist/index.js  ${readFileSync('dist/index.js').length} bytes (wasm inlined)`);
+// What `import { loadLosses } from 'fastloss'` loads up front: index.js and the chunks it imports (not cli, not debug).
+const main = result.metafile.outputs['dist/index.js'];
+const upfront = ['dist/index.js', ...main.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)];
+const bytes = upfront.reduce((sum, f) => sum + readFileSync(f).length, 0);
+console.log(`dist: ${bytes} bytes loaded by import (both release wasm modules inlined), debug build in a lazy chunk`);

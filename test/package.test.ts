@@ -41,3 +41,21 @@ describe('dist/', () => {
     expect(dts).toContain('export declare function loadLosses');
   });
 });
+
+describe('bundled for a browser', () => {
+  it('esbuild bundles dist/index.js for platform browser with no Node built-ins', async () => {
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({
+      stdin: { contents: "import { loadLosses } from './dist/index.js'; globalThis.fastloss = loadLosses;", resolveDir: new URL('..', import.meta.url).pathname },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/from\s+["']node:/);
+    expect(code.length).toBeGreaterThan(10_000);
+  });
+});
