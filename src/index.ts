@@ -129,7 +129,13 @@ export class FastLoss {
     if (dtype !== 'float32' && dtype !== 'int32') {
       throw new LossError({ code: 'BAD_DTYPE', loss: 'tensor', argument: 'dtype', expected: '"float32" or "int32"', received: describe(dtype) });
     }
-    return new WasmTensor(this.runtime, shape, dtype);
+    try {
+      return new WasmTensor(this.runtime, shape, dtype);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // memory.grow past the engine's limit (4 GiB of wasm32 memory in all, tensors and scratch together)
+      throw new LossError({ code: 'SHAPE_MISMATCH', loss: 'tensor', argument: 'shape', expected: 'a tensor that fits in wasm memory (4 GiB in all)', received: `[${shape.join(', ')}] (${shape.reduce((a, b) => a * b, 4)} bytes)` });
+    }
   }
 
   private readonly cache = new Map<string, Loss>();

@@ -142,3 +142,12 @@ describe('inputs', () => {
     await expect(loadLosses({ build: 'fast' as never })).rejects.toThrow(/BAD_OPTION/);
   });
 });
+
+describe('wasm memory limits', () => {
+  it('a tensor larger than wasm32 memory is a LossError, and the instance stays usable', async () => {
+    const fl = await loadLosses();
+    const e = caught(() => fl.tensor([2 ** 31]));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(fl.compute('mse', { pred: [1, 2], target: [1, 1] })).toBe(0.5);
+  });
+});

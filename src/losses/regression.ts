@@ -177,21 +177,49 @@ const smoothL1: Configure = (o) => {
 const torchHuber: Configure = (o) =>
   o.delta !== undefined ? { kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 } : smoothL1(o);
 
+/**
+ * The regression family by canonical name and framework. Shapes: `pred` and `target` of one shape `[..., D]`
+ * (Keras also reconciles `[N]` with `[N, 1]`); Keras's per-sample loss has shape `[...]`, PyTorch's `[..., D]`.
+ */
 export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+  /**
+   * Mean squared error (mse, MeanSquaredError, MSELoss): f = (p - t)², f' = 2(p - t).
+   * Keras: mean_D(f) per sample. PyTorch: f elementwise.
+   * @example fl.loss('mse')({ pred: [[1, 2]], target: [[0, 0]] }) // 2.5
+   * @see mean_absolute_error, huber
+   */
   mean_squared_error: {
     tensorflow: pairDefinition('tensorflow', {}, plain('mse', squared)),
     pytorch: pairDefinition('pytorch', {}, plain('mse', squared)),
   },
+  /**
+   * Mean absolute error (mae, MeanAbsoluteError, L1Loss): f = |p - t|, f' = sign(p - t), 0 at p = t (and, as
+   * torch.sign, at NaN). Keras: mean_D(f) per sample. PyTorch: f elementwise.
+   */
   mean_absolute_error: {
     tensorflow: pairDefinition('tensorflow', {}, plain('mae', absolute)),
     pytorch: pairDefinition('pytorch', {}, plain('mae', absolute)),
   },
+  /**
+   * Mean absolute percentage error (mape, Keras only): f = 100·|t - p| / max(|t|, 1e-7), mean_D per sample.
+   * t = 0 divides by 1e-7 (huge values, not an error).
+   */
   mean_absolute_percentage_error: {
     tensorflow: pairDefinition('tensorflow', {}, plain('mape', percentage)),
   },
+  /**
+   * Mean squared logarithmic error (msle, Keras only): f = (log(max(p, ε) + 1) - log(max(t, ε) + 1))², ε = 1e-7,
+   * mean_D per sample. Negative values are clipped to ε (no NaN); the gradient is 0 where p < ε.
+   */
   mean_squared_logarithmic_error: {
     tensorflow: pairDefinition('tensorflow', {}, plain('msle', squaredLog)),
   },
+  /**
+   * Huber. Keras `Huber(delta = 1)`: 0.5·e² where |e| <= δ, else δ·|e| - 0.5·δ², mean_D per sample.
+   * PyTorch: `SmoothL1Loss(beta = 1)` by default (0.5·e²/β where |e| < β, else |e| - 0.5·β), `HuberLoss(delta)`
+   * when `delta` is given or the name is HuberLoss (0.5·e² where |e| < δ, else δ·(|e| - 0.5·δ)); not both.
+   * The two conventions at |e| = δ agree in value and gradient.
+   */
   huber: {
     tensorflow: pairDefinition('tensorflow', { delta: numberOption(1, 0) }, (o) => ({ kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 })),
     pytorch: pairDefinition(
@@ -213,6 +241,7 @@ export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition
       },
     ),
   },
+  /** torch SmoothL1Loss(beta = 1) (smooth_l1, smooth_l1_loss): see huber; β = 0 is L1. */
   smooth_l1: {
     pytorch: pairDefinition('pytorch', { beta: numberOption(1, 0) }, smoothL1),
   },
