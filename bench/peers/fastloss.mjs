@@ -1,0 +1,76 @@
+// fastloss itself (the built package, dist/index.js), as two instances: the SIMD build and the scalar build.
+// Each is measured on both of its input paths:
+//   arrays  — ordinary Float32Arrays, which the facade streams through its cache-sized wasm scratch region;
+//   tensors — fl.tensor() buffers living in wasm memory, made and filled once per data set (outside the timed
+//             calls) and read in place.
+// Every loss is PyTorch-flavoured with reduction 'mean' (MSELoss, L1Loss, SmoothL1Loss beta = 1 == HuberLoss
+// delta = 1), so all peers compute the same number. Forward+gradient returns a newly allocated gradient.
+
+import { loadLosses } from '../../dist/index.js';
+
+/** The two instances, { simd, scalar }. Throws if the engine did not give the build asked for. */
+export async function loadInstances() {
+  const instances = {};
+  for (const build of ['simd', 'scalar']) {
+    const fl = await loadLosses({ build });
+    if (fl.build !== build) throw new Error(`loadLosses({ build: '${build}' }) gave the '${fl.build}' build`);
+    instances[build] = fl;
+  }
+  return instances;
+}
+
+/** Tensors for one data set in each instance: { simd: { pred, target }, scalar: { pred, target } }. */
+export function makeTensors(instances, { pred, target }) {
+  const out = {};
+  for (const [build, fl] of Object.entries(instances)) {
+    const p = fl.tensor([pred.length]);
+    const t = fl.tensor([target.length]);
+    p.data.set(pred);
+    t.data.set(target);
+    out[build] = { pred: p, target: t };
+  }
+  return out;
+}
+
+/** Returns the tensors' memory to their instances. */
+export function freeTensors(tensors) {
+  for (const { pred, target } of Object.values(tensors)) {
+    pred.free();
+    target.free();
+  }
+}
+
+/** The four fastloss runners of workload w: {simd, scalar} x {arrays, tensors}. */
+export function fastlossRunners(w, instances, data, tensors) {
+  const runners = [];
+  for (const [build, fl] of Object.entries(instances)) {
+    const loss = fl.loss(w.loss, { framework: 'pytorch', reduction: 'mean' });
+    const inputs = {
+      arrays: { pred: data.pred, target: data.target },
+      tensors: { pred: tensors[build].pred, target: tensors[build].target },
+    };
+    for (const [input, args] of Object.entries(inputs)) {
+      const base = {
+        key: `fastloss-${build}/${input}`,
+        peer: `fastloss ${build === 'simd' ? 'SIMD' : 'scalar'}`,
+        input: input === 'arrays' ? 'Float32Array' : 'fl.tensor (in place)',
+      };
+      if (w.mode === 'fwd') {
+        runners.push({ ...base, call: () => loss(args), check: () => ({ value: loss(args), grad: null }) });
+      } else {
+        runners.push({
+          ...base,
+          call: () => {
+            const r = loss.withGrad(args);
+            return r.value + r.grad.pred.data[0];
+          },
+          check: () => {
+            const r = loss.withGrad(args);
+            return { value: r.value, grad: r.grad.pred.data };
+          },
+        });
+      }
+    }
+  }
+  return runners;
+}

@@ -1,0 +1,98 @@
+// PyTorch CPU (the OS package at /usr/bin/python3), one thread, in ONE long-lived child process
+// (torch_server.py) spoken to in JSON lines. The child times its own calls; this side only asks for samples,
+// so they interleave round by round with the in-process peers like any other peer's.
+
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const PYTHON = '/usr/bin/python3';
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'torch_server.py');
+
+/**
+ * Starts the server. Returns { info, request, load, drop, close }, or { note } when torch cannot be used
+ * (no python3, or it cannot import torch): the bench then goes on without this peer.
+ */
+export async function startTorch(tmpDir) {
+  let child;
+  try {
+    child = spawn(PYTHON, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  } catch (err) {
+    return { note: `PyTorch not measured: cannot start ${PYTHON} (${err.message})` };
+  }
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let failed = null;
+  child.on('error', (err) => {
+    failed = err;
+  });
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`torch server exited${failed ? `: ${failed.message}` : ''}`);
+    return JSON.parse(value);
+  };
+
+  let info;
+  try {
+    info = await next();
+  } catch (err) {
+    return { note: `PyTorch not measured: ${err.message}` };
+  }
+  if (!info.ok) {
+    child.stdin.end();
+    return { note: `PyTorch not measured: ${PYTHON} ${info.error}` };
+  }
+
+  // One request at a time (the bench is sequential), so replies come back in order.
+  const request = async (req) => {
+    child.stdin.write(JSON.stringify(req) + '\n');
+    const res = await next();
+    if (!res.ok) throw new Error(`torch server: ${res.error} (request ${JSON.stringify(req)})`);
+    return res;
+  };
+
+  return {
+    info,
+    request,
+    /** Sends one data set: a temporary raw float32 file, pred then target; the server maps it zero-copy. */
+    async load(key, { pred, target }) {
+      const path = join(tmpDir, `torch-data-${key}.f32`);
+      const bytes = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      writeFileSync(path, bytes(pred));
+      writeFileSync(path, bytes(target), { flag: 'a' });
+      await request({ cmd: 'load', key, path, n: pred.length });
+      rmSync(path); // numpy read it into its own memory
+    },
+    drop: (key) => request({ cmd: 'drop', key }),
+    close() {
+      child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
+    },
+  };
+}
+
+/** The PyTorch runner of workload w on data set `key`. */
+export function torchRunners(w, torch, key, tmpDir) {
+  if (!torch?.request) return [];
+  const req = { key, loss: w.loss, grad: w.mode === 'grad' };
+  return [
+    {
+      key: 'torch-1t',
+      peer: `PyTorch ${torch.info.torch} (1 thread)`,
+      input: 'torch.from_numpy (in place)',
+      remote: {
+        async check() {
+          const gradPath = req.grad ? join(tmpDir, 'torch-grad.f32') : null;
+          const { value } = await torch.request({ cmd: 'check', ...req, grad_path: gradPath });
+          if (!gradPath) return { value, grad: null };
+          const buf = readFileSync(gradPath);
+          rmSync(gradPath);
+          // Copy into a fresh, aligned buffer (a Buffer may sit at any offset of a shared pool).
+          return { value, grad: new Float32Array(new Uint8Array(buf).buffer) };
+        },
+        calibrate: async (targetS) => (await torch.request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
+        sample: async (k) => (await torch.request({ cmd: 'sample', ...req, k })).per_call_s,
+      },
+    },
+  ];
+}

@@ -1,0 +1,158 @@
+// `npm run bench`: fastloss against its peers, measured side by side in one run (see methodSection in report.mjs).
+//
+// For each size: make the data (seeded), fastloss tensors for both instances, send the data to the PyTorch child;
+// then for each loss and mode (forward, forward+gradient) measure every peer interleaved, check its value against
+// the float64 reference, and print the workload's table. At the end: the targets summary, the copy-vs-kernel
+// split, and (full runs only) BENCHMARKS.md rewritten.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { gradError, makeData, referenceFloorSum, referenceLoss, relativeError } from './data.mjs';
+import { floorRunners, loadFloor } from './floor.mjs';
+import { describeMachine } from './machine.mjs';
+import { measureWorkload } from './measure.mjs';
+import { USAGE, parseOptions } from './options.mjs';
+import { fastlossRunners, freeTensors, loadInstances, makeTensors } from './peers/fastloss.mjs';
+import { plainRunners } from './peers/plain.mjs';
+import { setupTfjs, tfjsRunners } from './peers/tfjs.mjs';
+import { startTorch, torchRunners } from './peers/torch.mjs';
+import {
+  fmtTime, machineSection, methodSection, sizeLabel, summaryTable, timeSplitTable, workloadTable,
+} from './report.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  const started = Date.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'fastloss-bench-'));
+  const notes = [];
+  let torch = null;
+  try {
+    // ---- setup, once ----
+    const instances = await loadInstances();
+    const floorSum = await loadFloor(instances.simd.memory, tmp);
+    const tfjs = await setupTfjs(tmp);
+    notes.push(...tfjs.notes);
+    torch = await startTorch(tmp);
+    if (torch.note) {
+      console.log(`note: ${torch.note}`);
+      notes.push(torch.note);
+    }
+    const machine = describeMachine({ tfjs: tfjs.versions, torch });
+    log(`fastloss bench: ${opts.quick ? 'quick' : opts.write ? 'full' : 'partial'} run, losses ${opts.losses.join(', ')}, sizes ` +
+      `${opts.sizes.join(', ')}, ${opts.rounds} rounds (${opts.smallRounds} below ${opts.smallBelow}), samples >= ${opts.sampleMs} ms`);
+
+    // ---- measure ----
+    const results = new Map(); // workload id -> { w, rows }
+    const tables = [];
+    for (const n of opts.sizes) {
+      const data = makeData(n);
+      const tensors = makeTensors(instances, data);
+      const key = String(n);
+      if (torch.load) await torch.load(key, data);
+      const floorRef = referenceFloorSum(data);
+      for (const loss of opts.losses) {
+        const ref = referenceLoss(loss, data);
+        for (const mode of ['fwd', 'grad']) {
+          const w = { id: `${loss}_${sizeLabel(n)}_${mode}`, loss, n, mode };
+          log(`${w.id} ...`);
+          const runners = [
+            ...fastlossRunners(w, instances, data, tensors),
+            ...floorRunners(w, floorSum, tensors.simd),
+            ...plainRunners(w, data),
+            ...tfjsRunners(w, tfjs, data),
+            ...torchRunners(w, torch, key, tmp),
+          ];
+          const rounds = n < opts.smallBelow ? opts.smallRounds : opts.rounds;
+          const rows = await measureWorkload(runners, { ...opts, rounds, log });
+          for (const row of rows) {
+            row.relErr = relativeError(row.value, row.runner.isFloor ? floorRef : ref);
+            row.gradErr = mode === 'grad' ? gradError(loss, data, row.grad) : null;
+            row.grad = null; // up to 64 MiB each: keep only the numbers
+          }
+          results.set(w.id, { w, rows });
+          const text = workloadTable({ w, rows });
+          tables.push(text);
+          console.log(`\n${text}`);
+        }
+      }
+      freeTensors(tensors);
+      if (torch.drop) await torch.drop(key);
+    }
+
+    // ---- report ----
+    const summary = summaryTable(results, opts);
+    const split = timeSplitTable(results, opts);
+    const elapsed = (Date.now() - started) / 1000;
+    console.log(`\n## Targets (${summary.passed} of ${summary.total} met)\n\n${summary.text}\n\n## Where the time goes\n\n${split}`);
+    log(`\ndone in ${fmtTime(elapsed)}`);
+    if (opts.write) {
+      writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMd({ opts, results, tables, summary, split, machine, notes, elapsed }));
+      log('wrote BENCHMARKS.md');
+    } else {
+      log('partial run (options given): BENCHMARKS.md left as it was');
+    }
+  } finally {
+    torch?.close?.();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The whole BENCHMARKS.md. */
+function benchmarksMd({ opts, tables, summary, split, machine, notes, elapsed }) {
+  return [
+    '# Benchmarks',
+    '',
+    `Generated by \`npm run bench\` on ${machine.date.slice(0, 10)} (${Math.round(elapsed / 60)} min run); do not edit by`,
+    'hand, rerun it. All peers were measured side by side in one run on the machine described below; compare ratios',
+    'rather than absolute times across runs (the VM is shared and drifts by about ±10 %).',
+    '',
+    `## Targets: ${summary.passed} of ${summary.total} met`,
+    '',
+    'Each cell is a ratio of median times per call on that workload: "faster than X" = X\'s time ÷ fastloss SIMD\'s',
+    'time (higher is better); "within" = fastloss SIMD\'s time ÷ the other\'s (lower is better). Where several peers',
+    'are named, the closest one decides.',
+    '',
+    summary.text,
+    '',
+    '## Where the time goes',
+    '',
+    split,
+    '',
+    '"kernel over floor" = fastloss tensors − floor: what the loss arithmetic and the call cost above reading the data.',
+    '"arrays − tensors" = the cost of streaming ordinary Float32Arrays through the wasm scratch region (the copy).',
+    'Forward+gradient: "new gradient" = `new Float32Array(n).fill(0)`, the price of returning a fresh gradient on the',
+    'JS heap (first touch of new pages); "÷ sum" = fastloss ÷ (read floor + new gradient).',
+    '',
+    '## Per-workload results',
+    '',
+    'Times are per call. `K` = calls per sample, `rounds` = timed samples. Ratio columns: this peer\'s median ÷',
+    'fastloss SIMD\'s median on arrays / on tensors (> 1: fastloss is faster).',
+    '',
+    tables.join('\n\n'),
+    '',
+    '## Machine',
+    '',
+    machineSection(machine),
+    '',
+    '## How it was made',
+    '',
+    methodSection(opts),
+    ...(notes.length ? ['', '## Notes', '', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+  ].join('\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
