@@ -12,7 +12,7 @@
 // intermediates, 64 MiB gradients) is not collected, and billed, during another peer's sample, nor competes with
 // the PyTorch child for the second core while it runs.
 //
-// A runner is either in-process, `{ call, check, before? }` (call() returns a number, timed here with
+// A runner is either in-process, `{ call, args, check, before? }` (call(args) returns a number, timed here with
 // process.hrtime), or remote, `{ remote: { check, calibrate, sample } }` (the PyTorch child process, which times its
 // own calls with the same rules and returns per-call seconds).
 
@@ -33,14 +33,26 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The timed loop of one runner, as a user's own call site would be: a function of its own (compiled from its own
+ * source text, so V8 keeps separate type feedback for it and treats `call` as a known constant, free to inline),
+ * with the inputs passed in at call time (runner.args), never captured as constants. Every in-process peer gets
+ * the same treatment. (With one shared loop, the call site is polymorphic and nothing inlines; with the inputs
+ * captured, a closure that is the only one of its kind gets its arrays constant-folded, and a peer built from a
+ * factory that made several does not: both skew tiny-input timings by 2x.)
+ */
+function timingLoop(call) {
+  const make = new Function('call', 'return function loop(k, args) { let acc = 0; for (let i = 0; i < k; i++) acc += call(args); return acc; };');
+  return make(call);
+}
+
 /** One sample of K calls of an in-process runner: the time per call in seconds. */
 async function sampleLocal(runner, k) {
   if (runner.before) await runner.before();
   gc();
-  const call = runner.call;
-  let acc = 0;
+  const loop = (runner.loop ??= timingLoop(runner.call));
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < k; i++) acc += call();
+  const acc = loop(k, runner.args);
   const t1 = process.hrtime.bigint();
   sink += acc;
   return Number(t1 - t0) / 1e9 / k;

@@ -10,6 +10,15 @@
 import type { FloatInput } from './tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from './wasm.js';
 
+/**
+ * Where an input already lives in wasm memory: a tensor made by `fl.tensor()`, or any Float32Array viewing this
+ * memory (e.g. `tensor.data`, or a view the caller made of `fl.memory`). -1: it must be copied in.
+ */
+function inPlace(rt: Runtime, input: FloatInput): FloatInput {
+  if (input.ptr >= 0 || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
+  return { ...input, ptr: input.array.byteOffset };
+}
+
 /** Byte offset of elements [start, start + len) of `input` in wasm memory, copying them into `slot` if needed. */
 function place(f32: Float32Array, input: FloatInput, slot: number, start: number, len: number): number {
   if (input.ptr >= 0) return input.ptr + start * 4;
@@ -20,6 +29,8 @@ function place(f32: Float32Array, input: FloatInput, slot: number, start: number
 /** Σ f over all elements: `sum(n, pred, target, param) -> f64`. In place, one call; otherwise per block. */
 export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput, param: number): number {
   const n = p.size;
+  p = inPlace(rt, p);
+  t = inPlace(rt, t);
   if (p.ptr >= 0 && t.ptr >= 0) return sum(n, p.ptr, t.ptr, param);
   const f32 = rt.f32();
   const [s0, s1] = rt.slots as [number, number];
@@ -47,6 +58,8 @@ export function pairRows(
   scale: number,
 ): Float32Array {
   const out = new Float32Array(rows);
+  p = inPlace(rt, p);
+  t = inPlace(rt, t);
   const f32 = rt.f32();
   const [s0, s1, s2] = rt.slots as [number, number, number];
   if (cols <= CHUNK) {
@@ -90,6 +103,8 @@ export function pairGrad(
 ): { sum: number; grad: Float32Array } {
   const n = rows * cols;
   const grad = new Float32Array(n);
+  p = inPlace(rt, p);
+  t = inPlace(rt, t);
   const f32 = rt.f32();
   const [s0, s1, s2, s3] = rt.slots as [number, number, number, number];
   let acc = 0;

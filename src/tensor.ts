@@ -54,9 +54,10 @@ export class WasmTensor implements Tensor {
 
   /** The elements, as a live view of wasm memory. Write into it to fill the tensor. */
   get data(): Float32Array | Int32Array {
-    const whole = this.dtype === 'float32' ? this.runtime.f32() : this.runtime.i32();
     if (this.ptr < 0) throw freedError('tensor.data');
-    if (this.view === null || this.view.buffer !== whole.buffer) {
+    // A view of a buffer that growth detached has length 0 (see Runtime.f32).
+    if (this.view === null || (this.view.length === 0 && this.size !== 0)) {
+      const whole = this.dtype === 'float32' ? this.runtime.f32() : this.runtime.i32();
       const start = this.ptr >> 2;
       this.view = whole.subarray(start, start + this.size);
     }
@@ -101,7 +102,10 @@ function freedError(argument: string): LossError {
 export interface FloatInput {
   readonly shape: readonly number[];
   readonly size: number;
-  /** Byte offset in the runtime's memory when the data already lives there (read in place), else -1. */
+  /**
+   * Byte offset in the runtime's memory of a tensor made by `fl.tensor()`, else -1. (A Float32Array that
+   * happens to view wasm memory is found by the streaming code, which reads it in place too: src/stream.ts.)
+   */
   readonly ptr: number;
   /** The data: the caller's typed array, or a float32 copy of a number[] / nested array / other typed array. */
   readonly array: Float32Array | Float64Array | Int32Array;
@@ -128,10 +132,7 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * Float32Array, the fast path, is checked first and costs two comparisons.
  */
 export function floatInput(value: unknown, runtime: Runtime, loss: string, argument: string): FloatInput {
-  if (value instanceof Float32Array) {
-    const ptr = value.buffer === runtime.memory.buffer ? value.byteOffset : -1;
-    return { shape: [value.length], size: value.length, ptr, array: value };
-  }
+  if (value instanceof Float32Array) return { shape: [value.length], size: value.length, ptr: -1, array: value };
   if (value instanceof WasmTensor) {
     if (value.freed) throw freedInput(loss, argument);
     return { shape: value.shape, size: value.size, ptr: value.placeFor(runtime), array: value.data };
@@ -222,7 +223,7 @@ function nestedInput(value: readonly unknown[], loss: string, argument: string):
 /** `{ data, shape }`: shape entries are non-negative integers whose product is data's length. */
 function shapedInput(value: { data: unknown; shape: unknown }, runtime: Runtime, loss: string, argument: string): FloatInput {
   const { data, shape } = value;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+  if (!isShape(shape)) {
     throw new LossError({
       code: 'SHAPE_MISMATCH',
       loss,
@@ -243,15 +244,24 @@ function shapedInput(value: { data: unknown; shape: unknown }, runtime: Runtime,
       throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}.data`, expected: 'a flat typed array or number[]', received: describe(data) });
     }
   }
-  const size = shapeSize(shape as number[]);
+  const size = shapeSize(shape);
   if (size !== flat.size) {
     throw new LossError({
       code: 'SHAPE_MISMATCH',
       loss,
       argument,
-      expected: `data of length ${size} for shape ${shapeString(shape as number[])}`,
+      expected: `data of length ${size} for shape ${shapeString(shape)}`,
       received: `data of length ${flat.size}`,
     });
   }
-  return { shape: [...(shape as number[])], size, ptr: flat.ptr, array: flat.array };
+  return { shape: shape.slice(), size, ptr: flat.ptr, array: flat.array };
+}
+
+function isShape(shape: unknown): shape is number[] {
+  if (!Array.isArray(shape)) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+  }
+  return true;
 }

@@ -47,7 +47,6 @@ export class Runtime {
   readonly heap: Heap;
   /** Byte offsets of the scratch slots, CHUNK float32 each. */
   readonly slots: readonly number[];
-  private buffer: ArrayBuffer | SharedArrayBuffer | null = null;
   private f32View = new Float32Array(0);
   private i32View = new Int32Array(0);
 
@@ -64,15 +63,24 @@ export class Runtime {
     return this.exports.memory;
   }
 
-  /** A float32 view of the whole memory, re-created when growth replaced the buffer. */
+  /**
+   * A float32 view of the whole memory, re-created when growth replaced the buffer. Growth detaches the old
+   * buffer, and a view of a detached buffer has length 0: checking that is a field load, where the
+   * `memory.buffer` getter is a call into the engine (it matters on the tiny-input path).
+   */
   f32(): Float32Array {
-    if (this.exports.memory.buffer !== this.buffer) this.refreshViews();
+    if (this.f32View.length === 0) this.refreshViews();
     return this.f32View;
   }
 
   i32(): Int32Array {
-    if (this.exports.memory.buffer !== this.buffer) this.refreshViews();
+    if (this.i32View.length === 0) this.refreshViews();
     return this.i32View;
+  }
+
+  /** The memory's current ArrayBuffer. */
+  buffer(): ArrayBufferLike {
+    return this.f32().buffer;
   }
 
   /** The exported kernel `name`; a missing one is a build error, not a user error. */
@@ -83,9 +91,9 @@ export class Runtime {
   }
 
   private refreshViews(): void {
-    this.buffer = this.exports.memory.buffer;
-    this.f32View = new Float32Array(this.buffer);
-    this.i32View = new Int32Array(this.buffer);
+    const buffer = this.exports.memory.buffer;
+    this.f32View = new Float32Array(buffer);
+    this.i32View = new Int32Array(buffer);
   }
 }
 

@@ -56,12 +56,13 @@ export function fastlossRunners(w, instances, data, tensors) {
         input: input === 'arrays' ? 'Float32Array' : 'fl.tensor (in place)',
       };
       if (w.mode === 'fwd') {
-        runners.push({ ...base, call: () => loss(args), check: () => ({ value: loss(args), grad: null }) });
+        runners.push({ ...base, args, call: (a) => loss(a), check: () => ({ value: loss(args), grad: null }) });
       } else {
         runners.push({
           ...base,
-          call: () => {
-            const r = loss.withGrad(args);
+          args,
+          call: (a) => {
+            const r = loss.withGrad(a);
             return r.value + r.grad.pred.data[0];
           },
           check: () => {

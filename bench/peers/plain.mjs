@@ -80,17 +80,17 @@ const WITH_GRAD = { mse: mseGrad, mae: maeGrad, huber: huberGrad };
 
 /** The plain-JS runner of workload w ({ loss, mode: 'fwd' | 'grad' }) over ordinary Float32Arrays. */
 export function plainRunners(w, { pred, target }) {
-  const base = { key: 'plain-js', peer: 'plain JS', input: 'Float32Array' };
+  const base = { key: 'plain-js', peer: 'plain JS', input: 'Float32Array', args: { pred, target } };
   if (w.mode === 'fwd') {
     const f = FORWARD[w.loss];
-    return [{ ...base, call: () => f(pred, target), check: () => ({ value: f(pred, target), grad: null }) }];
+    return [{ ...base, call: (a) => f(a.pred, a.target), check: () => ({ value: f(pred, target), grad: null }) }];
   }
   const g = WITH_GRAD[w.loss];
   return [
     {
       ...base,
-      call: () => {
-        const r = g(pred, target);
+      call: (a) => {
+        const r = g(a.pred, a.target);
         return r.value + r.grad[0];
       },
       check: () => g(pred, target),

@@ -62,11 +62,10 @@ const absolute: JsPairKernels = {
   point: (p, t) => Math.abs(p - t),
 };
 
-/** m·(|d| - m/2) with m = min(|d|, δ): Keras's two branches in one expression (assembly/regression.ts). */
+/** Keras's two branches (the kernels fold them into m·(|d| - m/2), m = min(|d|, δ); same values). NaN stays NaN. */
 function huberOf(d: number, delta: number): number {
   const a = Math.abs(d);
-  const m = Math.min(a, delta);
-  return m * (a - 0.5 * m);
+  return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
 }
 
 const huber: JsPairKernels = {
