@@ -85,8 +85,15 @@ export function pairRows(
   return out;
 }
 
+/** Where a gradient goes: a JS-heap array (written block by block from scratch), or a place in wasm memory. */
+export interface GradDestination {
+  readonly array: Float32Array;
+  /** Byte offset when `array` is in wasm memory (the kernel writes there directly), else -1. */
+  readonly ptr: number;
+}
+
 /**
- * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) and Σ f, via
+ * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) into `dest`, and Σ f, via
  * `grad(n, pred, target, grad, param, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
  */
 export function pairGrad(
@@ -100,9 +107,10 @@ export function pairGrad(
   param: number,
   scale: number,
   rowScale: Float32Array | null,
-): { sum: number; grad: Float32Array } {
+  dest: GradDestination,
+): number {
   const n = rows * cols;
-  const grad = new Float32Array(n);
+  const grad = dest.array;
   p = inPlace(rt, p);
   t = inPlace(rt, t);
   const f32 = rt.f32();
@@ -115,21 +123,23 @@ export function pairGrad(
     while (start < n) {
       const len = Math.min(CHUNK, n - start, rowScale === null ? CHUNK : cols - (start % cols));
       const factor = rowScale === null ? scale : scale * rowScale[Math.floor(start / cols)]!;
-      acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, factor);
-      grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
+      const g = dest.ptr >= 0 ? dest.ptr + start * 4 : s2;
+      acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), g, param, factor);
+      if (dest.ptr < 0) grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
       start += len;
     }
-    return { sum: acc, grad };
+    return acc;
   }
   const block = Math.floor(CHUNK / cols);
   for (let r = 0; r < rows; r += block) {
     const count = Math.min(block, rows - r);
     const start = r * cols;
     const len = count * cols;
-    acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, scale);
+    const g = dest.ptr >= 0 ? dest.ptr + start * 4 : s2;
+    acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), g, param, scale);
     f32.set(rowScale.subarray(r, r + count), s3 >> 2);
-    scaleRows(count, cols, s2, s3);
-    grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
+    scaleRows(count, cols, g, s3);
+    if (dest.ptr < 0) grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
   }
-  return { sum: acc, grad };
+  return acc;
 }

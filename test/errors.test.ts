@@ -151,3 +151,16 @@ describe('wasm memory limits', () => {
     expect(fl.compute('mse', { pred: [1, 2], target: [1, 1] })).toBe(0.5);
   });
 });
+
+describe('withGrad out', () => {
+  it('BAD_OPTION for a wrong size, a wrong type, an overlap with an input, or a gradient nobody has', () => {
+    const mse = fl.loss('mse');
+    const pred = new Float32Array(8);
+    const target = new Float32Array(8);
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: new Float32Array(7) } })).code).toBe('BAD_OPTION');
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: new Float64Array(8) } })).code).toBe('BAD_OPTION');
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred } })).code).toBe('BAD_OPTION');
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: target.subarray(0) } })).code).toBe('BAD_OPTION');
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { target: new Float32Array(8) } })).argument).toBe('out.target');
+  });
+});

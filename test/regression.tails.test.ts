@@ -4,7 +4,7 @@
  * Float32Arrays (streamed), fastloss tensors (read in place) and Float64Arrays (rounded on entry).
  */
 
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kerasLoss, torchLoss } from '../src/reference/regression.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { CHUNK } from '../src/wasm.js';
@@ -84,6 +84,40 @@ describe.each(WASM)('Keras rows across blocks: $label', (impl) => {
           expectClose(values(got.value), want, `${caseLabel(c)} ${reduction} [${shape}] value`);
           expectClose(got.grad.pred!.data, ref.grad, `${caseLabel(c)} ${reduction} [${shape}] grad`);
         }
+      }
+    });
+  }
+});
+
+describe.each(IMPLEMENTATIONS)('gradient into a caller buffer (out.pred): $label', (impl) => {
+  for (const c of REGRESSION_CASES.filter((x) => x.name !== 'msle')) {
+    it(caseLabel(c), async () => {
+      const fl = await instance(impl);
+      for (const n of [1, 7, 33, CHUNK + 5]) {
+        const { pred, target } = c.data(n, n + 3);
+        const ref = c.framework === 'pytorch' ? torchLoss(c.ref, pred, target, [n], { reduction: 'mean' }) : kerasLoss(c.ref, pred, [n], target, [n], { reduction: 'sum' })!;
+        const loss = fl.loss(c.name, { framework: c.framework, reduction: c.framework === 'pytorch' ? 'mean' : 'sum', ...c.options });
+        const buffer = new Float32Array(n).fill(NaN);
+        const r = loss.withGrad({ pred, target }, { out: { pred: buffer } });
+        expect(r.grad.pred!.data).toBe(buffer);
+        expectClose(buffer, ref.grad, `${caseLabel(c)} n=${n} into a Float32Array`);
+        expectClose(values(r.value), typeof ref.value === 'number' ? [ref.value] : [], `${caseLabel(c)} n=${n} value`);
+        // into a tensor in wasm memory: the kernel writes it in place; with inputs in place too, nothing is copied
+        const out = fl.tensor([n]);
+        const tp = fl.tensor([n]);
+        tp.data.set(pred);
+        loss.withGrad({ pred: tp, target }, { out: { pred: out } });
+        expectClose(out.data, ref.grad, `${caseLabel(c)} n=${n} into a tensor`);
+        // with Keras sample weights (per-row factors applied in place)
+        if (c.framework === 'tensorflow' && n % 7 === 0) {
+          const shape = [7, n / 7];
+          const sampleWeight = uniform(7, 5, 0, 2);
+          const refW = kerasLoss(c.ref, pred, shape, target, shape, { reduction: 'sum', sampleWeight: { data: sampleWeight, shape: [7] } })!;
+          loss.withGrad({ pred: { data: tp, shape }, target: { data: target, shape }, sampleWeight }, { out: { pred: out } });
+          expectClose(out.data, refW.grad, `${caseLabel(c)} n=${n} weighted into a tensor`);
+        }
+        out.free();
+        tp.free();
       }
     });
   }

@@ -72,6 +72,30 @@ export function fastlossRunners(w, instances, data, tensors) {
         });
       }
     }
+    // Beyond the targets: forward+gradient writing into a gradient buffer the caller reuses (withGrad's `out`),
+    // SIMD only. With ordinary arrays the gradient is copied out of wasm memory into the reused array; with
+    // tensors in and a tensor out, nothing is copied and no page is touched for the first time.
+    if (w.mode === 'grad' && build === 'simd') {
+      const n = data.pred.length;
+      const outs = { arrays: new Float32Array(n), tensors: fl.tensor([n]) };
+      for (const [input, args] of Object.entries(inputs)) {
+        const out = { out: { pred: outs[input] } };
+        runners.push({
+          key: `fastloss-${build}/${input}+out`,
+          peer: 'fastloss SIMD',
+          input: input === 'arrays' ? 'Float32Array, gradient into a reused Float32Array (out)' : 'fl.tensor, gradient into a reused fl.tensor (out)',
+          args,
+          call: (a) => {
+            const r = loss.withGrad(a, out);
+            return r.value + r.grad.pred.data[0];
+          },
+          check: () => {
+            const r = loss.withGrad(args, out);
+            return { value: r.value, grad: r.grad.pred.data.slice() };
+          },
+        });
+      }
+    }
   }
   return runners;
 }

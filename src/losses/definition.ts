@@ -18,6 +18,13 @@ export interface GradOptions {
    * sum(gradOutput * loss). For a scalar reduction, a number that scales the gradient. Default: ones.
    */
   gradOutput?: unknown;
+  /**
+   * Where to write gradients, by input name (`{ pred: buffer }`): a Float32Array, or a tensor made by
+   * `fl.tensor()`, of the input's size, reused from call to call instead of a new array each time (a new 64 MiB
+   * array costs ~35 ms of page faults on first touch here: BENCHMARKS.md). A tensor is written in place by the
+   * kernel, with no copy. It must not overlap the inputs. The result's `grad.pred.data` is this buffer.
+   */
+  out?: Readonly<Record<string, unknown>>;
 }
 
 export interface GradResult {

@@ -13,9 +13,10 @@
  */
 
 import { kerasCommonShape, kerasGeometry, reduceValues, kerasScale, expandSampleWeight, gradOutputFactors, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
-import { pairGrad, pairRows, pairSum } from '../stream.js';
-import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js';
+import { floatInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
+import { LossError } from '../errors.js';
 import { checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
@@ -99,15 +100,23 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return out;
   }
 
-  function gradient(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number, rowScale: Float32Array | null): { sum: number; grad: Float32Array } {
+  function gradient(
+    rows: number,
+    cols: number,
+    p: FloatInput,
+    t: FloatInput,
+    scale: number,
+    rowScale: Float32Array | null,
+    dest: GradDestination,
+  ): number {
     const n = rows * cols;
-    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, param, scale, rowScale);
-    const grad = new Float32Array(n);
+    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, param, scale, rowScale, dest);
+    const grad = dest.array;
     const sum = js.grad(n, asFloat32(p), asFloat32(t), param, scale, grad);
     if (rowScale !== null) {
       for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < cols; c++, i++) grad[i]! *= rowScale[r]!;
     }
-    return { sum, grad };
+    return sum;
   }
 
   // ---- shapes and the framework's view of them ----
@@ -170,7 +179,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
     if (
       pred instanceof Float32Array && target instanceof Float32Array && reduction !== 'none' && pred.length === target.length &&
-      pred.length <= jsBelow && options?.gradOutput === undefined && onlyPredAndTarget(inputs)
+      pred.length <= jsBelow && options === undefined && onlyPredAndTarget(inputs)
     ) {
       const n = pred.length;
       const factor = keras ? valueScale / n : valueScale * torchScale(reduction, n);
@@ -190,11 +199,44 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     else {
       rowScale = Float32Array.from(rowScale, (w, i) => w * go[i]!);
     }
-    const { sum, grad } = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale);
-    const gradPred = { data: grad, shape: [...x.p.shape] };
+    const dest = gradDestination(options?.out, x, runtime, ctx);
+    const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
+    const gradPred = { data: dest.array, shape: [...x.p.shape] };
     if (reduction !== 'none' && x.weights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
     return { value: reduceValues(values(x), x.lossShape, reduction), grad: { pred: gradPred } };
   }
 
   return { forward, withGrad };
+}
+
+/**
+ * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
+ * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
+ */
+function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
+  const n = x.p.size;
+  if (out === undefined) return { array: new Float32Array(n), ptr: -1 };
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const bad = (argument: string, expected: string, received: string) =>
+    new LossError({ code: 'BAD_OPTION', loss: where, argument, expected, received });
+  for (const key in out) if (key !== 'pred') throw bad(`out.${key}`, 'out.pred only (pred is the input with a gradient)', `"${key}"`);
+  const value = out.pred;
+  let array: Float32Array;
+  let ptr = -1;
+  if (value instanceof WasmTensor && value.dtype === 'float32' && !value.freed) {
+    array = value.data as Float32Array;
+    ptr = value.placeFor(runtime);
+  } else if (value instanceof Float32Array) {
+    array = value;
+    if (array.buffer === runtime.buffer()) ptr = array.byteOffset;
+  } else {
+    throw bad('out.pred', 'a Float32Array or a float32 fl.tensor()', value instanceof WasmTensor ? `a ${value.freed ? 'freed' : value.dtype} tensor` : typeof value);
+  }
+  if (array.length !== n) throw bad('out.pred', `${n} elements (pred's size)`, `${array.length} elements`);
+  for (const input of [x.p.array, x.t.array]) {
+    const sameBuffer = input.buffer === array.buffer;
+    const overlaps = sameBuffer && input.byteOffset < array.byteOffset + array.byteLength && array.byteOffset < input.byteOffset + input.byteLength;
+    if (overlaps) throw bad('out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer');
+  }
+  return { array, ptr };
 }
