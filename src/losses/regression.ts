@@ -51,10 +51,11 @@ const absolute: JsPairKernels = {
     return s;
   },
   grad(n, p, t, nanGrad, scale, grad) {
+    const keepNaN = nanGrad !== 0;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
-      grad[i] = nanGrad !== 0 && d !== d ? d : scale * sign(d);
+      grad[i] = d > 0 ? scale : d < 0 ? -scale : keepNaN && d !== d ? d : 0; // sign(d), NaN per the flag
       s += Math.abs(d);
     }
     return s;
@@ -78,8 +79,14 @@ const huber: JsPairKernels = {
     let s = 0;
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
-      grad[i] = scale * (d > delta ? delta : d < -delta ? -delta : d); // clamp(d, -δ, δ), NaN stays NaN
-      s += huberOf(d, delta);
+      const a = Math.abs(d);
+      if (a <= delta) {
+        s += 0.5 * a * a;
+        grad[i] = scale * d;
+      } else {
+        s += delta * (a - 0.5 * delta); // NaN lands here: NaN value, and scale·d = NaN gradient below
+        grad[i] = d > 0 ? scale * delta : d < 0 ? -scale * delta : scale * d;
+      }
     }
     return s;
   },
