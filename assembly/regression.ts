@@ -13,7 +13,8 @@
 //
 // min and max are the "pseudo" forms, pmin(a, b) = b < a ? b : a (wasm's f32x4.pmin): one x86 minps, where
 // wasm's IEEE f32x4.min costs V8 a sequence of about eight instructions (its NaN and ±0 rules). Every pmin and
-// pmax here has the data in the first operand, so a NaN there still comes out: pmin(NaN, δ) = NaN.
+// pmax here has the data in the first operand, so a NaN there still comes out: pmin(NaN, δ) = NaN. The one-lane
+// paths use branch-free integer selects instead (assembly/inline/pminmax.ts).
 //
 // The Huber form m·(|d| - m/2) is both of Keras's branches in one expression (|d| <= δ gives d²/2, otherwise
 // δ|d| - δ²/2) with no select, and its derivative is a clamp: both frameworks' boundary conventions (Keras
@@ -34,7 +35,7 @@
 // Every loop has a 16-element SIMD body, a 4-element SIMD loop and a scalar tail; f accumulates in f64.
 
 import { hsum_f64x2, vaccumulate, vwiden_hi, vwiden_lo } from "./inline/hsum";
-import { pmax, pmin } from "./inline/pminmax";
+import { maxNonNegative, minNonNegative, selectf } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
 
 const SQUARED: i32 = 0;
@@ -64,18 +65,22 @@ const EPSILON_F64: f64 = 1e-7;
   if (kind == ABSOLUTE) return Mathf.abs(d);
   if (kind == HUBER) {
     const a = Mathf.abs(d);
-    const m = pmin(a, param);
+    const m = minNonNegative(a, param); // a NaN a gives δ here, and NaN from (a - m/2)
     return m * (a - m * 0.5);
   }
-  return Mathf.abs(d) * 100 / pmax(Mathf.abs(t), EPSILON); // PERCENTAGE
+  return Mathf.abs(d) * 100 / maxNonNegative(Mathf.abs(t), EPSILON); // PERCENTAGE
 }
 
 // @ts-ignore: decorator
 @inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d;
   if (kind == ABSOLUTE) return param != 0 && d != d ? d : sign(d);
-  if (kind == HUBER) return pmax(pmin(d, param), -param);
-  return sign(d) / pmax(Mathf.abs(t), EPSILON); // PERCENTAGE
+  if (kind == HUBER) {
+    // clamp(d, -δ, δ) = copysign(min(|d|, δ), d), and NaN stays NaN
+    const a = Mathf.abs(d);
+    return selectf(d, copysign<f32>(minNonNegative(a, param), d), a != a);
+  }
+  return sign(d) / maxNonNegative(Mathf.abs(t), EPSILON); // PERCENTAGE
 }
 
 // @ts-ignore: decorator
