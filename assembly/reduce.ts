@@ -9,7 +9,7 @@
 
 /** x[r, c] *= s[r] for a row-major [rows, cols] block, in place. cols = 1 is an elementwise product. */
 export function scale_rows_f32(rows: i32, cols: i32, x: usize, s: usize): void {
-  assert(rows >= 0 && cols >= 1);
+  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
   if (cols == 1) {
     let i = 0;
     if (ASC_FEATURE_SIMD) {

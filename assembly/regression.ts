@@ -201,7 +201,7 @@ const EPSILON_F64: f64 = 1e-7;
 
 // @ts-ignore: decorator
 @inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
-  assert(rows >= 0 && cols >= 1);
+  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
   if (cols == 1) {
     mapRange(kind, rows, p, t, out, param, scale);
     return;
@@ -217,7 +217,7 @@ const EPSILON_F64: f64 = 1e-7;
 /** grad[i] = scale · f'; returns Σ f in f64. */
 // @ts-ignore: decorator
 @inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
-  assert(n >= 0);
+  assert(n >= 0, "expected n >= 0");
   let acc: f64 = 0;
   let i = 0;
   if (kind == SQUARED_LOG) {
