@@ -14,7 +14,7 @@
 // min and max are the "pseudo" forms, pmin(a, b) = b < a ? b : a (wasm's f32x4.pmin): one x86 minps, where
 // wasm's IEEE f32x4.min costs V8 a sequence of about eight instructions (its NaN and ±0 rules). Every pmin and
 // pmax here has the data in the first operand, so a NaN there still comes out: pmin(NaN, δ) = NaN. The one-lane
-// paths use branch-free integer selects instead (assembly/inline/pminmax.ts).
+// paths use branch-free bit-mask selects instead (assembly/inline/pminmax.ts).
 //
 // The Huber form m·(|d| - m/2) is both of Keras's branches in one expression (|d| <= δ gives d²/2, otherwise
 // δ|d| - δ²/2) with no select, and its derivative is a clamp: both frameworks' boundary conventions (Keras
