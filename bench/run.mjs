@@ -6,6 +6,7 @@
 // split, and (full runs only) BENCHMARKS.md rewritten.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { updateReadme } from './readme.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,8 @@ async function main() {
     if (opts.write) {
       writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMd({ opts, results, tables, summary, split, machine, notes, elapsed }));
       log('wrote BENCHMARKS.md');
+      updateReadme();
+      log('updated the targets table in README.md');
     } else {
       log('partial run (options given): BENCHMARKS.md left as it was');
     }
