@@ -51,13 +51,14 @@ const absolute: JsPairKernels = {
     return s;
   },
   grad(n, p, t, nanGrad, scale, grad) {
-    const keepNaN = nanGrad !== 0;
     let s = 0;
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
-      grad[i] = d > 0 ? scale : d < 0 ? -scale : keepNaN && d !== d ? d : 0; // sign(d), NaN per the flag
+      grad[i] = d > 0 ? scale : d < 0 ? -scale : 0; // scale · sign(d)
       s += Math.abs(d);
     }
+    // SmoothL1Loss(β = 0) keeps NaN where d is NaN (then s is NaN too); a second pass keeps the loop above lean.
+    if (nanGrad !== 0 && s !== s) for (let i = 0; i < n; i++) if (p[i]! !== p[i]! || t[i]! !== t[i]! || p[i]! - t[i]! !== p[i]! - t[i]!) grad[i] = NaN;
     return s;
   },
   point: (p, t) => Math.abs(p - t),
