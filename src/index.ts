@@ -230,7 +230,9 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
   for (const key of names) if (!(key in out) && def.options[key]!.default !== undefined) out[key] = def.options[key]!.default;
   def.finalize?.(given, out, ctx);
   // In the definition's order (reduction first), whatever order they were given in.
-  return Object.fromEntries(names.filter((k) => k in out).map((k) => [k, out[k]]).concat(Object.entries(out).filter(([k]) => !names.includes(k))));
+  const ordered: Record<string, unknown> = {};
+  for (const key of names) if (key in out) ordered[key] = out[key];
+  return Object.assign(ordered, out);
 }
 
 function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, options: Record<string, unknown>): Loss {

@@ -148,14 +148,12 @@ export function gradOutputFactors(
   runtime: Runtime,
   ctx: LossContext,
 ): Float32Array | number {
+  if (gradOutput === undefined) return 1;
+  const g = floatInput(gradOutput, runtime, `${ctx.loss} (${ctx.framework})`, 'gradOutput');
   if (reduction !== 'none') {
-    if (gradOutput === undefined) return 1;
-    const g = floatInput(gradOutput, runtime, `${ctx.loss} (${ctx.framework})`, 'gradOutput');
     if (g.size !== 1) throw shapeMismatch(ctx, 'gradOutput', 'a number or a one-element tensor (the loss is a scalar)', g.shape);
     return g.array[0]!;
   }
-  if (gradOutput === undefined) return 1;
-  const g = floatInput(gradOutput, runtime, `${ctx.loss} (${ctx.framework})`, 'gradOutput');
   if (!sameShape(g.shape, lossShape)) {
     throw shapeMismatch(ctx, 'gradOutput', `the loss's shape ${shapeString(lossShape)}`, g.shape);
   }

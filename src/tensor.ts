@@ -54,7 +54,7 @@ export class WasmTensor implements Tensor {
 
   /** The elements, as a live view of wasm memory. Write into it to fill the tensor. */
   get data(): Float32Array | Int32Array {
-    if (this.ptr < 0) throw freedError('tensor.data');
+    if (this.ptr < 0) throw freedError('tensor', 'tensor.data');
     // A view of a buffer that growth detached has length 0 (see Runtime.f32).
     if (this.view === null || (this.view.length === 0 && this.size !== 0)) {
       const whole = this.dtype === 'float32' ? this.runtime.f32() : this.runtime.i32();
@@ -66,7 +66,7 @@ export class WasmTensor implements Tensor {
 
   /** Byte offset of the first element in wasm memory (for interop with other wasm sharing `fl.memory`). */
   get byteOffset(): number {
-    if (this.ptr < 0) throw freedError('tensor.byteOffset');
+    if (this.ptr < 0) throw freedError('tensor', 'tensor.byteOffset');
     return this.ptr;
   }
 
@@ -76,7 +76,7 @@ export class WasmTensor implements Tensor {
 
   /** Returns the memory to the instance's allocator. Using the tensor afterwards throws FREED_TENSOR. */
   free(): void {
-    if (this.ptr < 0) throw freedError('tensor.free()');
+    if (this.ptr < 0) throw freedError('tensor', 'tensor.free()');
     this.runtime.heap.free(this.ptr);
     this.ptr = -1;
     this.view = null;
@@ -88,10 +88,10 @@ export class WasmTensor implements Tensor {
   }
 }
 
-function freedError(argument: string): LossError {
+function freedError(loss: string, argument: string): LossError {
   return new LossError({
     code: 'FREED_TENSOR',
-    loss: 'tensor',
+    loss,
     argument,
     expected: 'a tensor that has not been freed',
     received: 'a tensor after free()',
@@ -134,7 +134,7 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export function floatInput(value: unknown, runtime: Runtime, loss: string, argument: string): FloatInput {
   if (value instanceof Float32Array) return { shape: [value.length], size: value.length, ptr: -1, array: value };
   if (value instanceof WasmTensor) {
-    if (value.freed) throw freedInput(loss, argument);
+    if (value.freed) throw freedError(loss, argument);
     return { shape: value.shape, size: value.size, ptr: value.placeFor(runtime), array: value.data };
   }
   if (value instanceof Float64Array || value instanceof Int32Array) {
@@ -155,16 +155,6 @@ export function floatInput(value: unknown, runtime: Runtime, loss: string, argum
     argument,
     expected: 'a tensor: { data, shape }, a Float32Array, Float64Array, Int32Array, number[] or nested number arrays',
     received: describe(value),
-  });
-}
-
-function freedInput(loss: string, argument: string): LossError {
-  return new LossError({
-    code: 'FREED_TENSOR',
-    loss,
-    argument,
-    expected: 'a tensor that has not been freed',
-    received: 'a tensor after free()',
   });
 }
 

@@ -153,15 +153,26 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return ((sum * valueScale) / x.cols) * kerasScale(reduction, x.rows);
   }
 
+  /**
+   * The call both fast paths take: two 1-D Float32Arrays of at most jsBelow elements, nothing else given, a
+   * scalar reduction. (A type predicate on pred; target is then a Float32Array too.)
+   */
+  function tinyPair(pred: unknown, target: unknown, inputs: Inputs): pred is Float32Array {
+    return (
+      pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow &&
+      pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)
+    );
+  }
+
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
   // stays inlinable into the caller's loop; everything else goes to forwardGeneral.
   function forward(inputs: Inputs): number | OutputTensor {
     const pred = inputs.pred;
     const target = inputs.target;
-    if (pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow && pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)) {
+    if (tinyPair(pred, target, inputs)) {
       // Keras sees one sample (the mean of f), PyTorch the mean or sum of f: a factor times Σ f either way.
       const n = pred.length;
-      return js.sum(n, pred, target, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
+      return js.sum(n, pred, target as Float32Array, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
     }
     return forwardGeneral(inputs);
   }
@@ -177,14 +188,11 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const pred = inputs.pred;
     const target = inputs.target;
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
-    if (
-      pred instanceof Float32Array && target instanceof Float32Array && reduction !== 'none' && pred.length === target.length &&
-      pred.length <= jsBelow && options === undefined && onlyPredAndTarget(inputs)
-    ) {
+    if (options === undefined && tinyPair(pred, target, inputs)) {
       const n = pred.length;
       const factor = keras ? valueScale / n : valueScale * torchScale(reduction, n);
       const grad = new Float32Array(n);
-      const sum = js.grad(n, pred, target, param, factor, grad);
+      const sum = js.grad(n, pred, target as Float32Array, param, factor, grad);
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
     }
     const x = prepare(inputs);
