@@ -15,9 +15,9 @@ import { enumOption, type LossContext, type OptionSpec } from './losses/definiti
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from './tensor.js';
 import type { Runtime } from './wasm.js';
 
-export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'batchmean';
+export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'mean_with_sample_weight' | 'batchmean';
 
-const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean'] as const;
+const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean', 'mean_with_sample_weight'] as const;
 const TORCH_REDUCTIONS = ['mean', 'sum', 'none'] as const;
 
 /** The `reduction` option of a framework, default first (Keras 'sum_over_batch_size', PyTorch 'mean'). */
@@ -71,60 +71,142 @@ export function shapeMismatch(ctx: LossContext, argument: string, expected: stri
 }
 
 /**
- * Keras sample_weight, broadcast against the per-sample shape with the leading axes aligned (SEMANTICS.md §1):
- * `[N]` against `[N, d1]` weighs every value of sample n; a trailing axis of 1 beyond the per-sample rank is
- * squeezed; `[]` weighs everything. Returns one weight per per-sample value.
+ * Keras 3's sample weighting (`reduce_weighted_values`, keras/src/losses/loss.py), exactly:
+ *
+ * 1. `squeeze_or_expand_to_same_rank(values, sample_weight)`: when the ranks differ by one and the longer shape
+ *    ends in 1, the shorter side gets a trailing 1 if it is rank 1, otherwise the longer side's trailing 1 is
+ *    squeezed. (Values [N] with weights [N, 1] become [N, 1]: 'none' then has shape [N, 1].)
+ * 2. `values * sample_weight` with NumPy broadcasting, trailing axes aligned: weights [T] against values [N, T]
+ *    weigh each column; weights [N] against [N, T] are an error unless N == T (then they weigh columns too,
+ *    as Keras computes). Whatever does not broadcast is SHAPE_MISMATCH (Keras raises there).
+ * 3. `reduce_values`: 'sum'; 'sum_over_batch_size' (= 'mean') divides by the number of weighted values;
+ *    'mean_with_sample_weight' (Keras >= 3.13) by the sum of the weights as given after step 1 (not
+ *    broadcast), both with divide_no_nan (0 / 0 = 0); a weighted value of shape [] is returned as it is.
+ *
+ * The weighted values are indexed by `out` (the broadcast shape); `valueIndex[o]` and `weightIndex[o]` say
+ * which per-sample value and which weight element meet there.
  */
-export function expandSampleWeight(weight: FloatInput, sampleShape: readonly number[], ctx: LossContext): Float32Array {
-  let shape = weight.shape;
-  if (shape.length === sampleShape.length + 1 && shape[shape.length - 1] === 1) shape = shape.slice(0, -1);
-  const fits = shape.length <= sampleShape.length && shape.every((d, i) => d === sampleShape[i] || d === 1);
-  if (!fits) {
-    throw shapeMismatch(
-      ctx,
-      'sampleWeight',
-      `a shape that broadcasts against the per-sample loss shape ${shapeString(sampleShape)} with leading axes aligned`,
-      weight.shape,
-    );
-  }
-  const rows = shapeSize(sampleShape);
-  const out = new Float32Array(rows);
-  const source = weight.array;
-  if (sameShape(shape, sampleShape)) {
-    out.set(source.subarray(0, rows));
-    return out;
-  }
-  // Row-major walk over the per-sample shape; the weight index keeps the leading coordinates where the
-  // weight's axis is not 1, and ignores the trailing axes the weight does not have.
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i]!;
-  }
-  const inner = shapeSize(sampleShape.slice(shape.length));
-  const coord = new Array<number>(shape.length).fill(0);
-  for (let r = 0; r < rows; r += inner) {
-    let index = 0;
-    for (let i = 0; i < shape.length; i++) index += coord[i]! * strides[i]!;
-    out.fill(source[index]!, r, r + inner);
-    for (let i = shape.length - 1; i >= 0; i--) {
-      if (++coord[i]! < sampleShape[i]!) break;
-      coord[i] = 0;
-    }
+export interface KerasWeighting {
+  /** Shape of the weighted values: what 'none' returns. */
+  readonly shape: readonly number[];
+  readonly size: number;
+  readonly valueIndex: Int32Array;
+  readonly weights: Float32Array;
+  /** Σ of the weights after squeeze_or_expand (mean_with_sample_weight's divisor). */
+  readonly weightSum: number;
+}
+
+/** NumPy's broadcast of two shapes (trailing axes aligned), or null. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | null {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return null;
+    out[i] = da === 1 ? db : da;
   }
   return out;
 }
 
-/** Keras reduce_values on weighted per-sample values (already multiplied): a number, or the 'none' tensor (PyTorch's 'none' too). */
-export function reduceValues(values: Float32Array, sampleShape: readonly number[], reduction: Reduction): number | OutputTensor {
-  if (reduction === 'none') return { data: values, shape: [...sampleShape] };
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return kerasScale(reduction, values.length) * sum;
+/** For each element of `out`, the flat index of the element of `shape` that broadcasts there (trailing aligned). */
+function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array {
+  const size = shapeSize(out);
+  const index = new Int32Array(size);
+  const rank = out.length;
+  const strides = new Array<number>(rank).fill(0);
+  for (let i = shape.length - 1, stride = 1; i >= 0; i--) {
+    strides[rank - shape.length + i] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i]!;
+  }
+  const coord = new Array<number>(rank).fill(0);
+  let at = 0;
+  for (let o = 0; o < size; o++) {
+    index[o] = at;
+    for (let i = rank - 1; i >= 0; i--) {
+      at += strides[i]!;
+      if (++coord[i]! < out[i]!) break;
+      at -= strides[i]! * coord[i]!;
+      coord[i] = 0;
+    }
+  }
+  return index;
 }
 
-/** The factor a Keras reduction applies to the sum of the per-sample values (divide_no_nan: 0 when empty). */
+export function kerasWeighting(weight: FloatInput, valuesShape: readonly number[], ctx: LossContext): KerasWeighting {
+  let v = valuesShape;
+  let w = weight.shape;
+  // squeeze_or_expand_to_same_rank(values, sample_weight)
+  if (v.length === w.length + 1 && v[v.length - 1] === 1) {
+    if (w.length === 1) w = [...w, 1];
+    else v = v.slice(0, -1);
+  } else if (w.length === v.length + 1 && w[w.length - 1] === 1) {
+    if (v.length === 1) v = [...v, 1];
+    else w = w.slice(0, -1);
+  }
+  const shape = broadcastShapes(v, w);
+  if (shape === null) {
+    throw shapeMismatch(
+      ctx,
+      'sampleWeight',
+      `a shape that broadcasts (NumPy rules, trailing axes aligned, after Keras's squeeze_or_expand_to_same_rank) against the per-sample loss shape ${shapeString(valuesShape)}`,
+      weight.shape,
+    );
+  }
+  const valueIndex = broadcastIndex(v, shape);
+  const weightIndex = broadcastIndex(w, shape);
+  const source = weight.array;
+  const weights = new Float32Array(valueIndex.length);
+  for (let o = 0; o < weights.length; o++) weights[o] = source[weightIndex[o]!]!;
+  let weightSum = 0;
+  for (let i = 0; i < weight.size; i++) weightSum += Math.fround(source[i]!);
+  return { shape, size: weights.length, valueIndex, weights, weightSum };
+}
+
+/** The weighted values `values[valueIndex[o]] · weights[o]` (Keras's `values * sample_weight`). */
+export function applyWeighting(values: Float32Array, w: KerasWeighting): Float32Array {
+  const out = new Float32Array(w.size);
+  for (let o = 0; o < out.length; o++) out[o] = values[w.valueIndex[o]!]! * w.weights[o]!;
+  return out;
+}
+
+/**
+ * d(result)/d(values[i]) for each per-sample value: Σ over the weighted values it meets of weight × the
+ * reduction's factor × the upstream gradient (a number, or one per weighted value for 'none').
+ */
+export function weightingFactors(values: number, w: KerasWeighting, reduction: Reduction, upstream: Float32Array | number): Float32Array {
+  const out = new Float32Array(values);
+  const scale = reduction === 'none' || w.shape.length === 0 ? 1 : kerasWeightedScale(reduction, w.size, w.weightSum);
+  for (let o = 0; o < w.size; o++) {
+    const g = typeof upstream === 'number' ? upstream : upstream[o]!;
+    out[w.valueIndex[o]!]! += w.weights[o]! * scale * g;
+  }
+  return out;
+}
+
+/** The factor on Σ of the weighted values: 1/count ('sum_over_batch_size'), 1/Σw ('mean_with_sample_weight'), divide_no_nan. */
+export function kerasWeightedScale(reduction: Reduction, count: number, weightSum: number): number {
+  if (reduction === 'sum' || reduction === 'none') return 1;
+  const divisor = reduction === 'mean_with_sample_weight' ? weightSum : count;
+  return divisor === 0 ? 0 : 1 / divisor;
+}
+
+/**
+ * Keras reduce_values on (weighted) values: a number, or the 'none' tensor (PyTorch's 'none' too). A value of
+ * shape [] is returned as it is, whatever the reduction, as Keras does.
+ */
+export function reduceValues(values: Float32Array, shape: readonly number[], reduction: Reduction, weightSum?: number): number | OutputTensor {
+  if (reduction === 'none') return { data: values, shape: [...shape] };
+  if (shape.length === 0) return values[0]!;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return weightSum === undefined ? kerasScale(reduction, values.length) * sum : kerasWeightedScale(reduction, values.length, weightSum) * sum;
+}
+
+/**
+ * The factor a Keras reduction applies to the sum of unweighted per-sample values (divide_no_nan: 0 when empty;
+ * without sample weights 'mean_with_sample_weight' is 'sum_over_batch_size').
+ */
 export function kerasScale(reduction: Reduction, rows: number): number {
   if (reduction === 'sum' || reduction === 'none') return 1;
   return rows === 0 ? 0 : 1 / rows;

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { loadLosses, type FastLoss } from '../src/index.js';
+import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { Build } from '../src/wasm.js';
 
 /** Each implementation the conformance suites run: the three wasm builds (forced past the JS path) and the JS path. */
@@ -130,4 +130,16 @@ export function loadFixture(name: string): Fixture {
 
 export function asTensor(t: FixtureTensor): { data: Float32Array; shape: number[] } {
   return { data: Float32Array.from(t.data), shape: t.shape };
+}
+
+/** Asserts that `fn` throws a LossError with `code`. */
+export function expectLossError(fn: () => unknown, code: string, label = ''): LossError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof LossError)) expect.fail(`${label}: expected a LossError ${code}, got ${String(e)}`);
+    expect(e.code, `${label}: ${e.message}`).toBe(code);
+    return e;
+  }
+  return expect.fail(`${label}: expected a LossError ${code}, nothing was thrown`);
 }

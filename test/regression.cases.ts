@@ -58,7 +58,7 @@ export const REGRESSION_CASES: readonly RegressionCase[] = [
 ];
 
 export const REDUCTIONS: Record<Framework, readonly string[]> = {
-  tensorflow: ['sum_over_batch_size', 'mean', 'sum', 'none'],
+  tensorflow: ['sum_over_batch_size', 'mean', 'sum', 'none', 'mean_with_sample_weight'],
   pytorch: ['mean', 'sum', 'none'],
 };
 

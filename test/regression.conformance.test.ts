@@ -7,16 +7,21 @@
 import { describe, it } from 'vitest';
 import { kerasLoss, torchLoss, type RefResult } from '../src/reference/regression.js';
 import type { OutputTensor } from '../src/tensor.js';
-import { expectClose, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
+import { expectClose, expectLossError, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
 import { caseLabel, REDUCTIONS, REGRESSION_CASES } from './regression.cases.js';
 
 const SHAPES: readonly number[][] = [[], [1], [7], [3, 5], [2, 3, 4]];
 
-/** Keras sample weights for a per-sample shape: [] always; a prefix, a prefix with a trailing 1, and 1s. */
+/**
+ * Keras sample weights for a per-sample shape: [], [1], every prefix (broadcast trailing-aligned: [N] against
+ * [N, T] is refused unless N == T), every suffix (per column), the shape with a trailing 1, [..., 1] prefixes
+ * and a leading extra axis. The reference says which ones Keras refuses.
+ */
 function weightShapes(sampleShape: number[]): number[][] {
-  const shapes: number[][] = [[]];
-  for (let k = 1; k <= sampleShape.length; k++) shapes.push(sampleShape.slice(0, k));
-  if (sampleShape.length > 0) shapes.push([...sampleShape, 1], [1]);
+  const shapes: number[][] = [[], [1]];
+  for (let k = 1; k <= sampleShape.length; k++) shapes.push(sampleShape.slice(0, k), sampleShape.slice(-k));
+  if (sampleShape.length > 0) shapes.push([...sampleShape, 1], [sampleShape[0]!, 1], [2, ...sampleShape]);
+  else shapes.push([3], [3, 1]);
   return shapes;
 }
 
@@ -68,8 +73,12 @@ describe.each(IMPLEMENTATIONS)('regression conformance: $label', (impl) => {
             for (const ws of weightShapes(sampleShape)) {
               const w = uniform(ws.reduce((a, b) => a * b, 1), seed++, 0, 2);
               const sampleWeight = { data: w, shape: ws };
-              const refW = kerasLoss(c.ref, pred, shape, target, shape, { reduction: reduction as 'sum', sampleWeight })!;
+              const refW = kerasLoss(c.ref, pred, shape, target, shape, { reduction: reduction as 'sum', sampleWeight });
               const wl = `${label} sampleWeight [${ws}]`;
+              if (refW === null) {
+                expectLossError(() => loss({ ...inputs, sampleWeight }), 'SHAPE_MISMATCH', wl);
+                continue;
+              }
               expectClose(valueOf(loss({ ...inputs, sampleWeight })), refValue(refW), `${wl} value`, { pred, target });
               const gw = loss.withGrad({ ...inputs, sampleWeight });
               expectClose(valueOf(gw.value), refValue(refW), `${wl} withGrad value`, { pred, target });

@@ -12,7 +12,7 @@
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 
-import { kerasCommonShape, kerasGeometry, reduceValues, kerasScale, expandSampleWeight, gradOutputFactors, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
+import { applyWeighting, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
 import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
@@ -49,10 +49,10 @@ interface Prepared {
   /** [rows, cols]: Keras's per-sample values × last axis; PyTorch: [numel, 1]. */
   rows: number;
   cols: number;
-  /** Shape of the 'none' result. */
+  /** Shape of the per-sample (Keras) or elementwise (PyTorch) values, before any sample weight. */
   lossShape: readonly number[];
-  /** Keras sample weights, one per row, or null. */
-  weights: Float32Array | null;
+  /** Keras sample weighting, or null. */
+  weighting: KerasWeighting | null;
 }
 
 function asFloat32(input: FloatInput): Float32Array {
@@ -127,23 +127,23 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const t = floatInput(inputs.target, runtime, where, 'target');
     if (!keras) {
       if (!sameShape(p.shape, t.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)}`, t.shape);
-      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weights: null };
+      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weighting: null };
     }
     const common = kerasCommonShape(p.shape, t.shape);
     if (common === null) {
       throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)} (or one that differs by a trailing axis of 1)`, t.shape);
     }
     const { rows, cols, sampleShape } = kerasGeometry(common);
-    const weights =
-      inputs.sampleWeight === undefined ? null : expandSampleWeight(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
-    return { p, t, rows, cols, lossShape: sampleShape, weights };
+    const weighting =
+      inputs.sampleWeight === undefined ? null : kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
+    return { p, t, rows, cols, lossShape: sampleShape, weighting };
   }
 
-  /** The per-sample (Keras) or elementwise (PyTorch) values, weighted: what 'none' returns. */
-  function values(x: Prepared): Float32Array {
+  /** The per-sample (Keras) or elementwise (PyTorch) values, weighted, reduced: what the call returns. */
+  function reducedValues(x: Prepared): number | OutputTensor {
     const v = rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols);
-    if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
-    return v;
+    if (x.weighting === null) return reduceValues(v, x.lossShape, reduction);
+    return reduceValues(applyWeighting(v, x.weighting), x.weighting.shape, reduction, x.weighting.weightSum);
   }
 
   /** The reduced value from Σ f, when no weights are involved. */
@@ -179,9 +179,9 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function forwardGeneral(inputs: Inputs): number | OutputTensor {
     const x = prepare(inputs);
-    if (reduction !== 'none' && x.weights === null) return reducedFromSum(total(x.p, x.t), x);
+    if (reduction !== 'none' && x.weighting === null) return reducedFromSum(total(x.p, x.t), x);
     // 'none', or Keras sample weights: the per-sample values are needed one by one.
-    return reduceValues(values(x), x.lossShape, reduction);
+    return reducedValues(x);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
@@ -196,22 +196,22 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
     }
     const x = prepare(inputs);
-    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
-    // d value / d f for each element of row r: base × (weight_r × upstream_r when per row).
+    const w = x.weighting;
+    const go = gradOutputFactors(options?.gradOutput, w === null ? x.lossShape : w.shape, reduction, runtime, ctx);
+    // d value / d f for each element of row r: base × (the row's factor, when there is one per row).
     let scale = x.cols === 0 ? 0 : valueScale / x.cols;
-    let rowScale = x.weights;
-    if (typeof go === 'number') {
+    let rowScale: Float32Array | null = null;
+    if (w !== null) rowScale = weightingFactors(x.rows, w, reduction, go); // weights, reduction and upstream
+    else if (typeof go !== 'number') rowScale = go;
+    else {
       if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchScale(reduction, x.rows);
       scale *= go;
-    } else if (rowScale === null) rowScale = go;
-    else {
-      rowScale = Float32Array.from(rowScale, (w, i) => w * go[i]!);
     }
     const dest = gradDestination(options?.out, x, runtime, ctx);
     const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
     const gradPred = { data: dest.array, shape: [...x.p.shape] };
-    if (reduction !== 'none' && x.weights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
-    return { value: reduceValues(values(x), x.lossShape, reduction), grad: { pred: gradPred } };
+    if (reduction !== 'none' && w === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
+    return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
   return { forward, withGrad };

@@ -9,6 +9,8 @@
  * gradients (L1, MAPE), and NaN for the Huber family, whose backward is a comparison chain ending in `x`.
  */
 
+import { kerasReduce, type KerasReduction } from './keras.js';
+
 export interface RefTensor {
   data: Float64Array;
   shape: number[];
@@ -147,14 +149,14 @@ export function torchLoss(fn: Pointwise, pred: ArrayLike<number>, target: ArrayL
 }
 
 export interface KerasOptions {
-  reduction: 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
+  reduction: KerasReduction;
   sampleWeight?: { data: ArrayLike<number>; shape: number[] };
   gradOutput?: ArrayLike<number>;
 }
 
 /**
  * Keras 3: the pointwise loss averaged over the last axis (a shape-[] input is [1]) after
- * squeeze_or_expand_to_same_rank, times sample_weight (leading axes aligned, SEMANTICS.md §1), then reduced.
+ * squeeze_or_expand_to_same_rank, then weighted and reduced as Keras 3 does (./keras.ts).
  * Returns null when the shapes cannot be reconciled.
  */
 export function kerasLoss(
@@ -178,47 +180,19 @@ export function kerasLoss(
   const sampleShape = dims.slice(0, -1);
   const rows = size(sampleShape);
 
-  // Per-sample weights, leading axes aligned.
-  const weights = new Float64Array(rows).fill(1);
-  if (o.sampleWeight) {
-    let ws = o.sampleWeight.shape;
-    if (ws.length === sampleShape.length + 1 && ws[ws.length - 1] === 1) ws = ws.slice(0, -1);
-    if (ws.length > sampleShape.length || !ws.every((d, i) => d === 1 || d === sampleShape[i])) return null;
-    for (let r = 0; r < rows; r++) {
-      // coordinates of r in sampleShape, then the weight's flat index over its own (leading) axes
-      let rest = r;
-      const coord = new Array<number>(sampleShape.length);
-      for (let i = sampleShape.length - 1; i >= 0; i--) {
-        coord[i] = rest % sampleShape[i]!;
-        rest = Math.floor(rest / sampleShape[i]!);
-      }
-      let index = 0;
-      for (let i = 0; i < ws.length; i++) index = index * ws[i]! + (ws[i] === 1 ? 0 : coord[i]!);
-      weights[r] = o.sampleWeight.data[index]!;
-    }
-  }
-
   const values = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let c = 0; c < cols; c++) sum += fn.f(pred[r * cols + c]!, target[r * cols + c]!);
-    values[r] = (sum / cols) * weights[r]!; // cols = 0: 0/0 = NaN, the mean of an empty axis
+    values[r] = sum / cols; // cols = 0: 0/0 = NaN, the mean of an empty axis
   }
-
+  if (rows === 0 && o.reduction !== 'none') return { value: 0, grad: new Float64Array(0) }; // divide_no_nan of nothing
+  const reduced = kerasReduce(values, sampleShape, o.reduction, o.sampleWeight, o.gradOutput);
+  if (reduced === null) return null;
   const grad = new Float64Array(rows * cols);
-  const perRow = (r: number): number => {
-    if (o.reduction === 'none') return (o.gradOutput?.[r] ?? 1) * weights[r]!;
-    const reduce = o.reduction === 'sum' ? 1 : rows === 0 ? 0 : 1 / rows;
-    return (o.gradOutput?.[0] ?? 1) * reduce * weights[r]!;
-  };
   for (let r = 0; r < rows; r++) {
-    const s = perRow(r) / cols;
+    const s = reduced.dValues[r]! / cols;
     for (let c = 0; c < cols; c++) grad[r * cols + c] = s * fn.df(pred[r * cols + c]!, target[r * cols + c]!);
   }
-
-  if (o.reduction === 'none') return { value: { data: values, shape: sampleShape }, grad };
-  let total = 0;
-  for (const v of values) total += v;
-  const value = o.reduction === 'sum' ? total : rows === 0 ? 0 : total / rows; // divide_no_nan
-  return { value, grad };
+  return { value: reduced.value, grad };
 }
