@@ -7,7 +7,7 @@
  * Slots: 0 = pred block, 1 = target block, 2 = output block, 3 = per-row factors.
  */
 
-import type { FloatInput } from './tensor.js';
+import { JsArrayInput, type FloatInput } from './tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from './wasm.js';
 
 /**
@@ -15,14 +15,37 @@ import { CHUNK, type KernelFn, type Runtime } from './wasm.js';
  * memory (e.g. `tensor.data`, or a view the caller made of `fl.memory`). -1: it must be copied in.
  */
 function inPlace(rt: Runtime, input: FloatInput): FloatInput {
-  if (input.ptr >= 0 || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
+  if (input.ptr >= 0 || input instanceof JsArrayInput || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
   return { ...input, ptr: input.array.byteOffset };
 }
 
-/** Byte offset of elements [start, start + len) of `input` in wasm memory, copying them into `slot` if needed. */
-function place(f32: Float32Array, input: FloatInput, slot: number, start: number, len: number): number {
+/**
+ * Elements per streamed block: CHUNK, or half of it when an input is a Float64Array, whose block is copied in
+ * as doubles (2 × 4 bytes an element) before it is narrowed in place to float32.
+ */
+export function blockSize(...inputs: FloatInput[]): number {
+  for (const input of inputs) if (input.ptr < 0 && input.array instanceof Float64Array) return CHUNK / 2;
+  return CHUNK;
+}
+
+/**
+ * Byte offset of elements [start, start + len) of `input` in wasm memory, as float32, copying them into `slot`
+ * when the input does not live there: a Float32Array by a plain copy, a Float64Array by a byte copy and a
+ * narrowing kernel, number[] and nested arrays converted and checked while they are read.
+ */
+export function place(rt: Runtime, f32: Float32Array, input: FloatInput, slot: number, start: number, len: number): number {
   if (input.ptr >= 0) return input.ptr + start * 4;
-  f32.set(input.array.subarray(start, start + len), slot >> 2);
+  if (input instanceof JsArrayInput) {
+    input.read(f32, slot >> 2, start, len);
+    return slot;
+  }
+  const array = input.array;
+  if (array instanceof Float64Array) {
+    rt.f64().set(array.subarray(start, start + len), slot >> 3);
+    rt.narrow(len, slot, slot);
+    return slot;
+  }
+  f32.set(array.subarray(start, start + len), slot >> 2);
   return slot;
 }
 
@@ -34,10 +57,11 @@ export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput
   if (p.ptr >= 0 && t.ptr >= 0) return sum(n, p.ptr, t.ptr, param);
   const f32 = rt.f32();
   const [s0, s1] = rt.slots as [number, number];
+  const block = blockSize(p, t);
   let acc = 0;
-  for (let start = 0; start < n; start += CHUNK) {
-    const len = Math.min(CHUNK, n - start);
-    acc += sum(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), param);
+  for (let start = 0; start < n; start += block) {
+    const len = Math.min(block, n - start);
+    acc += sum(len, place(rt, f32, p, s0, start, len), place(rt, f32, t, s1, start, len), param);
   }
   return acc;
 }
@@ -62,23 +86,24 @@ export function pairRows(
   t = inPlace(rt, t);
   const f32 = rt.f32();
   const [s0, s1, s2] = rt.slots as [number, number, number];
-  if (cols <= CHUNK) {
-    const block = Math.floor(CHUNK / cols);
+  const chunk = blockSize(p, t);
+  if (cols <= chunk) {
+    const block = Math.floor(chunk / cols);
     for (let r = 0; r < rows; r += block) {
       const count = Math.min(block, rows - r);
       const start = r * cols;
       const len = count * cols;
-      rowsKernel(count, cols, place(f32, p, s0, start, len), place(f32, t, s1, start, len), s2, param, scale);
+      rowsKernel(count, cols, place(rt, f32, p, s0, start, len), place(rt, f32, t, s1, start, len), s2, param, scale);
       out.set(f32.subarray(s2 >> 2, (s2 >> 2) + count), r);
     }
     return out;
   }
   for (let r = 0; r < rows; r++) {
     let acc = 0;
-    for (let c = 0; c < cols; c += CHUNK) {
+    for (let c = 0; c < cols; c += chunk) {
       const start = r * cols + c;
-      const len = Math.min(CHUNK, cols - c);
-      acc += sum(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), param);
+      const len = Math.min(chunk, cols - c);
+      acc += sum(len, place(rt, f32, p, s0, start, len), place(rt, f32, t, s1, start, len), param);
     }
     out[r] = acc * scale;
   }
@@ -115,28 +140,29 @@ export function pairGrad(
   t = inPlace(rt, t);
   const f32 = rt.f32();
   const [s0, s1, s2, s3] = rt.slots as [number, number, number, number];
+  const chunk = blockSize(p, t);
   let acc = 0;
-  if (rowScale === null || cols > CHUNK) {
-    // Arbitrary blocks; with per-row factors each block lies inside one row (cols > CHUNK), so the factor
+  if (rowScale === null || cols > chunk) {
+    // Arbitrary blocks; with per-row factors each block lies inside one row (cols > chunk), so the factor
     // is a constant of the block.
     let start = 0;
     while (start < n) {
-      const len = Math.min(CHUNK, n - start, rowScale === null ? CHUNK : cols - (start % cols));
+      const len = Math.min(chunk, n - start, rowScale === null ? chunk : cols - (start % cols));
       const factor = rowScale === null ? scale : scale * rowScale[Math.floor(start / cols)]!;
       const g = dest.ptr >= 0 ? dest.ptr + start * 4 : s2;
-      acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), g, param, factor);
+      acc += gradKernel(len, place(rt, f32, p, s0, start, len), place(rt, f32, t, s1, start, len), g, param, factor);
       if (dest.ptr < 0) grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);
       start += len;
     }
     return acc;
   }
-  const block = Math.floor(CHUNK / cols);
+  const block = Math.floor(chunk / cols);
   for (let r = 0; r < rows; r += block) {
     const count = Math.min(block, rows - r);
     const start = r * cols;
     const len = count * cols;
     const g = dest.ptr >= 0 ? dest.ptr + start * 4 : s2;
-    acc += gradKernel(len, place(f32, p, s0, start, len), place(f32, t, s1, start, len), g, param, scale);
+    acc += gradKernel(len, place(rt, f32, p, s0, start, len), place(rt, f32, t, s1, start, len), g, param, scale);
     f32.set(rowScale.subarray(r, r + count), s3 >> 2);
     scaleRows(count, cols, g, s3);
     if (dest.ptr < 0) grad.set(f32.subarray(s2 >> 2, (s2 >> 2) + len), start);

@@ -107,7 +107,11 @@ export interface FloatInput {
    * happens to view wasm memory is found by the streaming code, which reads it in place too: src/stream.ts.)
    */
   readonly ptr: number;
-  /** The data: the caller's typed array, or a float32 copy of a number[] / nested array / other typed array. */
+  /**
+   * The data: the caller's typed array, or a float32 copy of another typed array. For number[] and nested
+   * arrays (JsArrayInput) reading this converts the whole input once; the streaming path reads them block by
+   * block instead.
+   */
   readonly array: Float32Array | Float64Array | Int32Array;
 }
 
@@ -176,38 +180,108 @@ function typedData(value: ArrayBufferView, loss: string, argument: string): Floa
   return Float32Array.from(value as unknown as ArrayLike<number>);
 }
 
-/** A number[] or nested arrays: infer the shape, check it is rectangular and every leaf is a number. */
+/**
+ * A number[] or nested number arrays, kept as the caller's arrays: converted to float32 (and checked) while they
+ * are read, block by block straight into the kernels' scratch region (src/stream.ts), so a large input is
+ * never copied into an intermediate array. `leaves` are the innermost arrays (the array itself when 1-D), each
+ * of `width` elements. The path of a bad element is worked out only when there is one.
+ */
+export class JsArrayInput implements FloatInput {
+  readonly ptr = -1;
+  private converted: Float32Array | null = null;
+
+  constructor(
+    readonly shape: readonly number[],
+    readonly size: number,
+    private readonly leaves: readonly (readonly unknown[])[],
+    private readonly width: number,
+    private readonly loss: string,
+    private readonly argument: string,
+  ) {}
+
+  /** The whole input as float32 (converted once, on first use: the small-input paths take it). */
+  get array(): Float32Array {
+    if (this.converted === null) {
+      const out = new Float32Array(this.size);
+      this.read(out, 0, 0, this.size);
+      this.converted = out;
+    }
+    return this.converted;
+  }
+
+  /** Writes elements [start, start + len) as float32 into dst at `at`; BAD_DTYPE at the first non-number. */
+  read(dst: Float32Array, at: number, start: number, len: number): void {
+    if (this.converted !== null) {
+      dst.set(this.converted.subarray(start, start + len), at);
+      return;
+    }
+    const width = this.width;
+    let leaf = width === 0 ? 0 : Math.floor(start / width);
+    let offset = start - leaf * width;
+    let i = 0;
+    while (i < len) {
+      const row = this.leaves[leaf]!;
+      const n = Math.min(width - offset, len - i);
+      const base = at + i - offset;
+      for (let k = offset; k < offset + n; k++) {
+        const v = row[k];
+        if (typeof v !== 'number') throw this.badElement(start + i + (k - offset), v);
+        dst[base + k] = v;
+      }
+      i += n;
+      leaf++;
+      offset = 0;
+    }
+  }
+
+  private badElement(index: number, value: unknown): LossError {
+    // [i][j]… of the flat index in the nested shape; a flat array (or { data: number[] }) is just [index].
+    let path = '';
+    if (this.leaves.length === 1) path = `[${index}]`;
+    else {
+      for (let d = this.shape.length - 1; d >= 0; d--) {
+        const dim = this.shape[d]!;
+        path = `[${index % dim}]${path}`;
+        index = Math.floor(index / dim);
+      }
+    }
+    return new LossError({ code: 'BAD_DTYPE', loss: this.loss, argument: `${this.argument}${path}`, expected: 'a number', received: describe(value) });
+  }
+}
+
+/** A number[] or nested arrays: infer the shape from the first elements, check it is rectangular. */
 function nestedInput(value: readonly unknown[], loss: string, argument: string): FloatInput {
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
     shape.push(level.length);
-    level = level[0];
+    level = level.length > 0 ? level[0] : undefined;
   }
   const size = shapeSize(shape);
-  const out = new Float32Array(size);
-  let offset = 0;
-  const walk = (node: unknown, depth: number, path: string): void => {
-    if (depth === shape.length) {
-      if (typeof node !== 'number') {
-        throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}${path}`, expected: 'a number', received: describe(node) });
-      }
-      out[offset++] = node;
-      return;
-    }
+  if (shape.length === 1) return new JsArrayInput(shape, size, [value], value.length, loss, argument);
+  const leaves: (readonly unknown[])[] = [];
+  const collect = (node: unknown, depth: number, index: number[]): void => {
     if (!Array.isArray(node) || node.length !== shape[depth]) {
       throw new LossError({
         code: 'SHAPE_MISMATCH',
         loss,
-        argument: `${argument}${path}`,
+        argument: `${argument}${index.map((i) => `[${i}]`).join('')}`,
         expected: `an array of length ${shape[depth]} (nested arrays must be rectangular, shape ${shapeString(shape)})`,
         received: describe(node),
       });
     }
-    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+    if (depth === shape.length - 1) {
+      leaves.push(node);
+      return;
+    }
+    for (let i = 0; i < node.length; i++) {
+      index.push(i);
+      collect(node[i], depth + 1, index);
+      index.pop();
+    }
   };
-  walk(value, 0, '');
-  return { shape, size, ptr: -1, array: out };
+  collect(value, 0, []);
+  return new JsArrayInput(shape, size, leaves, shape[shape.length - 1]!, loss, argument);
 }
 
 /** `{ data, shape }`: shape entries are non-negative integers whose product is data's length. */
@@ -224,10 +298,8 @@ function shapedInput(value: { data: unknown; shape: unknown }, runtime: Runtime,
   }
   let flat: FloatInput;
   if (Array.isArray(data)) {
-    if (data.some((x) => Array.isArray(x))) {
-      throw new LossError({ code: 'BAD_DTYPE', loss, argument: `${argument}.data`, expected: 'a flat array of numbers', received: 'nested arrays' });
-    }
-    flat = nestedInput(data, loss, `${argument}.data`);
+    // Flat by contract: a nested element is caught as "not a number" when it is read.
+    flat = new JsArrayInput([data.length], data.length, [data], data.length, loss, `${argument}.data`);
   } else {
     flat = floatInput(data, runtime, loss, `${argument}.data`);
     if (flat.shape.length !== 1) {
@@ -244,6 +316,7 @@ function shapedInput(value: { data: unknown; shape: unknown }, runtime: Runtime,
       received: `data of length ${flat.size}`,
     });
   }
+  if (flat instanceof JsArrayInput) return new JsArrayInput(shape.slice(), size, [data as unknown[]], size, loss, `${argument}.data`);
   return { shape: shape.slice(), size, ptr: flat.ptr, array: flat.array };
 }
 

@@ -48,7 +48,10 @@ export class Runtime {
   /** Byte offsets of the scratch slots, CHUNK float32 each. */
   readonly slots: readonly number[];
   private f32View = new Float32Array(0);
+  private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
+  /** narrow_f64_f32(n, src, dst): float64 → float32 inside wasm memory (assembly/convert.ts). */
+  readonly narrow: KernelFn;
 
   constructor(
     readonly build: Build,
@@ -57,6 +60,7 @@ export class Runtime {
     this.heap = new Heap(exports.memory, exports.heap_base());
     const base = this.heap.alloc(SLOTS * CHUNK * 4);
     this.slots = Array.from({ length: SLOTS }, (_, i) => base + i * CHUNK * 4);
+    this.narrow = this.kernel('narrow_f64_f32');
   }
 
   get memory(): WebAssembly.Memory {
@@ -78,6 +82,26 @@ export class Runtime {
     return this.i32View;
   }
 
+  /**
+   * One of two reusable JS-side float32 buffers of at least n elements, for the small-input paths (allocating
+   * a small typed array costs more than the loop over it); null above 65536 elements, where a caller allocates.
+   */
+  jsScratch(which: 0 | 1, n: number): Float32Array | null {
+    if (n > 65536) return null;
+    const current = this.jsBuffers[which]!;
+    if (current.length >= n) return current;
+    const grown = new Float32Array(Math.max(256, 2 ** Math.ceil(Math.log2(n))));
+    this.jsBuffers[which] = grown;
+    return grown;
+  }
+
+  private readonly jsBuffers: Float32Array[] = [new Float32Array(256), new Float32Array(256)];
+
+  f64(): Float64Array {
+    if (this.f64View.length === 0) this.refreshViews();
+    return this.f64View;
+  }
+
   /** The memory's current ArrayBuffer. */
   buffer(): ArrayBufferLike {
     return this.f32().buffer;
@@ -93,6 +117,7 @@ export class Runtime {
   private refreshViews(): void {
     const buffer = this.exports.memory.buffer;
     this.f32View = new Float32Array(buffer);
+    this.f64View = new Float64Array(buffer);
     this.i32View = new Int32Array(buffer);
   }
 }

@@ -14,7 +14,7 @@
 
 import { applyWeighting, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
 import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js';
-import { floatInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
+import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
@@ -55,8 +55,40 @@ interface Prepared {
   weighting: KerasWeighting | null;
 }
 
-function asFloat32(input: FloatInput): Float32Array {
-  return input.array instanceof Float32Array ? input.array : Float32Array.from(input.array);
+/**
+ * The float32 data of a small input for the plain-JS twins: a Float32Array as it is; anything else converted
+ * into one of the runtime's two reusable JS-side buffers (`which`), not a new array (a small typed array costs
+ * more to allocate than the loop itself: its backing store is malloc'ed and registered off the JS heap).
+ */
+function tinyData(runtime: Runtime, input: FloatInput, which: 0 | 1): Float32Array {
+  if (input instanceof JsArrayInput) {
+    const dst = runtime.jsScratch(which, input.size);
+    if (dst === null) return input.array;
+    input.read(dst, 0, 0, input.size);
+    return dst;
+  }
+  const array = input.array;
+  if (array instanceof Float32Array) return array;
+  const dst = runtime.jsScratch(which, input.size);
+  if (dst === null) return Float32Array.from(array);
+  dst.set(array);
+  return dst;
+}
+
+/** dst[0..n) = float32(src[0..n)) by a plain loop (TypedArray set between element types is a slow call for a few elements). */
+function copyDoubles(src: Float64Array, dst: Float32Array, n: number): Float32Array {
+  for (let i = 0; i < n; i++) dst[i] = src[i]!;
+  return dst;
+}
+
+/** dst[0..n) = the numbers of a number[], or null at the first element that is not a number (the caller reports it). */
+function copyNumbers(src: readonly unknown[], dst: Float32Array, n: number): Float32Array | null {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (typeof v !== 'number') return null;
+    dst[i] = v;
+  }
+  return dst;
 }
 
 /** Only `pred` and `target` given: the common call, checked without allocating. */
@@ -82,15 +114,15 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   // ---- the three primitives, each on the plain-JS path for tiny inputs and on wasm otherwise ----
 
   function total(p: FloatInput, t: FloatInput): number {
-    if (p.size <= jsBelow) return js.sum(p.size, asFloat32(p), asFloat32(t), param);
+    if (p.size <= jsBelow) return js.sum(p.size, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param);
     return pairSum(runtime, sumKernel, p, t, param);
   }
 
   function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
     if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
     if (p.size > jsBelow) return pairRows(runtime, rowsKernel, sumKernel, rows, cols, p, t, param, scale);
-    const pa = asFloat32(p);
-    const ta = asFloat32(t);
+    const pa = tinyData(runtime, p, 0);
+    const ta = tinyData(runtime, t, 1);
     const out = new Float32Array(rows);
     for (let r = 0, i = 0; r < rows; r++) {
       let acc = 0;
@@ -112,7 +144,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const n = rows * cols;
     if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, param, scale, rowScale, dest);
     const grad = dest.array;
-    const sum = js.grad(n, asFloat32(p), asFloat32(t), param, scale, grad);
+    const sum = js.grad(n, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param, scale, grad);
     if (rowScale !== null) {
       for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < cols; c++, i++) grad[i]! *= rowScale[r]!;
     }
@@ -164,6 +196,61 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     );
   }
 
+  // ---- the small-input path of every other flat form: no allocation, no FloatInput ----
+
+  /** Shape and size of the last tinyView (closure state instead of a result object: nothing allocated). */
+  let viewShape: readonly number[] | null = null;
+  let viewSize = 0;
+
+  /**
+   * A small Float32Array / Float64Array / number[] / `{ data: one of those, shape }` as float32 data (in a
+   * reusable buffer when it is not a Float32Array), or null: not small, another form, or anything wrong with
+   * it — the general path then handles it and reports the error.
+   */
+  function tinyView(value: unknown, which: 0 | 1): Float32Array | null {
+    let data: unknown = value;
+    let shape: unknown = null;
+    if (!(value instanceof Float32Array) && !(value instanceof Float64Array) && !Array.isArray(value)) {
+      if (typeof value !== 'object' || value === null || value instanceof WasmTensor) return null;
+      data = (value as { data?: unknown }).data;
+      shape = (value as { shape?: unknown }).shape;
+      if (!Array.isArray(shape)) return null;
+    }
+    let n: number;
+    if (data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data)) n = data.length;
+    else return null;
+    if (n > jsBelow || n === 0) return null;
+    if (shape === null) viewShape = null;
+    else {
+      const dims = shape as unknown[];
+      let size = 1;
+      for (let i = 0; i < dims.length; i++) {
+        const d = dims[i];
+        if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return null;
+        size *= d;
+      }
+      if (size !== n) return null;
+      viewShape = shape as number[];
+    }
+    viewSize = n;
+    if (data instanceof Float32Array) return data;
+    const dst = runtime.jsScratch(which, n);
+    if (dst === null) return null;
+    if (data instanceof Float64Array) return copyDoubles(data, dst, n);
+    return copyNumbers(data as unknown[], dst, n);
+  }
+
+  /** Both inputs small, of one shape, nothing else given, a scalar reduction: Σ f's factor, else NaN. */
+  function tinyFactor(inputs: Inputs, pData: Float32Array | null, pShape: readonly number[] | null, n: number): number {
+    if (pData === null || reduction === 'none' || !onlyPredAndTarget(inputs)) return NaN;
+    const tShape = viewShape;
+    if (viewSize !== n || (pShape !== tShape && !sameShape(pShape ?? [n], tShape ?? [n]))) return NaN;
+    if (!keras) return valueScale * torchScale(reduction, n);
+    // Keras: per-sample means over the last axis, then the reduction: Σ f / cols × the reduction's factor.
+    const cols = pShape === null || pShape.length === 0 ? (pShape === null ? n : 1) : pShape[pShape.length - 1]!;
+    return (valueScale / cols) * kerasScale(reduction, n / cols);
+  }
+
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
   // stays inlinable into the caller's loop; everything else goes to forwardGeneral.
   function forward(inputs: Inputs): number | OutputTensor {
@@ -174,6 +261,115 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       const n = pred.length;
       return js.sum(n, pred, target as Float32Array, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
     }
+    return forwardOther(inputs);
+  }
+
+  // ---- number[] and nested arrays: the loss straight from the caller's arrays ----
+  //
+  // Data in JS arrays has to be read element by element by JS code whatever happens next, so for a scalar
+  // reduction the plain-JS twin over the arrays themselves (each element rounded to float32) is the fastest
+  // way at any size: one pass, nothing copied. Anything unusual (a non-number, ragged rows, deeper nesting, a
+  // NaN result, which may be either) returns NaN and the general path redoes it with full checks and messages.
+
+  /** Σ f over two number[] of n elements, or NaN. */
+  function sumNumbers(p: readonly unknown[], t: readonly unknown[], n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const u = p[i];
+      const v = t[i];
+      if (typeof u !== 'number' || typeof v !== 'number') return NaN;
+      s += js.point(Math.fround(u), Math.fround(v), param);
+    }
+    return s;
+  }
+
+  /** Σ f over two [rows, cols] nested number arrays, or NaN. */
+  function sumRows(p: readonly unknown[], t: readonly unknown[], rows: number, cols: number): number {
+    let s = 0;
+    for (let r = 0; r < rows; r++) {
+      const pr = p[r];
+      const tr = t[r];
+      if (!Array.isArray(pr) || !Array.isArray(tr) || pr.length !== cols || tr.length !== cols) return NaN;
+      s += sumNumbers(pr, tr, cols);
+    }
+    return s;
+  }
+
+  /** Σ f over two Float64Arrays of n elements, each rounded to float32 (small inputs: no copy). */
+  function sumDoubles(p: Float64Array, t: Float64Array, n: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += js.point(Math.fround(p[i]!), Math.fround(t[i]!), param);
+    return s;
+  }
+
+  /**
+   * The scalar-reduced value of two inputs of one form and one shape, computed by the plain-JS twin straight
+   * from the caller's data, or NaN: number[] (flat or [rows, cols] nested) at any size; Float64Array,
+   * Float32Array and `{ data: one of those, shape }` up to jsBelow elements.
+   */
+  function directForward(pred: unknown, target: unknown, inputs: Inputs): number {
+    if (reduction === 'none') return NaN;
+    let p = pred;
+    let t = target;
+    let shape: unknown[] | null = null;
+    if (!Array.isArray(p) && !(p instanceof Float64Array) && !(p instanceof Float32Array)) {
+      // { data, shape } on both sides, one valid shape
+      if (typeof p !== 'object' || p === null || ArrayBuffer.isView(p) || p instanceof WasmTensor) return NaN;
+      if (typeof t !== 'object' || t === null || ArrayBuffer.isView(t) || t instanceof WasmTensor) return NaN;
+      const ps: unknown = (p as { shape?: unknown }).shape;
+      const ts: unknown = (t as { shape?: unknown }).shape;
+      if (!Array.isArray(ps) || !Array.isArray(ts) || ps.length !== ts.length) return NaN;
+      for (let i = 0; i < ps.length; i++) {
+        const d: unknown = ps[i];
+        if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d !== ts[i]) return NaN;
+      }
+      shape = ps;
+      p = (p as { data?: unknown }).data;
+      t = (t as { data?: unknown }).data;
+    }
+    if (!onlyPredAndTarget(inputs)) return NaN;
+    let n: number;
+    let cols: number;
+    let sum: number;
+    if (Array.isArray(p)) {
+      if (!Array.isArray(t) || t.length !== p.length || p.length === 0) return NaN;
+      const first: unknown = p[0];
+      if (shape === null && Array.isArray(first)) {
+        cols = first.length;
+        n = p.length * cols;
+        sum = cols === 0 ? NaN : sumRows(p, t, p.length, cols);
+      } else {
+        n = p.length;
+        cols = n;
+        sum = sumNumbers(p, t, n);
+      }
+    } else if (p instanceof Float64Array) {
+      if (!(t instanceof Float64Array) || t.length !== p.length || p.length > jsBelow || p.length === 0) return NaN;
+      n = cols = p.length;
+      sum = sumDoubles(p, t, n);
+    } else if (p instanceof Float32Array) {
+      if (!(t instanceof Float32Array) || t.length !== p.length || p.length > jsBelow || p.length === 0) return NaN;
+      n = cols = p.length;
+      sum = js.sum(n, p, t, param);
+    } else return NaN;
+    if (shape !== null) {
+      let size = 1;
+      for (let i = 0; i < shape.length; i++) size *= shape[i] as number;
+      if (size !== n) return NaN;
+      cols = shape.length === 0 ? 1 : (shape[shape.length - 1] as number);
+    }
+    return sum * factorOf(n, cols);
+  }
+
+  /** The factor on Σ f of n elements whose last axis has `cols` (Keras's per-sample means, then the reduction). */
+  function factorOf(n: number, cols: number): number {
+    if (!keras) return valueScale * torchScale(reduction, n);
+    return (valueScale / cols) * kerasScale(reduction, n / cols);
+  }
+
+  function forwardOther(inputs: Inputs): number | OutputTensor {
+    const direct = directForward(inputs.pred, inputs.target, inputs);
+    if (direct === direct) return direct;
     return forwardGeneral(inputs);
   }
 
@@ -194,6 +390,18 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       const grad = new Float32Array(n);
       const sum = js.grad(n, pred, target as Float32Array, param, factor, grad);
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
+    }
+    if (options === undefined) {
+      const p = tinyView(pred, 0);
+      const pShape = viewShape;
+      const n = viewSize;
+      const t = p === null ? null : tinyView(target, 1);
+      const factor = t === null ? NaN : tinyFactor(inputs, p, pShape, n);
+      if (factor === factor) {
+        const grad = new Float32Array(n);
+        const sum = js.grad(n, p!, t!, param, factor, grad);
+        return { value: sum * factor, grad: { pred: { data: grad, shape: pShape === null ? [n] : [...pShape] } } };
+      }
     }
     const x = prepare(inputs);
     const w = x.weighting;
@@ -241,7 +449,7 @@ function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatIn
     throw bad('out.pred', 'a Float32Array or a float32 fl.tensor()', value instanceof WasmTensor ? `a ${value.freed ? 'freed' : value.dtype} tensor` : typeof value);
   }
   if (array.length !== n) throw bad('out.pred', `${n} elements (pred's size)`, `${array.length} elements`);
-  for (const input of [x.p.array, x.t.array]) {
+  for (const input of [x.p, x.t].filter((i) => !(i instanceof JsArrayInput)).map((i) => i.array)) {
     const sameBuffer = input.buffer === array.buffer;
     const overlaps = sameBuffer && input.byteOffset < array.byteOffset + array.byteLength && array.byteOffset < input.byteOffset + input.byteLength;
     if (overlaps) throw bad('out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer');
