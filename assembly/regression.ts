@@ -3,8 +3,9 @@
 //
 // With d = p - t:
 //   SQUARED      mse        f = d²                                   f' = 2d
-//   ABSOLUTE     mae        f = |d|                                  f' = sign(d)        (0 at d = 0; at NaN: 0,
-//                                                                    or NaN when param != 0, see below)
+//   ABSOLUTE     mae        f = |d|                                  f' = sign(d)        (0 at d = 0; at NaN: 0;
+//                                                                    with param != 0, torch's smooth_l1 at β = 0:
+//                                                                    1 where d > 0, -1 where d <= 0, NaN kept)
 //   HUBER        huber      m = min(|d|, δ),  f = m·(|d| - m/2)      f' = clamp(d, -δ, δ)
 //   PERCENTAGE   mape       f = 100·|d| / max(|t|, ε)                f' = 100·sign(d) / max(|t|, ε)
 //   SQUARED_LOG  msle       f = (log1p(max(p, ε)) - log1p(max(t, ε)))²
@@ -24,9 +25,11 @@
 // msle is evaluated in f64, scalar: log(max(p, ε) + 1) in f32 loses all precision for p near ε (1 + 1e-7
 // rounds to 1.00000012), and the f64 reference is the contract. It is not a throughput loss.
 //
-// torch's L1Loss and SmoothL1Loss(β = 0) are the same function with different NaN gradients: L1 backward is
-// sign(d) (torch.sign(NaN) = 0), smooth_l1 backward ends in `d / β` (NaN). ABSOLUTE's param selects the
-// second (measured with torch 1.13, test/fixtures/regression.torch.json).
+// torch's L1Loss and SmoothL1Loss(β = 0) are the same function with different gradients at ties and NaN: L1
+// backward is sign(d) (torch.sign(NaN) = 0, sign(0) = 0); smooth_l1's CPU backward
+// (aten/src/ATen/native/cpu/BinaryOpsKernel.cpp, smooth_l1_backward) tests `x <= -β` first, so at β = 0 a tie
+// gives -1, and it ends in `x / β` (NaN) when neither comparison holds. ABSOLUTE's param selects the second
+// (measured with torch 1.13, test/fixtures/regression.torch.json).
 //
 // Kernels (pointers in bytes, counts in elements, `param` = δ for HUBER, the NaN flag for ABSOLUTE):
 //   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
@@ -74,7 +77,10 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d;
-  if (kind == ABSOLUTE) return param != 0 && d != d ? d : sign(d);
+  if (kind == ABSOLUTE) {
+    if (param == 0) return sign(d);
+    return d != d ? d : (d > 0 ? <f32>1 : <f32>-1); // smooth_l1(β = 0): torch's `x <= -β` branch takes the tie
+  }
   if (kind == HUBER) {
     // clamp(d, -δ, δ) = copysign(min(|d|, δ), d), and NaN stays NaN
     const a = Mathf.abs(d);
@@ -99,9 +105,10 @@ const EPSILON_F64: f64 = 1e-7;
 @inline function vdloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
   if (kind == SQUARED) return vd;
   if (kind == ABSOLUTE) {
-    // vparam is all-ones bits when NaN must propagate (param != 0 as a float: any non-zero lane pattern).
-    const vnan = v128.and(f32x4.ne(vd, vd), f32x4.ne(vparam, f32x4.splat(0)));
-    return v128.bitselect(vd, vsign(vd), vnan);
+    // param != 0 selects torch's smooth_l1 backward at β = 0: -1 where d <= 0 (ties included), 1 where d > 0,
+    // NaN kept; param = 0 is L1's sign(d) (0 at ties and NaN).
+    const vsmooth = v128.bitselect(vd, v128.bitselect(f32x4.splat(1), f32x4.splat(-1), f32x4.gt(vd, f32x4.splat(0))), f32x4.ne(vd, vd));
+    return v128.bitselect(vsmooth, vsign(vd), f32x4.ne(vparam, f32x4.splat(0)));
   }
   if (kind == HUBER) return f32x4.pmax(f32x4.pmin(vd, vparam), f32x4.neg(vparam));
   return f32x4.div(vsign(vd), f32x4.pmax(f32x4.abs(vt), f32x4.splat(EPSILON)));

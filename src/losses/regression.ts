@@ -20,7 +20,7 @@ function sign(x: number): number {
   return x > 0 ? 1 : x < 0 ? -1 : 0; // torch.sign: 0 at 0 and NaN
 }
 
-// `absolute` reads its param as the NaN flag of assembly/regression.ts (SmoothL1Loss(β = 0): NaN stays NaN).
+// `absolute` reads its param as the smooth_l1 flag of assembly/regression.ts (SmoothL1Loss(β = 0): -1 at ties, NaN stays NaN).
 
 const squared: JsPairKernels = {
   sum(n, p, t) {
@@ -50,15 +50,22 @@ const absolute: JsPairKernels = {
     for (let i = 0; i < n; i++) s += Math.abs(p[i]! - t[i]!);
     return s;
   },
-  grad(n, p, t, nanGrad, scale, grad) {
+  grad(n, p, t, smoothL1, scale, grad) {
     let s = 0;
+    if (smoothL1 !== 0) {
+      // torch's smooth_l1 backward at β = 0: -1 where d <= 0 (ties too), 1 where d > 0, NaN kept.
+      for (let i = 0; i < n; i++) {
+        const d = p[i]! - t[i]!;
+        grad[i] = d > 0 ? scale : d <= 0 ? -scale : NaN;
+        s += Math.abs(d);
+      }
+      return s;
+    }
     for (let i = 0; i < n; i++) {
       const d = p[i]! - t[i]!;
       grad[i] = d > 0 ? scale : d < 0 ? -scale : 0; // scale · sign(d)
       s += Math.abs(d);
     }
-    // SmoothL1Loss(β = 0) keeps NaN where d is NaN (then s is NaN too); a second pass keeps the loop above lean.
-    if (nanGrad !== 0 && s !== s) for (let i = 0; i < n; i++) if (p[i]! !== p[i]! || t[i]! !== t[i]! || p[i]! - t[i]! !== p[i]! - t[i]!) grad[i] = NaN;
     return s;
   },
   point: (p, t) => Math.abs(p - t),

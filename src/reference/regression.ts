@@ -77,14 +77,16 @@ export function kerasHuber(delta: number): Pointwise {
 }
 
 /**
- * torch SmoothL1Loss(β = 0): |e|, whose backward (torch's smooth_l1 kernel, not L1's) keeps NaN; at e = 0 torch
- * 1.13 gives -1, fastloss 0 (SEMANTICS.md allows either; the fixtures have no ties at β = 0).
+ * torch SmoothL1Loss(β = 0): |e|, whose backward is torch's smooth_l1 kernel, not L1's: `x <= -β ? -1 : x >= β ?
+ * 1 : x / β`, so a tie (x = 0 <= -0) gives -1 and NaN stays NaN (torch 1.13, measured in the fixtures).
  */
 const smoothL1Zero: Pointwise = {
   f: (p, t) => Math.abs(p - t),
   df: (p, t) => {
     const x = p - t;
-    return x < 0 ? -1 : x > 0 ? 1 : Number.isNaN(x) ? NaN : 0;
+    if (x <= -0) return -1;
+    if (x >= 0) return 1;
+    return x / 0; // NaN
   },
 };
 
