@@ -16,6 +16,7 @@ export type LossErrorCode =
   | 'LABEL_OUT_OF_RANGE'
   | 'BAD_LENGTHS'
   | 'FREED_TENSOR'
+  | 'DETACHED_VIEW'
   | 'NOT_IMPLEMENTED';
 
 export interface LossErrorFields {
@@ -28,6 +29,8 @@ export interface LossErrorFields {
   received: string;
   /** A near name for the argument's value, shown as `Did you mean "x"?`. */
   suggestion?: string;
+  /** Said after the suggestion, in parentheses: another name of the same thing (`"mean_absolute_error" (L1Loss)`). */
+  suggestionNote?: string;
 }
 
 export class LossError extends Error {
@@ -37,9 +40,11 @@ export class LossError extends Error {
   readonly expected: string;
   readonly received: string;
   readonly suggestion: string | undefined;
+  readonly suggestionNote: string | undefined;
 
   constructor(fields: LossErrorFields) {
-    const hint = fields.suggestion === undefined ? '' : ` Did you mean "${fields.suggestion}"?`;
+    const note = fields.suggestionNote === undefined ? '' : ` (${fields.suggestionNote})`;
+    const hint = fields.suggestion === undefined ? '' : ` Did you mean "${fields.suggestion}"${note}?`;
     super(
       `[${fields.code}] ${fields.loss}: ${fields.argument}: expected ${fields.expected}, received ${fields.received}.${hint}`,
     );
@@ -50,6 +55,7 @@ export class LossError extends Error {
     this.expected = fields.expected;
     this.received = fields.received;
     this.suggestion = fields.suggestion;
+    this.suggestionNote = fields.suggestionNote;
   }
 }
 
@@ -90,7 +96,8 @@ export function didYouMean(given: string, candidates: Iterable<string>): string 
     }
   }
   const limit = Math.max(2, Math.floor(given.length / 3));
-  return bestDistance > 0 && bestDistance <= limit ? best : undefined;
+  // Distance 0 is a difference of case only ('gradoutput' for 'gradOutput'): worth saying too.
+  return best !== given && bestDistance <= limit ? best : undefined;
 }
 
 /** A short, readable description of a received value for error messages. */
@@ -106,9 +113,17 @@ export function describe(value: unknown): string {
     return `a ${value.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
   }
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
   if (typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    // A Map, a Set, a Date, a class instance: its class is what tells the reader what went wrong.
+    if (proto !== Object.prototype && proto !== null && typeof name === 'string' && name !== '' && name !== 'Object') {
+      const size = value instanceof Map || value instanceof Set ? ` of size ${value.size}` : '';
+      return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${size}`;
+    }
     const keys = Object.keys(value as object);
-    return `an object with keys {${keys.join(', ')}}`;
+    return keys.length === 0 ? 'an empty object {}' : `an object with keys {${keys.join(', ')}}`;
   }
   return typeof value;
 }

@@ -7,6 +7,8 @@
 
 const ALIGN = 16;
 const PAGE = 65536;
+/** 1 MiB: the smallest growth step. */
+const MIN_GROWTH_PAGES = 16;
 
 interface Block {
   start: number;
@@ -81,13 +83,34 @@ export class Heap {
     }
   }
 
-  /** Grows the memory so that a block of `size` fits at the end; returns that free block's index. */
+  /**
+   * Whether `buffer` was this memory's buffer before it grew: growth detaches it, and every view of it reads
+   * as empty (length 0) from then on. The facade turns such a view into a LossError instead of an empty input.
+   */
+  wasDetached(buffer: ArrayBufferLike): boolean {
+    return this.detached.has(buffer);
+  }
+
+  private readonly detached = new WeakSet<ArrayBufferLike>();
+
+  /**
+   * Grows the memory so that a block of `size` fits at the end; returns that free block's index. Growth is
+   * geometric (at least half the current size, and 1 MiB), so that it is rare: every growth detaches the views a
+   * caller may hold (tensor.data stays valid, a saved copy of it does not).
+   */
   private growFor(size: number): number {
     const last = this.freeBlocks[this.freeBlocks.length - 1];
     const tailFree = last !== undefined && last.start + last.size === this.top ? last.size : 0;
-    const pages = Math.ceil((size - tailFree) / PAGE);
+    const needed = Math.ceil((size - tailFree) / PAGE);
     const oldBytes = this.memory.buffer.byteLength;
-    this.memory.grow(pages); // throws RangeError past the engine's limit (4 GiB for wasm32)
+    const step = Math.max(needed, MIN_GROWTH_PAGES, Math.ceil(oldBytes / PAGE / 2));
+    this.detached.add(this.memory.buffer);
+    try {
+      this.memory.grow(step);
+    } catch (e) {
+      if (!(e instanceof RangeError) || step === needed) throw e;
+      this.memory.grow(needed); // near the engine's limit (4 GiB for wasm32): only what is needed; RangeError past it
+    }
     const newBytes = this.memory.buffer.byteLength;
     this.insertFree({ start: oldBytes, size: newBytes - oldBytes });
     this.top = newBytes;

@@ -123,8 +123,12 @@ export class FastLoss {
 
   /** A tensor in wasm memory, read in place by the losses. `data` is its live view; `free()` returns it. */
   tensor(shape: readonly number[], dtype: DType = 'float32'): WasmTensor {
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    if (!Array.isArray(shape)) {
       throw new LossError({ code: 'SHAPE_MISMATCH', loss: 'tensor', argument: 'shape', expected: 'an array of non-negative integers', received: describe(shape) });
+    }
+    const bad = shape.findIndex((d) => !Number.isInteger(d) || d < 0);
+    if (bad >= 0) {
+      throw new LossError({ code: 'SHAPE_MISMATCH', loss: 'tensor', argument: `shape[${bad}]`, expected: 'a non-negative integer (each entry of the shape)', received: describe(shape[bad]) });
     }
     if (dtype !== 'float32' && dtype !== 'int32') {
       throw new LossError({ code: 'BAD_DTYPE', loss: 'tensor', argument: 'dtype', expected: '"float32" or "int32"', received: describe(dtype) });
@@ -143,6 +147,22 @@ export class FastLoss {
 
 /** Instantiates the kernels. Each call returns an independent instance with its own memory. */
 export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'options', expected: 'an object { build?, jsBelow? }', received: describe(options) });
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'build' && key !== 'jsBelow') {
+      const near = didYouMean(key, ['build', 'jsBelow']);
+      throw new LossError({
+        code: 'UNKNOWN_OPTION',
+        loss: 'loadLosses',
+        argument: `option "${key}"`,
+        expected: 'build or jsBelow',
+        received: `"${key}"`,
+        ...(near === undefined ? {} : { suggestion: near }),
+      });
+    }
+  }
   const build = options.build ?? 'auto';
   if (!['auto', 'simd', 'scalar', 'debug'].includes(build)) {
     throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "build"', expected: 'one of "auto" | "simd" | "scalar" | "debug"', received: describe(build) });
@@ -160,14 +180,17 @@ function chooseFramework(resolved: ResolvedName, requested: unknown): Framework 
   const spec = LOSSES[resolved.canonical];
   const implied = resolved.classAlias?.framework;
   if (requested === undefined) return implied ?? spec.frameworks[0]!;
-  const framework = typeof requested === 'string' ? FRAMEWORK_SYNONYMS[requested.toLowerCase()] : undefined;
+  const key = typeof requested === 'string' ? requested.toLowerCase() : undefined;
+  const framework = key !== undefined && Object.hasOwn(FRAMEWORK_SYNONYMS, key) ? FRAMEWORK_SYNONYMS[key] : undefined;
   if (framework === undefined) {
+    const near = key === undefined ? undefined : didYouMean(key, Object.keys(FRAMEWORK_SYNONYMS));
     throw new LossError({
       code: 'BAD_OPTION',
       loss: resolved.canonical,
       argument: 'option "framework"',
       expected: 'one of "tensorflow" | "pytorch" (or "keras", "tf", "torch")',
       received: describe(requested),
+      ...(near === undefined ? {} : { suggestion: near }),
     });
   }
   if (implied !== undefined && framework !== implied) {
@@ -196,12 +219,22 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
   const names = Object.keys(def.options);
   const out: Record<string, unknown> = {};
   const given = new Set<string>();
+  const impliedGiven = new Set<string>();
   const fixed = resolved.classAlias?.fixed ?? {};
   const implied = resolved.classAlias?.implied ?? {};
   for (const [key, value] of Object.entries({ ...implied, ...options })) {
     if (key === 'framework' || value === undefined) continue;
     const spec = Object.hasOwn(def.options, key) ? def.options[key] : undefined;
     if (spec === undefined) {
+      if (def.inputs.includes(key) || def.optionalInputs.includes(key)) {
+        throw new LossError({
+          code: 'UNKNOWN_OPTION',
+          loss: where,
+          argument: `option "${key}"`,
+          expected: `an option of ${where}: ${names.join(', ')} (${key} is an input: pass it with the inputs, loss({ ${[...def.inputs, key].filter((n, i, a) => a.indexOf(n) === i).join(', ')} }))`,
+          received: `"${key}" as an option`,
+        });
+      }
       const near = didYouMean(key, names);
       throw new LossError({
         code: 'UNKNOWN_OPTION',
@@ -213,7 +246,8 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
       });
     }
     out[key] = spec.parse(value, ctx, key);
-    given.add(key);
+    if (Object.hasOwn(options, key)) given.add(key);
+    else impliedGiven.add(key);
   }
   for (const [key, value] of Object.entries(fixed)) {
     if (given.has(key) && out[key] !== value) {
@@ -228,7 +262,7 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
     out[key] = value;
   }
   for (const key of names) if (!(key in out) && def.options[key]!.default !== undefined) out[key] = def.options[key]!.default;
-  def.finalize?.(given, out, ctx);
+  def.finalize?.(given, out, ctx, impliedGiven);
   // In the definition's order (reduction first), whatever order they were given in.
   const ordered: Record<string, unknown> = {};
   for (const key of names) if (key in out) ordered[key] = out[key];

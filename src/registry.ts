@@ -126,6 +126,28 @@ export const CLASS_NAMES: Readonly<Record<string, ClassAlias>> = {
   MeanSquaredLogarithmicError: keras('mean_squared_logarithmic_error'),
 };
 
+/**
+ * The frameworks' function names (lower case), which imply their framework as the class names do:
+ * torch.nn.functional's (torch/nn/functional.py) and Keras 3's keras.losses functions (keras/src/losses/losses.py).
+ * Where one is also a name of the alias table (binary_cross_entropy, huber, smooth_l1_loss, hinge_embedding_loss,
+ * cosine_embedding_loss, margin_ranking_loss, the Keras names that are canonical names), the table wins: it is
+ * framework-free there, as DESIGN's table lists it. So these are the function names the table does not have.
+ */
+export const FUNCTION_NAMES: Readonly<Record<string, ClassAlias>> = {
+  // torch.nn.functional
+  mse_loss: torch('mean_squared_error'),
+  l1_loss: torch('mean_absolute_error'),
+  huber_loss: torch('huber', { implied: { delta: 1 } }), // F.huber_loss(delta=1.0) is HuberLoss, not SmoothL1Loss
+  binary_cross_entropy_with_logits: torch('binary_crossentropy', { fixed: { fromLogits: true } }),
+  cross_entropy: torch('categorical_crossentropy'),
+  nll_loss: torch('negative_log_likelihood'),
+  kl_div: torch('kullback_leibler_divergence'),
+  poisson_nll_loss: torch('poisson_negative_log_likelihood'),
+  ctc_loss: torch('ctc'),
+  // keras.losses (Keras 3)
+  kl_divergence: keras('kullback_leibler_divergence'),
+};
+
 const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entries(CLASS_NAMES).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** The families that have landed: (canonical, framework) → definition. */
@@ -152,19 +174,82 @@ export function resolveName(name: unknown): ResolvedName {
     const lower = name.toLowerCase();
     const alias = Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : undefined;
     if (alias !== undefined) return { canonical: alias, given: name };
+    const fn = Object.hasOwn(FUNCTION_NAMES, lower) ? FUNCTION_NAMES[lower] : undefined;
+    if (fn !== undefined) return { canonical: fn.canonical, classAlias: fn, given: name };
     const cls = CLASS_NAMES_LOWER.get(lower);
     if (cls !== undefined) return { canonical: cls.canonical, classAlias: cls, given: name };
   }
-  const near = typeof name === 'string' ? didYouMean(name, [...Object.keys(ALIASES), ...Object.keys(CLASS_NAMES)]) : undefined;
+  const near = typeof name === 'string' ? suggestLoss(name) : undefined;
   throw new LossError({
     code: 'UNKNOWN_LOSS',
     loss: typeof name === 'string' ? name : String(name),
     argument: 'name',
-    expected: `a loss name or alias (fl.aliases() lists all ${Object.keys(ALIASES).length + Object.keys(CLASS_NAMES).length})`,
+    expected: `a loss name or alias (fl.aliases() lists all ${aliasTable().length})`,
     received: typeof name === 'string' ? JSON.stringify(name) : typeof name,
-    ...(near === undefined ? {} : { suggestion: near }),
+    ...(near === undefined ? {} : { suggestion: near.name, ...(near.note === undefined ? {} : { suggestionNote: near.note }) }),
   });
 }
+
+/** The words of a name: snake_case and CamelCase split, lower case ('BCEWithLogitsLoss' → bce with logits loss). */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/**
+ * "Did you mean" for a loss name, ranked by the names users actually type, not by edit distance alone: a name
+ * whose words contain all the words given ('l1' → L1Loss, 'cross_entropy_loss' → CrossEntropyLoss) beats a
+ * near spelling of an odd alias ('l1' is two edits from 'ch', which helps no one). Among those, the canonical
+ * names and the frameworks' class names come first. The answer is the canonical name, with the class or
+ * function name that matched as a note when it differs ('mean_absolute_error' (L1Loss)).
+ */
+export function suggestLoss(given: string): { name: string; note?: string } | undefined {
+  const g = words(given).filter((w) => w !== 'loss'); // 'hinge_loss', 'mae_loss': the suffix says nothing
+  if (g.length === 0) return undefined;
+  const joined = g.join('');
+  const candidates: Array<{ name: string; canonical: Canonical; rank: number }> = [
+    ...Object.keys(LOSSES).map((name) => ({ name, canonical: name as Canonical, rank: 0 })),
+    ...Object.entries(CLASS_NAMES).map(([name, c]) => ({ name, canonical: c.canonical, rank: 0 })),
+    ...Object.entries(FUNCTION_NAMES).map(([name, c]) => ({ name, canonical: c.canonical, rank: 1 })),
+    ...Object.entries(ALIASES).map(([name, canonical]) => ({ name, canonical, rank: 2 })),
+  ];
+  // 1. Every word given is a word (or the start of one) of the candidate, or the letters run together match.
+  let best: (typeof candidates)[number] | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const cw = words(c.name).filter((w) => w !== 'loss');
+    const covered = g.every((w) => cw.some((x) => x === w || (w.length >= 3 && x.startsWith(w))));
+    const together = cw.join('').includes(joined) && joined.length >= 4;
+    if (!covered && !together) continue;
+    const score =
+      c.rank * 1000 + (cw.length - g.length) * 100 + (covered ? 0 : 50) + (cw[0] === g[0] ? 0 : 30) + POPULARITY.indexOf(c.canonical);
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  // 2. Otherwise a plausible typo of any name.
+  if (best === undefined) {
+    const near = didYouMean(given, candidates.map((c) => c.name));
+    best = candidates.find((c) => c.name === near);
+  }
+  if (best === undefined) return undefined;
+  // The canonical name; the class or function name that matched, as a note.
+  const named = best.name !== best.canonical && (Object.hasOwn(CLASS_NAMES, best.name) || Object.hasOwn(FUNCTION_NAMES, best.name));
+  return named ? { name: best.canonical, note: best.name } : { name: best.canonical };
+}
+
+/** The losses in the order of how often people reach for them: the tie-breaker of suggestions. */
+const POPULARITY: readonly Canonical[] = [
+  'categorical_crossentropy', 'mean_squared_error', 'binary_crossentropy', 'mean_absolute_error', 'sparse_categorical_crossentropy',
+  'huber', 'smooth_l1', 'negative_log_likelihood', 'kullback_leibler_divergence', 'cosine_similarity', 'hinge', 'ctc',
+  'mean_absolute_percentage_error', 'mean_squared_logarithmic_error', 'squared_hinge', 'categorical_hinge', 'margin_ranking',
+  'cosine_embedding', 'hinge_embedding', 'poisson_negative_log_likelihood', 'bpr', 'pair_hinge',
+];
 
 export interface AliasEntry {
   readonly alias: string;
@@ -173,10 +258,14 @@ export interface AliasEntry {
   readonly frameworks: readonly Framework[];
 }
 
-/** Every accepted name: the aliases (all frameworks of their loss), then the class names (their own framework). */
+/**
+ * Every accepted name: the aliases (all frameworks of their loss), then the class names and the function names
+ * (their own framework).
+ */
 export function aliasTable(): AliasEntry[] {
   return [
     ...Object.entries(ALIASES).map(([alias, canonical]) => ({ alias, canonical, frameworks: LOSSES[canonical].frameworks })),
     ...Object.entries(CLASS_NAMES).map(([alias, c]) => ({ alias, canonical: c.canonical, frameworks: [c.framework] as const })),
+    ...Object.entries(FUNCTION_NAMES).map(([alias, c]) => ({ alias, canonical: c.canonical, frameworks: [c.framework] as const })),
   ];
 }

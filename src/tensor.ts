@@ -88,6 +88,17 @@ export class WasmTensor implements Tensor {
   }
 }
 
+/** A view of wasm memory saved before the memory grew: it reads as empty, which must not pass for an empty input. */
+export function detachedError(loss: string, argument: string, value: ArrayBufferView): LossError {
+  return new LossError({
+    code: 'DETACHED_VIEW',
+    loss,
+    argument,
+    expected: "a live view: read tensor.data again after any call that may grow wasm memory (a saved view is detached when it grows)",
+    received: `a ${value.constructor.name} of the wasm memory from before it grew (detached)`,
+  });
+}
+
 function freedError(loss: string, argument: string): LossError {
   return new LossError({
     code: 'FREED_TENSOR',
@@ -136,12 +147,16 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * Float32Array, the fast path, is checked first and costs two comparisons.
  */
 export function floatInput(value: unknown, runtime: Runtime, loss: string, argument: string): FloatInput {
-  if (value instanceof Float32Array) return { shape: [value.length], size: value.length, ptr: -1, array: value };
+  if (value instanceof Float32Array) {
+    if (value.length === 0 && runtime.heap.wasDetached(value.buffer)) throw detachedError(loss, argument, value);
+    return { shape: [value.length], size: value.length, ptr: -1, array: value };
+  }
   if (value instanceof WasmTensor) {
     if (value.freed) throw freedError(loss, argument);
     return { shape: value.shape, size: value.size, ptr: value.placeFor(runtime), array: value.data };
   }
   if (value instanceof Float64Array || value instanceof Int32Array) {
+    if (value.length === 0 && runtime.heap.wasDetached(value.buffer)) throw detachedError(loss, argument, value);
     return { shape: [value.length], size: value.length, ptr: -1, array: value };
   }
   if (typeof value === 'number') return { shape: [], size: 1, ptr: -1, array: Float32Array.of(value) };

@@ -35,8 +35,25 @@ describe('names and options', () => {
     expect(e.code).toBe('UNKNOWN_LOSS');
     expect(e.suggestion).toBe('mean_squared_error');
     expect(e.message).toMatch(/Did you mean "mean_squared_error"\?$/);
-    expect(caught(() => fl.loss('MSELos')).suggestion).toBe('MSELoss');
+    const cls = caught(() => fl.loss('MSELos'));
+    expect(cls.suggestion).toBe('mean_squared_error');
+    expect(cls.message).toMatch(/Did you mean "mean_squared_error" \(MSELoss\)\?$/);
     expect(caught(() => fl.loss('entirely_unknown_thing')).suggestion).toBeUndefined();
+  });
+
+  it('"Did you mean" ranks the names users type, not edit distance alone', () => {
+    const l1 = caught(() => fl.loss('l1'));
+    expect([l1.suggestion, l1.suggestionNote]).toEqual(['mean_absolute_error', 'L1Loss']); // not 'ch', two edits away
+    expect(caught(() => fl.loss('crossentropy')).suggestion).toBe('categorical_crossentropy');
+    const ce = caught(() => fl.loss('cross_entropy_loss'));
+    expect([ce.suggestion, ce.suggestionNote]).toEqual(['categorical_crossentropy', 'CrossEntropyLoss']);
+    expect(caught(() => fl.loss('softmax_cross_entropy')).suggestion).toBe('categorical_crossentropy');
+    expect(caught(() => fl.loss('hinge_loss')).suggestion).toBe('hinge');
+    expect(caught(() => fl.loss('mae_loss')).suggestion).toBe('mean_absolute_error');
+    expect(caught(() => fl.loss('bce_loss')).suggestion).toBe('binary_crossentropy');
+    expect(caught(() => fl.loss('poisson')).suggestion).toBe('poisson_negative_log_likelihood');
+    expect(caught(() => fl.loss('log_cosh')).code).toBe('UNKNOWN_LOSS'); // outside the table, no false friend
+    expect(caught(() => fl.loss('log_cosh')).suggestion).toBeUndefined();
   });
 
   it('UNKNOWN_OPTION names the options it takes, with a suggestion', () => {
@@ -48,9 +65,12 @@ describe('names and options', () => {
     expect(caught(() => fl.loss('mae', { framework: 'torch', delta: 1 })).code).toBe('UNKNOWN_OPTION');
   });
 
-  it('UNKNOWN_OPTION for beta and delta together in PyTorch huber', () => {
-    expect(caught(() => fl.loss('huber', { framework: 'pytorch', beta: 1, delta: 1 })).code).toBe('UNKNOWN_OPTION');
+  it('BAD_OPTION for beta and delta together in PyTorch huber; HuberLoss has no beta', () => {
+    const both = caught(() => fl.loss('huber', { framework: 'pytorch', beta: 1, delta: 1 }));
+    expect(both.code).toBe('BAD_OPTION');
+    expect(both.expected).toContain('not both');
     expect(caught(() => fl.loss('HuberLoss', { beta: 1 })).code).toBe('UNKNOWN_OPTION');
+    expect(caught(() => fl.loss('huber_loss', { beta: 1 })).code).toBe('UNKNOWN_OPTION');
   });
 
   it('BAD_OPTION for a value out of its domain, with a suggestion for a near reduction', () => {
@@ -140,6 +160,79 @@ describe('inputs', () => {
 
   it('loadLosses rejects a bad build', async () => {
     await expect(loadLosses({ build: 'fast' as never })).rejects.toThrow(/BAD_OPTION/);
+  });
+});
+
+describe('mistakes a plain-JavaScript user makes', () => {
+  it('a loss called with no inputs, or not an object of them, is MISSING_INPUT', () => {
+    const mse = fl.loss('mse');
+    expect(caught(() => (mse as unknown as () => number)()).code).toBe('MISSING_INPUT');
+    expect(caught(() => (mse.withGrad as unknown as () => unknown)()).code).toBe('MISSING_INPUT');
+    expect(caught(() => (fl.compute as unknown as (n: string) => number)('mse')).code).toBe('MISSING_INPUT');
+    expect(caught(() => mse(null as never)).code).toBe('MISSING_INPUT');
+    expect(caught(() => mse(42 as never)).code).toBe('MISSING_INPUT');
+    expect(caught(() => mse([p3, p3] as never)).code).toBe('MISSING_INPUT');
+  });
+
+  it('withGrad options: a typo is UNKNOWN_OPTION with a suggestion, not ignored', () => {
+    const mse = fl.loss('mse', { reduction: 'none' });
+    const e = caught(() => mse.withGrad({ pred: p3, target: p3 }, { gradoutput: p3 } as never));
+    expect(e.code).toBe('UNKNOWN_OPTION');
+    expect(e.suggestion).toBe('gradOutput');
+    expect(caught(() => mse.withGrad({ pred: p3, target: p3 }, { outt: {} } as never)).suggestion).toBe('out');
+    expect(caught(() => mse.withGrad({ pred: p3, target: p3 }, 5 as never)).code).toBe('BAD_OPTION');
+  });
+
+  it("loadLosses's options: a typo is UNKNOWN_OPTION with a suggestion", async () => {
+    const e = await loadLosses({ jsbelow: 0 } as never).catch((x: unknown) => x as LossError);
+    expect(e).toBeInstanceOf(LossError);
+    expect((e as LossError).code).toBe('UNKNOWN_OPTION');
+    expect((e as LossError).suggestion).toBe('jsBelow');
+    expect(((await loadLosses('simd' as never).catch((x: unknown) => x)) as LossError).code).toBe('BAD_OPTION');
+    expect(((await loadLosses({ jsBelow: -1 }).catch((x: unknown) => x)) as LossError).code).toBe('BAD_OPTION');
+  });
+
+  it('a framework typo gets a suggestion', () => {
+    const e = caught(() => fl.loss('mse', { framework: 'pytroch' }));
+    expect(e.code).toBe('BAD_OPTION');
+    expect(e.suggestion).toBe('pytorch');
+    expect(caught(() => fl.loss('mse', { framework: 'kears' })).suggestion).toBe('keras');
+  });
+
+  it('messages show the bad values', () => {
+    const e = caught(() => fl.tensor([-1, 3]));
+    expect(e.argument).toBe('shape[0]');
+    expect(e.received).toBe('-1');
+    expect(caught(() => fl.tensor([2, 1.5])).argument).toBe('shape[1]');
+    const map = caught(() => fl.loss('mse')({ pred: new Map([[0, 1]]), target: p3 }));
+    expect(map.code).toBe('BAD_DTYPE');
+    expect(map.received).toBe('a Map of size 1');
+    expect(caught(() => fl.loss('mse')({ pred: new Set(), target: p3 })).received).toBe('a Set of size 0');
+    expect(caught(() => fl.loss('mse')({ pred: {}, target: p3 })).received).toBe('an empty object {}');
+  });
+
+  it('an input given as an option says it is an input', () => {
+    const e = caught(() => fl.loss('mse', { sampleWeight: [1, 2] }));
+    expect(e.code).toBe('UNKNOWN_OPTION');
+    expect(e.expected).toContain('sampleWeight is an input');
+    expect(caught(() => fl.loss('mse', { target: [1] })).expected).toContain('target is an input');
+  });
+
+  it('a view of wasm memory saved before it grew is DETACHED_VIEW, not an empty input', async () => {
+    const fl2 = await loadLosses({ jsBelow: 0 });
+    const x = fl2.tensor([4]);
+    x.data.set([1, 2, 3, 4]);
+    const saved = x.data;
+    const big = fl2.tensor([8_000_000]); // grows the memory: `saved` is detached, x.data is not
+    expect(saved.length).toBe(0);
+    const mse = fl2.loss('mse', { framework: 'pytorch', reduction: 'sum' });
+    const e = caught(() => mse({ pred: saved, target: Float32Array.of(0, 0, 0, 0) }));
+    expect(e.code).toBe('DETACHED_VIEW');
+    expect(e.argument).toBe('pred');
+    expect(mse({ pred: x.data, target: Float32Array.of(0, 0, 0, 0) })).toBe(30);
+    expect(mse({ pred: new Float32Array(0), target: new Float32Array(0) })).toBe(0); // a real empty input is fine
+    big.free();
+    x.free();
   });
 });
 

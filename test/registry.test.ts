@@ -2,7 +2,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLosses, type FastLoss } from '../src/index.js';
-import { ALIASES, CLASS_NAMES, LOSSES } from '../src/registry.js';
+import { ALIASES, CLASS_NAMES, FUNCTION_NAMES, LOSSES } from '../src/registry.js';
 
 let fl: FastLoss;
 beforeAll(async () => {
@@ -45,7 +45,9 @@ describe('the alias table', () => {
 
   it('fl.aliases() lists every accepted name with its canonical loss and frameworks', () => {
     const list = fl.aliases();
-    expect(list.length).toBe(Object.keys(ALIASES).length + Object.keys(CLASS_NAMES).length);
+    expect(list.length).toBe(Object.keys(ALIASES).length + Object.keys(CLASS_NAMES).length + Object.keys(FUNCTION_NAMES).length);
+    expect(list).toContainEqual({ alias: 'cross_entropy', canonical: 'categorical_crossentropy', frameworks: ['pytorch'] });
+    expect(list).toContainEqual({ alias: 'kl_divergence', canonical: 'kullback_leibler_divergence', frameworks: ['tensorflow'] });
     expect(list).toContainEqual({ alias: 'sparse_cate_crosse_entropy', canonical: 'sparse_categorical_crossentropy', frameworks: ['tensorflow'] });
     expect(list).toContainEqual({ alias: 'BCEWithLogitsLoss', canonical: 'binary_crossentropy', frameworks: ['pytorch'] });
   });
@@ -63,6 +65,21 @@ describe('the alias table', () => {
     expect(fl.implemented().map((x) => x.name).sort()).toEqual(
       ['huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1'].sort(),
     );
+  });
+
+  it("the frameworks' function names imply their framework (and options) as the class names do", () => {
+    const torchNames = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy_with_logits', 'cross_entropy', 'nll_loss', 'kl_div', 'poisson_nll_loss', 'ctc_loss', 'margin_ranking_loss', 'hinge_embedding_loss', 'cosine_embedding_loss'];
+    const all = new Map(fl.aliases().map((a) => [a.alias, a]));
+    for (const name of torchNames) expect(all.get(name)?.frameworks, name).toContain('pytorch');
+    // binary_cross_entropy is also a name of the alias table's bce row: the table wins (framework-free, Keras first)
+    expect(all.get('binary_cross_entropy')?.frameworks).toEqual(['tensorflow', 'pytorch']);
+    expect(all.get('kl_divergence')?.frameworks).toEqual(['tensorflow']);
+    expect(fl.loss('mse_loss').framework).toBe('pytorch');
+    expect(fl.loss('MSE_LOSS').name).toBe('mean_squared_error');
+    expect(fl.loss('l1_loss').name).toBe('mean_absolute_error');
+    expect(fl.loss('huber_loss').options).toEqual({ reduction: 'mean', delta: 1 }); // F.huber_loss is HuberLoss
+    expect(fl.loss('smooth_l1_loss').options).toEqual({ reduction: 'mean', beta: 1 });
+    expect(() => fl.loss('mse_loss', { framework: 'keras' })).toThrow(/BAD_OPTION/);
   });
 
   it('class names imply their framework and options; .name is the canonical row', () => {

@@ -62,9 +62,10 @@ export interface LossDefinition {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /**
    * Cross-option rules after each option was parsed, e.g. PyTorch huber's beta and delta are two different
-   * losses. Receives the given option names and the resolved options (defaults filled), which it may edit.
+   * losses. Receives the option names given explicitly, those a class name implied (HuberLoss: delta), and the
+   * resolved options (defaults filled), which it may edit.
    */
-  readonly finalize?: (given: ReadonlySet<string>, options: Record<string, unknown>, ctx: LossContext) => void;
+  readonly finalize?: (given: ReadonlySet<string>, options: Record<string, unknown>, ctx: LossContext, implied: ReadonlySet<string>) => void;
   readonly bind: (options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext) => BoundLoss;
 }
 
@@ -139,6 +140,28 @@ export function checkInputNames(inputs: unknown, def: Pick<LossDefinition, 'inpu
   for (const name of def.inputs) {
     if ((inputs as Record<string, unknown>)[name] === undefined) {
       throw new LossError({ code: 'MISSING_INPUT', loss, argument: `input "${name}"`, expected: expected(), received: `no "${name}"` });
+    }
+  }
+}
+
+const GRAD_OPTIONS = ['gradOutput', 'out'] as const;
+
+/** withGrad's second argument: undefined, or an object of gradOutput and out only (a typo is not ignored). */
+export function checkGradOptions(options: unknown, loss: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    throw new LossError({ code: 'BAD_OPTION', loss, argument: 'withGrad options', expected: 'an object { gradOutput?, out? } or nothing', received: describe(options) });
+  }
+  for (const key in options) {
+    if (!(GRAD_OPTIONS as readonly string[]).includes(key)) {
+      throw new LossError({
+        code: 'UNKNOWN_OPTION',
+        loss,
+        argument: `withGrad option "${key}"`,
+        expected: 'gradOutput or out',
+        received: `"${key}"`,
+        ...suggestion(key, GRAD_OPTIONS),
+      });
     }
   }
 }

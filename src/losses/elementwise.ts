@@ -17,7 +17,7 @@ import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js'
 import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
-import { checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
+import { checkGradOptions, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -254,6 +254,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
   // stays inlinable into the caller's loop; everything else goes to forwardGeneral.
   function forward(inputs: Inputs): number | OutputTensor {
+    if (inputs === undefined || inputs === null) return forwardGeneral(inputs); // reported by checkInputNames
     const pred = inputs.pred;
     const target = inputs.target;
     if (tinyPair(pred, target, inputs)) {
@@ -381,6 +382,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    if (inputs === undefined || inputs === null) checkInputNames(inputs, def, where);
+    if (options !== undefined) checkGradOptions(options, where);
     const pred = inputs.pred;
     const target = inputs.target;
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.

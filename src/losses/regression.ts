@@ -241,14 +241,18 @@ export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition
       // torch: smooth_l1_loss rejects beta < 0, huber_loss rejects delta <= 0.
       { beta: numberOption(1, 0), delta: numberOption(undefined, 0, true) },
       torchHuber,
-      (given, options, ctx) => {
-        if (given.has('beta') && given.has('delta')) {
+      (given, options, ctx, implied) => {
+        if (given.has('beta') && (given.has('delta') || implied.has('delta'))) {
+          const byClass = implied.has('delta');
           throw new LossError({
-            code: 'UNKNOWN_OPTION',
+            // HuberLoss has no beta at all; `huber` with both names two losses at once.
+            code: byClass ? 'UNKNOWN_OPTION' : 'BAD_OPTION',
             loss: `${ctx.loss} (${ctx.framework})`,
             argument: 'option "beta"',
-            expected: 'beta (SmoothL1Loss) or delta (HuberLoss), not both: with delta the options are reduction, delta',
-            received: 'both beta and delta',
+            expected: byClass
+              ? 'an option of HuberLoss: reduction, delta (beta is SmoothL1Loss\'s)'
+              : 'beta (SmoothL1Loss) or delta (HuberLoss), not both',
+            received: byClass ? '"beta"' : `beta ${String(options.beta)} and delta ${String(options.delta)}`,
           });
         }
         if (options.delta !== undefined) delete options.beta;

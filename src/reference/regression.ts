@@ -84,7 +84,7 @@ const smoothL1Zero: Pointwise = {
   f: (p, t) => Math.abs(p - t),
   df: (p, t) => {
     const x = p - t;
-    if (x <= -0) return -1;
+    if (x <= 0) return -1; // torch tests x <= -β with β = 0: -0 and +0 both take it
     if (x >= 0) return 1;
     return x / 0; // NaN
   },
