@@ -1,0 +1,113 @@
+/**
+ * Every input form of the same numbers gives the same value and gradient as the Float32Array form, for every
+ * implemented loss and framework, every reduction, on the default instance (small inputs take the plain-JS
+ * path) and with wasm forced: a property test over random shapes and data (fast-check).
+ *
+ * Forms: { data: Float32Array, shape } (the reference form), nested number arrays, { data: number[], shape },
+ * { data: Float64Array, shape } (rounded to float32 on entry: the same numbers), fl.tensor(), and for 1-D
+ * inputs the bare Float32Array, Float64Array and number[].
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadLosses, type FastLoss } from '../src/index.js';
+import type { OutputTensor } from '../src/tensor.js';
+import { expectClose } from './helpers.js';
+
+type Shape = number[];
+interface Made {
+  /** Every input as { data: Float32Array, shape }. */
+  inputs: Record<string, { data: Float32Array; shape: Shape }>;
+  /** The inputs whose form may vary (floating-point data). */
+  floats: string[];
+}
+
+/** How to make valid inputs of a loss for a shape from uniform numbers in [0, 1). */
+const MAKERS: Record<string, (shape: Shape, u: () => number) => Made> = {};
+const pairMaker = (lo: number, hi: number) => (shape: Shape, u: () => number): Made => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const make = () => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
+  return { inputs: { pred: { data: make(), shape }, target: { data: make(), shape } }, floats: ['pred', 'target'] };
+};
+for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) MAKERS[name] = pairMaker(-3, 3);
+MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
+
+function nested(data: Float32Array, shape: Shape): unknown {
+  if (shape.length <= 1) return Array.from(data);
+  const inner = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0]! }, (_, i) => nested(data.subarray(i * inner, (i + 1) * inner), shape.slice(1)));
+}
+
+/** Each form of one input, by a label. */
+function forms(fl: FastLoss, x: { data: Float32Array; shape: Shape }): Array<[string, unknown, () => void]> {
+  const none = () => {};
+  const t = fl.tensor(x.shape);
+  t.data.set(x.data);
+  const out: Array<[string, unknown, () => void]> = [
+    ['nested', nested(x.data, x.shape), none],
+    ['{ data: number[] }', { data: Array.from(x.data), shape: x.shape }, none],
+    ['{ data: Float64Array }', { data: Float64Array.from(x.data), shape: x.shape }, none],
+    ['fl.tensor', t, () => t.free()],
+  ];
+  if (x.shape.length === 1) {
+    out.push(['Float32Array', x.data, none], ['Float64Array', Float64Array.from(x.data), none], ['number[]', Array.from(x.data), none]);
+  }
+  return out;
+}
+
+const values = (v: number | OutputTensor): number[] => (typeof v === 'number' ? [v] : Array.from(v.data));
+const shapeOf = (v: number | OutputTensor): Shape | null => (typeof v === 'number' ? null : v.shape);
+
+const shapes = fc.oneof(
+  fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 1 }),
+  fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 3 }),
+  fc.constantFrom([300], [20, 17], [3, 5, 21]), // above the default jsBelow (256): the wasm path on the default instance
+);
+
+describe.each([
+  ['default instance', {}],
+  ['wasm forced (jsBelow 0)', { jsBelow: 0 }],
+] as const)('input forms agree: %s', (_label, options) => {
+  it('every implemented loss has an input maker here', async () => {
+    const fl = await loadLosses(options);
+    for (const { name } of fl.implemented()) expect(MAKERS[name], name).toBeDefined();
+  });
+
+  it('value and gradient of every form equal the Float32Array form', async () => {
+    const fl = await loadLosses(options);
+    const reductions = { tensorflow: ['sum_over_batch_size', 'sum', 'none'], pytorch: ['mean', 'sum', 'none'] } as const;
+    fc.assert(
+      fc.property(shapes, fc.integer({ min: 1, max: 2 ** 30 }), (shape, seed) => {
+        let a = seed;
+        const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+        for (const { name, frameworks } of fl.implemented()) {
+          for (const framework of frameworks) {
+            const made = MAKERS[name]!(shape, u);
+            for (const reduction of reductions[framework]) {
+              const loss = fl.loss(name, { framework, reduction });
+              const want = loss(made.inputs);
+              const wantGrad = loss.withGrad(made.inputs);
+              for (const input of made.floats) {
+                for (const [form, value, cleanup] of forms(fl, made.inputs[input]!)) {
+                  const inputs = { ...made.inputs, [input]: value };
+                  const label = `${name} (${framework}, ${reduction}) ${input} as ${form}, shape [${shape}]`;
+                  const got = loss(inputs);
+                  expectClose(values(got), values(want), `${label} value`);
+                  expect(shapeOf(got), label).toEqual(shapeOf(want));
+                  const g = loss.withGrad(inputs);
+                  expectClose(values(g.value), values(wantGrad.value), `${label} withGrad value`);
+                  for (const k of Object.keys(wantGrad.grad)) {
+                    expectClose(g.grad[k]!.data, wantGrad.grad[k]!.data, `${label} grad ${k}`);
+                    expect(g.grad[k]!.shape, label).toEqual(wantGrad.grad[k]!.shape);
+                  }
+                  cleanup();
+                }
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 25, seed: 20261129 },
+    );
+  });
+});
