@@ -399,7 +399,7 @@ export type ReductionOf<N extends string, F extends Framework = DefaultFramework
   : never;
 
 /** What a call returns for a reduction (undefined: the default, which is scalar for every loss). */
-export type ValueOf<R> = [R] extends [undefined] ? number : [R] extends ['none' | undefined] ? OutputTensor : 'none' extends R ? number | OutputTensor : number;
+export type ValueOf<R> = [R] extends ['none'] ? OutputTensor : 'none' extends R ? number | OutputTensor : number;
 
 // ---- the loss callable ----
 

@@ -6,8 +6,9 @@
  * and for Node. The sizes are printed, raw and gzipped.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,18 @@ describe("bundling import { loadLosses } from 'fastloss'", () => {
       expect(sizes['false/false']!.raw).toBeLessThan(sizes['true/false']!.raw * 1.02 + 1024);
     }
     console.log(`import { loadLosses } from 'fastloss', bundled by esbuild ${esbuild.version} (dist release code: ${release} bytes)\n${rows.join('\n')}`);
+  });
+
+  it('runs once bundled, and the debug entry registers with the bundled main entry', async () => {
+    const run = async (entry: string): Promise<unknown> => {
+      const b = await bundle(entry, 'node', false, true);
+      const file = path.join(project.dir, `${entry}.bundle.mjs`);
+      writeFileSync(file, b.text);
+      await import(/* @vite-ignore */ pathToFileURL(file).href);
+      return (globalThis as unknown as { run: () => Promise<unknown> }).run();
+    };
+    expect(await run('app.js')).toBe(1); // Keras mse of [1] against [0]
+    expect(((await run('app-debug.js')) as { build: string }).build).toBe('debug');
   });
 
   it("takes them in when the application imports 'fastloss/debug' (the markers find them; sideEffects keeps the import)", async () => {
