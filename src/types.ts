@@ -388,7 +388,7 @@ export type GradInputsOf<N extends string, F extends Framework = DefaultFramewor
 
 /** The options of a loss in a framework, `framework` itself included. */
 export type OptionsOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = SignatureOf<N, F>['options'] & {
-  framework?: FrameworkSpelling<FrameworksOf<N>> | undefined;
+  framework?: FrameworkSpelling<F & FrameworksOf<N>> | undefined;
 };
 
 /** The reductions a loss takes in a framework. */
@@ -442,7 +442,11 @@ export interface GradResult<V = number | OutputTensor, G extends string = string
   grad: { [K in G]: OutputTensor };
 }
 
-/** A resolved loss: call it for the value; `.withGrad` also returns the gradient of every float input. */
+/**
+ * A resolved loss: call it for the value; `.withGrad` also returns the gradient of every float input.
+ * `fl.loss('mse')` is a `Loss` typed for MSE (its inputs, `number`); a name that is not a literal gives the
+ * plain `Loss`. To keep losses of different names together, type the collection `Loss<any>`.
+ */
 export interface Loss<S extends LossShape = LooseLossShape> {
   (inputs: S['inputs']): S['value'];
   withGrad(inputs: S['inputs'], options?: GradOptions<S['value'], S['grad']>): GradResult<S['value'], S['grad']>;

@@ -31,7 +31,7 @@ describe('dist/', () => {
 
   it('imports nothing at run time but its own chunks', () => {
     const dir = new URL('../dist/', import.meta.url);
-    const files = ['index.js', ...readdirSync(new URL('chunks/', dir)).map((f) => `chunks/${f}`)];
+    const files = ['index.js', 'debug.js', ...readdirSync(new URL('chunks/', dir)).map((f) => `chunks/${f}`)];
     for (const f of files) {
       const code = readFileSync(new URL(f, dir), 'utf8');
       const imports = [...code.matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
