@@ -1,6 +1,7 @@
 // Builds everything `npm install` needs (the `prepare` script):
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
-//   dist/index.js (+ a lazy chunk for the debug build), dist/cli.js, dist/*.d.ts
+//   dist/index.js, dist/debug.js (the `fastloss/debug` entry: the debug build and its loader), dist/cli.js,
+//   dist/*.d.ts
 // and reports each module's size, gzipped. Generated files are never committed.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -26,10 +27,10 @@ for (const target of ['simd', 'scalar', 'debug']) {
 
 // dist/ is overwritten in place (not removed first), so a process reading it meanwhile never sees it vanish.
 const result = await esbuild.build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', debug: 'src/debug.ts', cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
-  splitting: true, // the debug build and its loader become a chunk loaded only by loadLosses({ build: 'debug' })
+  splitting: true, // index, debug and cli share chunks: debug registers itself with the index's runtime module
   format: 'esm',
   platform: 'neutral',
   target: 'es2022', // an explicit target makes esbuild emit a Uint8Array.fromBase64 fallback (TOOLCHAIN.md §5)
@@ -47,8 +48,9 @@ for (const file of readdirSync('dist/chunks')) {
   if (!outputs.has(full)) rmSync(full);
 }
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-// What `import { loadLosses } from 'fastloss'` loads up front: index.js and the chunks it imports (not cli, not debug).
+// What `import { loadLosses } from 'fastloss'` loads: index.js and the chunks it imports (not cli, not debug).
 const main = result.metafile.outputs['dist/index.js'];
-const upfront = ['dist/index.js', ...main.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)];
-const bytes = upfront.reduce((sum, f) => sum + readFileSync(f).length, 0);
-console.log(`dist: ${bytes} bytes loaded by import (both release wasm modules inlined), debug build in a lazy chunk`);
+const loaded = ['dist/index.js', ...main.imports.map((i) => i.path)];
+const bytes = loaded.reduce((sum, f) => sum + readFileSync(f).length, 0);
+const debug = readFileSync('dist/debug.js').length;
+console.log(`dist: ${bytes} bytes loaded by import (both release wasm modules inlined); fastloss/debug adds ${debug}`);

@@ -12,21 +12,31 @@
 
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
-import type { BoundLoss, GradOptions, GradResult, Inputs, LossContext, LossDefinition } from './losses/definition.js';
+import type { BoundLoss, Inputs, LossContext, LossDefinition } from './losses/definition.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
+import type { ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
 
 export { LossError } from './errors.js';
 export type { LossErrorCode, LossErrorFields } from './errors.js';
 export type { Framework } from './frameworks.js';
-export type { GradOptions, GradResult, Inputs } from './losses/definition.js';
+export type { Inputs } from './losses/definition.js';
 export type { AliasEntry, Canonical } from './registry.js';
 export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
 export type { Build, BuildRequest } from './wasm.js';
+export type {
+  CanonicalOf, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
+  KerasPairInputs, KerasReduction, Loss, LossAliases, LossClassNames, LossName, LossShape, LossSignature, LossSignatures,
+  OptionsOf, PairInputs, PairwiseInputs, PyTorchName, Reduction, ReductionOf, ScalarReduction, TensorFlowName,
+  TorchReduction, TwoInputTargetInputs, ValueOf,
+} from './types.js';
 
 export interface LoadOptions {
-  /** 'auto' (default): SIMD where the engine has it, else scalar. 'debug': assertions on (for tests). */
+  /**
+   * 'auto' (default): SIMD where the engine has it, else scalar. 'debug': the kernels' assertions on (for
+   * tests); it needs `import 'fastloss/debug'` first, else loadLosses rejects with a LossError BAD_OPTION.
+   */
   build?: BuildRequest;
   /**
    * Inputs with at most this many elements take the plain-JS path, where a wasm call and its copies cost more
@@ -39,17 +49,6 @@ export interface LoadOptions {
 export interface LossOptions {
   framework?: string;
   [option: string]: unknown;
-}
-
-/** A resolved loss: call it for the value; `.withGrad` also returns the gradient of every float input. */
-export interface Loss {
-  (inputs: Inputs): number | OutputTensor;
-  withGrad(inputs: Inputs, options?: GradOptions): GradResult;
-  /** The canonical name of the row the name resolved to. */
-  readonly name: Canonical;
-  readonly framework: Framework;
-  /** Every option the loss takes, defaults filled in (frozen). */
-  readonly options: Readonly<Record<string, unknown>>;
 }
 
 /** Default for LoadOptions.jsBelow: below this the plain-JS loop wins (BENCHMARKS.md, the 64-element rows). */
@@ -72,7 +71,15 @@ export class FastLoss {
     return this.runtime.memory;
   }
 
-  /** Resolves a name and options once; the returned function validates its inputs on every call. */
+  /**
+   * Resolves a name and options once; the returned function validates its inputs on every call. With a literal
+   * name the result is typed for that loss and framework: its inputs, its options, and `number` for a scalar
+   * reduction or an OutputTensor for 'none' (src/types.ts); a name held in a string variable gets `Loss`.
+   */
+  loss<N extends string, F extends FrameworkArg<N> = undefined, R extends ReductionArg<N, F> = undefined>(
+    name: NameArg<N>,
+    options?: OptionsArg<N, F, R>,
+  ): LossResult<N, F, R>;
   loss(name: string, options: LossOptions = {}): Loss {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new LossError({ code: 'BAD_OPTION', loss: String(name), argument: 'options', expected: 'an object of options', received: describe(options) });
@@ -96,6 +103,11 @@ export class FastLoss {
   }
 
   /** One-shot: `fl.loss(name, options)(inputs)`, with the resolution cached for repeated simple options. */
+  compute<N extends string, F extends FrameworkArg<N> = undefined, R extends ReductionArg<N, F> = undefined>(
+    name: NameArg<N>,
+    inputs: InputsArg<N, F>,
+    options?: OptionsArg<N, F, R>,
+  ): ComputeResult<N, R>;
   compute(name: string, inputs: Inputs, options: LossOptions = {}): number | OutputTensor {
     const key = cacheKey(name, options);
     if (key === null) return this.loss(name, options)(inputs);

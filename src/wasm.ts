@@ -3,13 +3,16 @@
  * memory growth, the heap for tensors, and the fixed scratch region that ordinary arrays stream through.
  *
  * The release builds (simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; TOOLCHAIN.md
- * §3) and have no imports. The debug build keeps AssemblyScript's assertions and its `env.abort` import; it is
- * loaded lazily, through @assemblyscript/loader, whose abort handler turns a failed assertion into an Error
- * naming the file and line (src/debug.ts).
+ * §3) and have no imports. The debug build keeps AssemblyScript's assertions and its `env.abort` import, and
+ * is instantiated through @assemblyscript/loader, whose abort handler turns a failed assertion into an Error
+ * naming the file and line. Neither is reachable from here: the entry `fastloss/debug` (src/debug.ts)
+ * registers them, so that a bundler given `import { loadLosses } from 'fastloss'` leaves both out, with or
+ * without code splitting.
  */
 
 import simdBytes from '../build/fastloss.simd.wasm';
 import scalarBytes from '../build/fastloss.scalar.wasm';
+import { LossError } from './errors.js';
 import { Heap } from './heap.js';
 
 export type Build = 'simd' | 'scalar' | 'debug';
@@ -127,11 +130,29 @@ function resolveBuild(build: BuildRequest): Build {
   return build;
 }
 
+/** Instantiates the debug build's module; set by `import 'fastloss/debug'`. */
+export type DebugInstantiator = () => Promise<KernelExports>;
+
+let debugBuild: DebugInstantiator | undefined;
+
+/** Called by src/debug.ts (the `fastloss/debug` entry) when it is imported. */
+export function registerDebugBuild(instantiateDebug: DebugInstantiator): void {
+  debugBuild = instantiateDebug;
+}
+
 export async function instantiate(request: BuildRequest): Promise<Runtime> {
   const build = resolveBuild(request);
   if (build === 'debug') {
-    const { instantiateDebug } = await import('./debug.js');
-    return new Runtime('debug', await instantiateDebug());
+    if (debugBuild === undefined) {
+      throw new LossError({
+        code: 'BAD_OPTION',
+        loss: 'loadLosses',
+        argument: 'option "build"',
+        expected: `"auto", "simd" or "scalar"; "debug" needs \`import 'fastloss/debug'\` first (the entry that ships the debug build and its loader, left out of the main one so that bundles stay small)`,
+        received: '"debug"',
+      });
+    }
+    return new Runtime('debug', await debugBuild());
   }
   const bytes = build === 'simd' ? simdBytes : scalarBytes;
   const { instance } = await WebAssembly.instantiate(bytes, {});

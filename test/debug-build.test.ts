@@ -5,6 +5,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import '../src/debug.js';
 import { instantiate } from '../src/wasm.js';
 
 describe('debug build', () => {

@@ -4,11 +4,13 @@
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LossError, loadLosses, type FastLoss } from '../src/index.js';
+import '../src/debug.js';
+import { LossError, loadLosses } from '../src/index.js';
+import { asPlainJs, type PlainJsFastLoss } from './plain-js.js';
 
-let fl: FastLoss;
+let fl: PlainJsFastLoss;
 beforeAll(async () => {
-  fl = await loadLosses({ build: 'debug' }); // assertions on: a trap would surface as an abort
+  fl = asPlainJs(await loadLosses({ build: 'debug' })); // assertions on: a trap would surface as an abort
 });
 
 function caught(fn: () => unknown): LossError {

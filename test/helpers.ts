@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import '../src/debug.js'; // IMPLEMENTATIONS includes the debug build
 import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { Build } from '../src/wasm.js';
 

@@ -43,6 +43,7 @@ describe('input forms', () => {
     expect(mse({ pred: Float64Array.of(0.1), target: Float64Array.of(0) })).toBe(Math.fround(0.1) ** 2);
     expect(mse({ pred: Int32Array.of(2, 3), target: [0, 0] })).toBe(13);
     expect(mse({ pred: 2, target: 0 })).toBe(4);
+    // @ts-expect-error not a TensorLike, but any array of numbers is accepted at run time
     expect(mse({ pred: Uint8Array.of(2, 3), target: [0, 0] })).toBe(13);
   });
 });

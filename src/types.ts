@@ -1,0 +1,518 @@
+/**
+ * The public types of a loss called by a literal name: which inputs it takes, which options (per framework),
+ * and what it returns (`number` for a scalar reduction, a tensor for 'none'). Types only: nothing here exists
+ * at run time. The runtime registry (src/registry.ts: ALIASES, CLASS_NAMES, and each family's definitions) is
+ * the truth; test/consumer-types.test.ts checks these tables against it name by name, input by input and
+ * option by option, so the two cannot drift apart.
+ *
+ * ```ts
+ * const mse = fl.loss('mse', { framework: 'pytorch' });   // Loss<{ inputs: PairInputs; value: number; … }>
+ * mse({ pred, target });                                  // number
+ * fl.loss('mse', { reduction: 'none' })({ pred, target }); // OutputTensor
+ * fl.loss('mse', { reducton: 'sum' });                    // compile error: no option "reducton"
+ * fl.loss(nameFromConfig, options);                       // a non-literal name: the loose types (Loss)
+ * ```
+ */
+
+import type { Framework } from './frameworks.js';
+import type { Inputs } from './losses/definition.js';
+import type { Canonical, LOSSES } from './registry.js';
+import type { OutputTensor, TensorLike, WasmTensor } from './tensor.js';
+
+// ---- frameworks and reductions ----
+
+/** Spellings of the `framework` option (matched case-insensitively at run time; these are the usual ones). */
+export type TensorFlowName = 'tensorflow' | 'tf' | 'keras' | 'TensorFlow' | 'Tensorflow' | 'TF' | 'Keras';
+export type PyTorchName = 'pytorch' | 'torch' | 'PyTorch' | 'Pytorch' | 'Torch';
+export type FrameworkName = TensorFlowName | PyTorchName;
+
+/** The spellings of a framework. */
+export type FrameworkSpelling<F extends Framework> = F extends 'tensorflow' ? TensorFlowName : F extends 'pytorch' ? PyTorchName : never;
+
+/** The framework a spelling means. */
+export type FrameworkOfName<F> = F extends TensorFlowName ? 'tensorflow' : F extends PyTorchName ? 'pytorch' : never;
+
+/**
+ * Keras 3 reductions (keras/src/losses/loss.py, reduce_values): 'sum_over_batch_size' is the default and
+ * 'mean' its other name; 'mean_with_sample_weight' (Keras >= 3.13) divides by the sum of the sample weights.
+ */
+export type KerasReduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean' | 'mean_with_sample_weight';
+/** PyTorch reductions (torch/nn/modules/loss.py); KLDivLoss also takes 'batchmean'. */
+export type TorchReduction = 'mean' | 'sum' | 'none';
+export type Reduction = KerasReduction | TorchReduction | 'batchmean';
+/** The reductions whose result is one number: all but 'none'. */
+export type ScalarReduction = Exclude<Reduction, 'none'>;
+
+// ---- inputs ----
+
+/** `{ pred, target }`: PyTorch's (input, target). */
+export interface PairInputs {
+  pred: TensorLike;
+  target: TensorLike;
+}
+
+/** `{ pred, target, sampleWeight? }`: Keras's (y_pred, y_true, sample_weight), the weight per sample value. */
+export interface KerasPairInputs extends PairInputs {
+  sampleWeight?: TensorLike | undefined;
+}
+
+/** `{ x1, x2, target }`: MarginRankingLoss and CosineEmbeddingLoss (target of +-1). */
+export interface TwoInputTargetInputs {
+  x1: TensorLike;
+  x2: TensorLike;
+  target: TensorLike;
+}
+
+/** `{ positive, negative, sampleWeight? }`: the pairwise ranking losses (scores of the preferred and the other item). */
+export interface PairwiseInputs {
+  positive: TensorLike;
+  negative: TensorLike;
+  sampleWeight?: TensorLike | undefined;
+}
+
+/**
+ * CTCLoss: `logProbs` [T, N, C] (or [T, C]); `targets` [N, S] padded or the 1-D concatenation of every
+ * target; `inputLengths` [N]; `targetLengths` [N].
+ */
+export interface CtcInputs {
+  logProbs: TensorLike;
+  targets: TensorLike;
+  inputLengths: TensorLike;
+  targetLengths: TensorLike;
+}
+
+// ---- options (camelCase versions of the frameworks' own; every one optional, undefined = the default) ----
+
+export interface KerasOptions {
+  reduction?: KerasReduction | undefined;
+}
+
+export interface TorchOptions {
+  reduction?: TorchReduction | undefined;
+}
+
+/** Keras BinaryCrossentropy(from_logits, label_smoothing). */
+export interface KerasBceOptions extends KerasOptions {
+  fromLogits?: boolean | undefined;
+  labelSmoothing?: number | undefined;
+}
+
+/** torch BCELoss(weight): probabilities; no pos_weight. */
+export interface TorchBceProbabilityOptions extends TorchOptions {
+  fromLogits?: false | undefined;
+  weight?: TensorLike | undefined;
+  posWeight?: undefined;
+}
+
+/** torch BCEWithLogitsLoss(weight, pos_weight): logits; posWeight broadcasts along the last axis. */
+export interface TorchBceLogitsOptions extends TorchOptions {
+  fromLogits: true;
+  weight?: TensorLike | undefined;
+  posWeight?: TensorLike | undefined;
+}
+
+/** BCEWithLogitsLoss and binary_cross_entropy_with_logits, where the name already says logits. */
+export interface TorchBceWithLogitsOptions extends Omit<TorchBceLogitsOptions, 'fromLogits'> {
+  fromLogits?: true | undefined;
+}
+
+/** Keras CategoricalCrossentropy(from_logits, label_smoothing, axis). */
+export interface KerasCceOptions extends KerasBceOptions {
+  axis?: number | undefined;
+}
+
+/** torch CrossEntropyLoss(weight, ignore_index, label_smoothing): logits, class axis 1. */
+export interface TorchCceOptions extends TorchOptions {
+  weight?: TensorLike | undefined;
+  ignoreIndex?: number | undefined;
+  labelSmoothing?: number | undefined;
+}
+
+/** Keras SparseCategoricalCrossentropy(from_logits, ignore_class). */
+export interface KerasScceOptions extends KerasOptions {
+  fromLogits?: boolean | undefined;
+  ignoreClass?: number | undefined;
+}
+
+/** torch NLLLoss(weight, ignore_index). */
+export interface TorchNllOptions extends TorchOptions {
+  weight?: TensorLike | undefined;
+  ignoreIndex?: number | undefined;
+}
+
+/** torch KLDivLoss(reduction, log_target): pred holds log-probabilities; 'batchmean' divides by the batch size. */
+export interface TorchKldOptions {
+  reduction?: TorchReduction | 'batchmean' | undefined;
+  logTarget?: boolean | undefined;
+}
+
+/** torch PoissonNLLLoss(log_input, full, eps). */
+export interface TorchPoissonNllOptions extends TorchOptions {
+  logInput?: boolean | undefined;
+  full?: boolean | undefined;
+  eps?: number | undefined;
+}
+
+/** Keras Huber(delta). */
+export interface KerasHuberOptions extends KerasOptions {
+  delta?: number | undefined;
+}
+
+/** torch SmoothL1Loss(beta). */
+export interface TorchSmoothL1Options extends TorchOptions {
+  beta?: number | undefined;
+}
+
+/** torch HuberLoss(delta): the name implies delta (default 1); beta does not apply. */
+export interface TorchHuberDeltaOptions extends TorchOptions {
+  delta?: number | undefined;
+}
+
+/** PyTorch `huber`: SmoothL1Loss(beta) by default, HuberLoss(delta) when delta is given; never both. */
+export type TorchHuberOptions = (TorchSmoothL1Options & { delta?: undefined }) | (TorchOptions & { delta: number; beta?: undefined });
+
+/** A margin: MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss, pair hinge. */
+export interface TorchMarginOptions extends TorchOptions {
+  margin?: number | undefined;
+}
+
+export interface KerasMarginOptions extends KerasOptions {
+  margin?: number | undefined;
+}
+
+/** Keras CosineSimilarity(axis). */
+export interface KerasAxisOptions extends KerasOptions {
+  axis?: number | undefined;
+}
+
+/** torch CTCLoss(blank, zero_infinity), and which gradient withGrad returns (of logProbs, or of the logits). */
+export interface CtcOptions extends TorchOptions {
+  blank?: number | undefined;
+  zeroInfinity?: boolean | undefined;
+  gradOf?: 'logProbs' | 'logits' | undefined;
+}
+
+// ---- the table: every canonical loss × framework ----
+
+/** One loss in one framework: its inputs, the inputs withGrad differentiates, its options. */
+export interface LossSignature {
+  readonly inputs: object;
+  readonly grad: string;
+  readonly options: object;
+}
+
+interface Sig<I extends object, G extends string, O extends object> {
+  readonly inputs: I;
+  readonly grad: G;
+  readonly options: O;
+}
+
+type KerasPair<O extends object = KerasOptions> = Sig<KerasPairInputs, 'pred', O>;
+type TorchPair<O extends object = TorchOptions> = Sig<PairInputs, 'pred', O>;
+
+/** Every canonical loss of the registry (LOSSES) with each of its frameworks. */
+export interface LossSignatures {
+  binary_crossentropy: { tensorflow: KerasPair<KerasBceOptions>; pytorch: TorchPair<TorchBceProbabilityOptions | TorchBceLogitsOptions> };
+  categorical_crossentropy: { tensorflow: KerasPair<KerasCceOptions>; pytorch: TorchPair<TorchCceOptions> };
+  categorical_hinge: { tensorflow: KerasPair; pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
+  cosine_similarity: { tensorflow: KerasPair<KerasAxisOptions> };
+  hinge: { tensorflow: KerasPair };
+  huber: { tensorflow: KerasPair<KerasHuberOptions>; pytorch: TorchPair<TorchHuberOptions> };
+  kullback_leibler_divergence: { tensorflow: KerasPair; pytorch: TorchPair<TorchKldOptions> };
+  mean_absolute_error: { tensorflow: KerasPair; pytorch: TorchPair };
+  mean_absolute_percentage_error: { tensorflow: KerasPair };
+  mean_squared_error: { tensorflow: KerasPair; pytorch: TorchPair };
+  mean_squared_logarithmic_error: { tensorflow: KerasPair };
+  sparse_categorical_crossentropy: { tensorflow: KerasPair<KerasScceOptions> };
+  ctc: { pytorch: Sig<CtcInputs, 'logProbs', CtcOptions> };
+  negative_log_likelihood: { pytorch: TorchPair<TorchNllOptions> };
+  poisson_negative_log_likelihood: { pytorch: TorchPair<TorchPoissonNllOptions> };
+  bpr: { tensorflow: Sig<PairwiseInputs, 'positive' | 'negative', KerasOptions> };
+  pair_hinge: { tensorflow: Sig<PairwiseInputs, 'positive' | 'negative', KerasMarginOptions> };
+  squared_hinge: { tensorflow: KerasPair };
+  hinge_embedding: { pytorch: TorchPair<TorchMarginOptions> };
+  cosine_embedding: { pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
+  smooth_l1: { pytorch: TorchPair<TorchSmoothL1Options> };
+  margin_ranking: { pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
+}
+
+/**
+ * Every alias, lower case (lookup is case-insensitive), → canonical. These imply no framework: the default is
+ * the loss's first (LOSSES[canonical].frameworks[0]), and `framework` picks another.
+ */
+export interface LossAliases {
+  bce: 'binary_crossentropy'; bin_crossentropy: 'binary_crossentropy'; bin_cross_entropy: 'binary_crossentropy';
+  binary_crossentropy: 'binary_crossentropy'; binary_cross_entropy: 'binary_crossentropy';
+  cce: 'categorical_crossentropy'; cate_crossentropy: 'categorical_crossentropy'; cate_cross_entropy: 'categorical_crossentropy';
+  categorical_crossentropy: 'categorical_crossentropy'; categorical_cross_entropy: 'categorical_crossentropy';
+  ch: 'categorical_hinge'; chinge: 'categorical_hinge'; cate_hinge: 'categorical_hinge'; catehinge: 'categorical_hinge';
+  categorical_hinge: 'categorical_hinge';
+  cs: 'cosine_similarity'; cos_similarity: 'cosine_similarity'; cossimilarity: 'cosine_similarity'; cos_sim: 'cosine_similarity';
+  cossim: 'cosine_similarity'; cosine_similarity: 'cosine_similarity';
+  hinge: 'hinge';
+  huber: 'huber';
+  kld: 'kullback_leibler_divergence'; kullback_leibler_divergence: 'kullback_leibler_divergence';
+  mae: 'mean_absolute_error'; mean_abs_error: 'mean_absolute_error'; mean_absolute_error: 'mean_absolute_error';
+  mape: 'mean_absolute_percentage_error'; mean_abs_percent_error: 'mean_absolute_percentage_error';
+  mean_absolute_percentage_error: 'mean_absolute_percentage_error';
+  mse: 'mean_squared_error'; mean_square_error: 'mean_squared_error'; mean_squared_error: 'mean_squared_error';
+  msle: 'mean_squared_logarithmic_error'; mean_square_log_error: 'mean_squared_logarithmic_error';
+  mean_squared_log_error: 'mean_squared_logarithmic_error'; mean_squared_logarithmic_error: 'mean_squared_logarithmic_error';
+  scce: 'sparse_categorical_crossentropy'; sparse_cate_crosse_entropy: 'sparse_categorical_crossentropy';
+  sparse_cate_cross_entropy: 'sparse_categorical_crossentropy'; sparse_categorical_cross_entropy: 'sparse_categorical_crossentropy';
+  sparse_cate_crossentropy: 'sparse_categorical_crossentropy'; sparse_categorical_crossentropy: 'sparse_categorical_crossentropy';
+  ctc: 'ctc';
+  nll: 'negative_log_likelihood'; neg_ll: 'negative_log_likelihood'; neg_log_likelihood: 'negative_log_likelihood';
+  negative_log_likelihood: 'negative_log_likelihood';
+  pnll: 'poisson_negative_log_likelihood'; p_neg_ll: 'poisson_negative_log_likelihood';
+  p_neg_log_likelihood: 'poisson_negative_log_likelihood'; poisson_negative_log_likelihood: 'poisson_negative_log_likelihood';
+  bpr: 'bpr'; bpr_loss: 'bpr';
+  phinge: 'pair_hinge'; pair_hinge: 'pair_hinge'; pair_hinge_loss: 'pair_hinge';
+  squared_hinge: 'squared_hinge';
+  hinge_embedding: 'hinge_embedding'; hinge_embedding_loss: 'hinge_embedding';
+  cosine_embedding: 'cosine_embedding'; cosine_embedding_loss: 'cosine_embedding';
+  smooth_l1: 'smooth_l1'; smooth_l1_loss: 'smooth_l1';
+  margin_ranking: 'margin_ranking'; margin_ranking_loss: 'margin_ranking';
+}
+
+/** A name that implies a framework, and sometimes narrows the options (BCEWithLogitsLoss: logits). */
+export interface ImpliedName {
+  readonly canonical: Canonical;
+  readonly framework: Framework;
+  /** Replaces the loss's options in that framework. */
+  readonly options?: object;
+}
+
+type Torch<C extends Canonical, O extends object | undefined = undefined> = O extends object
+  ? { canonical: C; framework: 'pytorch'; options: O }
+  : { canonical: C; framework: 'pytorch' };
+type Keras<C extends Canonical> = { canonical: C; framework: 'tensorflow' };
+
+/**
+ * The frameworks' class names (exact case first; any case also resolves) and the functional names of
+ * torch.nn.functional and keras.losses that are not already aliases, each with the framework it implies.
+ */
+export interface LossClassNames {
+  // torch.nn classes (torch/nn/modules/loss.py)
+  BCELoss: Torch<'binary_crossentropy', TorchBceProbabilityOptions>;
+  BCEWithLogitsLoss: Torch<'binary_crossentropy', TorchBceWithLogitsOptions>;
+  CrossEntropyLoss: Torch<'categorical_crossentropy'>;
+  NLLLoss: Torch<'negative_log_likelihood'>;
+  KLDivLoss: Torch<'kullback_leibler_divergence'>;
+  L1Loss: Torch<'mean_absolute_error'>;
+  MSELoss: Torch<'mean_squared_error'>;
+  SmoothL1Loss: Torch<'smooth_l1'>;
+  HuberLoss: Torch<'huber', TorchHuberDeltaOptions>;
+  PoissonNLLLoss: Torch<'poisson_negative_log_likelihood'>;
+  CTCLoss: Torch<'ctc'>;
+  MarginRankingLoss: Torch<'margin_ranking'>;
+  HingeEmbeddingLoss: Torch<'hinge_embedding'>;
+  CosineEmbeddingLoss: Torch<'cosine_embedding'>;
+  // keras.losses classes (keras/src/losses/losses.py)
+  BinaryCrossentropy: Keras<'binary_crossentropy'>;
+  CategoricalCrossentropy: Keras<'categorical_crossentropy'>;
+  SparseCategoricalCrossentropy: Keras<'sparse_categorical_crossentropy'>;
+  CategoricalHinge: Keras<'categorical_hinge'>;
+  CosineSimilarity: Keras<'cosine_similarity'>;
+  Hinge: Keras<'hinge'>;
+  SquaredHinge: Keras<'squared_hinge'>;
+  Huber: Keras<'huber'>;
+  KLDivergence: Keras<'kullback_leibler_divergence'>;
+  MeanAbsoluteError: Keras<'mean_absolute_error'>;
+  MeanAbsolutePercentageError: Keras<'mean_absolute_percentage_error'>;
+  MeanSquaredError: Keras<'mean_squared_error'>;
+  MeanSquaredLogarithmicError: Keras<'mean_squared_logarithmic_error'>;
+  // torch.nn.functional (torch/nn/functional.py); binary_cross_entropy, smooth_l1_loss, margin_ranking_loss,
+  // hinge_embedding_loss and cosine_embedding_loss are aliases above
+  mse_loss: Torch<'mean_squared_error'>;
+  l1_loss: Torch<'mean_absolute_error'>;
+  huber_loss: Torch<'huber', TorchHuberDeltaOptions>;
+  binary_cross_entropy_with_logits: Torch<'binary_crossentropy', TorchBceWithLogitsOptions>;
+  cross_entropy: Torch<'categorical_crossentropy'>;
+  nll_loss: Torch<'negative_log_likelihood'>;
+  kl_div: Torch<'kullback_leibler_divergence'>;
+  poisson_nll_loss: Torch<'poisson_negative_log_likelihood'>;
+  ctc_loss: Torch<'ctc'>;
+  // keras.losses functions (keras/src/losses/__init__.py); the others (mean_squared_error, huber, hinge, …)
+  // are aliases above
+  kl_divergence: Keras<'kullback_leibler_divergence'>;
+}
+
+/** Every name in the tables, as written there (any other case of it resolves too). */
+export type LossName = keyof LossAliases | keyof LossClassNames;
+
+// ---- resolution, as src/registry.ts resolveName does it ----
+
+type LowerClassNames = { [K in keyof LossClassNames as Lowercase<K>]: LossClassNames[K] };
+
+/** What a name resolves to: exact-case class name, then any-case alias, then any-case class name. */
+export type ResolveName<N extends string> = N extends keyof LossClassNames
+  ? LossClassNames[N]
+  : Lowercase<N> extends keyof LossAliases
+    ? { canonical: LossAliases[Lowercase<N>] }
+    : Lowercase<N> extends keyof LowerClassNames
+      ? LowerClassNames[Lowercase<N>]
+      : never;
+
+/** The canonical name a name resolves to (`CanonicalOf<'mse'>` is 'mean_squared_error'). */
+export type CanonicalOf<N extends string> = ResolveName<N>['canonical'];
+
+/** The frameworks a name can be used with: the one it implies, else every framework of its loss. */
+export type FrameworksOf<N extends string> = ResolveName<N> extends { framework: infer F extends Framework }
+  ? F
+  : keyof LossSignatures[CanonicalOf<N>] & Framework;
+
+/** The framework used when `framework` is not given: the implied one, else the loss's first. */
+export type DefaultFrameworkOf<N extends string> = ResolveName<N> extends { framework: infer F extends Framework }
+  ? F
+  : (typeof LOSSES)[CanonicalOf<N>]['frameworks'][0];
+
+/** The framework chosen by a name and a `framework` option (a spelling, or undefined for the default). */
+export type ChosenFramework<N extends string, F> = [F] extends [undefined]
+  ? DefaultFrameworkOf<N>
+  : FrameworkOfName<Exclude<F, undefined>> & FrameworksOf<N>;
+
+type SignatureOf<N extends string, F extends Framework> = F extends keyof LossSignatures[CanonicalOf<N>]
+  ? LossSignatures[CanonicalOf<N>][F] extends infer S extends LossSignature
+    ? ResolveName<N> extends { options: infer O extends object }
+      ? Sig<S['inputs'], S['grad'], O>
+      : S
+    : never
+  : never;
+
+/** The inputs of a loss: `InputsOf<'mse', 'pytorch'>` is `{ pred, target }`. */
+export type InputsOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = SignatureOf<N, F>['inputs'];
+
+/** The inputs withGrad returns a gradient for ('pred'; 'logProbs'; 'x1' | 'x2'; 'positive' | 'negative'). */
+export type GradInputsOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = SignatureOf<N, F>['grad'];
+
+/** The options of a loss in a framework, `framework` itself included. */
+export type OptionsOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = SignatureOf<N, F>['options'] & {
+  framework?: FrameworkSpelling<F & FrameworksOf<N>> | undefined;
+};
+
+/** The reductions a loss takes in a framework. */
+export type ReductionOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = SignatureOf<N, F>['options'] extends infer O
+  ? O extends { reduction?: infer R }
+    ? Exclude<R, undefined>
+    : never
+  : never;
+
+/** What a call returns for a reduction (undefined: the default, which is scalar for every loss). */
+export type ValueOf<R> = [R] extends ['none'] ? OutputTensor : 'none' extends R ? number | OutputTensor : number;
+
+// ---- the loss callable ----
+
+/** What the `Loss` type is parameterized by. */
+export interface LossShape {
+  readonly inputs: object;
+  readonly value: number | OutputTensor;
+  readonly grad: string;
+  readonly canonical: Canonical;
+  readonly framework: Framework;
+}
+
+/** A loss resolved from a name that is not a literal: any inputs, either result. */
+export interface LooseLossShape {
+  readonly inputs: Inputs;
+  readonly value: number | OutputTensor;
+  readonly grad: string;
+  readonly canonical: Canonical;
+  readonly framework: Framework;
+}
+
+/** withGrad's options: gradOutput is a number for a scalar reduction, shaped like the loss for 'none'. */
+export interface GradOptions<V = number | OutputTensor, G extends string = string> {
+  /**
+   * For reduction 'none': the upstream gradient, shaped like the loss; the gradient returned is that of
+   * sum(gradOutput * loss). For a scalar reduction, a number that scales the gradient. Default: ones.
+   */
+  gradOutput?: ([V] extends [number] ? number : [V] extends [OutputTensor] ? TensorLike : unknown) | undefined;
+  /**
+   * Where to write gradients, by input name (`{ pred: buffer }`): a Float32Array, or a tensor made by
+   * `fl.tensor()`, of the input's size, reused from call to call. It must not overlap the inputs. The result's
+   * `grad.pred.data` is this buffer.
+   */
+  out?: string extends G ? Readonly<Record<string, unknown>> : { readonly [K in G]?: Float32Array | WasmTensor | undefined };
+}
+
+/** withGrad's result: the value, and the gradient of each differentiated input (same shape as the input). */
+export interface GradResult<V = number | OutputTensor, G extends string = string> {
+  value: V;
+  grad: { [K in G]: OutputTensor };
+}
+
+/**
+ * A resolved loss: call it for the value; `.withGrad` also returns the gradient of every float input.
+ * `fl.loss('mse')` is a `Loss` typed for MSE (its inputs, `number`); a name that is not a literal gives the
+ * plain `Loss`. To keep losses of different names together, type the collection `Loss<any>`.
+ */
+export interface Loss<S extends LossShape = LooseLossShape> {
+  (inputs: S['inputs']): S['value'];
+  withGrad(inputs: S['inputs'], options?: GradOptions<S['value'], S['grad']>): GradResult<S['value'], S['grad']>;
+  /** The canonical name of the row the name resolved to. */
+  readonly name: S['canonical'];
+  readonly framework: S['framework'];
+  /** Every option the loss takes, defaults filled in (frozen). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The typed loss of a name, a `framework` spelling and a reduction (each undefined when not given). */
+export type TypedLoss<N extends string, F = undefined, R = undefined> = Loss<{
+  inputs: InputsOf<N, ChosenFramework<N, F>>;
+  value: ValueOf<R>;
+  grad: GradInputsOf<N, ChosenFramework<N, F>>;
+  canonical: CanonicalOf<N>;
+  framework: ChosenFramework<N, F>;
+}>;
+
+// ---- the arguments of fl.loss / fl.compute, literal or not ----
+
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+
+/** True when N is one literal name that resolves (a union of names gets the loose types). */
+type IsKnown<N extends string> = string extends N ? false : true extends IsUnion<N> ? false : [ResolveName<N>] extends [never] ? false : true;
+
+/** `name`: any string held in a variable; a literal must be a known name (in any case). */
+export type NameArg<N extends string> = string extends N ? N : IsKnown<N> extends true ? N : LossName;
+
+/** The `framework` spellings a name accepts (any for a non-literal name). */
+export type FrameworkArg<N extends string> = IsKnown<N> extends true ? FrameworkSpelling<FrameworksOf<N>> | undefined : FrameworkName | undefined;
+
+/** The reductions a name accepts in the chosen framework. */
+export type ReductionArg<N extends string, F> = IsKnown<N> extends true ? ReductionOf<N, ChosenFramework<N, F>> | undefined : Reduction | undefined;
+
+/** Options of a loss, with `framework`, free-form (a name that is not a literal). */
+export interface LooseLossOptions {
+  framework?: string | undefined;
+  [option: string]: unknown;
+}
+
+/** `options`: per loss and framework for a literal name, free-form otherwise. */
+export type OptionsArg<N extends string, F, R> = IsKnown<N> extends true
+  ? NoInfer<SignatureOf<N, ChosenFramework<N, F>>['options']> & { framework?: F; reduction?: R }
+  : LooseLossOptions;
+
+/** `inputs` of fl.compute. */
+export type InputsArg<N extends string, F> = IsKnown<N> extends true ? NoInfer<InputsOf<N, ChosenFramework<N, F>>> : Inputs;
+
+/** What fl.loss returns. */
+export type LossResult<N extends string, F, R> = IsKnown<N> extends true ? TypedLoss<N, F, R> : Loss;
+
+/** What fl.compute returns. */
+export type ComputeResult<N extends string, R> = IsKnown<N> extends true ? ValueOf<R> : number | OutputTensor;
+
+// ---- checks of this file against the registry (at compile time: `npm run typecheck` fails on a mismatch) ----
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+// every canonical loss of LOSSES has a signature, with exactly its frameworks
+type _EveryCanonical = Assert<Same<keyof LossSignatures, Canonical>>;
+type _EveryFramework = Assert<
+  Same<{ [C in Canonical]: keyof LossSignatures[C] }, { [C in Canonical]: (typeof LOSSES)[C]['frameworks'][number] }>
+>;
+// names resolve to canonical losses, and a name that implies a framework implies one its loss has
+type _NamesResolve = Assert<Same<LossAliases[keyof LossAliases] | LossClassNames[keyof LossClassNames]['canonical'], Canonical>>;
+type _ImpliedFrameworks = Assert<
+  Same<{ [K in keyof LossClassNames]: LossClassNames[K]['framework'] extends keyof LossSignatures[LossClassNames[K]['canonical']] ? true : false }[keyof LossClassNames], true>
+>;
