@@ -61,7 +61,7 @@ const shapeOf = (v: number | OutputTensor): Shape | null => (typeof v === 'numbe
 const shapes = fc.oneof(
   fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 1 }),
   fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 3 }),
-  fc.constantFrom([300], [20, 17], [3, 5, 21]), // above the default jsBelow (256): the wasm path on the default instance
+  fc.constantFrom<number[]>([300], [20, 17], [3, 5, 21]), // above the default jsBelow (256): the wasm path on the default instance
 );
 
 describe.each([

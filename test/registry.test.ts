@@ -79,7 +79,7 @@ describe('the alias table', () => {
     expect(fl.loss('l1_loss').name).toBe('mean_absolute_error');
     expect(fl.loss('huber_loss').options).toEqual({ reduction: 'mean', delta: 1 }); // F.huber_loss is HuberLoss
     expect(fl.loss('smooth_l1_loss').options).toEqual({ reduction: 'mean', beta: 1 });
-    expect(() => fl.loss('mse_loss', { framework: 'keras' })).toThrow(/BAD_OPTION/);
+    expect(() => fl.loss('mse_loss' as string, { framework: 'keras' })).toThrow(/BAD_OPTION/);
   });
 
   it('class names imply their framework and options; .name is the canonical row', () => {

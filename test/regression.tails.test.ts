@@ -5,11 +5,12 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import type { KerasReduction } from '../src/reference/keras.js';
 import { kerasLoss, torchLoss } from '../src/reference/regression.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { CHUNK } from '../src/wasm.js';
 import { expectClose, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
-import { caseLabel, REGRESSION_CASES } from './regression.cases.js';
+import { caseLabel, REDUCTIONS, REGRESSION_CASES } from './regression.cases.js';
 
 const TAILS = Array.from({ length: 33 }, (_, i) => i + 1);
 const BLOCKS = [64, 65, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7];
@@ -21,7 +22,7 @@ describe.each(WASM)('tails and blocks: $label', (impl) => {
   for (const c of REGRESSION_CASES) {
     it(caseLabel(c), async () => {
       const fl = await instance(impl);
-      const reductions = c.framework === 'pytorch' ? ['sum', 'none'] : ['sum', 'none'];
+      const reductions = REDUCTIONS[c.framework];
       for (const reduction of reductions) {
         const loss = fl.loss(c.name, { framework: c.framework, reduction, ...c.options });
         for (const n of [...TAILS, ...(impl.build === 'debug' ? BLOCKS.slice(0, 4) : BLOCKS)]) {
@@ -75,7 +76,7 @@ describe.each(WASM)('Keras rows across blocks: $label', (impl) => {
         const n = shape[0]! * shape[1]!;
         const { pred, target } = c.data(n, shape[1]!);
         const w = uniform(shape[0]!, 7, 0, 2);
-        for (const reduction of ['none', 'sum'] as const) {
+        for (const reduction of REDUCTIONS.tensorflow as readonly KerasReduction[]) {
           const loss = fl.loss(c.name, { framework: 'tensorflow', reduction, ...c.options });
           const sampleWeight = { data: w, shape: [shape[0]!] };
           const ref = kerasLoss(c.ref, pred, shape, target, shape, { reduction, sampleWeight })!;
