@@ -121,6 +121,7 @@ describe('README', () => {
     }));
     for (const [alias, canonical] of Object.entries(ALIASES)) expect(table.get(canonical)?.names, alias).toContain(alias);
     for (const [name, c] of Object.entries(CLASS_NAMES)) expect(table.get(c.canonical)?.names, name).toContain(name);
+    for (const [name, c] of Object.entries(FUNCTION_NAMES)) expect(table.get(c.canonical)?.names, name).toContain(name);
     const implemented = new Set(fl.implemented().map((x) => x.name));
     for (const canonical of Object.keys(LOSSES)) expect(table.get(canonical)?.status, canonical).toBe(implemented.has(canonical as never) ? '✅' : 'planned');
   });
