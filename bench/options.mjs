@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench -- [options]`.
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [--sizes=64,65536] [--rounds=7]
+                     [--suites=forms,crossentropy,ctc,margin] [--no-core] [--write]
 
   (no options)   the full run: MSE, MAE, Huber at 64, 65,536 and 16,777,216 elements, forward and
                  forward+gradient, 11 timed rounds (15 below 1M elements); prints the tables and rewrites
@@ -9,7 +10,13 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
   --only=LIST    only these losses (mse, mae, huber)
   --sizes=LIST   only these sizes (elements)
   --rounds=N     timed rounds per peer, at every size
-Any option makes the run a partial one: it prints its tables but leaves BENCHMARKS.md alone.`;
+  --suites=LIST  only these suites of bench/suites/ after the core run (default: all)
+  --no-core      skip the core elementwise run (MSE, MAE, Huber)
+  --write        save the sections this run measured and rewrite BENCHMARKS.md from all saved sections
+                 (a partial run otherwise prints its tables and leaves BENCHMARKS.md alone; a full run writes)
+Any other option makes the run a partial one.`;
+
+export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin'];
 
 const LOSSES = ['mse', 'mae', 'huber'];
 
@@ -29,10 +36,16 @@ const list = (value) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** Parses argv (without node and the script). Returns the options, with write = true for a full run only. */
 export function parseOptions(argv) {
-  const opts = { ...(argv.includes('--quick') ? QUICK : FULL), quick: argv.includes('--quick') };
+  const opts = { ...(argv.includes('--quick') ? QUICK : FULL), quick: argv.includes('--quick'), suites: SUITES, core: true };
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2);
-    if (name === '--quick') continue;
+    if (name === '--quick' || name === '--write') continue;
+    else if (name === '--no-core') opts.core = false;
+    else if (name === '--suites' && value !== undefined) {
+      opts.suites = list(value);
+      const bad = opts.suites.filter((x) => !SUITES.includes(x));
+      if (bad.length) throw new Error(`--suites: unknown suite ${bad.join(', ')} (known: ${SUITES.join(', ')})`);
+    }
     else if (name === '--help' || name === '-h') opts.help = true;
     else if (name === '--only' && value) {
       opts.losses = list(value).map((s) => s.toLowerCase());
@@ -48,6 +61,6 @@ export function parseOptions(argv) {
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   opts.sizes = [...new Set(opts.sizes)].sort((a, b) => a - b);
-  opts.write = argv.length === 0;
+  opts.write = argv.length === 0 || (argv.includes('--write') && !opts.quick);
   return opts;
 }

@@ -13,15 +13,24 @@ export function updateReadme() {
   const bench = readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');
   const heading = bench.match(/^## (Targets: .*)$/m);
   if (!heading) throw new Error('BENCHMARKS.md has no "## Targets" section');
-  const from = bench.indexOf('| workload |', heading.index);
-  const to = bench.indexOf('\n\n', from);
-  const table = bench.slice(from, to === -1 ? undefined : to).trim();
-  const date = bench.match(/on (\d{4}-\d{2}-\d{2})/)?.[1] ?? '';
+  // The counts per section, then every section's own targets table (each starts with "| workload |").
+  const tableAt = (from) => {
+    const to = bench.indexOf('\n\n', from);
+    return bench.slice(from, to === -1 ? undefined : to).trim();
+  };
+  const counts = tableAt(bench.indexOf('| section |', heading.index));
+  const sections = [...bench.matchAll(/^## (.+)$/gm)].slice(1).map((m) => {
+    const at = bench.indexOf('| workload |', m.index);
+    const next = bench.indexOf('\n## ', m.index + 3);
+    return at !== -1 && (next === -1 || at < next) ? `**${m[1]}**\n\n${tableAt(at)}` : null;
+  }).filter(Boolean);
+  const table = [counts, ...sections].join('\n\n');
+  const date = bench.match(/Measured (\d{4}-\d{2}-\d{2})/)?.[1] ?? '';
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a === -1 || b === -1) throw new Error(`README.md has no ${START} … ${END} markers`);
-  const body = `${START}\n${timesTable(bench)}\n\n${heading[1]} (run of ${date}; copied from BENCHMARKS.md by bench/readme.mjs)\n\n${table}\n`;
+  const body = `${START}\n${timesTable(bench)}\n\n${heading[1]} (copied from BENCHMARKS.md by bench/readme.mjs; core run of ${date})\n\n${table}\n`;
   writeFileSync(join(ROOT, 'README.md'), readme.slice(0, a) + body + readme.slice(b));
 }
 
