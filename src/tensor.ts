@@ -31,9 +31,13 @@ export interface OutputTensor {
 export type DType = 'float32' | 'int32';
 
 /**
- * A tensor in wasm memory, made by `fl.tensor(shape)`: losses read it in place, with no copy. `data` is a
- * view that is re-created whenever wasm memory grows (growth detaches old views), so it is always valid;
- * `free()` gives the memory back, after which any use is a LossError FREED_TENSOR.
+ * A tensor in wasm memory, made by `fl.tensor(shape)`: losses read it in place, with no copy. `free()` gives the
+ * memory back, after which any use is a LossError FREED_TENSOR.
+ *
+ * What stays valid: `x.data` read anew is always valid (the view is re-created when wasm memory has grown). A
+ * view saved earlier (`const v = x.data`) is valid until the memory grows, which only `fl.tensor()` can make it
+ * do; growth detaches it and it reads as empty. Growth is geometric, so rare, and a detached view given to a loss
+ * is a LossError DETACHED_VIEW, never an empty input. Read `x.data` after making tensors, not before.
  */
 export class WasmTensor implements Tensor {
   readonly shape: readonly number[];

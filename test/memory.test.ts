@@ -17,15 +17,26 @@ describe('wasm memory does not grow', () => {
     tp.data.set(pred);
     const mse = fl.loss('mse', { framework: 'pytorch' });
     const huberNone = fl.loss('huber', { reduction: 'none' });
-    mse({ pred, target });
+    // The values every call must give again (deterministic: the same data, the same kernels).
+    const want = mse({ pred, target }) as number;
+    const wantGrad = mse.withGrad({ pred, target }).grad.pred!.data.slice();
+    const shaped = { pred: { data: pred, shape: [50, 100] }, target: { data: target, shape: [50, 100] } };
+    const wantNone = (huberNone(shaped) as { data: Float32Array }).data.slice();
     const bytes = fl.memory.buffer.byteLength;
-    let acc = 0;
+    let mismatches = 0;
     for (let i = 0; i < 100_000; i++) {
-      acc += mse({ pred: i % 2 === 0 ? pred : tp, target }) as number;
-      if (i % 100 === 0) acc += mse.withGrad({ pred, target }).grad.pred!.data[0]!;
-      if (i % 1000 === 0) huberNone({ pred: { data: pred, shape: [50, 100] }, target: { data: target, shape: [50, 100] } });
+      if ((mse({ pred: i % 2 === 0 ? pred : tp, target }) as number) !== want) mismatches++;
+      if (i % 100 === 0) {
+        const g = mse.withGrad({ pred, target }).grad.pred!.data;
+        if (g[0] !== wantGrad[0] || g[4999] !== wantGrad[4999] || g[2500] !== wantGrad[2500]) mismatches++;
+      }
+      if (i % 1000 === 0) {
+        const none = (huberNone(shaped) as { data: Float32Array }).data;
+        if (none.some((v, j) => v !== wantNone[j])) mismatches++;
+      }
     }
-    expect(Number.isFinite(acc)).toBe(true);
+    expect(mismatches).toBe(0);
+    expect(want).toBeGreaterThan(0);
     expect(fl.memory.buffer.byteLength).toBe(bytes);
     tp.free();
   });
