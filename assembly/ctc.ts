@@ -1,0 +1,485 @@
+// CTC loss (Graves, Fernández, Gomez, Schmidhuber 2006, "Connectionist Temporal Classification: Labelling
+// Unsegmented Sequence Data with Recurrent Neural Networks", ICML; equation numbers below are that paper's).
+// Semantics as PyTorch's CTCLoss (aten/src/ATen/native/LossCTC.cpp): docs/semantics.md §2 ctc.
+//
+// Notation. One sequence: T frames (its input length), log-probabilities lp[t, c], target l of length L, blank b.
+// The paper's extended target l' (blanks around and between the labels) has S' = 2L + 1 states; the paper counts
+// t and s from 1, this file from 0: state s = 2k is the blank before label k (k = 0..L), s = 2k + 1 is label l_k
+// (k = 0..L-1). The two kinds are stored in separate rows ("de-interleaved"), indexed by k, so the recursions
+// below are the same arithmetic for every k and vectorise four k at a time:
+//
+//   forward, eqs (6)-(7) (ᾱ_t(s) = α_{t-1}(s) + α_{t-1}(s-1), plus α_{t-1}(s-2) where l'_s ≠ b and
+//   l'_{s-2} ≠ l'_s), with y_t(c) = exp(lp[t, c]):
+//     A_t[k] = (A_{t-1}[k] + L_{t-1}[k-1]) · y_t(b)                                    blank states
+//     L_t[k] = (L_{t-1}[k] + A_{t-1}[k] + skip[k]·L_{t-1}[k-1]) · y_t(l_k)             label states
+//   with skip[k] = 1 when k > 0 and l_k ≠ l_{k-1}, else 0; initial values eq (5): A_0[0] = y_0(b), L_0[0] = y_0(l_0).
+//   p(l|x) = A_{T-1}[L] + L_{T-1}[L-1], eq (8).
+//
+//   backward, eqs (9)-(11), kept without the emission at t (β̃_t(s) = β_t(s) / y_t(l'_s): then the state posterior
+//   is α_t(s)·β̃_t(s), with no division by a y that may be 0):
+//     with a_t[k] = y_t(b)·Ã_t[k], m_t[k] = y_t(l_k)·L̃_t[k]:
+//     Ã_{t-1}[k] = a_t[k] + m_t[k]                      L̃_{t-1}[k] = m_t[k] + a_t[k+1] + skip[k+1]·m_t[k+1]
+//   from Ã_{T-1}[L] = L̃_{T-1}[L-1] = 1.
+//
+//   gradient, eqs (14)-(16): α_t(s)β_t(s)/y_t(l'_s) = α_t(s)·β̃_t(s) sums, over the states of frame t, to p(l|x)
+//   (every path is in exactly one state at each frame), so with Z_t = Σ_s α_t(s)β̃_t(s)
+//     ∂(-ln p)/∂lp[t, c] = -Σ_{s: l'_s = c} α_t(s)β̃_t(s) / Z_t                        (the true gradient)
+//   and PyTorch's backward (and warp-ctc) hand back the gradient wrt the logits before a log_softmax, eq (16)'s
+//   form y_t(c) - Σ_{s: l'_s = c} α_t(s)β̃_t(s) / Z_t: the option `logits` adds y_t(c) = exp(lp[t, c]).
+//
+// Scaling (section 4.1's rescaling, eqs (12)-(13), with two changes). Probabilities are kept in f32, in range:
+// (1) each frame's emissions are taken relative to the largest of them, y_t(c) = exp(lp[t, c] - m_t) <= 1, and
+// Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
+// of two 2^-e_t nearest below 1/C_t (folded into the next frame's multiplication): exact in binary floating
+// point, and ln p = ln(Â_{T-1}[L] + L̂_{T-1}[L-1]) + ln 2 · Σ e_t + Σ m_t, summed in f64. Backward rows are
+// rescaled the same way and the scale cancels in the per-frame Z_t. When a frame's sum drops below 2^-60 (a path
+// of zero or vanishing probability, -inf or huge log-probabilities, NaN) the kernel returns NaN for that
+// sequence and the facade recomputes it in log space in f64 (src/losses/ctc.ts): the fast path never rounds a
+// loss that the log-space one would get right.
+//
+// Windows. At frame t only states with s <= 2t + 1 are reachable from the start and only s >= S' - 2(T - t) can
+// still reach the end: k in [max(0, L - T + t), min(L, t) + 1). Blocks of four k outside the window are neither
+// computed nor read; one zero block on each side of the computed range stands for everything outside it.
+//
+// Memory (bytes from `work`, 16-byte aligned; rows of rw = 4·(ceil((L+1)/4) + 2) floats: a zero block, the
+// blocks of k, a zero block): skip row; blank emissions [T]; label emissions [T rows, or 1 without gradient];
+// A and L rows [T rows each, or 2 without gradient]; with the gradient 6 more rows for the backward pass.
+// `ctc_workspace_f32` gives the size; the facade allocates the largest over the batch once per call.
+//
+// Kernels (pointers in bytes; lp is [T, N, C] float32, labels int32 concatenated, offsets/labelLens/inputLens
+// int32 [N], losses f64 [N] out, scales f32 [N] = d reduced / d loss_n, grad [T, N, C] float32 out):
+//   ctc_workspace_f32(T, L, grad): f64                   bytes of workspace for one sequence
+//   ctc_loss_f32(N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses)
+//   ctc_grad_f32(T, N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, grad, scales, logits, zeroInf)
+// losses[n] = -ln p(l|x), +inf when no alignment exists (T < L + the number of adjacent equal labels), NaN when
+// the facade must recompute the sequence (above).
+
+import { exponentOf, pow2, vexp } from "./inline/ctc_math";
+
+/** 2^-60: the smallest per-frame sum (and Z_t) the f32 path accepts. */
+const MIN_SUM: f32 = reinterpret<f32>(0x19800000);
+const LN2: f64 = 0.6931471805599453;
+
+// @ts-ignore: decorator
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+/** Floats per row: a zero block, ceil((L + 1) / 4) blocks of k, a zero block. Element k is at index 4 + k. */
+// @ts-ignore: decorator
+@inline function rowWidth(L: i32): i32 {
+  return (((L + 4) >> 2) + 2) << 2;
+}
+
+export function ctc_workspace_f32(T: i32, L: i32, grad: i32): f64 {
+  const rw = <f64>rowWidth(L);
+  const rowsE: f64 = grad ? T : 1;
+  const rowsA: f64 = grad ? T : 2;
+  return (rw * (1 + rowsE + 2 * rowsA + (grad ? 6 : 0)) + <f64>((T + 3) & ~3)) * 4;
+}
+
+/** Frames needed by a target: L, plus one blank between each pair of equal adjacent labels. */
+function framesNeeded(lab: usize, L: i32): i32 {
+  let need = L;
+  for (let k = 1; k < L; k++) need += i32(load<i32>(at(lab, k)) == load<i32>(at(lab, k - 1)));
+  return need;
+}
+
+/** Layout of one sequence's workspace. */
+@unmanaged class Work {
+  rw: i32; // floats per row
+  rowBytes: usize;
+  skip: usize;
+  eb: usize;
+  el: usize;
+  a: usize; // blank rows
+  l: usize; // label rows
+  back: usize; // 6 rows: Ã, L̃ (two each, alternating), a_t, m_t
+}
+
+// One module-level instance: the kernels never allocate.
+const W = changetype<Work>(memory.data(offsetof<Work>(), 16));
+
+function layout(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
+  const rw = rowWidth(L);
+  const rowBytes = <usize>rw << 2;
+  W.rw = rw;
+  W.rowBytes = rowBytes;
+  W.skip = work;
+  W.eb = work + rowBytes;
+  W.el = W.eb + (<usize>((T + 3) & ~3) << 2);
+  W.a = W.el + rowBytes * (keep ? <usize>T : 1);
+  W.l = W.a + rowBytes * (keep ? <usize>T : 2);
+  W.back = W.l + rowBytes * (keep ? <usize>T : 2);
+  // skip[k] at index 4 + k; zero elsewhere (k = 0, k >= L, the pads)
+  const skip = W.skip;
+  for (let i = 0; i < rw; i++) store<f32>(at(skip, i), 0);
+  for (let k = 1; k < L; k++) {
+    store<f32>(at(skip, 4 + k), load<i32>(at(lab, k)) != load<i32>(at(lab, k - 1)) ? 1 : 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function blockLo(L: i32, T: i32, t: i32): i32 {
+  const k = L - T + t;
+  return k > 0 ? k >> 2 : 0;
+}
+
+// @ts-ignore: decorator
+@inline function blockHi(L: i32, t: i32): i32 {
+  const k = t < L ? t + 1 : L + 1; // exclusive
+  return (k + 3) >> 2;
+}
+
+/** Address of block b (b = -1 is the leading zero block) of a row. */
+// @ts-ignore: decorator
+@inline function blk(row: usize, b: i32): usize {
+  return row + (<usize>(b + 1) << 4);
+}
+
+// @ts-ignore: decorator
+@inline function zeroBlock(p: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    v128.store(p, f32x4.splat(0));
+  } else {
+    store<f32>(p, 0);
+    store<f32>(p, 0, 4);
+    store<f32>(p, 0, 8);
+    store<f32>(p, 0, 12);
+  }
+}
+
+/**
+ * Emissions of frame t relative to their maximum over the window's blocks: label k at erow index 4 + k (0 for
+ * k >= L), the blank returned; m_t added to shift[0]. Only blocks [blo, bhi) are written.
+ */
+// @ts-ignore: decorator
+@inline function emissions(frame: usize, lab: usize, L: i32, blank: i32, erow: usize, blo: i32, bhi: i32): f32 {
+  const lb = load<f32>(at(frame, blank));
+  let m = lb;
+  const k0 = blo << 2;
+  const k1 = bhi << 2;
+  const kl = k1 < L ? k1 : L;
+  let k = k0;
+  for (; k < kl; k++) {
+    const v = load<f32>(at(frame, load<i32>(at(lab, k))));
+    store<f32>(at(erow, 4 + k), v);
+    m = v > m ? v : m;
+  }
+  for (; k < k1; k++) store<f32>(at(erow, 4 + k), -Infinity);
+  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or propagate NaN)
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m);
+    for (let b = blo; b < bhi; b++) {
+      const p = blk(erow, b);
+      v128.store(p, vexp(f32x4.sub(v128.load(p), vm)));
+    }
+  } else {
+    for (k = k0; k < k1; k++) {
+      const p = at(erow, 4 + k);
+      store<f32>(p, Mathf.exp(load<f32>(p) - m));
+    }
+  }
+  SHIFT += <f64>m;
+  return Mathf.exp(lb - m);
+}
+
+let SHIFT: f64 = 0;
+
+/**
+ * The forward pass of one sequence (T >= 1, feasible). `keep`: keep every row (for the gradient), else two.
+ * Returns -ln p, or NaN when a frame's sum left the f32 range (the caller falls back).
+ */
+// @ts-ignore: decorator
+@inline function forward(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, lab: usize, blank: i32): f64 {
+  const rowBytes = W.rowBytes;
+  SHIFT = 0;
+  // t = 0, eq (5)
+  let erow = W.el;
+  let yb = emissions(lpn, lab, L, blank, erow, 0, 1);
+  if (keep) store<f32>(W.eb, yb);
+  let arow = W.a;
+  let lrow = W.l;
+  zeroBlock(blk(arow, -1));
+  zeroBlock(blk(lrow, -1));
+  zeroBlock(blk(arow, 1));
+  zeroBlock(blk(lrow, 1));
+  zeroBlock(blk(arow, 0));
+  zeroBlock(blk(lrow, 0));
+  store<f32>(at(arow, 4), yb);
+  const yl0 = load<f32>(at(erow, 4));
+  store<f32>(at(lrow, 4), yl0);
+  let sum = yb + yl0;
+  if (!(sum >= MIN_SUM && sum < Infinity)) return NaN;
+  let e = exponentOf(sum);
+  let exps: i32 = 0;
+  for (let t = 1; t < T; t++) {
+    const blo = blockLo(L, T, t);
+    const bhi = blockHi(L, t);
+    if (keep) erow = W.el + rowBytes * <usize>t;
+    yb = emissions(lpn + frameBytes * <usize>t, lab, L, blank, erow, blo, bhi);
+    if (keep) store<f32>(at(W.eb, t), yb);
+    // scale of the previous row, folded in here
+    const sc = pow2(-e);
+    exps += e;
+    const pa = arow;
+    const pl = lrow;
+    if (keep) {
+      arow += rowBytes;
+      lrow += rowBytes;
+    } else {
+      arow = t & 1 ? W.a + rowBytes : W.a;
+      lrow = t & 1 ? W.l + rowBytes : W.l;
+    }
+    const skip = W.skip;
+    const ybs = yb * sc;
+    if (ASC_FEATURE_SIMD) {
+      const vyb = f32x4.splat(ybs);
+      const vsc = f32x4.splat(sc);
+      let vsum = f32x4.splat(0);
+      for (let b = blo; b < bhi; b++) {
+        const o = <usize>(b + 1) << 4;
+        const ab = v128.load(pa + o);
+        const al = v128.load(pl + o);
+        const alm1 = v128.load(pl + o - 4);
+        const nb = f32x4.mul(f32x4.add(ab, alm1), vyb);
+        const nl = f32x4.mul(
+          f32x4.add(f32x4.add(al, ab), f32x4.mul(alm1, v128.load(skip + o))),
+          f32x4.mul(v128.load(erow + o), vsc),
+        );
+        v128.store(arow + o, nb);
+        v128.store(lrow + o, nl);
+        vsum = f32x4.add(vsum, f32x4.add(nb, nl));
+      }
+      sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+    } else {
+      sum = 0;
+      const k1 = bhi << 2;
+      for (let k = blo << 2; k < k1; k++) {
+        const o = <usize>(k + 4) << 2;
+        const ab = load<f32>(pa + o);
+        const al = load<f32>(pl + o);
+        const alm1 = load<f32>(pl + o - 4);
+        const nb = (ab + alm1) * ybs;
+        const nl = (al + ab + alm1 * load<f32>(skip + o)) * (load<f32>(erow + o) * sc);
+        store<f32>(arow + o, nb);
+        store<f32>(lrow + o, nl);
+        sum += nb + nl;
+      }
+    }
+    zeroBlock(blk(arow, blo - 1));
+    zeroBlock(blk(lrow, blo - 1));
+    zeroBlock(blk(arow, bhi));
+    zeroBlock(blk(lrow, bhi));
+    if (!(sum >= MIN_SUM && sum < Infinity)) return NaN;
+    e = exponentOf(sum);
+  }
+  // eq (8)
+  let p = load<f32>(at(arow, 4 + L));
+  if (L > 0) p += load<f32>(at(lrow, 3 + L));
+  if (!(p > 0 && p < Infinity)) return NaN;
+  return -(Math.log(<f64>p) + <f64>exps * LN2 + SHIFT);
+}
+
+/** Forward values of every sequence. */
+export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize): void {
+  const frameBytes = <usize>(N * C) << 2;
+  for (let n = 0; n < N; n++) {
+    const T = load<i32>(at(inputLens, n));
+    const L = load<i32>(at(labelLens, n));
+    const lab = at(labels, load<i32>(at(offsets, n)));
+    const out = losses + (<usize>n << 3);
+    if (T < framesNeeded(lab, L)) {
+      store<f64>(out, Infinity);
+      continue;
+    }
+    if (T == 0) {
+      store<f64>(out, 0); // L = 0: the empty alignment, probability 1
+      continue;
+    }
+    layout(work, T, L, false, lab);
+    store<f64>(out, forward(false, T, L, lp + (<usize>(n * C) << 2), frameBytes, lab, blank));
+  }
+}
+
+/** Fills `count` floats at p with v. */
+function fill(p: usize, count: i32, v: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vv = f32x4.splat(v);
+    for (; i + 4 <= count; i += 4) v128.store(at(p, i), vv);
+  }
+  for (; i < count; i++) store<f32>(at(p, i), v);
+}
+
+/**
+ * Backward pass and gradient rows of one sequence whose forward rows are stored. Returns false when a sum left
+ * the f32 range (the caller falls back; the rows written so far are overwritten by the facade).
+ */
+function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
+  const rw = W.rw;
+  const rowBytes = W.rowBytes;
+  let ca = W.back; // Ã_t
+  let cl = ca + rowBytes; // L̃_t
+  let na = cl + rowBytes; // Ã_{t-1}
+  let nl = na + rowBytes; // L̃_{t-1}
+  const ta = nl + rowBytes; // a_t = y_t(b)·Ã_t
+  const tl = ta + rowBytes; // m_t = y_t(l_k)·L̃_t
+  const skip = W.skip;
+  fill(ca, rw, 0);
+  fill(cl, rw, 0);
+  store<f32>(at(ca, 4 + L), 1); // eq (9), without the emission
+  if (L > 0) store<f32>(at(cl, 3 + L), 1);
+  let sc: f32 = 1;
+  for (let t = T - 1; t >= 0; t--) {
+    const blo = blockLo(L, T, t);
+    const bhi = blockHi(L, t);
+    const arow = W.a + rowBytes * <usize>t;
+    const lrow = W.l + rowBytes * <usize>t;
+    // Z_t and the blank's share, in f64 (eq (14): Σ_s α_t(s)β̃_t(s) = p up to the scales)
+    let zb: f64 = 0;
+    let zl: f64 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let vb = f64x2.splat(0);
+      let vl = f64x2.splat(0);
+      for (let b = blo; b < bhi; b++) {
+        const o = <usize>(b + 1) << 4;
+        const gb = f32x4.mul(v128.load(arow + o), v128.load(ca + o));
+        const gl = f32x4.mul(v128.load(lrow + o), v128.load(cl + o));
+        vb = f64x2.add(vb, f64x2.add(f64x2.promote_low_f32x4(gb), f64x2.promote_low_f32x4(i8x16.shuffle(gb, gb, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
+        vl = f64x2.add(vl, f64x2.add(f64x2.promote_low_f32x4(gl), f64x2.promote_low_f32x4(i8x16.shuffle(gl, gl, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
+      }
+      zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
+      zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
+    } else {
+      const k1 = bhi << 2;
+      for (let k = blo << 2; k < k1; k++) {
+        const o = <usize>(k + 4) << 2;
+        zb += <f64>(load<f32>(arow + o) * load<f32>(ca + o));
+        zl += <f64>(load<f32>(lrow + o) * load<f32>(cl + o));
+      }
+    }
+    const z = zb + zl;
+    if (!(z >= <f64>MIN_SUM && z < Infinity)) return false;
+    const g = <f64>scale / z;
+    // the gradient row of frame t
+    const frame = lpn + frameBytes * <usize>t;
+    const grow = gradn + frameBytes * <usize>t;
+    if (logits) {
+      let c = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vs = f32x4.splat(scale);
+        for (; c + 4 <= C; c += 4) v128.store(at(grow, c), f32x4.mul(vexp(v128.load(at(frame, c))), vs));
+      }
+      for (; c < C; c++) store<f32>(at(grow, c), Mathf.exp(load<f32>(at(frame, c))) * scale);
+    } else {
+      fill(grow, C, 0);
+    }
+    store<f32>(at(grow, blank), load<f32>(at(grow, blank)) - <f32>(g * zb));
+    const gf = <f32>g;
+    const kEnd = (bhi << 2) < L ? bhi << 2 : L;
+    for (let k = blo << 2; k < kEnd; k++) {
+      const o = <usize>(k + 4) << 2;
+      const q = at(grow, load<i32>(at(lab, k)));
+      store<f32>(q, load<f32>(q) - gf * (load<f32>(lrow + o) * load<f32>(cl + o)));
+    }
+    if (t == 0) break;
+    // a_t, m_t (with the previous rescale folded in), then Ã_{t-1}, L̃_{t-1}: eqs (10)-(11)
+    const yb = load<f32>(at(W.eb, t)) * sc;
+    const erow = W.el + rowBytes * <usize>t;
+    const blo2 = blockLo(L, T, t - 1);
+    const bhi2 = blockHi(L, t - 1);
+    let sum: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vyb = f32x4.splat(yb);
+      const vsc = f32x4.splat(sc);
+      for (let b = blo; b < bhi; b++) {
+        const o = <usize>(b + 1) << 4;
+        v128.store(ta + o, f32x4.mul(v128.load(ca + o), vyb));
+        v128.store(tl + o, f32x4.mul(v128.load(cl + o), f32x4.mul(v128.load(erow + o), vsc)));
+      }
+      zeroBlock(blk(ta, blo - 1));
+      zeroBlock(blk(tl, blo - 1));
+      zeroBlock(blk(ta, bhi));
+      zeroBlock(blk(tl, bhi));
+      let vsum = f32x4.splat(0);
+      for (let b = blo2; b < bhi2; b++) {
+        const o = <usize>(b + 1) << 4;
+        const a0 = v128.load(ta + o);
+        const m0 = v128.load(tl + o);
+        const a1 = v128.load(ta + o + 4);
+        const m1 = v128.load(tl + o + 4);
+        const xa = f32x4.add(a0, m0);
+        const xl = f32x4.add(f32x4.add(m0, a1), f32x4.mul(v128.load(skip + o + 4), m1));
+        v128.store(na + o, xa);
+        v128.store(nl + o, xl);
+        vsum = f32x4.add(vsum, f32x4.add(xa, xl));
+      }
+      sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+    } else {
+      for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
+        const o = <usize>(k + 4) << 2;
+        store<f32>(ta + o, load<f32>(ca + o) * yb);
+        store<f32>(tl + o, load<f32>(cl + o) * (load<f32>(erow + o) * sc));
+      }
+      zeroBlock(blk(ta, blo - 1));
+      zeroBlock(blk(tl, blo - 1));
+      zeroBlock(blk(ta, bhi));
+      zeroBlock(blk(tl, bhi));
+      for (let k = blo2 << 2, k1 = bhi2 << 2; k < k1; k++) {
+        const o = <usize>(k + 4) << 2;
+        const m0 = load<f32>(tl + o);
+        const xa = load<f32>(ta + o) + m0;
+        const xl = m0 + load<f32>(ta + o + 4) + load<f32>(skip + o + 4) * load<f32>(tl + o + 4);
+        store<f32>(na + o, xa);
+        store<f32>(nl + o, xl);
+        sum += xa + xl;
+      }
+    }
+    if (!(sum >= MIN_SUM && sum < Infinity)) return false;
+    sc = pow2(-exponentOf(sum));
+    const sa = ca;
+    const sl = cl;
+    ca = na;
+    cl = nl;
+    na = sa;
+    nl = sl;
+  }
+  return true;
+}
+
+/** Values and gradient rows of every sequence. */
+export function ctc_grad_f32(
+  T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32,
+  work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32,
+): void {
+  const frameBytes = <usize>(N * C) << 2;
+  for (let n = 0; n < N; n++) {
+    const Tn = load<i32>(at(inputLens, n));
+    const L = load<i32>(at(labelLens, n));
+    const lab = at(labels, load<i32>(at(offsets, n)));
+    const out = losses + (<usize>n << 3);
+    const lpn = lp + (<usize>(n * C) << 2);
+    const gradn = grad + (<usize>(n * C) << 2);
+    // frames past the input length: zero gradient
+    for (let t = Tn; t < T; t++) fill(gradn + frameBytes * <usize>t, C, 0);
+    if (Tn < framesNeeded(lab, L)) {
+      store<f64>(out, Infinity);
+      // no alignment: torch's backward gives NaN on the valid frames (0 · ∞), zero_infinity gives 0
+      for (let t = 0; t < Tn; t++) fill(gradn + frameBytes * <usize>t, C, zeroInf ? 0 : NaN);
+      continue;
+    }
+    if (Tn == 0) {
+      store<f64>(out, 0);
+      continue;
+    }
+    layout(work, Tn, L, true, lab);
+    const loss = forward(true, Tn, L, lpn, frameBytes, lab, blank);
+    if (loss != loss) {
+      store<f64>(out, NaN);
+      continue;
+    }
+    const ok = backward(Tn, L, C, lpn, gradn, frameBytes, lab, blank, load<f32>(at(scales, n)), logits != 0);
+    store<f64>(out, ok ? loss : NaN);
+  }
+}
