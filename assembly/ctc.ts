@@ -56,26 +56,73 @@
 
 import { exponentOf, pow2, vexp } from "./inline/ctc_math";
 
-/** 2^-60: the smallest per-frame sum (and Z_t) the f32 path accepts. */
-const MIN_SUM: f32 = reinterpret<f32>(0x19800000);
 const LN2: f64 = 0.6931471805599453;
+
+// ---- element type E: f32 (the fast path) or f64 (the wide path, same code in one lane) ----
+
+/** log2 of sizeof<E>(). */
+// @ts-ignore: decorator
+@inline function esh<E>(): usize {
+  return sizeof<E>() == 8 ? 3 : 2;
+}
+
+/** The SIMD loops run for f32 rows in the SIMD build; everything else takes the one-lane loops. */
+// @ts-ignore: decorator
+@inline function vector<E>(): bool {
+  return ASC_FEATURE_SIMD && sizeof<E>() == 4;
+}
+
+/** The smallest per-frame sum accepted: 2^-60 (f32), 2^-500 (f64). */
+// @ts-ignore: decorator
+@inline function minSum<E>(): f64 {
+  return sizeof<E>() == 8 ? reinterpret<f64>(<i64>(1023 - 500) << 52) : reinterpret<f64>(<i64>(1023 - 60) << 52);
+}
+
+/**
+ * The smallest Z_t accepted: 2^-96 (f32), 2^-960 (f64). Row sums stay below 8, so the products with a factor
+ * below the smallest normal number (2^-126, 2^-1022), the only ones that lose precision, add up to less than
+ * 2^-26 of Z_t.
+ */
+// @ts-ignore: decorator
+@inline function minZ<E>(): f64 {
+  return sizeof<E>() == 8 ? reinterpret<f64>(<i64>(1023 - 960) << 52) : reinterpret<f64>(<i64>(1023 - 96) << 52);
+}
+
+/** 2^-e for a sum s with 2^e <= s < 2^(e+1), and e. */
+// @ts-ignore: decorator
+@inline function exponentE<E>(s: E): i32 {
+  if (sizeof<E>() == 8) return <i32>((reinterpret<i64>(<f64>s) >>> 52) & 0x7ff) - 1023;
+  return exponentOf(<f32>s);
+}
+
+// @ts-ignore: decorator
+@inline function pow2E<E>(e: i32): E {
+  if (sizeof<E>() == 8) return <E>reinterpret<f64>(<i64>(e + 1023) << 52);
+  return <E>pow2(e);
+}
 
 // @ts-ignore: decorator
 @inline function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
 }
 
-/** Floats per row: a zero block, ceil((L + 1) / 4) blocks of k, a zero block. Element k is at index 4 + k. */
+// @ts-ignore: decorator
+@inline function atE<E>(base: usize, i: i32): usize {
+  return base + (<usize>i << esh<E>());
+}
+
+/** Elements per row: a zero block, ceil((L + 1) / 4) blocks of k, a zero block. Element k is at index 4 + k. */
 // @ts-ignore: decorator
 @inline function rowWidth(L: i32): i32 {
   return (((L + 4) >> 2) + 2) << 2;
 }
 
-export function ctc_workspace_f32(T: i32, L: i32, grad: i32): f64 {
+/** Bytes of workspace for one sequence of T frames and L labels (wide: f64 rows). */
+export function ctc_workspace_f32(T: i32, L: i32, grad: i32, wide: i32): f64 {
   const rw = <f64>rowWidth(L);
   const rowsE: f64 = grad ? T : 1;
   const rowsA: f64 = grad ? T : 2;
-  return (rw * (1 + rowsE + 2 * rowsA + (grad ? 6 : 0)) + <f64>((T + 3) & ~3)) * 4;
+  return (rw * (1 + rowsE + 2 * rowsA + (grad ? 6 : 0)) + <f64>((T + 3) & ~3)) * (wide ? 8 : 4);
 }
 
 /** Frames needed by a target: L, plus one blank between each pair of equal adjacent labels. */
@@ -87,35 +134,36 @@ function framesNeeded(lab: usize, L: i32): i32 {
 
 /** Layout of one sequence's workspace. */
 @unmanaged class Work {
-  rw: i32; // floats per row
+  rw: i32; // elements per row
   rowBytes: usize;
   skip: usize;
-  eb: usize;
-  el: usize;
+  eb: usize; // blank emissions, one per frame
+  el: usize; // label emission rows
   a: usize; // blank rows
   l: usize; // label rows
   back: usize; // 6 rows: Ã, L̃ (two each, alternating), a_t, m_t
 }
 
-// One module-level instance: the kernels never allocate.
+// One static instance: the kernels never allocate.
 const W = changetype<Work>(memory.data(offsetof<Work>(), 16));
+let SHIFT: f64 = 0;
 
-function layout(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
+function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
   const rw = rowWidth(L);
-  const rowBytes = <usize>rw << 2;
+  const rowBytes = <usize>rw << esh<E>();
   W.rw = rw;
   W.rowBytes = rowBytes;
   W.skip = work;
   W.eb = work + rowBytes;
-  W.el = W.eb + (<usize>((T + 3) & ~3) << 2);
+  W.el = W.eb + (<usize>((T + 3) & ~3) << esh<E>());
   W.a = W.el + rowBytes * (keep ? <usize>T : 1);
   W.l = W.a + rowBytes * (keep ? <usize>T : 2);
   W.back = W.l + rowBytes * (keep ? <usize>T : 2);
   // skip[k] at index 4 + k; zero elsewhere (k = 0, k >= L, the pads)
   const skip = W.skip;
-  for (let i = 0; i < rw; i++) store<f32>(at(skip, i), 0);
+  for (let i = 0; i < rw; i++) store<E>(atE<E>(skip, i), 0);
   for (let k = 1; k < L; k++) {
-    store<f32>(at(skip, 4 + k), load<i32>(at(lab, k)) != load<i32>(at(lab, k - 1)) ? 1 : 0);
+    store<E>(atE<E>(skip, 4 + k), load<i32>(at(lab, k)) != load<i32>(at(lab, k - 1)) ? 1 : 0);
   }
 }
 
@@ -133,94 +181,103 @@ function layout(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
 
 /** Address of block b (b = -1 is the leading zero block) of a row. */
 // @ts-ignore: decorator
-@inline function blk(row: usize, b: i32): usize {
-  return row + (<usize>(b + 1) << 4);
+@inline function blk<E>(row: usize, b: i32): usize {
+  return row + (<usize>(b + 1) << (esh<E>() + 2));
 }
 
 // @ts-ignore: decorator
-@inline function zeroBlock(p: usize): void {
-  if (ASC_FEATURE_SIMD) {
+@inline function zeroBlock<E>(p: usize): void {
+  if (vector<E>()) {
     v128.store(p, f32x4.splat(0));
   } else {
-    store<f32>(p, 0);
-    store<f32>(p, 0, 4);
-    store<f32>(p, 0, 8);
-    store<f32>(p, 0, 12);
+    store<E>(p, 0);
+    store<E>(p + sizeof<E>(), 0);
+    store<E>(p + 2 * sizeof<E>(), 0);
+    store<E>(p + 3 * sizeof<E>(), 0);
   }
 }
 
 /**
  * Emissions of frame t relative to their maximum over the window's blocks: label k at erow index 4 + k (0 for
- * k >= L), the blank returned; m_t added to shift[0]. Only blocks [blo, bhi) are written.
+ * k >= L), the blank's returned; m_t is added to SHIFT. Only blocks [blo, bhi) are written.
  */
 // @ts-ignore: decorator
-@inline function emissions(frame: usize, lab: usize, L: i32, blank: i32, erow: usize, blo: i32, bhi: i32): f32 {
+@inline function emissions<E>(frame: usize, lab: usize, L: i32, blank: i32, erow: usize, blo: i32, bhi: i32): E {
   const lb = load<f32>(at(frame, blank));
   let m = lb;
   const k0 = blo << 2;
   const k1 = bhi << 2;
   const kl = k1 < L ? k1 : L;
-  let k = k0;
-  for (; k < kl; k++) {
+  for (let k = k0; k < kl; k++) {
     const v = load<f32>(at(frame, load<i32>(at(lab, k))));
-    store<f32>(at(erow, 4 + k), v);
     m = v > m ? v : m;
   }
-  for (; k < k1; k++) store<f32>(at(erow, 4 + k), -Infinity);
-  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or propagate NaN)
-  if (ASC_FEATURE_SIMD) {
+  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or carry the NaN)
+  SHIFT += <f64>m;
+  if (vector<E>()) {
+    let k = k0;
+    for (; k < kl; k++) store<f32>(at(erow, 4 + k), load<f32>(at(frame, load<i32>(at(lab, k)))));
+    for (; k < k1; k++) store<f32>(at(erow, 4 + k), -Infinity);
     const vm = f32x4.splat(m);
     for (let b = blo; b < bhi; b++) {
-      const p = blk(erow, b);
+      const p = blk<f32>(erow, b);
       v128.store(p, vexp(f32x4.sub(v128.load(p), vm)));
     }
-  } else {
-    for (k = k0; k < k1; k++) {
-      const p = at(erow, 4 + k);
-      store<f32>(p, Mathf.exp(load<f32>(p) - m));
-    }
+    return <E>Mathf.exp(lb - m);
   }
-  SHIFT += <f64>m;
-  return Mathf.exp(lb - m);
+  let k = k0;
+  if (sizeof<E>() == 8) {
+    const m64 = <f64>m;
+    for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
+    for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
+    return <E>Math.exp(<f64>lb - m64);
+  }
+  for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
+  for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
+  return <E>Mathf.exp(lb - m);
 }
 
-let SHIFT: f64 = 0;
+// @ts-ignore: decorator
+@inline function hsum4(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
 
 /**
  * The forward pass of one sequence (T >= 1, feasible). `keep`: keep every row (for the gradient), else two.
- * Returns -ln p, or NaN when a frame's sum left the f32 range (the caller falls back).
+ * Returns -ln p, or NaN when a frame's sum left the range (the caller goes wider).
  */
 // @ts-ignore: decorator
-@inline function forward(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, lab: usize, blank: i32): f64 {
+@inline function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, lab: usize, blank: i32): f64 {
   const rowBytes = W.rowBytes;
+  const sh = esh<E>();
   SHIFT = 0;
   // t = 0, eq (5)
   let erow = W.el;
-  let yb = emissions(lpn, lab, L, blank, erow, 0, 1);
-  if (keep) store<f32>(W.eb, yb);
+  let yb = emissions<E>(lpn, lab, L, blank, erow, 0, 1);
+  if (keep) store<E>(W.eb, yb);
   let arow = W.a;
   let lrow = W.l;
-  zeroBlock(blk(arow, -1));
-  zeroBlock(blk(lrow, -1));
-  zeroBlock(blk(arow, 1));
-  zeroBlock(blk(lrow, 1));
-  zeroBlock(blk(arow, 0));
-  zeroBlock(blk(lrow, 0));
-  store<f32>(at(arow, 4), yb);
-  const yl0 = load<f32>(at(erow, 4));
-  store<f32>(at(lrow, 4), yl0);
-  let sum = yb + yl0;
-  if (!(sum >= MIN_SUM && sum < Infinity)) return NaN;
-  let e = exponentOf(sum);
+  zeroBlock<E>(blk<E>(arow, -1));
+  zeroBlock<E>(blk<E>(lrow, -1));
+  zeroBlock<E>(blk<E>(arow, 0));
+  zeroBlock<E>(blk<E>(lrow, 0));
+  zeroBlock<E>(blk<E>(arow, 1));
+  zeroBlock<E>(blk<E>(lrow, 1));
+  store<E>(atE<E>(arow, 4), yb);
+  const yl0 = load<E>(atE<E>(erow, 4));
+  store<E>(atE<E>(lrow, 4), yl0);
+  let sum: E = yb + yl0;
+  if (!(<f64>sum >= minSum<E>() && <f64>sum < Infinity)) return NaN;
+  let e = exponentE<E>(sum);
   let exps: i32 = 0;
   for (let t = 1; t < T; t++) {
     const blo = blockLo(L, T, t);
     const bhi = blockHi(L, t);
     if (keep) erow = W.el + rowBytes * <usize>t;
-    yb = emissions(lpn + frameBytes * <usize>t, lab, L, blank, erow, blo, bhi);
-    if (keep) store<f32>(at(W.eb, t), yb);
-    // scale of the previous row, folded in here
-    const sc = pow2(-e);
+    yb = emissions<E>(lpn + frameBytes * <usize>t, lab, L, blank, erow, blo, bhi);
+    if (keep) store<E>(atE<E>(W.eb, t), yb);
+    // the previous row's scale 2^-e, folded in here
+    const sc = pow2E<E>(-e);
     exps += e;
     const pa = arow;
     const pl = lrow;
@@ -232,10 +289,10 @@ let SHIFT: f64 = 0;
       lrow = t & 1 ? W.l + rowBytes : W.l;
     }
     const skip = W.skip;
-    const ybs = yb * sc;
-    if (ASC_FEATURE_SIMD) {
-      const vyb = f32x4.splat(ybs);
-      const vsc = f32x4.splat(sc);
+    const ybs: E = yb * sc;
+    if (vector<E>()) {
+      const vyb = f32x4.splat(<f32>ybs);
+      const vsc = f32x4.splat(<f32>sc);
       let vsum = f32x4.splat(0);
       for (let b = blo; b < bhi; b++) {
         const o = <usize>(b + 1) << 4;
@@ -251,44 +308,51 @@ let SHIFT: f64 = 0;
         v128.store(lrow + o, nl);
         vsum = f32x4.add(vsum, f32x4.add(nb, nl));
       }
-      sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+      sum = <E>hsum4(vsum);
     } else {
       sum = 0;
       const k1 = bhi << 2;
       for (let k = blo << 2; k < k1; k++) {
-        const o = <usize>(k + 4) << 2;
-        const ab = load<f32>(pa + o);
-        const al = load<f32>(pl + o);
-        const alm1 = load<f32>(pl + o - 4);
-        const nb = (ab + alm1) * ybs;
-        const nl = (al + ab + alm1 * load<f32>(skip + o)) * (load<f32>(erow + o) * sc);
-        store<f32>(arow + o, nb);
-        store<f32>(lrow + o, nl);
+        const o = <usize>(k + 4) << sh;
+        const ab = load<E>(pa + o);
+        const al = load<E>(pl + o);
+        const alm1 = load<E>(pl + o - sizeof<E>());
+        const nb: E = (ab + alm1) * ybs;
+        const nl: E = (al + ab + alm1 * load<E>(skip + o)) * (load<E>(erow + o) * sc);
+        store<E>(arow + o, nb);
+        store<E>(lrow + o, nl);
         sum += nb + nl;
       }
     }
-    zeroBlock(blk(arow, blo - 1));
-    zeroBlock(blk(lrow, blo - 1));
-    zeroBlock(blk(arow, bhi));
-    zeroBlock(blk(lrow, bhi));
-    if (!(sum >= MIN_SUM && sum < Infinity)) return NaN;
-    e = exponentOf(sum);
+    zeroBlock<E>(blk<E>(arow, blo - 1));
+    zeroBlock<E>(blk<E>(lrow, blo - 1));
+    zeroBlock<E>(blk<E>(arow, bhi));
+    zeroBlock<E>(blk<E>(lrow, bhi));
+    if (!(<f64>sum >= minSum<E>() && <f64>sum < Infinity)) return NaN;
+    e = exponentE<E>(sum);
   }
   // eq (8)
-  let p = load<f32>(at(arow, 4 + L));
-  if (L > 0) p += load<f32>(at(lrow, 3 + L));
+  let p = <f64>load<E>(atE<E>(arow, 4 + L));
+  if (L > 0) p += <f64>load<E>(atE<E>(lrow, 3 + L));
   if (!(p > 0 && p < Infinity)) return NaN;
-  return -(Math.log(<f64>p) + <f64>exps * LN2 + SHIFT);
+  return -(Math.log(p) + <f64>exps * LN2 + SHIFT);
 }
 
-/** Forward values of every sequence. */
-export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize): void {
+/**
+ * Forward values of every sequence. wide = 0: the f32 path, every sequence; wide = 1: the f64 path, only the
+ * sequences whose losses[n] is NaN (those the f32 path handed back).
+ */
+export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize, wide: i32): void {
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {
     const T = load<i32>(at(inputLens, n));
     const L = load<i32>(at(labelLens, n));
     const lab = at(labels, load<i32>(at(offsets, n)));
     const out = losses + (<usize>n << 3);
+    if (wide) {
+      const prior = load<f64>(out);
+      if (prior == prior) continue;
+    }
     if (T < framesNeeded(lab, L)) {
       store<f64>(out, Infinity);
       continue;
@@ -297,8 +361,14 @@ export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: 
       store<f64>(out, 0); // L = 0: the empty alignment, probability 1
       continue;
     }
-    layout(work, T, L, false, lab);
-    store<f64>(out, forward(false, T, L, lp + (<usize>(n * C) << 2), frameBytes, lab, blank));
+    const lpn = lp + (<usize>(n * C) << 2);
+    if (wide) {
+      layout<f64>(work, T, L, false, lab);
+      store<f64>(out, forward<f64>(false, T, L, lpn, frameBytes, lab, blank));
+    } else {
+      layout<f32>(work, T, L, false, lab);
+      store<f64>(out, forward<f32>(false, T, L, lpn, frameBytes, lab, blank));
+    }
   }
 }
 
@@ -313,12 +383,28 @@ function fill(p: usize, count: i32, v: f32): void {
 }
 
 /**
- * Backward pass and gradient rows of one sequence whose forward rows are stored. Returns false when a sum left
- * the f32 range (the caller falls back; the rows written so far are overwritten by the facade).
+ * The four products a·b of two f32x4, summed in pairs as an f64x2: a posterior's factors may each be far below
+ * their row's sum, and their product must not underflow.
  */
-function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
+// @ts-ignore: decorator
+@inline function dot4(a: v128, b: v128): v128 {
+  const lo = f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b));
+  const hi = f64x2.mul(
+    f64x2.promote_low_f32x4(i8x16.shuffle(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)),
+    f64x2.promote_low_f32x4(i8x16.shuffle(b, b, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)),
+  );
+  return f64x2.add(lo, hi);
+}
+
+/**
+ * Backward pass and gradient rows of one sequence whose forward rows are kept. Returns false when a sum left
+ * the range (the caller goes wider; the rows written so far are overwritten).
+ */
+// @ts-ignore: decorator
+@inline function backward<E>(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
   const rw = W.rw;
   const rowBytes = W.rowBytes;
+  const sh = esh<E>();
   let ca = W.back; // Ã_t
   let cl = ca + rowBytes; // L̃_t
   let na = cl + rowBytes; // Ã_{t-1}
@@ -326,11 +412,13 @@ function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: 
   const ta = nl + rowBytes; // a_t = y_t(b)·Ã_t
   const tl = ta + rowBytes; // m_t = y_t(l_k)·L̃_t
   const skip = W.skip;
-  fill(ca, rw, 0);
-  fill(cl, rw, 0);
-  store<f32>(at(ca, 4 + L), 1); // eq (9), without the emission
-  if (L > 0) store<f32>(at(cl, 3 + L), 1);
-  let sc: f32 = 1;
+  for (let i = 0; i < rw; i++) {
+    store<E>(atE<E>(ca, i), 0);
+    store<E>(atE<E>(cl, i), 0);
+  }
+  store<E>(atE<E>(ca, 4 + L), 1); // eq (9), without the emission
+  if (L > 0) store<E>(atE<E>(cl, 3 + L), 1);
+  let sc: E = 1;
   for (let t = T - 1; t >= 0; t--) {
     const blo = blockLo(L, T, t);
     const bhi = blockHi(L, t);
@@ -339,30 +427,28 @@ function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: 
     // Z_t and the blank's share, in f64 (eq (14): Σ_s α_t(s)β̃_t(s) = p up to the scales)
     let zb: f64 = 0;
     let zl: f64 = 0;
-    if (ASC_FEATURE_SIMD) {
+    if (vector<E>()) {
       let vb = f64x2.splat(0);
       let vl = f64x2.splat(0);
       for (let b = blo; b < bhi; b++) {
         const o = <usize>(b + 1) << 4;
-        const gb = f32x4.mul(v128.load(arow + o), v128.load(ca + o));
-        const gl = f32x4.mul(v128.load(lrow + o), v128.load(cl + o));
-        vb = f64x2.add(vb, f64x2.add(f64x2.promote_low_f32x4(gb), f64x2.promote_low_f32x4(i8x16.shuffle(gb, gb, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
-        vl = f64x2.add(vl, f64x2.add(f64x2.promote_low_f32x4(gl), f64x2.promote_low_f32x4(i8x16.shuffle(gl, gl, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))));
+        vb = f64x2.add(vb, dot4(v128.load(arow + o), v128.load(ca + o)));
+        vl = f64x2.add(vl, dot4(v128.load(lrow + o), v128.load(cl + o)));
       }
       zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
       zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
     } else {
       const k1 = bhi << 2;
       for (let k = blo << 2; k < k1; k++) {
-        const o = <usize>(k + 4) << 2;
-        zb += <f64>(load<f32>(arow + o) * load<f32>(ca + o));
-        zl += <f64>(load<f32>(lrow + o) * load<f32>(cl + o));
+        const o = <usize>(k + 4) << sh;
+        zb += <f64>load<E>(arow + o) * <f64>load<E>(ca + o);
+        zl += <f64>load<E>(lrow + o) * <f64>load<E>(cl + o);
       }
     }
     const z = zb + zl;
-    if (!(z >= <f64>MIN_SUM && z < Infinity)) return false;
+    if (!(z >= minZ<E>() && z < Infinity)) return false;
     const g = <f64>scale / z;
-    // the gradient row of frame t
+    // the gradient row of frame t: 0 or scale·y (the logits form), minus the posteriors, eq (16)
     const frame = lpn + frameBytes * <usize>t;
     const grow = gradn + frameBytes * <usize>t;
     if (logits) {
@@ -376,32 +462,39 @@ function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: 
       fill(grow, C, 0);
     }
     store<f32>(at(grow, blank), load<f32>(at(grow, blank)) - <f32>(g * zb));
-    const gf = <f32>g;
     const kEnd = (bhi << 2) < L ? bhi << 2 : L;
     for (let k = blo << 2; k < kEnd; k++) {
-      const o = <usize>(k + 4) << 2;
+      const o = <usize>(k + 4) << sh;
       const q = at(grow, load<i32>(at(lab, k)));
-      store<f32>(q, load<f32>(q) - gf * (load<f32>(lrow + o) * load<f32>(cl + o)));
+      store<f32>(q, load<f32>(q) - <f32>(g * <f64>load<E>(lrow + o) * <f64>load<E>(cl + o)));
     }
     if (t == 0) break;
     // a_t, m_t (with the previous rescale folded in), then Ã_{t-1}, L̃_{t-1}: eqs (10)-(11)
-    const yb = load<f32>(at(W.eb, t)) * sc;
+    const yb: E = load<E>(atE<E>(W.eb, t)) * sc;
     const erow = W.el + rowBytes * <usize>t;
     const blo2 = blockLo(L, T, t - 1);
     const bhi2 = blockHi(L, t - 1);
-    let sum: f32 = 0;
-    if (ASC_FEATURE_SIMD) {
-      const vyb = f32x4.splat(yb);
-      const vsc = f32x4.splat(sc);
+    let sum: E = 0;
+    if (vector<E>()) {
+      const vyb = f32x4.splat(<f32>yb);
+      const vsc = f32x4.splat(<f32>sc);
       for (let b = blo; b < bhi; b++) {
         const o = <usize>(b + 1) << 4;
         v128.store(ta + o, f32x4.mul(v128.load(ca + o), vyb));
         v128.store(tl + o, f32x4.mul(v128.load(cl + o), f32x4.mul(v128.load(erow + o), vsc)));
       }
-      zeroBlock(blk(ta, blo - 1));
-      zeroBlock(blk(tl, blo - 1));
-      zeroBlock(blk(ta, bhi));
-      zeroBlock(blk(tl, bhi));
+    } else {
+      for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
+        const o = <usize>(k + 4) << sh;
+        store<E>(ta + o, load<E>(ca + o) * yb);
+        store<E>(tl + o, load<E>(cl + o) * (load<E>(erow + o) * sc));
+      }
+    }
+    zeroBlock<E>(blk<E>(ta, blo - 1));
+    zeroBlock<E>(blk<E>(tl, blo - 1));
+    zeroBlock<E>(blk<E>(ta, bhi));
+    zeroBlock<E>(blk<E>(tl, bhi));
+    if (vector<E>()) {
       let vsum = f32x4.splat(0);
       for (let b = blo2; b < bhi2; b++) {
         const o = <usize>(b + 1) << 4;
@@ -415,29 +508,21 @@ function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: 
         v128.store(nl + o, xl);
         vsum = f32x4.add(vsum, f32x4.add(xa, xl));
       }
-      sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+      sum = <E>hsum4(vsum);
     } else {
-      for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
-        const o = <usize>(k + 4) << 2;
-        store<f32>(ta + o, load<f32>(ca + o) * yb);
-        store<f32>(tl + o, load<f32>(cl + o) * (load<f32>(erow + o) * sc));
-      }
-      zeroBlock(blk(ta, blo - 1));
-      zeroBlock(blk(tl, blo - 1));
-      zeroBlock(blk(ta, bhi));
-      zeroBlock(blk(tl, bhi));
+      const one = sizeof<E>();
       for (let k = blo2 << 2, k1 = bhi2 << 2; k < k1; k++) {
-        const o = <usize>(k + 4) << 2;
-        const m0 = load<f32>(tl + o);
-        const xa = load<f32>(ta + o) + m0;
-        const xl = m0 + load<f32>(ta + o + 4) + load<f32>(skip + o + 4) * load<f32>(tl + o + 4);
-        store<f32>(na + o, xa);
-        store<f32>(nl + o, xl);
+        const o = <usize>(k + 4) << sh;
+        const m0 = load<E>(tl + o);
+        const xa: E = load<E>(ta + o) + m0;
+        const xl: E = m0 + load<E>(ta + o + one) + load<E>(skip + o + one) * load<E>(tl + o + one);
+        store<E>(na + o, xa);
+        store<E>(nl + o, xl);
         sum += xa + xl;
       }
     }
-    if (!(sum >= MIN_SUM && sum < Infinity)) return false;
-    sc = pow2(-exponentOf(sum));
+    if (!(<f64>sum >= minSum<E>() && <f64>sum < Infinity)) return false;
+    sc = pow2E<E>(-exponentE<E>(sum));
     const sa = ca;
     const sl = cl;
     ca = na;
@@ -448,10 +533,10 @@ function backward(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: 
   return true;
 }
 
-/** Values and gradient rows of every sequence. */
+/** Values and gradient rows of every sequence; `wide` as for ctc_loss_f32. */
 export function ctc_grad_f32(
   T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32,
-  work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32,
+  work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32, wide: i32,
 ): void {
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {
@@ -459,6 +544,10 @@ export function ctc_grad_f32(
     const L = load<i32>(at(labelLens, n));
     const lab = at(labels, load<i32>(at(offsets, n)));
     const out = losses + (<usize>n << 3);
+    if (wide) {
+      const prior = load<f64>(out);
+      if (prior == prior) continue;
+    }
     const lpn = lp + (<usize>(n * C) << 2);
     const gradn = grad + (<usize>(n * C) << 2);
     // frames past the input length: zero gradient
@@ -473,13 +562,17 @@ export function ctc_grad_f32(
       store<f64>(out, 0);
       continue;
     }
-    layout(work, Tn, L, true, lab);
-    const loss = forward(true, Tn, L, lpn, frameBytes, lab, blank);
-    if (loss != loss) {
-      store<f64>(out, NaN);
-      continue;
+    const scale = load<f32>(at(scales, n));
+    let loss: f64;
+    if (wide) {
+      layout<f64>(work, Tn, L, true, lab);
+      loss = forward<f64>(true, Tn, L, lpn, frameBytes, lab, blank);
+      if (loss == loss && !backward<f64>(Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
+    } else {
+      layout<f32>(work, Tn, L, true, lab);
+      loss = forward<f32>(true, Tn, L, lpn, frameBytes, lab, blank);
+      if (loss == loss && !backward<f32>(Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
     }
-    const ok = backward(Tn, L, C, lpn, gradn, frameBytes, lab, blank, load<f32>(at(scales, n)), logits != 0);
-    store<f64>(out, ok ? loss : NaN);
+    store<f64>(out, loss);
   }
 }

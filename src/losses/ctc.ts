@@ -258,13 +258,13 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       return { losses, grad };
     }
     const heap = runtime.heap;
+    const wantGrad = scales === null ? 0 : 1;
     let work = 0;
-    for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, scales === null ? 0 : 1));
+    for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, wantGrad, 0));
     // small arrays: labels, offsets, label lengths, input lengths (i32), losses (f64), scales (f32)
     const ints = b.labels.length + 3 * N;
-    const smallBytes = 16 + ints * 4 + 8 * N + 4 * N + 16;
-    const small = heap.alloc(smallBytes);
-    const ws = heap.alloc(Math.max(16, work));
+    const small = heap.alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
+    let ws = heap.alloc(Math.max(16, work));
     let lpPtr = b.lp.ptr;
     if (lpPtr < 0 && b.lp.array instanceof Float32Array && b.lp.array.buffer === runtime.buffer()) lpPtr = b.lp.array.byteOffset;
     const lpCopy = lpPtr < 0 ? heap.alloc(size * 4) : -1;
@@ -285,15 +285,29 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       i32.set(b.offsets, offsetsPtr >> 2);
       i32.set(b.targetLengths, labelLensPtr >> 2);
       i32.set(b.inputLengths, inputLensPtr >> 2);
-      if (grad === null) {
-        lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr);
-      } else {
-        runtime.f32().set(scales!, scalesPtr >> 2);
-        gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, gradPtr, scalesPtr, logits ? 1 : 0, zeroInfinity ? 1 : 0);
-        grad.set(runtime.f32().subarray(gradPtr >> 2, (gradPtr >> 2) + size));
-      }
+      if (scales !== null) runtime.f32().set(scales, scalesPtr >> 2);
+      const kernel = (wide: number) =>
+        scales === null
+          ? lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, wide)
+          : gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, gradPtr, scalesPtr, logits ? 1 : 0, zeroInfinity ? 1 : 0, wide);
+      kernel(0);
       losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
-      // sequences the f32 path handed back (NaN): recomputed in log space, f64
+      // Sequences the f32 path handed back (NaN: a frame's mass left the f32 range): again with f64 rows, then,
+      // if that fails too (or the data hold NaN), in log space.
+      let wideWork = 0;
+      for (let n = 0; n < N; n++) {
+        if (losses[n] !== losses[n]) wideWork = Math.max(wideWork, workspace(b.inputLengths[n]!, b.targetLengths[n]!, wantGrad, 1));
+      }
+      if (wideWork > 0) {
+        if (wideWork > work) {
+          heap.free(ws);
+          ws = -1;
+          ws = heap.alloc(wideWork);
+        }
+        kernel(1);
+        losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
+      }
+      if (grad !== null) grad.set(runtime.f32().subarray(gradPtr >> 2, (gradPtr >> 2) + size));
       for (let n = 0; n < N; n++) {
         if (losses[n] !== losses[n]) {
           const lp = runtime.f32().subarray(lpPtr >> 2, (lpPtr >> 2) + size);
@@ -302,7 +316,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       }
     } finally {
       heap.free(small);
-      heap.free(ws);
+      if (ws >= 0) heap.free(ws);
       if (lpCopy >= 0) heap.free(lpCopy);
       if (gradPtr >= 0) heap.free(gradPtr);
     }
