@@ -118,11 +118,10 @@ const LN2: f64 = 0.6931471805599453;
 }
 
 /** Bytes of workspace for one sequence of T frames and L labels (wide: f64 rows). */
-export function ctc_workspace_f32(T: i32, L: i32, grad: i32, wide: i32): f64 {
+export function ctc_workspace_f32(T: i32, L: i32, wide: i32): f64 {
   const rw = <f64>rowWidth(L);
-  const rowsE: f64 = grad ? T : 1;
-  const rowsA: f64 = grad ? T : 2;
-  return (rw * (1 + rowsE + 2 * rowsA + (grad ? 6 : 0)) + <f64>((T + 3) & ~3)) * (wide ? 8 : 4);
+  // the forward alone keeps its rows too: the backward sweep checks them (ctc_loss_f32)
+  return (rw * (1 + 3 * <f64>T + 6) + <f64>((T + 3) & ~3)) * (wide ? 8 : 4);
 }
 
 /** Frames needed by a target: L, plus one blank between each pair of equal adjacent labels. */
@@ -362,13 +361,19 @@ export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: 
       continue;
     }
     const lpn = lp + (<usize>(n * C) << 2);
+    // The backward sweep without gradient rows checks Z_t at every frame: a forward whose needed states fell
+    // below the range of its rows would otherwise give a too-large loss unnoticed.
+    let loss: f64;
     if (wide) {
-      layout<f64>(work, T, L, false, lab);
-      store<f64>(out, forward<f64>(false, T, L, lpn, frameBytes, lab, blank));
+      layout<f64>(work, T, L, true, lab);
+      loss = forward<f64>(true, T, L, lpn, frameBytes, lab, blank);
+      if (loss == loss && !backward<f64>(false, T, L, C, lpn, 0, frameBytes, lab, blank, 0, false)) loss = NaN;
     } else {
-      layout<f32>(work, T, L, false, lab);
-      store<f64>(out, forward<f32>(false, T, L, lpn, frameBytes, lab, blank));
+      layout<f32>(work, T, L, true, lab);
+      loss = forward<f32>(true, T, L, lpn, frameBytes, lab, blank);
+      if (loss == loss && !backward<f32>(false, T, L, C, lpn, 0, frameBytes, lab, blank, 0, false)) loss = NaN;
     }
+    store<f64>(out, loss);
   }
 }
 
@@ -401,7 +406,7 @@ function fill(p: usize, count: i32, v: f32): void {
  * the range (the caller goes wider; the rows written so far are overwritten).
  */
 // @ts-ignore: decorator
-@inline function backward<E>(T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
+@inline function backward<E>(write: bool, T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
   const rw = W.rw;
   const rowBytes = W.rowBytes;
   const sh = esh<E>();
@@ -447,26 +452,28 @@ function fill(p: usize, count: i32, v: f32): void {
     }
     const z = zb + zl;
     if (!(z >= minZ<E>() && z < Infinity)) return false;
-    const g = <f64>scale / z;
-    // the gradient row of frame t: 0 or scale·y (the logits form), minus the posteriors, eq (16)
-    const frame = lpn + frameBytes * <usize>t;
-    const grow = gradn + frameBytes * <usize>t;
-    if (logits) {
-      let c = 0;
-      if (ASC_FEATURE_SIMD) {
-        const vs = f32x4.splat(scale);
-        for (; c + 4 <= C; c += 4) v128.store(at(grow, c), f32x4.mul(vexp(v128.load(at(frame, c))), vs));
+    if (write) {
+      const g = <f64>scale / z;
+      // the gradient row of frame t: 0 or scale·y (the logits form), minus the posteriors, eq (16)
+      const frame = lpn + frameBytes * <usize>t;
+      const grow = gradn + frameBytes * <usize>t;
+      if (logits) {
+        let c = 0;
+        if (ASC_FEATURE_SIMD) {
+          const vs = f32x4.splat(scale);
+          for (; c + 4 <= C; c += 4) v128.store(at(grow, c), f32x4.mul(vexp(v128.load(at(frame, c))), vs));
+        }
+        for (; c < C; c++) store<f32>(at(grow, c), Mathf.exp(load<f32>(at(frame, c))) * scale);
+      } else {
+        fill(grow, C, 0);
       }
-      for (; c < C; c++) store<f32>(at(grow, c), Mathf.exp(load<f32>(at(frame, c))) * scale);
-    } else {
-      fill(grow, C, 0);
-    }
-    store<f32>(at(grow, blank), load<f32>(at(grow, blank)) - <f32>(g * zb));
-    const kEnd = (bhi << 2) < L ? bhi << 2 : L;
-    for (let k = blo << 2; k < kEnd; k++) {
-      const o = <usize>(k + 4) << sh;
-      const q = at(grow, load<i32>(at(lab, k)));
-      store<f32>(q, load<f32>(q) - <f32>(g * <f64>load<E>(lrow + o) * <f64>load<E>(cl + o)));
+      store<f32>(at(grow, blank), load<f32>(at(grow, blank)) - <f32>(g * zb));
+      const kEnd = (bhi << 2) < L ? bhi << 2 : L;
+      for (let k = blo << 2; k < kEnd; k++) {
+        const o = <usize>(k + 4) << sh;
+        const q = at(grow, load<i32>(at(lab, k)));
+        store<f32>(q, load<f32>(q) - <f32>(g * <f64>load<E>(lrow + o) * <f64>load<E>(cl + o)));
+      }
     }
     if (t == 0) break;
     // a_t, m_t (with the previous rescale folded in), then Ã_{t-1}, L̃_{t-1}: eqs (10)-(11)
@@ -567,11 +574,11 @@ export function ctc_grad_f32(
     if (wide) {
       layout<f64>(work, Tn, L, true, lab);
       loss = forward<f64>(true, Tn, L, lpn, frameBytes, lab, blank);
-      if (loss == loss && !backward<f64>(Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
+      if (loss == loss && !backward<f64>(true, Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
     } else {
       layout<f32>(work, Tn, L, true, lab);
       loss = forward<f32>(true, Tn, L, lpn, frameBytes, lab, blank);
-      if (loss == loss && !backward<f32>(Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
+      if (loss == loss && !backward<f32>(true, Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
     }
     store<f64>(out, loss);
   }

@@ -258,9 +258,8 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       return { losses, grad };
     }
     const heap = runtime.heap;
-    const wantGrad = scales === null ? 0 : 1;
     let work = 0;
-    for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, wantGrad, 0));
+    for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, 0));
     // small arrays: labels, offsets, label lengths, input lengths (i32), losses (f64), scales (f32)
     const ints = b.labels.length + 3 * N;
     const small = heap.alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
@@ -296,7 +295,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       // if that fails too (or the data hold NaN), in log space.
       let wideWork = 0;
       for (let n = 0; n < N; n++) {
-        if (losses[n] !== losses[n]) wideWork = Math.max(wideWork, workspace(b.inputLengths[n]!, b.targetLengths[n]!, wantGrad, 1));
+        if (losses[n] !== losses[n]) wideWork = Math.max(wideWork, workspace(b.inputLengths[n]!, b.targetLengths[n]!, 1));
       }
       if (wideWork > 0) {
         if (wideWork > work) {

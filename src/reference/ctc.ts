@@ -77,8 +77,9 @@ export function ctcSequence(lp: (t: number, c: number) => number, T: number, C: 
   for (let t = 0; t < T; t++) {
     for (let s = 0; s < S; s++) {
       const c = ext[s]!;
-      const logOcc = alpha[t]![s]! + beta[t]![s]! - lp(t, c) + loss;
-      if (logOcc !== -Infinity) grad[t]![c]! -= Math.exp(logOcc);
+      const ab = alpha[t]![s]! + beta[t]![s]!;
+      // a state no path visits has posterior 0 (also where lp = -inf; torch's backward gives NaN there)
+      if (ab !== -Infinity) grad[t]![c]! -= Math.exp(ab - lp(t, c) + loss);
     }
   }
   return { loss, grad };
