@@ -12,7 +12,7 @@
 //   l'_{s-2} ≠ l'_s), with y_t(c) = exp(lp[t, c]):
 //     A_t[k] = (A_{t-1}[k] + L_{t-1}[k-1]) · y_t(b)                                    blank states
 //     L_t[k] = (L_{t-1}[k] + A_{t-1}[k] + skip[k]·L_{t-1}[k-1]) · y_t(l_k)             label states
-//   with skip[k] = 1 when k > 0 and l_k ≠ l_{k-1}, else 0; initial values eq (5): A_0[0] = y_0(b), L_0[0] = y_0(l_0).
+//   with skip[k] = 1 when k > 0 and l_k ≠ l_{k-1}, else 0; initial values (the paper's α_1): A_0[0] = y_0(b), L_0[0] = y_0(l_0).
 //   p(l|x) = A_{T-1}[L] + L_{T-1}[L-1], eq (8).
 //
 //   backward, eqs (9)-(11), kept without the emission at t (β̃_t(s) = β_t(s) / y_t(l'_s): then the state posterior
@@ -32,27 +32,36 @@
 // Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
 // of two 2^-e_t nearest below 1/C_t (folded into the next frame's multiplication): exact in binary floating
 // point, and ln p = ln(Â_{T-1}[L] + L̂_{T-1}[L-1]) + ln 2 · Σ e_t + Σ m_t, summed in f64. Backward rows are
-// rescaled the same way and the scale cancels in the per-frame Z_t. When a frame's sum drops below 2^-60 (a path
-// of zero or vanishing probability, -inf or huge log-probabilities, NaN) the kernel returns NaN for that
-// sequence and the facade recomputes it in log space in f64 (src/losses/ctc.ts): the fast path never rounds a
-// loss that the log-space one would get right.
+// rescaled the same way and the scale cancels in the per-frame Z_t.
+//
+// Range. An f32 row holds states within about 2^126 of its largest; a long sequence's forward mass can sit
+// 2^-300 and more away from the states that finish (random T = 2000 inputs: the dominant posterior state's α is
+// 2^-343 below its row's sum), and those states then flush to zero without any sum noticing. So the result is
+// trusted only when every frame's Z_t = Σ_s α_t(s)β̃_t(s), from f64 products, is at least 2^-96 (the rows' sums
+// stay below 8, so the products with a factor below 2^-126, the only inexact ones, add up to less than 2^-26
+// of Z_t), and every frame's sum is at least 2^-60; the forward alone runs the backward sweep too, to check.
+// A sequence that fails is redone with f64 rows (`wide`, one lane, thresholds 2^-960 and 2^-500), and one that
+// fails again (or holds NaN, -inf that blocks every path, ±inf) is computed by the facade in f64 log space
+// (src/losses/ctc.ts). No path rounds a loss that the log-space one gets right.
 //
 // Windows. At frame t only states with s <= 2t + 1 are reachable from the start and only s >= S' - 2(T - t) can
 // still reach the end: k in [max(0, L - T + t), min(L, t) + 1). Blocks of four k outside the window are neither
 // computed nor read; one zero block on each side of the computed range stands for everything outside it.
 //
-// Memory (bytes from `work`, 16-byte aligned; rows of rw = 4·(ceil((L+1)/4) + 2) floats: a zero block, the
-// blocks of k, a zero block): skip row; blank emissions [T]; label emissions [T rows, or 1 without gradient];
-// A and L rows [T rows each, or 2 without gradient]; with the gradient 6 more rows for the backward pass.
-// `ctc_workspace_f32` gives the size; the facade allocates the largest over the batch once per call.
+// Memory (bytes from `work`, 16-byte aligned; rows of rw = 4·(ceil((L+1)/4) + 2) elements, f32 or f64: a zero
+// block, the blocks of k, a zero block): skip row; blank emissions [T]; label emissions [T rows]; A and L rows
+// [T rows each]; 6 rows for the backward sweep. `ctc_workspace_f32` gives the size; the facade allocates the
+// largest over the batch once per call, from its heap, and frees it at the end of the call.
 //
 // Kernels (pointers in bytes; lp is [T, N, C] float32, labels int32 concatenated, offsets/labelLens/inputLens
 // int32 [N], losses f64 [N] out, scales f32 [N] = d reduced / d loss_n, grad [T, N, C] float32 out):
-//   ctc_workspace_f32(T, L, grad): f64                   bytes of workspace for one sequence
-//   ctc_loss_f32(N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses)
-//   ctc_grad_f32(T, N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, grad, scales, logits, zeroInf)
+//   ctc_workspace_f32(T, L, wide): f64                   bytes of workspace for one sequence
+//   ctc_loss_f32(N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, wide)
+//   ctc_grad_f32(T, N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, grad, scales, logits,
+//                zeroInf, wide)
 // losses[n] = -ln p(l|x), +inf when no alignment exists (T < L + the number of adjacent equal labels), NaN when
-// the facade must recompute the sequence (above).
+// the sequence must be redone (above). With wide = 1 only the sequences whose losses[n] is NaN are computed.
+// An input length of 0 gives 0 for an empty target and inf otherwise (torch 1.13 reads out of bounds there).
 
 import { exponentOf, pow2, vexp } from "./inline/ctc_math";
 
@@ -250,7 +259,7 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
   const rowBytes = W.rowBytes;
   const sh = esh<E>();
   SHIFT = 0;
-  // t = 0, eq (5)
+  // t = 0: the paper's α_1
   let erow = W.el;
   let yb = emissions<E>(lpn, lab, L, blank, erow, 0, 1);
   if (keep) store<E>(W.eb, yb);
@@ -421,7 +430,7 @@ function fill(p: usize, count: i32, v: f32): void {
     store<E>(atE<E>(ca, i), 0);
     store<E>(atE<E>(cl, i), 0);
   }
-  store<E>(atE<E>(ca, 4 + L), 1); // eq (9), without the emission
+  store<E>(atE<E>(ca, 4 + L), 1); // the paper's β_T, without the emission
   if (L > 0) store<E>(atE<E>(cl, 3 + L), 1);
   let sc: E = 1;
   for (let t = T - 1; t >= 0; t--) {

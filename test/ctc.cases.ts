@@ -7,11 +7,11 @@ import { expect } from 'vitest';
 import { rng, TOL } from './helpers.js';
 
 /**
- * Tolerance exception (the DESIGN bound is max(1e-6·|ref|, 1e-6·max|ref|)): the logits-form gradient
+ * Tolerance exception (the package's bound is max(1e-6·|ref|, 1e-6·max|ref|)): the logits-form gradient
  * s_n·(exp(lp) - posterior) is a difference of two terms of size up to |s_n| that cancel where the model is
  * nearly certain (T = 1, or one alignment): its error is that of the f32 posterior, 1e-7 of |s_n|, however small
  * the difference. It is held to 1e-6·max(max|ref|, max|s_n|) instead. The true gradient (the default) meets the
- * DESIGN bound.
+ * package's bound.
  */
 export function expectLogitsGradClose(got: ArrayLike<number>, want: ArrayLike<number>, scales: number[], label: string): void {
   let scale = Math.max(...scales.map(Math.abs));
