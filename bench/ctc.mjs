@@ -10,7 +10,7 @@
 // { markdown, targets } for BENCHMARKS.md; run directly it prints the markdown.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -106,7 +106,7 @@ function runners(w, data, fl, tensor, torch, key) {
   const grad = w.mode === 'grad';
   const loss = fl.loss('ctc');
   const common = { targets: { data: data.targets, shape: [N, S] }, inputLengths: data.inputLengths, targetLengths: data.targetLengths };
-  const fast = (inputs) => (grad ? (args) => loss.withGrad(args).value : (args) => loss(args));
+  const fast = () => (grad ? (args) => loss.withGrad(args).value : (args) => loss(args));
   const fastCheck = (inputs) => () => {
     if (!grad) return { value: loss(inputs), grad: null };
     const g = loss.withGrad(inputs);
