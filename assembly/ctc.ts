@@ -28,8 +28,8 @@
 //   form y_t(c) - Σ_{s: l'_s = c} α_t(s)β̃_t(s) / Z_t: the option `logits` adds y_t(c) = exp(lp[t, c]).
 //
 // Scaling (section 4.1's rescaling, eqs (12)-(13), with two changes). Probabilities are kept in f32, in range:
-// (1) each frame's emissions are taken relative to the largest of them, y_t(c) = exp(lp[t, c] - m_t) <= 1, and
-// Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
+// (1) each frame's emissions are taken relative to the blank's, y_t(c) = exp(lp[t, c] - m_t) with
+// m_t = lp[t, b], and Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
 // of two 2^-e_t nearest below 1/C_t (folded into the next frame's multiplication): exact in binary floating
 // point, and ln p = ln(Â_{T-1}[L] + L̂_{T-1}[L-1]) + ln 2 · Σ e_t + Σ m_t, summed in f64. Backward rows are
 // rescaled the same way and the scale cancels in the per-frame Z_t.
@@ -206,24 +206,22 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
 }
 
 /**
- * Emissions of frame t relative to their maximum over the window's blocks: label k at erow index 4 + k (0 for
- * k >= L), the blank's returned; m_t is added to SHIFT. Only blocks [blo, bhi) are written.
+ * Emissions of frame t relative to the blank's, y = exp(lp - lp[blank]): label k at erow index 4 + k (0 for
+ * k >= L), the blank's (1) returned, lp[blank] added to SHIFT. Only blocks [blo, bhi) are computed; the blocks
+ * beside them are zeroed. (Relative to the blank rather than to the frame's maximum: no pass for the maximum,
+ * and the range checks catch a frame whose labels outweigh the blank by more than the f32 range.)
  */
 // @ts-ignore: decorator
 @inline function emissions<E>(frame: usize, lab: usize, L: i32, blank: i32, erow: usize, blo: i32, bhi: i32): E {
   const lb = load<f32>(at(frame, blank));
   let m = lb;
+  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or carry the NaN)
+  SHIFT += <f64>m;
   const k0 = blo << 2;
   const k1 = bhi << 2;
   const kl = k1 < L ? k1 : L;
-  for (let k = k0; k < kl; k++) {
-    const v = load<f32>(at(frame, load<i32>(at(lab, k))));
-    m = v > m ? v : m;
-  }
-  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or carry the NaN)
-  SHIFT += <f64>m;
+  let k = k0;
   if (vector<E>()) {
-    let k = k0;
     for (; k < kl; k++) store<f32>(at(erow, 4 + k), load<f32>(at(frame, load<i32>(at(lab, k)))));
     for (; k < k1; k++) store<f32>(at(erow, 4 + k), -Infinity);
     const vm = f32x4.splat(m);
@@ -231,17 +229,17 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
       const p = blk<f32>(erow, b);
       v128.store(p, vexp(f32x4.sub(v128.load(p), vm)));
     }
-    return <E>Mathf.exp(lb - m);
-  }
-  let k = k0;
-  if (sizeof<E>() == 8) {
+  } else if (sizeof<E>() == 8) {
     const m64 = <f64>m;
     for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
     for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
-    return <E>Math.exp(<f64>lb - m64);
+  } else {
+    for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
+    for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
   }
-  for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
-  for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
+  zeroBlock<E>(blk<E>(erow, blo - 1));
+  zeroBlock<E>(blk<E>(erow, bhi));
+  if (sizeof<E>() == 8) return <E>Math.exp(<f64>lb - <f64>m);
   return <E>Mathf.exp(lb - m);
 }
 
