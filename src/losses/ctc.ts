@@ -1,10 +1,10 @@
 /**
  * CTC loss with PyTorch 1.13's semantics (torch.nn.CTCLoss, aten/src/ATen/native/LossCTC.cpp;
  * docs/semantics.md §2 ctc). The kernels are assembly/ctc.ts (forward-backward in probability space with exact
- * power-of-two rescaling, f32, vectorised over lattice states); this file validates the inputs, lays them out in
- * wasm memory, applies the reduction, and holds the log-space f64 path that takes tiny inputs and the sequences
- * the kernel hands back (a frame whose probability mass left the f32 range: -inf or extreme log-probabilities,
- * NaN).
+ * power-of-two rescaling, f32, vectorised over lattice states, each result checked against the f32 range); this
+ * file validates the inputs, lays them out in wasm memory, applies the reduction, and holds the log-space f64
+ * path that takes tiny inputs and the rare sequences both kernel paths hand back (f32 rows, then f64 rows: NaN
+ * data, -inf that blocks every alignment, ranges beyond f64's).
  *
  * Inputs: logProbs [T, N, C] (or [T, C], unbatched), targets [N, S] padded (entries past targetLengths[n] are
  * ignored) or 1-D concatenated (length Σ targetLengths), inputLengths [N], targetLengths [N]: integers in any
@@ -391,6 +391,10 @@ const definition: LossDefinition = {
 /**
  * CTC loss (ctc, CTCLoss; PyTorch only): `-ln p(targets | logProbs)` per sequence, summed over every alignment
  * (Graves et al. 2006), with torch's reductions, blank, zero_infinity. `withGrad` returns `grad.logProbs`.
+ * No alignment (inputLength < targetLength + adjacent equal labels): inf, and NaN gradient rows on the valid
+ * frames as torch (0 and zero rows with zeroInfinity). Where torch 1.13 is undefined or NaN, this gives the
+ * mathematical answer: an input length of 0 is 0 for an empty target and inf otherwise (torch reads out of
+ * bounds), and a logProbs entry of -inf on a finite loss has gradient 0 (torch: NaN).
  * @example fl.loss('ctc')({ logProbs, targets, inputLengths, targetLengths })
  */
 export const CTC: Record<string, Partial<Record<Framework, LossDefinition>>> = {
