@@ -7,6 +7,7 @@
 import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDefinition } from './losses/definition.js';
+import { CTC } from './losses/ctc.js';
 import { REGRESSION } from './losses/regression.js';
 
 export interface CanonicalSpec {
@@ -153,6 +154,7 @@ const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entrie
 /** The families that have landed: (canonical, framework) → definition. */
 export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
   ...REGRESSION,
+  ...CTC,
 };
 
 export interface ResolvedName {

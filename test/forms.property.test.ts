@@ -31,6 +31,30 @@ const pairMaker = (lo: number, hi: number) => (shape: Shape, u: () => number): M
 };
 for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) MAKERS[name] = pairMaker(-3, 3);
 MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
+/** CTC: log-probabilities [T, N, C] (a log-softmax of uniform logits), padded targets, full-length inputs. */
+MAKERS.ctc = (shape, u) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const T = 4 + (n % 9);
+  const N = 1 + (shape.length % 3);
+  const C = 3 + (shape[0]! % 4);
+  const S = 2;
+  const lp = new Float32Array(T * N * C);
+  for (let r = 0; r < T * N; r++) {
+    const z = Array.from({ length: C }, () => 4 * u() - 2);
+    const lse = Math.log(z.reduce((a, x) => a + Math.exp(x), 0));
+    for (let c = 0; c < C; c++) lp[r * C + c] = z[c]! - lse;
+  }
+  const targets = Float32Array.from({ length: N * S }, () => 1 + Math.floor(u() * (C - 1)));
+  return {
+    inputs: {
+      logProbs: { data: lp, shape: [T, N, C] },
+      targets: { data: targets, shape: [N, S] },
+      inputLengths: { data: new Float32Array(N).fill(T), shape: [N] },
+      targetLengths: { data: Float32Array.from({ length: N }, (_, i) => 1 + (i % S)), shape: [N] },
+    },
+    floats: ['logProbs'],
+  };
+};
 
 function nested(data: Float32Array, shape: Shape): unknown {
   if (shape.length <= 1) return Array.from(data);

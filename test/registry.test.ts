@@ -63,7 +63,7 @@ describe('the alias table', () => {
       }
     }
     expect(fl.implemented().map((x) => x.name).sort()).toEqual(
-      ['huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1'].sort(),
+      ['ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1'].sort(),
     );
   });
 

@@ -100,7 +100,7 @@ describe.each([
         [[3, 5, 2], [3, 1], [3, 5]],
         [[3, 5, 2], [3, 5, 1], [3, 5]],
         [[300, 2], [300], [300]],
-      ] as const) {
+      ] as Array<[number[], number[], number[]]>) {
         const n = shape.reduce((a, b) => a * b, 1);
         const { pred, target } = c.data(n, seed++);
         const w = uniform(wShape.reduce((a, b) => a * b, 1), seed++, 0, 2);
