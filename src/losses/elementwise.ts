@@ -191,7 +191,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
    */
   function tinyPair(pred: unknown, target: unknown, inputs: Inputs): pred is Float32Array {
     return (
-      pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow &&
+      pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow && pred.length !== 0 &&
       pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)
     );
   }
