@@ -7,6 +7,7 @@
 import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDefinition } from './losses/definition.js';
+import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
 import { REGRESSION } from './losses/regression.js';
 
 export interface CanonicalSpec {
@@ -131,6 +132,7 @@ const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entrie
 /** The families that have landed: (canonical, framework) → definition. */
 export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
   ...REGRESSION,
+  ...CROSSENTROPY_ROWS,
 };
 
 export interface ResolvedName {

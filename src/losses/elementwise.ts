@@ -221,7 +221,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
  * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
  * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
  */
-function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
+export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
   const n = x.p.size;
   if (out === undefined) return { array: new Float32Array(n), ptr: -1 };
   const where = `${ctx.loss} (${ctx.framework})`;
