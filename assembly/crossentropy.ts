@@ -344,6 +344,153 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
   return hsum_f64x2(vaccumulate(f64x2.splat(0), vloss));
 }
 
+/** The loss of four lanes whose max vm and sum vs (and smoothing sum vsx) are known; stores it at out. */
+// @ts-ignore: decorator
+@inline function lanesLoss(SMOOTH: bool, C: i32, p: usize, s: i32, vlab: v128, w: usize, W: f32, ls: f32, out: usize, vm: v128, vs: v128, vsx: v128): v128 {
+  const y0 = i32x4.extract_lane(vlab, 0);
+  const y1 = i32x4.extract_lane(vlab, 1);
+  const y2 = i32x4.extract_lane(vlab, 2);
+  const y3 = i32x4.extract_lane(vlab, 3);
+  const vx0 = gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
+  const vwy = w == 0 ? f32x4.splat(1) : gather4(w, y0, y1, y2, y3);
+  const vlogS = vlog(vs);
+  let vloss = f32x4.mul(vwy, f32x4.add(f32x4.sub(vm, vx0), vlogS));
+  if (SMOOTH) {
+    const vsm = f32x4.sub(f32x4.mul(f32x4.splat(W), vlogS), vsx);
+    vloss = f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vloss), f32x4.mul(f32x4.splat(ls / <f32>C), vsm));
+  }
+  v128.store(out, vloss);
+  return vloss;
+}
+
+/** vsr·k / vs: the factor of e^(x - m) in the gradient of four lanes. */
+// @ts-ignore: decorator
+@inline function lanesGradFactor(SMOOTH: bool, C: i32, vwy: v128, W: f32, ls: f32, vsr: v128, vs: v128): v128 {
+  const vk = SMOOTH ? f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vwy), f32x4.splat((ls / <f32>C) * W)) : vwy;
+  return f32x4.div(f32x4.mul(vsr, vk), vs);
+}
+
+// @ts-ignore: decorator
+@inline function lanesHit(SMOOTH: bool, vwy: v128, ls: f32, vsr: v128): v128 {
+  return SMOOTH ? f32x4.mul(f32x4.mul(vsr, f32x4.splat(1 - ls)), vwy) : f32x4.mul(vsr, vwy);
+}
+
+// @ts-ignore: decorator
+@inline function lanesWeight(w: usize, vlab: v128): v128 {
+  if (w == 0) return f32x4.splat(1);
+  return gather4(w, i32x4.extract_lane(vlab, 0), i32x4.extract_lane(vlab, 1), i32x4.extract_lane(vlab, 2), i32x4.extract_lane(vlab, 3));
+}
+
+/**
+ * Sixteen positions of the inner axis: each class visit reads one whole 64-byte cache line per class (with a
+ * class stride of a power of two, 4-position visits would come back to lines that the L1 set already evicted).
+ * Groups with a careful lane (Σ < 2, an ignored label) are redone four positions at a time.
+ */
+// @ts-ignore: decorator
+@inline function sparseLanes16(SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, rowScale: usize, scale: f32, ignore: i32): f64 {
+  const vlowest = f32x4.splat(LOWEST);
+  let vm0 = vlowest;
+  let vm1 = vlowest;
+  let vm2 = vlowest;
+  let vm3 = vlowest;
+  for (let c = 0; c < C; c++) {
+    const pc = at(p, c * s);
+    vm0 = f32x4.pmax(vm0, v128.load(pc));
+    vm1 = f32x4.pmax(vm1, v128.load(pc, 16));
+    vm2 = f32x4.pmax(vm2, v128.load(pc, 32));
+    vm3 = f32x4.pmax(vm3, v128.load(pc, 48));
+  }
+  let vs0 = f32x4.splat(0);
+  let vs1 = f32x4.splat(0);
+  let vs2 = f32x4.splat(0);
+  let vs3 = f32x4.splat(0);
+  let vsx0 = f32x4.splat(0);
+  let vsx1 = f32x4.splat(0);
+  let vsx2 = f32x4.splat(0);
+  let vsx3 = f32x4.splat(0);
+  for (let c = 0; c < C; c++) {
+    const pc = at(p, c * s);
+    const vd0 = f32x4.sub(v128.load(pc), vm0);
+    const vd1 = f32x4.sub(v128.load(pc, 16), vm1);
+    const vd2 = f32x4.sub(v128.load(pc, 32), vm2);
+    const vd3 = f32x4.sub(v128.load(pc, 48), vm3);
+    vs0 = f32x4.add(vs0, vexpneg(vd0));
+    vs1 = f32x4.add(vs1, vexpneg(vd1));
+    vs2 = f32x4.add(vs2, vexpneg(vd2));
+    vs3 = f32x4.add(vs3, vexpneg(vd3));
+    if (SMOOTH) {
+      const vwc = w == 0 ? f32x4.splat(1) : f32x4.splat(load<f32>(at(w, c)));
+      vsx0 = f32x4.add(vsx0, f32x4.mul(vd0, vwc));
+      vsx1 = f32x4.add(vsx1, f32x4.mul(vd1, vwc));
+      vsx2 = f32x4.add(vsx2, f32x4.mul(vd2, vwc));
+      vsx3 = f32x4.add(vsx3, f32x4.mul(vd3, vwc));
+    }
+  }
+  const vlab0 = v128.load(lab);
+  const vlab1 = v128.load(lab, 16);
+  const vlab2 = v128.load(lab, 32);
+  const vlab3 = v128.load(lab, 48);
+  const vtwo = f32x4.splat(2);
+  const vignore = i32x4.splat(ignore);
+  const vcareful = v128.or(
+    v128.or(v128.or(f32x4.lt(vs0, vtwo), f32x4.lt(vs1, vtwo)), v128.or(f32x4.lt(vs2, vtwo), f32x4.lt(vs3, vtwo))),
+    v128.or(v128.or(i32x4.eq(vlab0, vignore), i32x4.eq(vlab1, vignore)), v128.or(i32x4.eq(vlab2, vignore), i32x4.eq(vlab3, vignore))),
+  );
+  if (v128.any_true(vcareful)) {
+    let total: f64 = 0;
+    for (let k = 0; k < 16; k += 4) {
+      const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, k)), f32x4.splat(scale));
+      total += sparseLanes(SMOOTH, C, at(p, k), s, at(lab, k), w, W, ls, at(out, k), g == 0 ? 0 : at(g, k), gs, vsr, ignore);
+    }
+    return total;
+  }
+  const vl0 = lanesLoss(SMOOTH, C, p, s, vlab0, w, W, ls, out, vm0, vs0, vsx0);
+  const vl1 = lanesLoss(SMOOTH, C, at(p, 4), s, vlab1, w, W, ls, at(out, 4), vm1, vs1, vsx1);
+  const vl2 = lanesLoss(SMOOTH, C, at(p, 8), s, vlab2, w, W, ls, at(out, 8), vm2, vs2, vsx2);
+  const vl3 = lanesLoss(SMOOTH, C, at(p, 12), s, vlab3, w, W, ls, at(out, 12), vm3, vs3, vsx3);
+  if (g != 0) {
+    const vscale = f32x4.splat(scale);
+    const vsr0 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale), vscale);
+    const vsr1 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 16), vscale);
+    const vsr2 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 32), vscale);
+    const vsr3 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 48), vscale);
+    const vwy0 = lanesWeight(w, vlab0);
+    const vwy1 = lanesWeight(w, vlab1);
+    const vwy2 = lanesWeight(w, vlab2);
+    const vwy3 = lanesWeight(w, vlab3);
+    const va0 = lanesGradFactor(SMOOTH, C, vwy0, W, ls, vsr0, vs0);
+    const va1 = lanesGradFactor(SMOOTH, C, vwy1, W, ls, vsr1, vs1);
+    const va2 = lanesGradFactor(SMOOTH, C, vwy2, W, ls, vsr2, vs2);
+    const va3 = lanesGradFactor(SMOOTH, C, vwy3, W, ls, vsr3, vs3);
+    const vh0 = lanesHit(SMOOTH, vwy0, ls, vsr0);
+    const vh1 = lanesHit(SMOOTH, vwy1, ls, vsr1);
+    const vh2 = lanesHit(SMOOTH, vwy2, ls, vsr2);
+    const vh3 = lanesHit(SMOOTH, vwy3, ls, vsr3);
+    const vb = f32x4.splat(ls / <f32>C);
+    for (let c = 0; c < C; c++) {
+      const pc = at(p, c * s);
+      const gc = at(g, c * gs);
+      const vc = i32x4.splat(c);
+      let v0 = f32x4.sub(f32x4.mul(vexpneg(f32x4.sub(v128.load(pc), vm0)), va0), v128.and(i32x4.eq(vlab0, vc), vh0));
+      let v1 = f32x4.sub(f32x4.mul(vexpneg(f32x4.sub(v128.load(pc, 16), vm1)), va1), v128.and(i32x4.eq(vlab1, vc), vh1));
+      let v2 = f32x4.sub(f32x4.mul(vexpneg(f32x4.sub(v128.load(pc, 32), vm2)), va2), v128.and(i32x4.eq(vlab2, vc), vh2));
+      let v3 = f32x4.sub(f32x4.mul(vexpneg(f32x4.sub(v128.load(pc, 48), vm3)), va3), v128.and(i32x4.eq(vlab3, vc), vh3));
+      if (SMOOTH) {
+        const vwc = w == 0 ? vb : f32x4.mul(vb, f32x4.splat(load<f32>(at(w, c))));
+        v0 = f32x4.sub(v0, f32x4.mul(vsr0, vwc));
+        v1 = f32x4.sub(v1, f32x4.mul(vsr1, vwc));
+        v2 = f32x4.sub(v2, f32x4.mul(vsr2, vwc));
+        v3 = f32x4.sub(v3, f32x4.mul(vsr3, vwc));
+      }
+      v128.store(gc, v0);
+      v128.store(gc, v1, 16);
+      v128.store(gc, v2, 32);
+      v128.store(gc, v3, 48);
+    }
+  }
+  return hsum_f64x2(vaccumulate(vaccumulate(f64x2.splat(0), f32x4.add(vl0, vl1)), f32x4.add(vl2, vl3)));
+}
+
 // @ts-ignore: decorator
 @inline function gather4(base: usize, i0: i32, i1: i32, i2: i32, i3: i32): v128 {
   let v = f32x4.splat(load<f32>(at(base, i0)));
@@ -391,6 +538,10 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
           store<f32>(go, y == ignore ? 0 : x - x); // see below
         }
         continue;
+      }
+      for (; i + 16 <= inner; i += 16) {
+        const r = o * inner + i;
+        total += sparseLanes16(SMOOTH, C, at(po, i), ps, at(labels, r), w, W, ls, at(out, r), go == 0 ? 0 : at(go, i), gs, rowScale == 0 ? 0 : at(rowScale, r), scale, ignore);
       }
       for (; i + 4 <= inner; i += 4) {
         const r = o * inner + i;
