@@ -4,6 +4,7 @@
 export * from "./regression";
 export * from "./reduce";
 export * from "./crossentropy";
+export * from "./probability";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

@@ -8,6 +8,7 @@ import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDefinition } from './losses/definition.js';
 import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
+import { PROBABILITY } from './losses/probability.js';
 import { REGRESSION } from './losses/regression.js';
 
 export interface CanonicalSpec {
@@ -133,6 +134,7 @@ const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entrie
 export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
   ...REGRESSION,
   ...CROSSENTROPY_ROWS,
+  ...PROBABILITY,
 };
 
 export interface ResolvedName {

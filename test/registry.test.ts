@@ -64,6 +64,7 @@ describe('the alias table', () => {
       [
         'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
+        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood',
       ].sort(),
     );
   });

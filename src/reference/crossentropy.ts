@@ -207,7 +207,7 @@ export function torchCrossEntropy(pred: Arr, shape: number[], target: Arr, targe
         smooth -= w(c) * lsm[c]!;
         W += w(c);
       }
-      values[r] = (1 - ls) * -w(y) * lsm[y]! + (ls / C) * smooth;
+      values[r] = (1 - ls) * -w(y) * lsm[y]! + (ls > 0 ? (ls / C) * smooth : 0);
       for (let c = 0; c < C; c++) {
         const d = (1 - ls) * w(y) * (p[c]! - (c === y ? 1 : 0)) + (ls / C) * (W * p[c]! - w(c));
         dl[idx(o, c, i, C, inner)] = d;
@@ -387,7 +387,8 @@ export function torchBinary(weight?: (k: number) => number): Pointwise {
   const w = weight ?? (() => 1);
   return {
     f: (p, t, k) => -w(k) * (t * Math.max(Math.log(p), -100) + (1 - t) * Math.max(Math.log(1 - p), -100)),
-    df: (p, t, k) => (w(k) * (p - t)) / Math.max(p * (1 - p), 1e-12),
+    // torch: `const float EPSILON = 1e-12` (aten/src/ATen/native/Loss.cpp), a float32 constant
+    df: (p, t, k) => (w(k) * (p - t)) / Math.max(p * (1 - p), Math.fround(1e-12)),
   };
 }
 
