@@ -2,7 +2,7 @@
 // a target, run by the elementwise engine (src/losses/elementwise.ts) with the kernel triple of
 // assembly/regression.ts: <loss>_sum_f32, <loss>_rows_f32, <loss>_grad_f32.
 //
-//   BCE            Keras, probabilities   y = t(1 - ls) + ls/2, q = clip(p, ε, 1 - ε)
+//   BCE            Keras, probabilities   y = t(1 - ls) + ls/2, q = clip(p, ε, 1 - ε) (1 - ε in float64: see vloss)
 //                                         f = -(y·log q + (1 - y)·log(1 - q))
 //                                         f' = (q - y) / (q(1 - q)) where ε <= p <= 1 - ε, else 0
 //   BCE_LOGITS     Keras and torch        y as above (torch: ls = 0), e = exp(-|x|)
@@ -40,7 +40,6 @@ const POISSON_LOG_FULL: i32 = 7;
 const POISSON_FULL: i32 = 8;
 
 const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
-const ONE_MINUS_EPSILON: f32 = reinterpret<f32>(0x3F7FFFFE); // 0.99999988f = 1 - 1e-7 in float32
 const EPSILON_F64: f64 = <f64>EPSILON;
 /** torch BCELoss clamps each log at -100 and the gradient's denominator at 1e-12. */
 const LOG_FLOOR: f32 = -100;
@@ -79,11 +78,18 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 // @ts-ignore: decorator
 @inline function vloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
   if (kind == BCE) {
+    // Keras clips q to [ε, 1 - ε] with 1 - ε = 1 - 1e-7 exactly in float64 (0.99999988 in float32 Keras). Both
+    // clips are taken on the smaller of p and 1 - p (exact in float32 from p >= 0.5), so log q and log(1 - q) are
+    // log(small) and log1m(small) in the right order: a confidently wrong 0 or 1 costs -log(1e-7) = 16.118.
     const vy = vsmooth(vt, param);
-    const vq = f32x4.pmax(f32x4.pmin(vp, f32x4.splat(ONE_MINUS_EPSILON)), f32x4.splat(EPSILON));
-    const va = f32x4.mul(vy, vlog(vq));
-    const vb = f32x4.mul(f32x4.sub(f32x4.splat(1), vy), vlog1m(vq));
-    return f32x4.neg(f32x4.add(va, vb));
+    const vone = f32x4.splat(1);
+    const vlow = f32x4.le(vp, f32x4.splat(0.5));
+    const vsmall = f32x4.pmax(v128.bitselect(vp, f32x4.sub(vone, vp), vlow), f32x4.splat(EPSILON));
+    const vl0 = vlog(vsmall);
+    const vl1 = vlog1m(vsmall);
+    const vlogq = v128.bitselect(vl0, vl1, vlow);
+    const vlog1q = v128.bitselect(vl1, vl0, vlow);
+    return f32x4.neg(f32x4.add(f32x4.mul(vy, vlogq), f32x4.mul(f32x4.sub(vone, vy), vlog1q)));
   }
   if (kind == BCE_LOGITS) {
     const vy = vsmooth(vt, param);
@@ -101,8 +107,11 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 @inline function vdloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
   if (kind == BCE) {
     const vy = vsmooth(vt, param);
-    const vinside = v128.and(f32x4.ge(vp, f32x4.splat(EPSILON)), f32x4.le(vp, f32x4.splat(ONE_MINUS_EPSILON)));
-    const vd = f32x4.div(f32x4.sub(vp, vy), f32x4.mul(vp, f32x4.sub(f32x4.splat(1), vp)));
+    const vone = f32x4.splat(1);
+    const vcomplement = f32x4.sub(vone, vp);
+    // inside the clip: p >= ε and 1 - p >= ε (p <= 1 - 1e-7 in float64; exact: 1 - p is exact where it matters)
+    const vinside = v128.and(f32x4.ge(vp, f32x4.splat(EPSILON)), f32x4.ge(vcomplement, f32x4.splat(EPSILON)));
+    const vd = f32x4.div(f32x4.sub(vp, vy), f32x4.mul(vp, vcomplement));
     return v128.and(vd, vinside);
   }
   if (kind == BCE_LOGITS) {
@@ -119,9 +128,12 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 @inline function loss32(kind: i32, p: f32, t: f32, param: f32): f32 {
   if (kind == BCE) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
-    let q = p > ONE_MINUS_EPSILON ? ONE_MINUS_EPSILON : p;
-    q = q < EPSILON ? EPSILON : q;
-    return -(y * logf(q) + (1 - y) * log1m(q));
+    const low = p <= 0.5;
+    let small = low ? p : <f32>1 - p;
+    small = small < EPSILON ? EPSILON : small;
+    const l0 = logf(small);
+    const l1 = log1m(small);
+    return -(y * (low ? l0 : l1) + (1 - y) * (low ? l1 : l0));
   }
   if (kind == BCE_LOGITS) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
@@ -139,8 +151,9 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 @inline function dloss32(kind: i32, p: f32, t: f32, param: f32): f32 {
   if (kind == BCE) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
-    if (!(p >= EPSILON && p <= ONE_MINUS_EPSILON)) return 0;
-    return (p - y) / (p * (1 - p));
+    const complement = <f32>1 - p;
+    if (!(p >= EPSILON && complement >= EPSILON)) return 0;
+    return (p - y) / (p * complement);
   }
   if (kind == BCE_LOGITS) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;

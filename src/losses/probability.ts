@@ -15,7 +15,7 @@ import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.j
 import { booleanOption, smoothingOption, weightOption, type WeightTensor } from './crossentropy.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
-const ONE_MINUS_EPSILON = Math.fround(1 - Math.fround(EPSILON)); // 0.99999988, as Keras on float32 inputs
+const ONE_MINUS_EPSILON = 1 - EPSILON; // in float64, as Keras on float64 inputs (the kernels: assembly/probability.ts)
 
 // ---- plain-JS twins of assembly/probability.ts (f64 per element) ----
 
@@ -49,7 +49,7 @@ const kerasBinary = twin(
     const y = smooth(t, ls);
     return -(y * Math.log(q) + (1 - y) * Math.log1p(-q));
   },
-  (p, t, ls) => (p >= EPSILON && p <= ONE_MINUS_EPSILON ? (p - smooth(t, ls)) / (p * (1 - p)) : 0),
+  (p, t, ls) => (p >= EPSILON && 1 - p >= EPSILON ? (p - smooth(t, ls)) / (p * (1 - p)) : 0),
 );
 
 const binaryLogits = twin(

@@ -25,8 +25,8 @@ export interface RefResult {
 export class RefError extends Error {}
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
-/** 1 - ε as Keras computes it on float32 inputs (TF converts epsilon to the input dtype: 0.99999988). */
-const ONE_MINUS_EPSILON_F32 = Math.fround(1 - Math.fround(EPSILON));
+/** 1 - ε in float64, as Keras computes on float64 inputs (float32 Keras rounds it to 0.99999988). */
+const ONE_MINUS_EPSILON = 1 - EPSILON;
 
 type Arr = ArrayLike<number>;
 
@@ -266,10 +266,10 @@ export interface KerasRowOptions extends KerasOptions {
 }
 
 function clip(x: number): number {
-  return x < EPSILON ? EPSILON : x > ONE_MINUS_EPSILON_F32 ? ONE_MINUS_EPSILON_F32 : x;
+  return x < EPSILON ? EPSILON : x > ONE_MINUS_EPSILON ? ONE_MINUS_EPSILON : x;
 }
 
-const insideClip = (x: number) => x >= EPSILON && x <= ONE_MINUS_EPSILON_F32;
+const insideClip = (x: number) => x >= EPSILON && x <= ONE_MINUS_EPSILON;
 
 /** keras.losses.CategoricalCrossentropy. */
 export function kerasCategorical(pred: Arr, target: Arr, shape: number[], opts: KerasRowOptions = {}): RefResult {
@@ -290,11 +290,10 @@ export function kerasCategorical(pred: Arr, target: Arr, shape: number[], opts: 
         values[r] = l;
         for (let c = 0; c < C; c++) dl[idx(o, c, i, C, inner)] = Math.exp(lsm[c]!) - y(c);
       } else {
-        // q = p / Σp (in float32, as Keras on float32 inputs), clipped; l = -Σ y log q
+        // q = p / Σp, clipped; l = -Σ y log q
         let P = 0;
         for (let c = 0; c < C; c++) P += x(c);
-        const P32 = Math.fround(P);
-        const q = (c: number) => Math.fround(x(c) / P32);
+        const q = (c: number) => x(c) / P;
         let l = 0;
         let gq = 0;
         for (let c = 0; c < C; c++) {
