@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LossError } from '../src/index.js';
-import { kerasBinary, kerasCategorical, kerasElementwise, kerasKld, kerasSparse, RefError, type RefResult } from '../src/reference/crossentropy.js';
+import { kerasBinary, kerasCategorical, kerasElementwise, kerasKld, kerasSparse, RefError, type KerasOptions, type KerasReduction, type RefResult } from '../src/reference/crossentropy.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { expectClose, IMPLEMENTATIONS, instance } from './helpers.js';
 
@@ -115,14 +115,15 @@ function reference(c: KCase): RefResult {
   const p = c.inputs.pred!;
   const t = c.inputs.target!;
   const sw = c.inputs.sampleWeight;
-  const o = c.options as Record<string, never>;
-  const common = { reduction: o.reduction, ...(sw ? { sampleWeight: { data: sw.data.map(num), shape: sw.shape } } : {}) };
+  const o = c.options as { reduction: KerasReduction; fromLogits?: boolean; labelSmoothing?: number; axis?: number; ignoreClass?: number };
+  const common: KerasOptions = { reduction: o.reduction, ...(sw ? { sampleWeight: { data: sw.data.map(num), shape: sw.shape } } : {}) };
   const pd = p.data.map(num);
   const td = t.data.map(num);
-  if (c.loss === 'binary_crossentropy') return kerasElementwise(kerasBinary(o.fromLogits === true, o.labelSmoothing ?? 0), pd, td, p.shape, 'mean', common);
+  const fromLogits = o.fromLogits === true;
+  if (c.loss === 'binary_crossentropy') return kerasElementwise(kerasBinary(fromLogits, o.labelSmoothing ?? 0), pd, td, p.shape, 'mean', common);
   if (c.loss === 'kullback_leibler_divergence') return kerasElementwise(kerasKld, pd, td, p.shape, 'sum', common);
-  if (c.loss === 'categorical_crossentropy') return kerasCategorical(pd, td, p.shape, { ...common, fromLogits: o.fromLogits, labelSmoothing: o.labelSmoothing, axis: o.axis });
-  return kerasSparse(pd, td, p.shape, { ...common, fromLogits: o.fromLogits, ignoreClass: o.ignoreClass ?? null });
+  if (c.loss === 'categorical_crossentropy') return kerasCategorical(pd, td, p.shape, { ...common, fromLogits, labelSmoothing: o.labelSmoothing ?? 0, axis: o.axis ?? -1 });
+  return kerasSparse(pd, td, p.shape, { ...common, fromLogits, ignoreClass: o.ignoreClass ?? null });
 }
 
 it('the float64 references agree with real Keras on every case (errors included)', () => {
