@@ -187,6 +187,23 @@ describe.each(IMPLEMENTATIONS)('ctc beyond the f32 range: $label', (impl) => {
   });
 });
 
+describe.each(IMPLEMENTATIONS)('ctc on scores that are not log-probabilities: $label', (impl) => {
+  it('raw scores in [-30, 60] are used as given (as torch uses them): values and gradients', async () => {
+    const fl = await instance(impl);
+    const T = 30, N = 3, C = 7;
+    const r = rng(81);
+    const lp = Float32Array.from({ length: T * N * C }, () => -30 + 90 * r());
+    const targets = [randomTarget(8, C, 0, r), randomTarget(3, C, 0, r), randomTarget(12, C, 0, r)];
+    const inputLengths = [30, 25, 30];
+    for (const reduction of ['sum', 'none'] as const) {
+      const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths, reduction });
+      const g = fl.loss('ctc', { reduction }).withGrad({ logProbs: { data: lp, shape: [T, N, C] }, targets: targets.flat(), inputLengths, targetLengths: targets.map((t) => t.length) });
+      expectClose(typeof g.value === 'number' ? [g.value] : g.value.data, typeof ref.value === 'number' ? [ref.value] : ref.value, `${reduction} value`);
+      expectClose(g.grad.logProbs!.data, ref.grad, `${reduction} grad`);
+    }
+  });
+});
+
 describe.each(['simd', 'scalar', 'debug'] as const)('ctc kernel paths: %s', (build) => {
   it('a long random sequence: the f32 rows hand it back, the f64 rows compute it', async () => {
     const rt = await instantiate(build);
