@@ -84,6 +84,12 @@ const LN2: f64 = 0.6931471805599453;
   return ASC_FEATURE_SIMD && sizeof<E>() == 4;
 }
 
+/** The f64 rows in the SIMD build: two lanes. */
+// @ts-ignore: decorator
+@inline function vector2<E>(): bool {
+  return ASC_FEATURE_SIMD && sizeof<E>() == 8;
+}
+
 /** The smallest per-frame sum accepted: 2^-60 (f32), 2^-500 (f64). */
 // @ts-ignore: decorator
 @inline function minSum<E>(): f64 {
@@ -157,6 +163,8 @@ function framesNeeded(lab: usize, L: i32): i32 {
 // One static instance: the kernels never allocate.
 const W = changetype<Work>(memory.data(offsetof<Work>(), 16));
 let SHIFT: f64 = 0;
+/** Four f32 lanes of scratch (the f64 path's gathered emissions). */
+const SCRATCH: usize = memory.data(16, 16);
 
 function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
   const rw = rowWidth(L);
@@ -241,8 +249,31 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
     if (m - m != 0) m = 0;
     if (sizeof<E>() == 8) {
       const m64 = <f64>m;
-      for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
-      for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
+      if (ASC_FEATURE_SIMD) {
+        // f32 exp four at a time where the result is a normal f32 (lp - m >= -87), Math.exp below (f64's range)
+        const vm = f32x4.splat(m);
+        const lo = f32x4.splat(-87);
+        for (let b = blo; b < bhi; b++) {
+          for (let j = 0; j < 4; j++) {
+            const kj = (b << 2) + j;
+            store<f32>(SCRATCH + (<usize>j << 2), kj < L ? load<f32>(at(frame, load<i32>(at(lab, kj)))) : -Infinity);
+          }
+          const x = f32x4.sub(v128.load(SCRATCH), vm);
+          const y = vexp(x);
+          const p = blk<f64>(erow, b);
+          v128.store(p, f64x2.promote_low_f32x4(y));
+          v128.store(p, f64x2.promote_low_f32x4(i8x16.shuffle(y, y, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
+          if (v128.any_true(f32x4.lt(x, lo))) {
+            for (let j = 0; j < 4; j++) {
+              const xj = <f64>load<f32>(SCRATCH + (<usize>j << 2)) - m64;
+              if (xj < -87) store<f64>(p + (<usize>j << 3), Math.exp(xj));
+            }
+          }
+        }
+      } else {
+        for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
+        for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
+      }
     } else {
       for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
       for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
@@ -327,6 +358,25 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
         vsum = f32x4.add(vsum, f32x4.add(nb, nl));
       }
       sum = <E>hsum4(vsum);
+    } else if (vector2<E>()) {
+      const vyb = f64x2.splat(<f64>ybs);
+      const vsc = f64x2.splat(<f64>sc);
+      let vsum = f64x2.splat(0);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        const ab = v128.load(pa + o);
+        const al = v128.load(pl + o);
+        const alm1 = v128.load(pl + o - 8);
+        const nb = f64x2.mul(f64x2.add(ab, alm1), vyb);
+        const nl = f64x2.mul(
+          f64x2.add(f64x2.add(al, ab), f64x2.mul(alm1, v128.load(skip + o))),
+          f64x2.mul(v128.load(erow + o), vsc),
+        );
+        v128.store(arow + o, nb);
+        v128.store(lrow + o, nl);
+        vsum = f64x2.add(vsum, f64x2.add(nb, nl));
+      }
+      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
     } else {
       sum = 0;
       const k1 = bhi << 2;
@@ -472,6 +522,16 @@ function fill(p: usize, count: i32, v: f32): void {
       }
       zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
       zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
+    } else if (vector2<E>()) {
+      let vb = f64x2.splat(0);
+      let vl = f64x2.splat(0);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        vb = f64x2.add(vb, f64x2.mul(v128.load(arow + o), v128.load(ca + o)));
+        vl = f64x2.add(vl, f64x2.mul(v128.load(lrow + o), v128.load(cl + o)));
+      }
+      zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
+      zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
     } else {
       const k1 = bhi << 2;
       for (let k = blo << 2; k < k1; k++) {
@@ -520,6 +580,14 @@ function fill(p: usize, count: i32, v: f32): void {
         v128.store(ta + o, f32x4.mul(v128.load(ca + o), vyb));
         v128.store(tl + o, f32x4.mul(v128.load(cl + o), f32x4.mul(v128.load(erow + o), vsc)));
       }
+    } else if (vector2<E>()) {
+      const vyb = f64x2.splat(<f64>yb);
+      const vsc = f64x2.splat(<f64>sc);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        v128.store(ta + o, f64x2.mul(v128.load(ca + o), vyb));
+        v128.store(tl + o, f64x2.mul(v128.load(cl + o), f64x2.mul(v128.load(erow + o), vsc)));
+      }
     } else {
       for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
         const o = <usize>(k + 4) << sh;
@@ -546,6 +614,21 @@ function fill(p: usize, count: i32, v: f32): void {
         vsum = f32x4.add(vsum, f32x4.add(xa, xl));
       }
       sum = <E>hsum4(vsum);
+    } else if (vector2<E>()) {
+      let vsum = f64x2.splat(0);
+      for (let h = blo2 << 1, h1 = bhi2 << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        const a0 = v128.load(ta + o);
+        const m0 = v128.load(tl + o);
+        const a1 = v128.load(ta + o + 8);
+        const m1 = v128.load(tl + o + 8);
+        const xa = f64x2.add(a0, m0);
+        const xl = f64x2.add(f64x2.add(m0, a1), f64x2.mul(v128.load(skip + o + 8), m1));
+        v128.store(na + o, xa);
+        v128.store(nl + o, xl);
+        vsum = f64x2.add(vsum, f64x2.add(xa, xl));
+      }
+      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
     } else {
       const one = sizeof<E>();
       for (let k = blo2 << 2, k1 = bhi2 << 2; k < k1; k++) {
