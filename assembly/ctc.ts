@@ -43,7 +43,7 @@
 // products add up to less than S'·2^-118 <= 2^-26·Z_t for S' < 2^12; and a state's whole influence on p passes
 // through its α_t·β_t at the frame where it lost precision, which that frame's Z_t holds. The forward alone runs
 // the backward sweep too, to check.
-// A sequence that fails is redone with f64 rows (`wide`, one lane, thresholds 2^-960 and 2^-500), and one that
+// A sequence that fails is redone with f64 rows (`wide`: f64x2, thresholds 2^-960 and 2^-500), and one that
 // fails again (or holds NaN, -inf that blocks every path, ±inf) is computed by the facade in f64 log space
 // (src/losses/ctc.ts). No path rounds a loss that the log-space one gets right.
 //
