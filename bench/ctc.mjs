@@ -213,7 +213,7 @@ const WHERE_THE_TIME_GOES = `Where the time goes: fastloss runs the forward-back
 space on f32x4 vectors over four lattice states at a time (blank and label states in separate rows, so every
 state takes the same arithmetic), with each frame's emissions taken relative to the window's largest (one gather,
 one vectorised exp per target label per frame) and exact power-of-two rescaling; lattice states outside the
-start/end window are not computed. The emissions are about half of the forward's time, the recursion the rest.
+start/end window are not computed.
 The forward alone also runs the backward sweep (without gradient rows) to check that its f32 rows kept every
 state the answer needs (Z_t >= 2^-80 at every frame); a sequence that fails the check is redone with f64 rows
 (f64x2), and only then in f64 log space. Random inputs longer than a few hundred frames fail it (their forward
