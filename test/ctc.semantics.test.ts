@@ -293,6 +293,17 @@ describe('ctc inputs and errors', () => {
     await expectError({ logProbs, targets: base.targets, inputLengths: [6, 5] }, 'MISSING_INPUT', /targetLengths/);
   });
 
+  it('a workspace beyond wasm memory is a LossError, and the instance goes on working', async () => {
+    const fl = await instance(IMPLEMENTATIONS[0]!);
+    const T2 = 100_000, L = 20_000, C2 = 3;
+    const target = Array.from({ length: L }, (_, i) => 1 + (i % 2));
+    const inputs = { logProbs: { data: new Float32Array(T2 * C2).fill(-1), shape: [T2, 1, C2] }, targets: [target], inputLengths: [T2], targetLengths: [L] };
+    const loss = fl.loss('ctc');
+    expect(() => loss(inputs)).toThrow(/SHAPE_MISMATCH.*fits in wasm memory/);
+    const f = await call(base);
+    expect(Number.isFinite(f())).toBe(true);
+  });
+
   it('every array type holding integers is the same input; unbatched [T, C] gives a shape-[] loss', async () => {
     const fl = await instance(IMPLEMENTATIONS[0]!);
     const loss = fl.loss('ctc', { reduction: 'none' });
