@@ -293,6 +293,28 @@ describe('ctc inputs and errors', () => {
     await expectError({ logProbs, targets: base.targets, inputLengths: [6, 5] }, 'MISSING_INPUT', /targetLengths/);
   });
 
+  it('int32 and float32 fl.tensor inputs, on a fresh instance whose memory grows during the call', async () => {
+    const { loadLosses } = await import('../src/index.js');
+    const fl = await loadLosses({ build: 'simd', jsBelow: 0 });
+    const T2 = 400, C2 = 12, L = 100;
+    const lp = randomLogProbs(T2, 1, C2, 91);
+    const target = randomTarget(L, C2, 0, rng(92));
+    const tl = fl.tensor([T2, 1, C2]);
+    tl.data.set(lp);
+    const tt = fl.tensor([1, L], 'int32');
+    tt.data.set(target);
+    const ti = fl.tensor([1], 'int32');
+    ti.data.set([T2]);
+    const tn = fl.tensor([1], 'int32');
+    tn.data.set([L]);
+    const bytes = fl.memory.buffer.byteLength;
+    const g = fl.loss('ctc', { reduction: 'sum' }).withGrad({ logProbs: tl, targets: tt, inputLengths: ti, targetLengths: tn });
+    expect(fl.memory.buffer.byteLength).toBeGreaterThan(bytes);
+    const ref = ctcReference({ logProbs: lp, T: T2, N: 1, C: C2, targets: [target], inputLengths: [T2], reduction: 'sum' });
+    expectClose(g.value as number, ref.value as number, 'value');
+    expectClose(g.grad.logProbs!.data, ref.grad, 'grad');
+  });
+
   it('a workspace beyond wasm memory is a LossError, and the instance goes on working', async () => {
     const fl = await instance(IMPLEMENTATIONS[0]!);
     const T2 = 100_000, L = 20_000, C2 = 3;

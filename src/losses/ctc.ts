@@ -70,7 +70,8 @@ function booleanOption(defaultValue: boolean): OptionSpec {
 function integerInput(value: unknown, runtime: Runtime, where: string, argument: string): { shape: readonly number[]; data: Int32Array } {
   const input = floatInput(value, runtime, where, argument);
   const source = input.array;
-  if (source instanceof Int32Array) return { shape: input.shape, data: source };
+  // a copy: an int32 fl.tensor's view would be detached by the memory growth of this very call
+  if (source instanceof Int32Array) return { shape: input.shape, data: source.slice() };
   const data = new Int32Array(source.length);
   for (let i = 0; i < source.length; i++) {
     const v = source[i]!;
