@@ -742,7 +742,7 @@ export function nll_f32(
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
       const p = pred + (<usize>(o * C * ps + i) << 2);
-      const gp = grad == 0 ? 0 : grad + (<usize>(o * C * gs + i) << 2);
+      const gp: usize = grad == 0 ? <usize>0 : grad + (<usize>(o * C * gs + i) << 2);
       const y = load<i32>(at(labels, r));
       if (gp != 0) for (let c = 0; c < C; c++) store<f32>(at(gp, c * gs), 0);
       if (y == ignore) {

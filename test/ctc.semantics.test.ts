@@ -296,7 +296,7 @@ describe('ctc inputs and errors', () => {
   it('int32 and float32 fl.tensor inputs, on a fresh instance whose memory grows during the call', async () => {
     const { loadLosses } = await import('../src/index.js');
     const fl = await loadLosses({ build: 'simd', jsBelow: 0 });
-    const T2 = 400, C2 = 12, L = 100;
+    const T2 = 1200, C2 = 12, L = 300; // a workspace of several MiB: beyond the spare room of the last growth
     const lp = randomLogProbs(T2, 1, C2, 91);
     const target = randomTarget(L, C2, 0, rng(92));
     const tl = fl.tensor([T2, 1, C2]);
