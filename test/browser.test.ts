@@ -26,7 +26,8 @@ import { runFixture, type ConformanceRecord } from './browser/conformance.js';
 import { ROOT } from './consumer.js';
 import { expectClose } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; FASTLOSS_CHROMIUM points elsewhere (a path that does not exist shows the skip). */
+const CHROMIUM = process.env.FASTLOSS_CHROMIUM ?? '/usr/bin/chromium';
 /** Headless Chromium on a machine with no network beyond loopback: no background connections, no GPU. */
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -246,7 +247,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     await page.close();
   });
 
-  it('says what is wrong with a bad file, a bad name, or a loss that needs other inputs', async () => {
+  it('takes files by drag and drop, and says what is wrong with a bad file, a bad name, or a loss that needs other inputs', async () => {
     const page = await openDemo();
     expect(await settle(page, () => page.setInputFiles('#predictions-file', { name: 'preds.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('not numpy at all') }))).toBe('error');
     expect(await page.textContent('#error')).toContain('preds.npy: not a .npy file');
@@ -264,6 +265,19 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     expect(await settle(page, () => page.setInputFiles('#labels-file', { name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from('y\n1\n2\n2\n8\n') }))).toBe('loaded');
     expect(await score(page, 'MSELoss', 'pytorch')).toBe('scored');
     expect(Number(await page.textContent('#value'))).toBeCloseTo((0 + 0 + 1 + 16) / 4, 6);
+
+    // drag and drop: the first file dropped is the predictions, the second the labels
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['[0.5, 1.5, 2.5]'], 'dropped-pred.json', { type: 'application/json' }));
+      dt.items.add(new File(['1\n1\n1\n'], 'dropped-labels.csv', { type: 'text/csv' }));
+      return dt;
+    });
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dropped });
+    await page.waitForFunction(() => document.getElementById('loaded')!.textContent!.includes('dropped-labels [3]'));
+    expect(await page.textContent('#loaded')).toContain('dropped-pred [3] float32');
+    expect(await score(page, 'mae', 'pytorch')).toBe('scored');
+    expect(Number(await page.textContent('#value'))).toBeCloseTo((0.5 + 0.5 + 1.5) / 3, 6);
 
     await page.fill('#loss', 'msee');
     expect(await settle(page, () => page.click('#score'))).toBe('error');

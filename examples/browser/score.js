@@ -75,11 +75,12 @@ export function mapInputs(spec, predictions, labels, lossName) {
 /**
  * Per-sample losses: reduction 'none', then the mean over every axis after the first, so there is one value
  * per sample (row). A 1-D Keras input is one sample of N values to Keras; here each element is a sample.
+ * `inWasm`: the same inputs as fastloss tensors, used when no reshaping is needed.
  */
-export function perSample(fl, name, framework, options, inputs) {
+export function perSample(fl, name, framework, options, inputs, inWasm = inputs) {
   if (!('reduction' in options)) return null;
   const first = Object.values(inputs)[0];
-  let call = inputs;
+  let call = inWasm;
   if (framework === 'tensorflow' && first.shape.length === 1) {
     call = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape.length === 1 ? { data: t.data, shape: [t.shape[0], 1] } : t]));
   }
