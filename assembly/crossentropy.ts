@@ -46,6 +46,8 @@
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 
+/** Rows of at most this many classes run four at a time, one per lane (sparseLanes with ROWS). */
+const ROW_LANES_MAX_C: i32 = 16;
 /** The running maximum starts here, not at -inf: e^(x - m) is then never e^(-inf - -inf). */
 const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 
@@ -276,14 +278,25 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
  * Positions i..i+3 of one outer slab. Lanes whose Σ e^(x - m) < 2 or whose label is ignored are redone by the
  * scalar row (which also writes their gradient column).
  */
+/**
+ * Class c of four lanes: four positions of the inner axis (contiguous, class stride s), or with ROWS four
+ * consecutive rows of C classes (a gather: for short rows, where a row's horizontal sums would cost more than
+ * its exps).
+ */
 // @ts-ignore: decorator
-@inline function sparseLanes(SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, vsr: v128, ignore: i32): f64 {
+@inline function laneLoad(ROWS: bool, p: usize, C: i32, c: i32, s: i32): v128 {
+  if (ROWS) return gather4(p, c, C + c, 2 * C + c, 3 * C + c);
+  return v128.load(at(p, c * s));
+}
+
+// @ts-ignore: decorator
+@inline function sparseLanes(ROWS: bool, SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, vsr: v128, ignore: i32): f64 {
   let vm = f32x4.splat(LOWEST);
-  for (let c = 0; c < C; c++) vm = f32x4.pmax(vm, v128.load(at(p, c * s)));
+  for (let c = 0; c < C; c++) vm = f32x4.pmax(vm, laneLoad(ROWS, p, C, c, s));
   let vs = f32x4.splat(0);
   let vsx = f32x4.splat(0);
   for (let c = 0; c < C; c++) {
-    const vx = v128.load(at(p, c * s));
+    const vx = laneLoad(ROWS, p, C, c, s);
     vs = f32x4.add(vs, vexpneg(f32x4.sub(vx, vm)));
     if (SMOOTH) {
       const vd = f32x4.sub(vx, vm);
@@ -304,20 +317,22 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     let total: f64 = 0;
     for (let k = 0; k < 4; k++) {
       const y = load<i32>(at(lab, k));
-      const gk = g == 0 ? 0 : at(g, k);
+      const gk: usize = g == 0 ? 0 : ROWS ? at(g, k * C) : at(g, k);
       let l: f64 = 0;
       if (y == ignore) {
-        if (g != 0) for (let c = 0; c < C; c++) store<f32>(at(gk, c * gs), 0);
+        if (g != 0) for (let c = 0; c < C; c++) store<f32>(at(gk, ROWS ? c : c * gs), 0);
       } else {
         const wy: f32 = w == 0 ? 1 : load<f32>(at(w, y));
-        l = sparseRowScalar(SMOOTH, C, at(p, k), s, y, w, wy, W, ls, gk, gs, laneOf(vsr, k));
+        l = ROWS
+          ? sparseRowScalar(SMOOTH, C, at(p, k * C), 1, y, w, wy, W, ls, gk, 1, laneOf(vsr, k))
+          : sparseRowScalar(SMOOTH, C, at(p, k), s, y, w, wy, W, ls, gk, gs, laneOf(vsr, k));
       }
       store<f32>(at(out, k), <f32>l);
       total += l;
     }
     return total;
   }
-  const vx0 = gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
+  const vx0 = ROWS ? gather4(p, y0, C + y1, 2 * C + y2, 3 * C + y3) : gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
   const vwy = w == 0 ? f32x4.splat(1) : gather4(w, y0, y1, y2, y3);
   const vpicked = f32x4.add(f32x4.sub(vm, vx0), vlogS);
   let vloss = f32x4.mul(vwy, vpicked);
@@ -332,10 +347,15 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     const vb = f32x4.mul(vsr, f32x4.splat(ls / <f32>C));
     const vhit = SMOOTH ? f32x4.mul(f32x4.mul(vsr, f32x4.splat(1 - ls)), vwy) : f32x4.mul(vsr, vwy);
     for (let c = 0; c < C; c++) {
-      let v = f32x4.mul(vexpneg(f32x4.sub(v128.load(at(p, c * s)), vm)), va);
+      let v = f32x4.mul(vexpneg(f32x4.sub(laneLoad(ROWS, p, C, c, s), vm)), va);
       if (SMOOTH) v = f32x4.sub(v, w == 0 ? vb : f32x4.mul(vb, f32x4.splat(load<f32>(at(w, c)))));
       v = f32x4.sub(v, v128.and(i32x4.eq(vlab, i32x4.splat(c)), vhit));
-      v128.store(at(g, c * gs), v);
+      if (ROWS) {
+        store<f32>(at(g, c), f32x4.extract_lane(v, 0));
+        store<f32>(at(g, C + c), f32x4.extract_lane(v, 1));
+        store<f32>(at(g, 2 * C + c), f32x4.extract_lane(v, 2));
+        store<f32>(at(g, 3 * C + c), f32x4.extract_lane(v, 3));
+      } else v128.store(at(g, c * gs), v);
     }
   }
   return hsum_f64x2(vaccumulate(f64x2.splat(0), vloss));
@@ -437,7 +457,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     let total: f64 = 0;
     for (let k = 0; k < 16; k += 4) {
       const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, k)), f32x4.splat(scale));
-      total += sparseLanes(SMOOTH, C, at(p, k), s, at(lab, k), w, W, ls, at(out, k), g == 0 ? 0 : at(g, k), gs, vsr, ignore);
+      total += sparseLanes(false, SMOOTH, C, at(p, k), s, at(lab, k), w, W, ls, at(out, k), g == 0 ? 0 : at(g, k), gs, vsr, ignore);
     }
     return total;
   }
@@ -517,6 +537,13 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     const go: usize = grad == 0 ? 0 : grad + (<usize>(o * C * gs) << 2);
     let i = 0;
     if (ASC_FEATURE_SIMD) {
+      if (inner == 1 && C <= ROW_LANES_MAX_C && o + 4 <= outer) {
+        // four short rows at once, one per lane
+        const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, o)), f32x4.splat(scale));
+        total += sparseLanes(true, SMOOTH, C, po, 1, at(labels, o), w, W, ls, at(out, o), go, 1, vsr, ignore);
+        o += 3;
+        continue;
+      }
       if (inner == 1) {
         // contiguous rows
         const r = o;
@@ -543,7 +570,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
       for (; i + 4 <= inner; i += 4) {
         const r = o * inner + i;
         const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, r)), f32x4.splat(scale));
-        total += sparseLanes(SMOOTH, C, at(po, i), ps, at(labels, r), w, W, ls, at(out, r), go == 0 ? 0 : at(go, i), gs, vsr, ignore);
+        total += sparseLanes(false, SMOOTH, C, at(po, i), ps, at(labels, r), w, W, ls, at(out, r), go == 0 ? 0 : at(go, i), gs, vsr, ignore);
       }
     }
     for (; i < inner; i++) {
