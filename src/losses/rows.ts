@@ -191,7 +191,30 @@ export interface RowRun {
   readonly gradTarget?: GradDestination | null;
   /** Return the per-row values too (for 'none', sample weights). */
   readonly rows?: boolean;
+  /** A plain-JS twin of the kernel, taken when pred has at most `jsBelow` elements (a wasm call costs more there). */
+  readonly js?: JsRowKernel;
+  readonly jsBelow?: number;
 }
+
+/**
+ * The plain-JS twin of a row kernel: the same contract over the arrays themselves (pred [outer, C, inner], the
+ * target's labels or dense values, the gradient into `grad` when given, per-row values into `out`); returns Σ out.
+ */
+export type JsRowKernel = (
+  geometry: RowGeometry,
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  args: {
+    readonly weights: Float32Array | null;
+    readonly scale: number;
+    readonly rowScale: Float32Array | null;
+    readonly p0: number;
+    readonly p1: number;
+    readonly ignore: number;
+    readonly grad: Float32Array | null;
+    readonly out: Float32Array;
+  },
+) => number;
 
 export interface RowResult {
   /** Σ of the per-row values, in f64. */
@@ -224,6 +247,21 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
   if (rows === 0 || C === 0) {
     // no rows, or rows of nothing: the kernels need C >= 1 (a sum over no classes is the family's to define)
     return { sum: 0, values };
+  }
+  if (run.js !== undefined && run.pred.size <= (run.jsBelow ?? 0)) {
+    const out = new Float32Array(rows);
+    const target = run.target.kind === 'labels' ? run.target.labels.data : run.target.input.array;
+    const sum = run.js(run.geometry, run.pred.array, target, {
+      weights: run.weights ?? null,
+      scale: run.scale ?? 1,
+      rowScale: run.rowScale ?? null,
+      p0: run.p0 ?? 0,
+      p1: run.p1 ?? 0,
+      ignore: run.ignore ?? NO_IGNORE,
+      grad: run.grad == null ? null : (run.grad.array as Float32Array),
+      out,
+    });
+    return { sum, values: values === null ? null : out };
   }
   const pred = floatOperand(rt, run.pred);
   const dense = run.target.kind === 'dense' ? floatOperand(rt, run.target.input) : null;
