@@ -50,6 +50,8 @@ export const weightOption: OptionSpec = {
     const where = `${ctx.loss} (${ctx.framework})`;
     let input: FloatInput;
     try {
+      // Options are parsed before any call; the data is copied out below, so no runtime is needed to read it (a
+      // tensor of any instance is read through its view).
       input = floatInput(value, null as unknown as Runtime, where, `option "${name}"`);
     } catch {
       throw badOption(ctx, name, 'a tensor or array of numbers', value);
