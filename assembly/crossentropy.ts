@@ -36,16 +36,20 @@
 //   nll_f32                   torch NLLLoss: l = -w_y·x_y, ∂l/∂x_j = -w_y·[j = y]
 // Rows whose label is `ignore` get l = 0 and a zero gradient.
 //
-// Accuracy. exp is vexpneg (assembly/inline/exp.ts, < 2.5 ulp); the forward pass keeps an online max and
-// sum in one read of the row (Milakov & Gimelshein, "Online normalizer calculation for softmax", 2018), per
-// lane, in f32 (a row of C classes sums C/16 terms per accumulator). When Σ e^(x - m) < 2 the loss can be small
-// (one class dominates) and the f32 rounding of 1 + small terms would show: such rows are summed again in f64.
-// The gradient runs max, then exp-and-store with the sum, then a scaling pass over the stored values (one exp
-// per element; the row is in L1 for the later passes).
+// Accuracy. exp is vexpneg (assembly/inline/exp.ts, < 2.5 ulp). Σ_c e^(x_c - m) is summed as T + S': T counts the
+// classes equal to the max m (each e^0 = 1 exactly) and S' sums the others, so S' keeps its relative precision
+// and log(T + S') is accurate when one class dominates and the loss is tiny (a float32 sum of 1 + small terms
+// would round them away). The forward pass of a contiguous row keeps an online max and sum per lane in one read
+// of the row (Milakov & Gimelshein, "Online normalizer calculation for softmax", 2018); the gradient runs max,
+// then exp-and-store with the sum, then a scaling pass over the stored values (one exp per element; the row is in
+// L1 for the later passes). Rows of at most 16 classes run four at a time, one row per lane; a strided class axis
+// runs 16 (then 4) positions of the inner axis per class visit. Ignored labels are masked lane by lane.
 
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 
+/** Rows of at most this many classes run four at a time, one per lane (sparseLanes with ROWS). */
+const ROW_LANES_MAX_C: i32 = 16;
 /** The running maximum starts here, not at -inf: e^(x - m) is then never e^(-inf - -inf). */
 const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 
@@ -66,7 +70,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-/** Σ_c e^(x_c - m) over a strided row, in f64 (the careful sum for rows where one class dominates). */
+/** Σ_c e^(x_c - m) over a strided row, in f64 (the scalar rows). */
 // @ts-ignore: decorator
 @inline function expSumF64(C: i32, p: usize, s: i32, m: f32): f64 {
   let acc: f64 = 0;
@@ -123,6 +127,16 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 }
 
 // ---- sparse softmax cross-entropy: one contiguous row, f32x4 across the classes ----
+//
+// Σ_c e^(x_c - m) = T + S', with T the number of classes equal to the max m (each contributes exactly e^0 = 1)
+// and S' the sum of the others, every term < 1. Summing S' apart keeps its own relative precision, where a float32
+// running sum of 1 + small terms would round the small terms away: log(T + S') is then exact to float32 precision
+// even when one class dominates and the loss is tiny (log(1 + S') ≈ S').
+
+// @ts-ignore: decorator
+@inline function vone(): v128 {
+  return f32x4.splat(1);
+}
 
 // @ts-ignore: decorator
 @inline function sparseRowSimd(SMOOTH: bool, C: i32, p: usize, y: i32, w: usize, wy: f32, W: f32, ls: f32, g: usize, sr: f32): f64 {
@@ -131,9 +145,11 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
   const vlowest = f32x4.splat(LOWEST);
   let c = 0;
   if (g == 0) {
-    // Forward: the online max-and-sum, one read of the row. Each lane keeps its own running max vm and a sum
-    // relative to it; a 16-element block whose max exceeds vm in some lane first rescales the sums.
+    // Forward: the online max-and-sum, one read of the row. Each lane keeps its running max vm, the count vt of
+    // elements equal to it and the sum of the others (4 accumulators); a 16-element block whose max exceeds vm in
+    // some lane first rescales that lane: (S' + T)·e^(vm - vnew) becomes its S', and T restarts at 0.
     let vm = vlowest;
+    let vt = f32x4.splat(0);
     let vs0 = f32x4.splat(0);
     let vs1 = f32x4.splat(0);
     let vs2 = f32x4.splat(0);
@@ -145,47 +161,70 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
       const vx2 = v128.load(pc, 32);
       const vx3 = v128.load(pc, 48);
       const vb = f32x4.pmax(f32x4.pmax(vx0, vx1), f32x4.pmax(vx2, vx3));
-      if (v128.any_true(f32x4.gt(vb, vm))) {
+      const vup = f32x4.gt(vb, vm);
+      if (v128.any_true(vup)) {
         const vnew = f32x4.pmax(vm, vb);
-        const vr = vexpneg(f32x4.sub(vm, vnew));
-        vs0 = f32x4.mul(vs0, vr);
+        const vr = vexpneg(f32x4.sub(vm, vnew)); // exactly 1 where the max did not move
+        vs0 = v128.bitselect(f32x4.mul(f32x4.add(vs0, vt), vr), vs0, vup);
         vs1 = f32x4.mul(vs1, vr);
         vs2 = f32x4.mul(vs2, vr);
         vs3 = f32x4.mul(vs3, vr);
+        vt = v128.andnot(vt, vup);
         vm = vnew;
       }
-      vs0 = f32x4.add(vs0, vexpneg(f32x4.sub(vx0, vm)));
-      vs1 = f32x4.add(vs1, vexpneg(f32x4.sub(vx1, vm)));
-      vs2 = f32x4.add(vs2, vexpneg(f32x4.sub(vx2, vm)));
-      vs3 = f32x4.add(vs3, vexpneg(f32x4.sub(vx3, vm)));
+      const veq0 = f32x4.eq(vx0, vm);
+      const veq1 = f32x4.eq(vx1, vm);
+      const veq2 = f32x4.eq(vx2, vm);
+      const veq3 = f32x4.eq(vx3, vm);
+      vs0 = f32x4.add(vs0, v128.andnot(vexpneg(f32x4.sub(vx0, vm)), veq0));
+      vs1 = f32x4.add(vs1, v128.andnot(vexpneg(f32x4.sub(vx1, vm)), veq1));
+      vs2 = f32x4.add(vs2, v128.andnot(vexpneg(f32x4.sub(vx2, vm)), veq2));
+      vs3 = f32x4.add(vs3, v128.andnot(vexpneg(f32x4.sub(vx3, vm)), veq3));
+      const vo = vone();
+      vt = f32x4.add(vt, f32x4.add(f32x4.add(v128.and(veq0, vo), v128.and(veq1, vo)), f32x4.add(v128.and(veq2, vo), v128.and(veq3, vo))));
     }
     vs0 = f32x4.add(f32x4.add(vs0, vs1), f32x4.add(vs2, vs3));
     for (; c + 4 <= C; c += 4) {
       const vx = v128.load(at(p, c));
-      if (v128.any_true(f32x4.gt(vx, vm))) {
+      const vup = f32x4.gt(vx, vm);
+      if (v128.any_true(vup)) {
         const vnew = f32x4.pmax(vm, vx);
-        vs0 = f32x4.mul(vs0, vexpneg(f32x4.sub(vm, vnew)));
+        vs0 = v128.bitselect(f32x4.mul(f32x4.add(vs0, vt), vexpneg(f32x4.sub(vm, vnew))), vs0, vup);
+        vt = v128.andnot(vt, vup);
         vm = vnew;
       }
-      vs0 = f32x4.add(vs0, vexpneg(f32x4.sub(vx, vm)));
+      const veq = f32x4.eq(vx, vm);
+      vs0 = f32x4.add(vs0, v128.andnot(vexpneg(f32x4.sub(vx, vm)), veq));
+      vt = f32x4.add(vt, v128.and(veq, vone()));
     }
     // Scalar tail, online too.
     let sm = LOWEST;
     let ss: f32 = 0;
+    let st: f32 = 0;
     for (; c < C; c++) {
       const x = load<f32>(at(p, c));
       if (x > sm) {
-        ss *= expnegf(sm - x);
+        ss = (ss + st) * expnegf(sm - x);
+        st = 0;
         sm = x;
       }
-      ss += expnegf(x - sm);
+      if (x == sm) st += 1;
+      else ss += expnegf(x - sm);
     }
     m = Mathf.max(hmax(vm), sm);
-    const S32 = hsum(f32x4.mul(vs0, vexpneg(f32x4.sub(vm, f32x4.splat(m))))) + ss * expnegf(sm - m);
-    S = <f64>S32;
-    if (S32 < 2) S = expSumF64(C, p, 1, m); // one class dominates: the careful sum (see the header)
+    // Lanes (and the tail) whose max is m keep T apart; the others are all below m: rescaled into S'.
+    const vmm = f32x4.splat(m);
+    const vtop = f32x4.eq(vm, vmm);
+    const vrest = f32x4.mul(f32x4.add(vs0, vt), vexpneg(f32x4.sub(vm, vmm)));
+    let T: f64 = <f64>hsum(v128.and(vt, vtop));
+    let S1: f64 = <f64>hsum(v128.bitselect(vs0, vrest, vtop));
+    if (sm == m) {
+      T += <f64>st;
+      S1 += <f64>ss;
+    } else S1 += <f64>((ss + st) * expnegf(sm - m));
+    S = T + S1;
   } else {
-    // Gradient: max; then e = exp(x - m) stored into the gradient and summed; then the scaling below.
+    // Gradient: max; then e = exp(x - m) stored into the gradient and summed (T apart); then the scaling below.
     let vm0 = vlowest;
     let vm1 = vlowest;
     for (; c + 8 <= C; c += 8) {
@@ -201,37 +240,39 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     const vm = f32x4.splat(m);
     let vs0 = f32x4.splat(0);
     let vs1 = f32x4.splat(0);
+    let vt = f32x4.splat(0);
     c = 0;
     for (; c + 8 <= C; c += 8) {
-      const ve0 = vexpneg(f32x4.sub(v128.load(at(p, c)), vm));
-      const ve1 = vexpneg(f32x4.sub(v128.load(at(p, c), 16), vm));
+      const vx0 = v128.load(at(p, c));
+      const vx1 = v128.load(at(p, c), 16);
+      const ve0 = vexpneg(f32x4.sub(vx0, vm));
+      const ve1 = vexpneg(f32x4.sub(vx1, vm));
       v128.store(at(g, c), ve0);
       v128.store(at(g, c), ve1, 16);
-      vs0 = f32x4.add(vs0, ve0);
-      vs1 = f32x4.add(vs1, ve1);
+      const veq0 = f32x4.eq(vx0, vm);
+      const veq1 = f32x4.eq(vx1, vm);
+      vs0 = f32x4.add(vs0, v128.andnot(ve0, veq0));
+      vs1 = f32x4.add(vs1, v128.andnot(ve1, veq1));
+      vt = f32x4.add(vt, f32x4.add(v128.and(veq0, vone()), v128.and(veq1, vone())));
     }
     for (; c + 4 <= C; c += 4) {
-      const ve = vexpneg(f32x4.sub(v128.load(at(p, c)), vm));
+      const vx = v128.load(at(p, c));
+      const ve = vexpneg(f32x4.sub(vx, vm));
       v128.store(at(g, c), ve);
-      vs0 = f32x4.add(vs0, ve);
+      const veq = f32x4.eq(vx, vm);
+      vs0 = f32x4.add(vs0, v128.andnot(ve, veq));
+      vt = f32x4.add(vt, v128.and(veq, vone()));
     }
     let ss: f32 = 0;
+    let st: f32 = 0;
     for (; c < C; c++) {
-      const e = expnegf(load<f32>(at(p, c)) - m);
+      const x = load<f32>(at(p, c));
+      const e = expnegf(x - m);
       store<f32>(at(g, c), e);
-      ss += e;
+      if (x == m) st += 1;
+      else ss += e;
     }
-    const S32 = hsum(f32x4.add(vs0, vs1)) + ss;
-    S = <f64>S32;
-    if (S32 < 2) {
-      // the careful sum, from the stored exponentials
-      let vacc = f64x2.splat(0);
-      c = 0;
-      for (; c + 4 <= C; c += 4) vacc = vaccumulate(vacc, v128.load(at(g, c)));
-      let acc = hsum_f64x2(vacc);
-      for (; c < C; c++) acc += <f64>load<f32>(at(g, c));
-      S = acc;
-    }
+    S = (<f64>hsum(vt) + <f64>st) + (<f64>hsum(f32x4.add(vs0, vs1)) + <f64>ss);
   }
   let sx: f64 = 0;
   if (SMOOTH) {
@@ -270,101 +311,100 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
   return loss;
 }
 
-// ---- sparse softmax cross-entropy: four positions of the inner axis at once (class axis strided) ----
+// ---- sparse softmax cross-entropy: four lanes at once (positions of a strided class axis, or short rows) ----
+
+/** log(T + S') for T >= 1 (an integer) and S' >= 0, corrected for the rounding of T + S' (as log1p). */
+// @ts-ignore: decorator
+@inline function vlogsum(vt: v128, vs: v128): v128 {
+  const vu = f32x4.add(vt, vs);
+  return f32x4.add(vlog(vu), f32x4.div(f32x4.add(f32x4.sub(vt, vu), vs), vu));
+}
 
 /**
- * Positions i..i+3 of one outer slab. Lanes whose Σ e^(x - m) < 2 or whose label is ignored are redone by the
- * scalar row (which also writes their gradient column).
+ * Class c of four lanes: four positions of the inner axis (contiguous, class stride s), or with ROWS four
+ * consecutive rows of C classes (a gather: for short rows, whose horizontal sums would cost more than their exps).
  */
 // @ts-ignore: decorator
-@inline function sparseLanes(SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, vsr: v128, ignore: i32): f64 {
+@inline function laneLoad(ROWS: bool, p: usize, C: i32, c: i32, s: i32): v128 {
+  if (ROWS) return gather4(p, c, C + c, 2 * C + c, 3 * C + c);
+  return v128.load(at(p, c * s));
+}
+
+/** Labels of four lanes with the ignored ones replaced by 0 (a safe index); the valid lanes as a mask. */
+// @ts-ignore: decorator
+@inline function safeLabels(vlab: v128, ignore: i32): v128 {
+  return v128.andnot(vlab, i32x4.eq(vlab, i32x4.splat(ignore)));
+}
+
+/**
+ * Four lanes: the loss into out (0 for ignored labels), the gradient when g != 0 (class stride gs, or row-major
+ * rows with ROWS), and Σ loss. vsr: the gradient's scale per lane.
+ */
+// @ts-ignore: decorator
+@inline function sparseLanes(ROWS: bool, SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, vsr: v128, ignore: i32): f64 {
   let vm = f32x4.splat(LOWEST);
-  for (let c = 0; c < C; c++) vm = f32x4.pmax(vm, v128.load(at(p, c * s)));
+  for (let c = 0; c < C; c++) vm = f32x4.pmax(vm, laneLoad(ROWS, p, C, c, s));
   let vs = f32x4.splat(0);
+  let vt = f32x4.splat(0);
   let vsx = f32x4.splat(0);
   for (let c = 0; c < C; c++) {
-    const vx = v128.load(at(p, c * s));
-    vs = f32x4.add(vs, vexpneg(f32x4.sub(vx, vm)));
+    const vx = laneLoad(ROWS, p, C, c, s);
+    const veq = f32x4.eq(vx, vm);
+    vs = f32x4.add(vs, v128.andnot(vexpneg(f32x4.sub(vx, vm)), veq));
+    vt = f32x4.add(vt, v128.and(veq, vone()));
     if (SMOOTH) {
       const vd = f32x4.sub(vx, vm);
       vsx = f32x4.add(vsx, w == 0 ? vd : f32x4.mul(vd, f32x4.splat(load<f32>(at(w, c)))));
     }
   }
-  const vlogS = vlog(vs);
   const vlab = v128.load(lab);
-  // Per lane: the picked logit and its class weight.
-  const y0 = i32x4.extract_lane(vlab, 0);
-  const y1 = i32x4.extract_lane(vlab, 1);
-  const y2 = i32x4.extract_lane(vlab, 2);
-  const y3 = i32x4.extract_lane(vlab, 3);
-  const careful =
-    v128.any_true(f32x4.lt(vs, f32x4.splat(2))) || y0 == ignore || y1 == ignore || y2 == ignore || y3 == ignore;
-  if (careful) {
-    // Rare: do each lane as a scalar row (its own max, the f64 sum, ignored labels).
-    let total: f64 = 0;
-    for (let k = 0; k < 4; k++) {
-      const y = load<i32>(at(lab, k));
-      const gk = g == 0 ? 0 : at(g, k);
-      let l: f64 = 0;
-      if (y == ignore) {
-        if (g != 0) for (let c = 0; c < C; c++) store<f32>(at(gk, c * gs), 0);
-      } else {
-        const wy: f32 = w == 0 ? 1 : load<f32>(at(w, y));
-        l = sparseRowScalar(SMOOTH, C, at(p, k), s, y, w, wy, W, ls, gk, gs, laneOf(vsr, k));
-      }
-      store<f32>(at(out, k), <f32>l);
-      total += l;
-    }
-    return total;
-  }
-  const vx0 = gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
-  const vwy = w == 0 ? f32x4.splat(1) : gather4(w, y0, y1, y2, y3);
-  const vpicked = f32x4.add(f32x4.sub(vm, vx0), vlogS);
-  let vloss = f32x4.mul(vwy, vpicked);
-  if (SMOOTH) {
-    const vsm = f32x4.sub(f32x4.mul(f32x4.splat(W), vlogS), vsx);
-    vloss = f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vloss), f32x4.mul(f32x4.splat(ls / <f32>C), vsm));
-  }
+  const vvalid = v128.not(i32x4.eq(vlab, i32x4.splat(ignore)));
+  const vy = safeLabels(vlab, ignore);
+  const vloss = v128.and(lanesLoss(ROWS, SMOOTH, C, p, s, vy, w, W, ls, vm, vt, vs, vsx), vvalid);
   v128.store(out, vloss);
   if (g != 0) {
-    const vk = SMOOTH ? f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vwy), f32x4.splat((ls / <f32>C) * W)) : vwy;
-    const va = f32x4.div(f32x4.mul(vsr, vk), vs);
+    const vwy = lanesWeight(w, vy);
+    const va = lanesGradFactor(SMOOTH, C, vwy, W, ls, vsr, f32x4.add(vt, vs));
     const vb = f32x4.mul(vsr, f32x4.splat(ls / <f32>C));
-    const vhit = SMOOTH ? f32x4.mul(f32x4.mul(vsr, f32x4.splat(1 - ls)), vwy) : f32x4.mul(vsr, vwy);
+    const vhit = lanesHit(SMOOTH, vwy, ls, vsr);
     for (let c = 0; c < C; c++) {
-      let v = f32x4.mul(vexpneg(f32x4.sub(v128.load(at(p, c * s)), vm)), va);
+      let v = f32x4.mul(vexpneg(f32x4.sub(laneLoad(ROWS, p, C, c, s), vm)), va);
       if (SMOOTH) v = f32x4.sub(v, w == 0 ? vb : f32x4.mul(vb, f32x4.splat(load<f32>(at(w, c)))));
-      v = f32x4.sub(v, v128.and(i32x4.eq(vlab, i32x4.splat(c)), vhit));
-      v128.store(at(g, c * gs), v);
+      v = v128.and(f32x4.sub(v, v128.and(i32x4.eq(vlab, i32x4.splat(c)), vhit)), vvalid);
+      if (ROWS) {
+        store<f32>(at(g, c), f32x4.extract_lane(v, 0));
+        store<f32>(at(g, C + c), f32x4.extract_lane(v, 1));
+        store<f32>(at(g, 2 * C + c), f32x4.extract_lane(v, 2));
+        store<f32>(at(g, 3 * C + c), f32x4.extract_lane(v, 3));
+      } else v128.store(at(g, c * gs), v);
     }
   }
   return hsum_f64x2(vaccumulate(f64x2.splat(0), vloss));
 }
 
-/** The loss of four lanes whose max vm and sum vs (and smoothing sum vsx) are known; stores it at out. */
+/** The loss of four lanes whose max vm, tie count vt and sum vs (and smoothing sum vsx) are known. */
 // @ts-ignore: decorator
-@inline function lanesLoss(SMOOTH: bool, C: i32, p: usize, s: i32, vlab: v128, w: usize, W: f32, ls: f32, out: usize, vm: v128, vs: v128, vsx: v128): v128 {
-  const y0 = i32x4.extract_lane(vlab, 0);
-  const y1 = i32x4.extract_lane(vlab, 1);
-  const y2 = i32x4.extract_lane(vlab, 2);
-  const y3 = i32x4.extract_lane(vlab, 3);
-  const vx0 = gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
+@inline function lanesLoss(ROWS: bool, SMOOTH: bool, C: i32, p: usize, s: i32, vy: v128, w: usize, W: f32, ls: f32, vm: v128, vt: v128, vs: v128, vsx: v128): v128 {
+  const y0 = i32x4.extract_lane(vy, 0);
+  const y1 = i32x4.extract_lane(vy, 1);
+  const y2 = i32x4.extract_lane(vy, 2);
+  const y3 = i32x4.extract_lane(vy, 3);
+  const vx0 = ROWS ? gather4(p, y0, C + y1, 2 * C + y2, 3 * C + y3) : gather4(p, y0 * s, y1 * s + 1, y2 * s + 2, y3 * s + 3);
   const vwy = w == 0 ? f32x4.splat(1) : gather4(w, y0, y1, y2, y3);
-  const vlogS = vlog(vs);
+  const vlogS = vlogsum(vt, vs);
   let vloss = f32x4.mul(vwy, f32x4.add(f32x4.sub(vm, vx0), vlogS));
   if (SMOOTH) {
     const vsm = f32x4.sub(f32x4.mul(f32x4.splat(W), vlogS), vsx);
     vloss = f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vloss), f32x4.mul(f32x4.splat(ls / <f32>C), vsm));
   }
-  v128.store(out, vloss);
   return vloss;
 }
 
-/** vsr·k / vs: the factor of e^(x - m) in the gradient of four lanes. */
+/** vsr·k / S: the factor of e^(x - m) in the gradient of four lanes. */
 // @ts-ignore: decorator
-@inline function lanesGradFactor(SMOOTH: bool, C: i32, vwy: v128, W: f32, ls: f32, vsr: v128, vs: v128): v128 {
+@inline function lanesGradFactor(SMOOTH: bool, C: i32, vwy: v128, W: f32, ls: f32, vsr: v128, vS: v128): v128 {
   const vk = SMOOTH ? f32x4.add(f32x4.mul(f32x4.splat(1 - ls), vwy), f32x4.splat((ls / <f32>C) * W)) : vwy;
-  return f32x4.div(f32x4.mul(vsr, vk), vs);
+  return f32x4.div(f32x4.mul(vsr, vk), vS);
 }
 
 // @ts-ignore: decorator
@@ -373,15 +413,14 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 }
 
 // @ts-ignore: decorator
-@inline function lanesWeight(w: usize, vlab: v128): v128 {
+@inline function lanesWeight(w: usize, vy: v128): v128 {
   if (w == 0) return f32x4.splat(1);
-  return gather4(w, i32x4.extract_lane(vlab, 0), i32x4.extract_lane(vlab, 1), i32x4.extract_lane(vlab, 2), i32x4.extract_lane(vlab, 3));
+  return gather4(w, i32x4.extract_lane(vy, 0), i32x4.extract_lane(vy, 1), i32x4.extract_lane(vy, 2), i32x4.extract_lane(vy, 3));
 }
 
 /**
- * Sixteen positions of the inner axis: each class visit reads one whole 64-byte cache line per class (with a
- * class stride of a power of two, 4-position visits would come back to lines that the L1 set already evicted).
- * Groups with a careful lane (Σ < 2, an ignored label) are redone four positions at a time.
+ * Sixteen positions of the inner axis: each class visit reads one whole 64-byte cache line (with a class stride of
+ * a power of two, 4-position visits would come back to lines that their L1 set already evicted).
  */
 // @ts-ignore: decorator
 @inline function sparseLanes16(SMOOTH: bool, C: i32, p: usize, s: i32, lab: usize, w: usize, W: f32, ls: f32, out: usize, g: usize, gs: i32, rowScale: usize, scale: f32, ignore: i32): f64 {
@@ -397,26 +436,44 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     vm2 = f32x4.pmax(vm2, v128.load(pc, 32));
     vm3 = f32x4.pmax(vm3, v128.load(pc, 48));
   }
-  let vs0 = f32x4.splat(0);
-  let vs1 = f32x4.splat(0);
-  let vs2 = f32x4.splat(0);
-  let vs3 = f32x4.splat(0);
-  let vsx0 = f32x4.splat(0);
-  let vsx1 = f32x4.splat(0);
-  let vsx2 = f32x4.splat(0);
-  let vsx3 = f32x4.splat(0);
+  const vzero = f32x4.splat(0);
+  let vs0 = vzero;
+  let vs1 = vzero;
+  let vs2 = vzero;
+  let vs3 = vzero;
+  let vt0 = vzero;
+  let vt1 = vzero;
+  let vt2 = vzero;
+  let vt3 = vzero;
+  let vsx0 = vzero;
+  let vsx1 = vzero;
+  let vsx2 = vzero;
+  let vsx3 = vzero;
   for (let c = 0; c < C; c++) {
     const pc = at(p, c * s);
-    const vd0 = f32x4.sub(v128.load(pc), vm0);
-    const vd1 = f32x4.sub(v128.load(pc, 16), vm1);
-    const vd2 = f32x4.sub(v128.load(pc, 32), vm2);
-    const vd3 = f32x4.sub(v128.load(pc, 48), vm3);
-    vs0 = f32x4.add(vs0, vexpneg(vd0));
-    vs1 = f32x4.add(vs1, vexpneg(vd1));
-    vs2 = f32x4.add(vs2, vexpneg(vd2));
-    vs3 = f32x4.add(vs3, vexpneg(vd3));
+    const vx0 = v128.load(pc);
+    const vx1 = v128.load(pc, 16);
+    const vx2 = v128.load(pc, 32);
+    const vx3 = v128.load(pc, 48);
+    const veq0 = f32x4.eq(vx0, vm0);
+    const veq1 = f32x4.eq(vx1, vm1);
+    const veq2 = f32x4.eq(vx2, vm2);
+    const veq3 = f32x4.eq(vx3, vm3);
+    const vd0 = f32x4.sub(vx0, vm0);
+    const vd1 = f32x4.sub(vx1, vm1);
+    const vd2 = f32x4.sub(vx2, vm2);
+    const vd3 = f32x4.sub(vx3, vm3);
+    vs0 = f32x4.add(vs0, v128.andnot(vexpneg(vd0), veq0));
+    vs1 = f32x4.add(vs1, v128.andnot(vexpneg(vd1), veq1));
+    vs2 = f32x4.add(vs2, v128.andnot(vexpneg(vd2), veq2));
+    vs3 = f32x4.add(vs3, v128.andnot(vexpneg(vd3), veq3));
+    const vo = vone();
+    vt0 = f32x4.add(vt0, v128.and(veq0, vo));
+    vt1 = f32x4.add(vt1, v128.and(veq1, vo));
+    vt2 = f32x4.add(vt2, v128.and(veq2, vo));
+    vt3 = f32x4.add(vt3, v128.and(veq3, vo));
     if (SMOOTH) {
-      const vwc = w == 0 ? f32x4.splat(1) : f32x4.splat(load<f32>(at(w, c)));
+      const vwc = w == 0 ? vo : f32x4.splat(load<f32>(at(w, c)));
       vsx0 = f32x4.add(vsx0, f32x4.mul(vd0, vwc));
       vsx1 = f32x4.add(vsx1, f32x4.mul(vd1, vwc));
       vsx2 = f32x4.add(vsx2, f32x4.mul(vd2, vwc));
@@ -427,38 +484,37 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
   const vlab1 = v128.load(lab, 16);
   const vlab2 = v128.load(lab, 32);
   const vlab3 = v128.load(lab, 48);
-  const vtwo = f32x4.splat(2);
   const vignore = i32x4.splat(ignore);
-  const vcareful = v128.or(
-    v128.or(v128.or(f32x4.lt(vs0, vtwo), f32x4.lt(vs1, vtwo)), v128.or(f32x4.lt(vs2, vtwo), f32x4.lt(vs3, vtwo))),
-    v128.or(v128.or(i32x4.eq(vlab0, vignore), i32x4.eq(vlab1, vignore)), v128.or(i32x4.eq(vlab2, vignore), i32x4.eq(vlab3, vignore))),
-  );
-  if (v128.any_true(vcareful)) {
-    let total: f64 = 0;
-    for (let k = 0; k < 16; k += 4) {
-      const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, k)), f32x4.splat(scale));
-      total += sparseLanes(SMOOTH, C, at(p, k), s, at(lab, k), w, W, ls, at(out, k), g == 0 ? 0 : at(g, k), gs, vsr, ignore);
-    }
-    return total;
-  }
-  const vl0 = lanesLoss(SMOOTH, C, p, s, vlab0, w, W, ls, out, vm0, vs0, vsx0);
-  const vl1 = lanesLoss(SMOOTH, C, at(p, 4), s, vlab1, w, W, ls, at(out, 4), vm1, vs1, vsx1);
-  const vl2 = lanesLoss(SMOOTH, C, at(p, 8), s, vlab2, w, W, ls, at(out, 8), vm2, vs2, vsx2);
-  const vl3 = lanesLoss(SMOOTH, C, at(p, 12), s, vlab3, w, W, ls, at(out, 12), vm3, vs3, vsx3);
+  const vvalid0 = v128.not(i32x4.eq(vlab0, vignore));
+  const vvalid1 = v128.not(i32x4.eq(vlab1, vignore));
+  const vvalid2 = v128.not(i32x4.eq(vlab2, vignore));
+  const vvalid3 = v128.not(i32x4.eq(vlab3, vignore));
+  const vy0 = v128.and(vlab0, vvalid0);
+  const vy1 = v128.and(vlab1, vvalid1);
+  const vy2 = v128.and(vlab2, vvalid2);
+  const vy3 = v128.and(vlab3, vvalid3);
+  const vl0 = v128.and(lanesLoss(false, SMOOTH, C, p, s, vy0, w, W, ls, vm0, vt0, vs0, vsx0), vvalid0);
+  const vl1 = v128.and(lanesLoss(false, SMOOTH, C, at(p, 4), s, vy1, w, W, ls, vm1, vt1, vs1, vsx1), vvalid1);
+  const vl2 = v128.and(lanesLoss(false, SMOOTH, C, at(p, 8), s, vy2, w, W, ls, vm2, vt2, vs2, vsx2), vvalid2);
+  const vl3 = v128.and(lanesLoss(false, SMOOTH, C, at(p, 12), s, vy3, w, W, ls, vm3, vt3, vs3, vsx3), vvalid3);
+  v128.store(out, vl0);
+  v128.store(out, vl1, 16);
+  v128.store(out, vl2, 32);
+  v128.store(out, vl3, 48);
   if (g != 0) {
     const vscale = f32x4.splat(scale);
     const vsr0 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale), vscale);
     const vsr1 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 16), vscale);
     const vsr2 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 32), vscale);
     const vsr3 = rowScale == 0 ? vscale : f32x4.mul(v128.load(rowScale, 48), vscale);
-    const vwy0 = lanesWeight(w, vlab0);
-    const vwy1 = lanesWeight(w, vlab1);
-    const vwy2 = lanesWeight(w, vlab2);
-    const vwy3 = lanesWeight(w, vlab3);
-    const va0 = lanesGradFactor(SMOOTH, C, vwy0, W, ls, vsr0, vs0);
-    const va1 = lanesGradFactor(SMOOTH, C, vwy1, W, ls, vsr1, vs1);
-    const va2 = lanesGradFactor(SMOOTH, C, vwy2, W, ls, vsr2, vs2);
-    const va3 = lanesGradFactor(SMOOTH, C, vwy3, W, ls, vsr3, vs3);
+    const vwy0 = lanesWeight(w, vy0);
+    const vwy1 = lanesWeight(w, vy1);
+    const vwy2 = lanesWeight(w, vy2);
+    const vwy3 = lanesWeight(w, vy3);
+    const va0 = lanesGradFactor(SMOOTH, C, vwy0, W, ls, vsr0, f32x4.add(vt0, vs0));
+    const va1 = lanesGradFactor(SMOOTH, C, vwy1, W, ls, vsr1, f32x4.add(vt1, vs1));
+    const va2 = lanesGradFactor(SMOOTH, C, vwy2, W, ls, vsr2, f32x4.add(vt2, vs2));
+    const va3 = lanesGradFactor(SMOOTH, C, vwy3, W, ls, vsr3, f32x4.add(vt3, vs3));
     const vh0 = lanesHit(SMOOTH, vwy0, ls, vsr0);
     const vh1 = lanesHit(SMOOTH, vwy1, ls, vsr1);
     const vh2 = lanesHit(SMOOTH, vwy2, ls, vsr2);
@@ -479,10 +535,10 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
         v2 = f32x4.sub(v2, f32x4.mul(vsr2, vwc));
         v3 = f32x4.sub(v3, f32x4.mul(vsr3, vwc));
       }
-      v128.store(gc, v0);
-      v128.store(gc, v1, 16);
-      v128.store(gc, v2, 32);
-      v128.store(gc, v3, 48);
+      v128.store(gc, v128.and(v0, vvalid0));
+      v128.store(gc, v128.and(v1, vvalid1), 16);
+      v128.store(gc, v128.and(v2, vvalid2), 32);
+      v128.store(gc, v128.and(v3, vvalid3), 48);
     }
   }
   return hsum_f64x2(vaccumulate(vaccumulate(f64x2.splat(0), f32x4.add(vl0, vl1)), f32x4.add(vl2, vl3)));
@@ -490,18 +546,11 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 
 // @ts-ignore: decorator
 @inline function gather4(base: usize, i0: i32, i1: i32, i2: i32, i3: i32): v128 {
-  let v = f32x4.splat(load<f32>(at(base, i0)));
-  v = f32x4.replace_lane(v, 1, load<f32>(at(base, i1)));
-  v = f32x4.replace_lane(v, 2, load<f32>(at(base, i2)));
-  return f32x4.replace_lane(v, 3, load<f32>(at(base, i3)));
-}
-
-// @ts-ignore: decorator
-@inline function laneOf(v: v128, k: i32): f32 {
-  if (k == 0) return f32x4.extract_lane(v, 0);
-  if (k == 1) return f32x4.extract_lane(v, 1);
-  if (k == 2) return f32x4.extract_lane(v, 2);
-  return f32x4.extract_lane(v, 3);
+  // one load-splat and three lane loads (one instruction each: movss/pinsrd from memory)
+  let v = v128.load32_splat(at(base, i0));
+  v = v128.load32_lane(at(base, i1), v, 1);
+  v = v128.load32_lane(at(base, i2), v, 2);
+  return v128.load32_lane(at(base, i3), v, 3);
 }
 
 // @ts-ignore: decorator
@@ -517,6 +566,13 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     const go: usize = grad == 0 ? 0 : grad + (<usize>(o * C * gs) << 2);
     let i = 0;
     if (ASC_FEATURE_SIMD) {
+      if (inner == 1 && C <= ROW_LANES_MAX_C && o + 4 <= outer) {
+        // four short rows at once, one per lane
+        const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, o)), f32x4.splat(scale));
+        total += sparseLanes(true, SMOOTH, C, po, 1, at(labels, o), w, W, ls, at(out, o), go, 1, vsr, ignore);
+        o += 3;
+        continue;
+      }
       if (inner == 1) {
         // contiguous rows
         const r = o;
@@ -543,7 +599,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
       for (; i + 4 <= inner; i += 4) {
         const r = o * inner + i;
         const vsr = rowScale == 0 ? f32x4.splat(scale) : f32x4.mul(v128.load(at(rowScale, r)), f32x4.splat(scale));
-        total += sparseLanes(SMOOTH, C, at(po, i), ps, at(labels, r), w, W, ls, at(out, r), go == 0 ? 0 : at(go, i), gs, vsr, ignore);
+        total += sparseLanes(false, SMOOTH, C, at(po, i), ps, at(labels, r), w, W, ls, at(out, r), go == 0 ? 0 : at(go, i), gs, vsr, ignore);
       }
     }
     for (; i < inner; i++) {

@@ -6,7 +6,7 @@
 // fastloss's own vexpneg over every logit once; memory bandwidth for BCE: bench/floor.ts's Σ (p + t)).
 // Measured with bench/measure.mjs (interleaved rounds, medians).
 //
-//   node bench/crossentropy.mjs [--quick]
+//   node bench/crossentropy.mjs [--quick] [--only=ce-65536x10,seg] [--no-tfjs]
 //
 // Exports runSuite({ quick, log }) -> { markdown, targets } for the lead's bench/run.mjs.
 
@@ -223,19 +223,21 @@ function gradErr(g, ref) {
   return err / scale;
 }
 
-export async function runSuite({ quick = false, log = () => {} } = {}) {
+export async function runSuite({ quick = false, log = () => {}, only = null, tfjs: withTfjs = true } = {}) {
   const { loadLosses } = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-bench-ce-'));
   const simd = await loadLosses({ build: 'simd' });
   const scalar = await loadLosses({ build: 'scalar' });
   let tfjs = null;
   const notes = [];
-  try {
-    tfjs = await setupTfjs(tmp);
-    notes.push(...tfjs.notes);
-  } catch (err) {
-    notes.push(`TensorFlow.js not measured: ${err.message}`);
-  }
+  if (withTfjs) {
+    try {
+      tfjs = await setupTfjs(tmp);
+      notes.push(...tfjs.notes);
+    } catch (err) {
+      notes.push(`TensorFlow.js not measured: ${err.message}`);
+    }
+  } else notes.push('TensorFlow.js not measured (--no-tfjs)');
   const torch = await startTorch();
   if (torch.note) notes.push(torch.note);
   const floorSum = await loadFloor(simd.memory, tmp);
@@ -247,6 +249,7 @@ export async function runSuite({ quick = false, log = () => {} } = {}) {
   const byShape = new Map();
 
   for (const w of WORKLOADS) {
+    if (only !== null && !only.some((o) => w.key.includes(o))) continue;
     log(`${w.key}`);
     const n = w.shape.reduce((a, b) => a * b, 1);
     // one data set per shape, shared by its two modes
@@ -477,7 +480,12 @@ function report(results, notes, tfjs, torch) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // --quick: fewer, shorter samples (a smoke test); --only=a,b: the workloads whose key contains a or b;
+  // --no-tfjs: without TensorFlow.js (its cpu backend takes seconds per call at these sizes)
   const quick = process.argv.includes('--quick');
-  const { markdown } = await runSuite({ quick, log: (line) => process.stderr.write(`${line}\n`) });
+  const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : null;
+  const tfjs = !process.argv.includes('--no-tfjs');
+  const { markdown } = await runSuite({ quick, only, tfjs, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(markdown + '\n');
 }

@@ -3,7 +3,7 @@
  * gradients by tf.GradientTape of sum(loss); the producer is named in each file) for binary, categorical and
  * sparse categorical cross-entropy and KL divergence: every case on every implementation, and the float64
  * references of src/reference/crossentropy.ts held to the same values. Keras computed in float64 on the float32
- * values of the inputs; fastloss computes in float32, so the bound is DESIGN.md's 1e-6.
+ * values of the inputs; fastloss computes in float32, so the bound is the package's 1e-6.
  */
 
 import { readFileSync } from 'node:fs';

@@ -13,7 +13,7 @@ import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor 
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, badOption, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
 import { gradDestination } from './elementwise.js';
-import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
+import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
 
 // ---- option parsers of the family ----
 
@@ -50,6 +50,8 @@ export const weightOption: OptionSpec = {
     const where = `${ctx.loss} (${ctx.framework})`;
     let input: FloatInput;
     try {
+      // Options are parsed before any call; the data is copied out below, so no runtime is needed to read it (a
+      // tensor of any instance is read through its view).
       input = floatInput(value, null as unknown as Runtime, where, `option "${name}"`);
     } catch {
       throw badOption(ctx, name, 'a tensor or array of numbers', value);
@@ -79,6 +81,55 @@ const DENSE_SOFTMAX = 'softmax_xent_f32';
 const SPARSE_PROBS = 'sparse_xent_probs_f32';
 const DENSE_PROBS = 'xent_probs_f32';
 const NLL = 'nll_f32';
+
+// ---- the plain-JS twin of sparse_softmax_xent_f32, for tiny inputs (float64 per row) ----
+
+const sparseSoftmaxJs: JsRowKernel = (geometry, x, y, a) => {
+  const { outer, classes: C, inner } = geometry;
+  const { weights: w, p0: ls, p1: W, grad } = a;
+  const weightOf = (c: number) => (w === null ? 1 : w[c]!);
+  let total = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const r = o * inner + i;
+      const base = o * C * inner + i;
+      const label = y[r]!;
+      if (label === a.ignore) {
+        a.out[r] = 0;
+        if (grad !== null) for (let c = 0; c < C; c++) grad[base + c * inner] = 0;
+        continue;
+      }
+      let m = -3.4028234663852886e38; // as the kernels: never -inf - -inf
+      for (let c = 0; c < C; c++) {
+        const v = x[base + c * inner]!;
+        m = v > m ? v : m;
+      }
+      let S = 0;
+      let sx = 0;
+      for (let c = 0; c < C; c++) {
+        const d = x[base + c * inner]! - m;
+        S += Math.exp(d);
+        if (ls !== 0) sx += weightOf(c) * d;
+      }
+      const logS = Math.log(S);
+      const wy = weightOf(label);
+      let l = wy * (m - x[base + label * inner]! + logS);
+      if (ls !== 0) l = (1 - ls) * l + (ls / C) * (W * logS - sx);
+      a.out[r] = l;
+      total += l;
+      if (grad !== null) {
+        const sr = a.scale * (a.rowScale === null ? 1 : a.rowScale[r]!);
+        const k = ls !== 0 ? (1 - ls) * wy + (ls / C) * W : wy;
+        for (let c = 0; c < C; c++) {
+          const v = x[base + c * inner]!;
+          grad[base + c * inner] = C === 1 ? v - v : (Math.exp(v - m) * sr * k) / S - (ls !== 0 ? ((sr * ls) / C) * weightOf(c) : 0);
+        }
+        if (C !== 1) grad[base + label * inner] = grad[base + label * inner]! - sr * (ls !== 0 ? (1 - ls) * wy : wy);
+      }
+    }
+  }
+  return total;
+};
 
 // ---- shared pieces of a call ----
 
@@ -161,6 +212,7 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
       p0: ls,
       p1: dense ? 1 : W,
       ignore: dense ? NO_IGNORE : ignore,
+      ...(dense || spec.sparseKernel !== SPARSE_SOFTMAX ? {} : { js: sparseSoftmaxJs, jsBelow: ctx.jsBelow }),
       ...extra,
     });
   }
@@ -299,6 +351,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       p0: ls,
       p1: spec.sparse ? x.geometry.classes : 0, // sparse: Σ w = C (no class weights); dense: TF's gradient
       ignore: ignoreClass ?? NO_IGNORE,
+      ...(spec.sparse && fromLogits ? { js: sparseSoftmaxJs, jsBelow: ctx.jsBelow } : {}),
       ...extra,
     });
   }

@@ -191,7 +191,30 @@ export interface RowRun {
   readonly gradTarget?: GradDestination | null;
   /** Return the per-row values too (for 'none', sample weights). */
   readonly rows?: boolean;
+  /** A plain-JS twin of the kernel, taken when pred has at most `jsBelow` elements (a wasm call costs more there). */
+  readonly js?: JsRowKernel;
+  readonly jsBelow?: number;
 }
+
+/**
+ * The plain-JS twin of a row kernel: the same contract over the arrays themselves (pred [outer, C, inner], the
+ * target's labels or dense values, the gradient into `grad` when given, per-row values into `out`); returns Σ out.
+ */
+export type JsRowKernel = (
+  geometry: RowGeometry,
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  args: {
+    readonly weights: Float32Array | null;
+    readonly scale: number;
+    readonly rowScale: Float32Array | null;
+    readonly p0: number;
+    readonly p1: number;
+    readonly ignore: number;
+    readonly grad: Float32Array | null;
+    readonly out: Float32Array;
+  },
+) => number;
 
 export interface RowResult {
   /** Σ of the per-row values, in f64. */
@@ -225,22 +248,51 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
     // no rows, or rows of nothing: the kernels need C >= 1 (a sum over no classes is the family's to define)
     return { sum: 0, values };
   }
-  const pred = floatOperand(rt, run.pred);
-  const dense = run.target.kind === 'dense' ? floatOperand(rt, run.target.input) : null;
+  if (run.js !== undefined && run.pred.size <= (run.jsBelow ?? 0)) {
+    const out = new Float32Array(rows);
+    const target = run.target.kind === 'labels' ? run.target.labels.data : run.target.input.array;
+    const sum = run.js(run.geometry, run.pred.array, target, {
+      weights: run.weights ?? null,
+      scale: run.scale ?? 1,
+      rowScale: run.rowScale ?? null,
+      p0: run.p0 ?? 0,
+      p1: run.p1 ?? 0,
+      ignore: run.ignore ?? NO_IGNORE,
+      grad: run.grad == null ? null : (run.grad.array as Float32Array),
+      out,
+    });
+    return { sum, values: values === null ? null : out };
+  }
+  let pred = floatOperand(rt, run.pred);
+  let dense = run.target.kind === 'dense' ? floatOperand(rt, run.target.input) : null;
   const labels = run.target.kind === 'labels' ? run.target.labels : null;
-  const grad = run.grad == null ? null : destOperand(run.grad);
-  const gradT = run.gradTarget == null ? null : destOperand(run.gradTarget);
+  let grad = run.grad == null ? null : destOperand(run.grad);
+  let gradT = run.gradTarget == null ? null : destOperand(run.gradTarget);
   const rowScale = run.rowScale ?? null;
   const weights = run.weights ?? null;
 
   // Scratch carving: per streamed [O, C, I] operand C floats per row, per row-operand 1, plus the class weights.
-  const wide = [pred, dense, grad, gradT].filter((x): x is Operand => x !== null && x.ptr < 0).length;
   const narrow = 1 + (rowScale === null ? 0 : 1) + (labels !== null && labels.ptr < 0 ? 1 : 0);
   const weightFloats = weights === null ? 0 : align4(C);
   const regionFloats = 4 * CHUNK;
-  // Each region is aligned to 4 floats: allow 4 floats of slack per region.
+  const rowsFitting = (wideCount: number) =>
+    // each region is aligned to 4 floats: 4 floats of slack per region
+    Math.floor((regionFloats - weightFloats - 4 * (wideCount + narrow)) / (wideCount * C + narrow));
+  let wide = [pred, dense, grad, gradT].filter((x): x is Operand => x !== null && x.ptr < 0).length;
+  if (inner > 1 && Math.floor(rowsFitting(wide) / inner) < 1) {
+    // Partial inner ranges of a strided class axis: operands in place would be read with their own class
+    // stride, often a power of two (H·W), which maps all C rows of a position onto one L1 set; copied into the
+    // scratch region they are compact (stride = the range's length). A copy within wasm memory is cheap beside
+    // the misses it saves (measured on [8, 21, 128, 128]).
+    const compact = (x: Operand | null): Operand | null => (x === null ? null : { ptr: -1, array: x.array });
+    pred = compact(pred)!;
+    dense = compact(dense);
+    grad = compact(grad);
+    gradT = compact(gradT);
+    wide = [pred, dense, grad, gradT].filter((x) => x !== null).length;
+  }
   const slack = 4 * (wide + narrow);
-  let maxRows = Math.floor((regionFloats - weightFloats - slack) / (wide * C + narrow));
+  let maxRows = rowsFitting(wide);
   let temp = -1;
   let base = rt.slots[0]!;
   if (maxRows < 1) {
