@@ -3,6 +3,9 @@
 
 export * from "./regression";
 export * from "./reduce";
+export * from "./margin";
+export * from "./ranking";
+export * from "./cosine";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {
