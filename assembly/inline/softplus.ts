@@ -16,6 +16,12 @@ const LN2_LO: f32 = -2.12194440e-4;
 /** e^u for u below this is flushed to 0 (e^-87.3 is the smallest normal f32). */
 const EXP_MIN: f32 = -87.33;
 const SQRT2_M1: f32 = 0.41421356;
+/**
+ * 1.5·2^23 + 127 (XNNPACK's vmagic_bias, f32-vsigmoid-wasmsimd-rr2-p5): adding it rounds u·log2(e) to an integer n
+ * in the low mantissa bits, already offset by the exponent bias, so `bits << 23` is 2^n. It replaces a nearest and a
+ * float-to-int conversion (V8 lowers i32x4.trunc_sat_f32x4_s to a long sequence).
+ */
+const MAGIC_BIAS: f32 = reinterpret<f32>(0x4B40007F); // 12583039.0f
 
 // @ts-ignore: decorator
 @inline function expPoly(r: f32): f32 {
@@ -47,9 +53,11 @@ const SQRT2_M1: f32 = 0.41421356;
 // @ts-ignore: decorator
 @inline export function expNonPositive(u: f32): f32 {
   if (u < EXP_MIN) return 0;
-  const n = nearest<f32>(u * LOG2E);
+  const biased = u * LOG2E + MAGIC_BIAS;
+  const scale = reinterpret<f32>(reinterpret<i32>(biased) << 23);
+  const n = biased - MAGIC_BIAS;
   const r = u - n * LN2_HI - n * LN2_LO;
-  return expPoly(r) * reinterpret<f32>((<i32>n + 127) << 23);
+  return expPoly(r) * scale;
 }
 
 /** log(1 + e) for e in [0, 1]. */
@@ -62,46 +70,64 @@ const SQRT2_M1: f32 = 0.41421356;
   return x - 0.5 * (x * x) + logPoly(x) + k * LN2_LO + k * LN2_HI;
 }
 
+// ---- four lanes ----
+//
+// The SIMD paths read their constants with v128.load32_splat from a static table instead of v128.const: V8
+// materializes each 128-bit constant with several instructions at every use inside a loop (it does not hoist
+// them), where a splat load from L1 is one (vbroadcastss); measured 30 % faster on the exp polynomial alone.
+
+/** The constants of the f32x4 paths, by byte offset. */
+const K: usize = memory.data<f32>([
+  EXP_MIN, LOG2E, MAGIC_BIAS, LN2_HI, LN2_LO, //                                                      0..16
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // 20..40
+  1, SQRT2_M1, 0.5, //                                                                                44..52
+  7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, //        56..72
+  -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1, //                          76..88
+]);
+
 // @ts-ignore: decorator
-@inline function vexpPoly(vr: v128): v128 {
-  let vy = f32x4.splat(1.9875691500e-4);
-  vy = f32x4.add(f32x4.mul(vy, vr), f32x4.splat(1.3981999507e-3));
-  vy = f32x4.add(f32x4.mul(vy, vr), f32x4.splat(8.3334519073e-3));
-  vy = f32x4.add(f32x4.mul(vy, vr), f32x4.splat(4.1665795894e-2));
-  vy = f32x4.add(f32x4.mul(vy, vr), f32x4.splat(1.6666665459e-1));
-  vy = f32x4.add(f32x4.mul(vy, vr), f32x4.splat(5.0000001201e-1));
-  return f32x4.add(f32x4.add(f32x4.mul(vy, f32x4.mul(vr, vr)), vr), f32x4.splat(1));
+@inline function k(offset: usize): v128 {
+  return v128.load32_splat(K + offset);
 }
 
 /** e^u lane by lane for u <= 0 (NaN stays NaN; below EXP_MIN: 0). */
 // @ts-ignore: decorator
 @inline export function vexpNonPositive(vu: v128): v128 {
-  const vtiny = f32x4.lt(vu, f32x4.splat(EXP_MIN));
-  const vc = f32x4.pmax(vu, f32x4.splat(EXP_MIN)); // NaN in the first operand stays NaN
-  const vn = f32x4.nearest(f32x4.mul(vc, f32x4.splat(LOG2E)));
-  const vr = f32x4.sub(f32x4.sub(vc, f32x4.mul(vn, f32x4.splat(LN2_HI))), f32x4.mul(vn, f32x4.splat(LN2_LO)));
+  const vtiny = f32x4.lt(vu, k(0));
+  const vc = f32x4.pmax(vu, k(0)); // NaN in the first operand stays NaN
+  const vbiased = f32x4.add(f32x4.mul(vc, k(4)), k(8));
   // 2^n by the exponent field; n >= -126 after the clamp, so the result is normal
-  const vscale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(vn), i32x4.splat(127)), 23);
-  return v128.andnot(f32x4.mul(vexpPoly(vr), vscale), vtiny);
+  const vscale = i32x4.shl(vbiased, 23);
+  const vn = f32x4.sub(vbiased, k(8));
+  const vr = f32x4.sub(f32x4.sub(vc, f32x4.mul(vn, k(12))), f32x4.mul(vn, k(16)));
+  let vy = k(20);
+  vy = f32x4.add(f32x4.mul(vy, vr), k(24));
+  vy = f32x4.add(f32x4.mul(vy, vr), k(28));
+  vy = f32x4.add(f32x4.mul(vy, vr), k(32));
+  vy = f32x4.add(f32x4.mul(vy, vr), k(36));
+  vy = f32x4.add(f32x4.mul(vy, vr), k(40));
+  vy = f32x4.add(f32x4.add(f32x4.mul(vy, f32x4.mul(vr, vr)), vr), k(44));
+  return v128.andnot(f32x4.mul(vy, vscale), vtiny);
 }
 
 /** log(1 + e) lane by lane, e in [0, 1] (see log1pUnit). */
 // @ts-ignore: decorator
 @inline export function vlog1pUnit(ve: v128): v128 {
-  const vbig = f32x4.gt(ve, f32x4.splat(SQRT2_M1));
-  const vx = v128.bitselect(f32x4.mul(f32x4.sub(ve, f32x4.splat(1)), f32x4.splat(0.5)), ve, vbig);
-  const vk = v128.and(vbig, f32x4.splat(1));
+  const vone = k(44);
+  const vbig = f32x4.gt(ve, k(48));
+  const vx = v128.bitselect(f32x4.mul(f32x4.sub(ve, vone), k(52)), ve, vbig);
+  const vk = v128.and(vbig, vone);
   const vx2 = f32x4.mul(vx, vx);
-  let vy = f32x4.splat(7.0376836292e-2);
-  vy = f32x4.sub(f32x4.mul(vy, vx), f32x4.splat(1.1514610310e-1));
-  vy = f32x4.add(f32x4.mul(vy, vx), f32x4.splat(1.1676998740e-1));
-  vy = f32x4.sub(f32x4.mul(vy, vx), f32x4.splat(1.2420140846e-1));
-  vy = f32x4.add(f32x4.mul(vy, vx), f32x4.splat(1.4249322787e-1));
-  vy = f32x4.sub(f32x4.mul(vy, vx), f32x4.splat(1.6668057665e-1));
-  vy = f32x4.add(f32x4.mul(vy, vx), f32x4.splat(2.0000714765e-1));
-  vy = f32x4.sub(f32x4.mul(vy, vx), f32x4.splat(2.4999993993e-1));
-  vy = f32x4.add(f32x4.mul(vy, vx), f32x4.splat(3.3333331174e-1));
+  let vy = k(56);
+  vy = f32x4.add(f32x4.mul(vy, vx), k(60));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(64));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(68));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(72));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(76));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(80));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(84));
+  vy = f32x4.add(f32x4.mul(vy, vx), k(88));
   vy = f32x4.mul(f32x4.mul(vy, vx), vx2);
-  const vlo = f32x4.add(f32x4.sub(vy, f32x4.mul(vx2, f32x4.splat(0.5))), f32x4.mul(vk, f32x4.splat(LN2_LO)));
-  return f32x4.add(f32x4.add(vx, vlo), f32x4.mul(vk, f32x4.splat(LN2_HI)));
+  const vlo = f32x4.add(f32x4.sub(vy, f32x4.mul(vx2, k(52))), f32x4.mul(vk, k(16)));
+  return f32x4.add(f32x4.add(vx, vlo), f32x4.mul(vk, k(12)));
 }
