@@ -17,7 +17,7 @@
 
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";
-import { expNonPositive, log1pUnit, vexpNonPositive, vlog1pUnit } from "./inline/softplus";
+import { expNonPositive, log1pUnit, vexpNonPositive, vlog1pCompose, vlog1pNonNegative } from "./inline/softplus";
 
 const MARGIN_RANKING: i32 = 0;
 const BPR: i32 = 1;
@@ -59,7 +59,7 @@ const PAIR_HINGE: i32 = 2;
 // @ts-ignore: decorator
 @inline function vloss(kind: i32, vd: v128, vy: v128, vm: v128, ve: v128): v128 {
   const vzero = f32x4.splat(0);
-  if (kind == BPR) return f32x4.add(f32x4.pmax(f32x4.neg(vd), vzero), vlog1pUnit(ve));
+  if (kind == BPR) return f32x4.add(f32x4.pmax(f32x4.neg(vd), vzero), vlog1pNonNegative(ve));
   const vz = kind == MARGIN_RANKING ? f32x4.add(f32x4.mul(f32x4.neg(vy), vd), vm) : f32x4.sub(vm, vd);
   return f32x4.pmax(vz, vzero); // NaN stays NaN
 }
@@ -87,6 +87,28 @@ const PAIR_HINGE: i32 = 2;
     const vone = f32x4.splat(1);
     let vacc0 = f64x2.splat(0);
     let vacc1 = f64x2.splat(0);
+    if (kind == BPR) {
+      // Σ softplus(-d) over 16 pairs = Σ max(-d, 0) + log1p(q), 1 + q = Π (1 + e^-|d|): one logarithm per four
+      // vectors (assembly/inline/softplus.ts vlog1pCompose); every term is >= 0, so the f32 sums round at most a
+      // few times relative to the result.
+      const vzero = f32x4.splat(0);
+      for (; i + 16 <= n; i += 16) {
+        const ai = ptr(a, i);
+        const bi = ptr(b, i);
+        const vd0 = f32x4.sub(v128.load(ai), v128.load(bi));
+        const vd1 = f32x4.sub(v128.load(ai, 16), v128.load(bi, 16));
+        const vd2 = f32x4.sub(v128.load(ai, 32), v128.load(bi, 32));
+        const vd3 = f32x4.sub(v128.load(ai, 48), v128.load(bi, 48));
+        let vq = vexpNonPositive(f32x4.neg(f32x4.abs(vd0)));
+        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd1))));
+        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd2))));
+        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd3))));
+        const vr01 = f32x4.add(f32x4.pmax(f32x4.neg(vd0), vzero), f32x4.pmax(f32x4.neg(vd1), vzero));
+        const vr23 = f32x4.add(f32x4.pmax(f32x4.neg(vd2), vzero), f32x4.pmax(f32x4.neg(vd3), vzero));
+        vacc0 = vaccumulate(vacc0, f32x4.add(vr01, vr23));
+        vacc1 = vaccumulate(vacc1, vlog1pNonNegative(vq));
+      }
+    }
     for (; i + 8 <= n; i += 8) {
       const ai = ptr(a, i);
       const bi = ptr(b, i);

@@ -13,7 +13,8 @@
 // the bandwidth floor (bench/floor.ts: Σ (a + b) over the same two tensors, read once, in place).
 //
 // `runSuite({ quick, log })` returns { markdown, targets } (a BENCHMARKS.md section and [{ workload, what, goal,
-// ratio, pass }]); run directly, it prints the markdown. --quick: 1/16 of the sizes, 3 rounds, 10 ms samples.
+// ratio, pass }]); run directly, it prints the markdown. --quick: 1/16 of the sizes, 3 rounds, 10 ms samples;
+// --only=hinge,bpr: only those workloads.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -306,7 +307,7 @@ function workloadTable(w, rows, ref) {
   return [`#### ${w.title}`, '', line(head), line(head.map((_, i) => (i < 2 ? '---' : '---:'))), ...lines.map(line)].join('\n');
 }
 
-export async function runSuite({ quick = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+export async function runSuite({ quick = false, only = null, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-margin-bench-'));
   const opts = quick ? { rounds: 3, sampleMs: 10, budgetS: 20 } : { rounds: 11, sampleMs: 20, budgetS: 60 };
   const notes = [];
@@ -325,7 +326,7 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
     const machine = describeMachine({ tfjs: tfjs?.versions, torch: torch.note ? { note: torch.note } : torch });
     const tables = [];
     const targets = [];
-    for (const w of workloads(quick)) {
+    for (const w of workloads(quick).filter((x) => only === null || only.includes(x.id))) {
       log(`${w.id} ...`);
       const input = makeInputs(w);
       const tensors = input.arrays.map((a) => {
@@ -396,6 +397,7 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { markdown } = await runSuite({ quick: process.argv.includes('--quick') });
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? null;
+  const { markdown } = await runSuite({ quick: process.argv.includes('--quick'), only });
   console.log(markdown);
 }

@@ -115,6 +115,21 @@ describe('bpr and pair hinge: huge differences, ties', () => {
     expect(loss({ positive: [0], negative: [0] }) as OutputTensor).toEqual({ data: Float32Array.of(Math.fround(Math.LN2)), shape: [1] });
   });
 
+  it('bpr sums keep 1e-6 relative when every pair is well separated (a trained model: tiny losses)', () => {
+    for (const [lo, hi] of [[5, 15], [15, 30], [-1, 1], [-40, 40]] as const) {
+      for (const n of [16, 64, 1000, 65537]) {
+        const d = uniform(n, n + lo, lo, hi);
+        const zeros = new Float32Array(n);
+        let want = 0;
+        for (const x of d) want += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+        for (const f of [fl, scalar]) {
+          const got = f.loss('bpr', { reduction: 'sum' })({ positive: d, negative: zeros }) as number;
+          expect(Math.abs(got / want - 1), `d in [${lo}, ${hi}), n = ${n}, ${f.build}`).toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
   it('pair hinge passes the gradient at margin - d = 0', () => {
     const g = fl.loss('pair_hinge', { reduction: 'sum' }).withGrad({ positive: [1, 3, 0], negative: [0, 0, 0] });
     expect(g.value).toBe(1);

@@ -16,6 +16,8 @@ const LN2_LO: f32 = -2.12194440e-4;
 /** e^u for u below this is flushed to 0 (e^-87.3 is the smallest normal f32). */
 const EXP_MIN: f32 = -87.33;
 const SQRT2_M1: f32 = 0.41421356;
+/** √½ as f32; its bit pattern splits 1 + q into m·2^k with m in [√½, √2) (Cephes logf's range). */
+const SQRT_HALF: f32 = reinterpret<f32>(0x3F3504F3); // 0.707106769f
 /**
  * 1.5·2^23 + 127 (XNNPACK's vmagic_bias, f32-vsigmoid-wasmsimd-rr2-p5): adding it rounds u·log2(e) to an integer n
  * in the low mantissa bits, already offset by the exponent bias, so `bits << 23` is 2^n. It replaces a nearest and a
@@ -83,6 +85,7 @@ const K: usize = memory.data<f32>([
   1, SQRT2_M1, 0.5, //                                                                                44..52
   7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, //        56..72
   -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1, //                          76..88
+  SQRT_HALF, //                                                                                        92
 ]);
 
 // @ts-ignore: decorator
@@ -110,13 +113,19 @@ const K: usize = memory.data<f32>([
   return v128.andnot(f32x4.mul(vy, vscale), vtiny);
 }
 
-/** log(1 + e) lane by lane, e in [0, 1] (see log1pUnit). */
+/**
+ * log(1 + q) lane by lane for any q >= 0 (NaN stays NaN): for q <= √2 - 1 the polynomial's argument is q itself
+ * (exact, so tiny q keep their precision); above, 1 + q = m·2^k with m in [√½, √2) and the argument is m - 1.
+ */
 // @ts-ignore: decorator
-@inline export function vlog1pUnit(ve: v128): v128 {
+@inline export function vlog1pNonNegative(vq: v128): v128 {
   const vone = k(44);
-  const vbig = f32x4.gt(ve, k(48));
-  const vx = v128.bitselect(f32x4.mul(f32x4.sub(ve, vone), k(52)), ve, vbig);
-  const vk = v128.and(vbig, vone);
+  const vbig = f32x4.gt(vq, k(48));
+  const vw = f32x4.add(vq, vone);
+  const vki = i32x4.shr_s(i32x4.sub(vw, k(92)), 23); // k = (bits(w) - bits(√½)) >> 23
+  const vm = i32x4.sub(vw, i32x4.shl(vki, 23)); //      m = w·2^-k
+  const vx = v128.bitselect(f32x4.sub(vm, vone), vq, vbig);
+  const vk = v128.and(f32x4.convert_i32x4_s(vki), vbig);
   const vx2 = f32x4.mul(vx, vx);
   let vy = k(56);
   vy = f32x4.add(f32x4.mul(vy, vx), k(60));
@@ -130,4 +139,14 @@ const K: usize = memory.data<f32>([
   vy = f32x4.mul(f32x4.mul(vy, vx), vx2);
   const vlo = f32x4.add(f32x4.sub(vy, f32x4.mul(vx2, k(52))), f32x4.mul(vk, k(16)));
   return f32x4.add(f32x4.add(vx, vlo), f32x4.mul(vk, k(12)));
+}
+
+/**
+ * q with 1 + q = (1 + q)·(1 + e): q + e + q·e, every term >= 0, so q keeps its relative precision (a few ulps
+ * after four steps) where forming the products 1 + e would round tiny e away. Σ log1p(e_j) = log1p(q) then
+ * costs one logarithm per four vectors (the forward BPR sum).
+ */
+// @ts-ignore: decorator
+@inline export function vlog1pCompose(vq: v128, ve: v128): v128 {
+  return f32x4.add(f32x4.add(vq, ve), f32x4.mul(vq, ve));
 }
