@@ -17,7 +17,7 @@
 
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";
-import { expNonPositive, log1pUnit, vexpNonPositive, vlog1pCompose, vlog1pNonNegative } from "./inline/softplus";
+import { expNonPositive, log1pUnit, vexpNonPositive, vlog1pCompose, vlog1pNonNegative, vnegAbs } from "./inline/softplus";
 
 const MARGIN_RANKING: i32 = 0;
 const BPR: i32 = 1;
@@ -53,7 +53,7 @@ const PAIR_HINGE: i32 = 2;
 /** e^-|d| for BPR (shared by its value and gradient); unused by the other kinds. */
 // @ts-ignore: decorator
 @inline function vexpAbs(kind: i32, vd: v128): v128 {
-  return kind == BPR ? vexpNonPositive(f32x4.neg(f32x4.abs(vd))) : f32x4.splat(0);
+  return kind == BPR ? vexpNonPositive(vnegAbs(vd)) : f32x4.splat(0);
 }
 
 // @ts-ignore: decorator
@@ -99,10 +99,10 @@ const PAIR_HINGE: i32 = 2;
         const vd1 = f32x4.sub(v128.load(ai, 16), v128.load(bi, 16));
         const vd2 = f32x4.sub(v128.load(ai, 32), v128.load(bi, 32));
         const vd3 = f32x4.sub(v128.load(ai, 48), v128.load(bi, 48));
-        let vq = vexpNonPositive(f32x4.neg(f32x4.abs(vd0)));
-        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd1))));
-        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd2))));
-        vq = vlog1pCompose(vq, vexpNonPositive(f32x4.neg(f32x4.abs(vd3))));
+        let vq = vexpNonPositive(vnegAbs(vd0));
+        vq = vlog1pCompose(vq, vexpNonPositive(vnegAbs(vd1)));
+        vq = vlog1pCompose(vq, vexpNonPositive(vnegAbs(vd2)));
+        vq = vlog1pCompose(vq, vexpNonPositive(vnegAbs(vd3)));
         const vr01 = f32x4.add(f32x4.pmax(f32x4.neg(vd0), vzero), f32x4.pmax(f32x4.neg(vd1), vzero));
         const vr23 = f32x4.add(f32x4.pmax(f32x4.neg(vd2), vzero), f32x4.pmax(f32x4.neg(vd3), vzero));
         vacc0 = vaccumulate(vacc0, f32x4.add(vr01, vr23));

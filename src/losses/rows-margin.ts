@@ -70,7 +70,8 @@ interface KerasRows {
   moved: { outer: number; a: number; inner: number } | null;
   weights: Float32Array | null;
   weightSum: number | null;
-  shape: readonly number[];
+  /** pred's shape as given: the gradient's. */
+  predShape: readonly number[];
 }
 
 export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefinition {
@@ -92,6 +93,7 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
     checkInputNames(inputs, def, where);
     let p = floatInput(inputs.pred, runtime, where, 'pred');
     let t = floatInput(inputs.target, runtime, where, 'target');
+    const predShape = p.shape;
     const common = kerasCommonShape(p.shape, t.shape);
     if (common === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)} (or one that differs by a trailing axis of 1)`, t.shape);
     const dims = common.length === 0 ? [1] : common;
@@ -117,7 +119,7 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
       weightSum = 0;
       for (let i = 0; i < w.size; i++) weightSum += w.array[i]!;
     }
-    return { p, t, rows: outer * inner, cols: a, sampleShape, moved, weights, weightSum, shape: dims };
+    return { p, t, rows: outer * inner, cols: a, sampleShape, moved, weights, weightSum, predShape };
   }
 
   /** Runs the kernel: returns Σ w·l (w = rowScale, or 1), per-row values into `values`, the gradient into `grad`. */
@@ -152,9 +154,7 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
     let grad: Float32Array = new Float32Array(x.rows * x.cols);
     const sum = run(x, values, grad, rowScale, scale);
     if (x.moved !== null) grad = transpose(grad, x.moved.outer, x.moved.a, x.moved.inner, true);
-    const predShape = floatInput(inputs.pred, runtime, where, 'pred').shape;
-    // the kernel's sum carries the scalar gradOutput's factor only through `scale`, never through the weights
-    return { value: value(x, sum, values), grad: { pred: { data: grad, shape: [...predShape] } } };
+    return { value: value(x, sum, values), grad: { pred: { data: grad, shape: [...x.predShape] } } };
   }
 
   return { forward, withGrad };
