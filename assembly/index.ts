@@ -3,6 +3,8 @@
 
 export * from "./regression";
 export * from "./reduce";
+export * from "./crossentropy";
+export * from "./probability";
 export * from "./margin";
 export * from "./ranking";
 export * from "./cosine";

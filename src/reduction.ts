@@ -15,7 +15,7 @@ import { enumOption, type LossContext, type OptionSpec } from './losses/definiti
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from './tensor.js';
 import type { Runtime } from './wasm.js';
 
-export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'batchmean';
+export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'batchmean' | 'mean_with_sample_weight';
 
 const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean'] as const;
 const TORCH_REDUCTIONS = ['mean', 'sum', 'none'] as const;

@@ -7,6 +7,8 @@
 import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDefinition } from './losses/definition.js';
+import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
+import { PROBABILITY } from './losses/probability.js';
 import { COSINE } from './losses/cosine.js';
 import { MARGIN } from './losses/margin.js';
 import { REGRESSION } from './losses/regression.js';
@@ -133,6 +135,8 @@ const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entrie
 /** The families that have landed: (canonical, framework) → definition. */
 export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
   ...REGRESSION,
+  ...CROSSENTROPY_ROWS,
+  ...PROBABILITY,
   ...MARGIN,
   ...COSINE,
 };

@@ -68,6 +68,8 @@ describe('the alias table', () => {
     expect(fl.implemented().map((x) => x.name).sort()).toEqual(
       [
         'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1',
+        'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
+        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood',
         ...MARGIN_FAMILIES,
       ].sort(),
     );
@@ -113,10 +115,12 @@ describe('README', () => {
     for (const [alias, canonical] of Object.entries(ALIASES)) expect(table.get(canonical)?.names, alias).toContain(alias);
     for (const [name, c] of Object.entries(CLASS_NAMES)) expect(table.get(c.canonical)?.names, name).toContain(name);
     const implemented = new Set(fl.implemented().map((x) => x.name));
+    // Landed on a family branch whose README row the lead marks when merging (README.md is the lead's file).
+    const README_PENDING = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', ...MARGIN_FAMILIES]);
     for (const canonical of Object.keys(LOSSES)) {
-      // README.md's status column is updated by the lead when a family merges: until then it may say planned.
-      const status = MARGIN_FAMILIES.includes(canonical) ? ['✅', 'planned'] : [implemented.has(canonical as never) ? '✅' : 'planned'];
-      expect(status, canonical).toContain(table.get(canonical)?.status);
+      const status = table.get(canonical)?.status;
+      if (README_PENDING.has(canonical) && status === 'planned') continue;
+      expect(status, canonical).toBe(implemented.has(canonical as never) ? '✅' : 'planned');
     }
   });
 });

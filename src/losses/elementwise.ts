@@ -39,6 +39,13 @@ export interface PairLoss {
   /** A constant factor on f (SmoothL1Loss's 1/β), 1 when unused. */
   readonly valueScale: number;
   readonly reduction: Reduction;
+  /** Keras: the per-sample value is the sum of f over the last axis (KLDivergence), not the mean. */
+  readonly rowSum?: boolean;
+  /**
+   * PyTorch: per-element factors on f (a `weight` broadcast to the input) and the target the kernels see (the
+   * given one, or one the loss derives from it, as BCEWithLogitsLoss's pos_weight). Null factors: none.
+   */
+  readonly torchWeights?: (shape: readonly number[], target: FloatInput) => { weights: Float32Array | null; target: FloatInput };
 }
 
 export const PAIR_INPUTS = { tensorflow: ['pred', 'target'], pytorch: ['pred', 'target'] } as const;
@@ -53,6 +60,8 @@ interface Prepared {
   lossShape: readonly number[];
   /** Keras sample weights, one per row, or null. */
   weights: Float32Array | null;
+  /** Σ of the sample weights as given: the divisor of Keras's 'mean_with_sample_weight'. */
+  weightTotal?: number;
 }
 
 function asFloat32(input: FloatInput): Float32Array {
@@ -75,6 +84,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
   const { js, param, valueScale, reduction } = spec;
+  /** The factor from Σ_last-axis f to the per-sample value: 1/cols (mean) or 1 (sum). */
+  const perRow = (cols: number) => (spec.rowSum === true ? valueScale : valueScale / cols);
+  /** PyTorch's factor on Σ f: 1/n for 'mean', 1/N for KLDivLoss's 'batchmean'. */
+  const torchFactor = (n: number, shape: readonly number[]) => (reduction === 'batchmean' ? (shape.length === 0 ? 1 : 1 / shape[0]!) : torchScale(reduction, n));
   const keras = ctx.framework === 'tensorflow';
   const jsBelow = ctx.jsBelow;
   const where = `${ctx.loss} (${ctx.framework})`;
@@ -127,6 +140,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const t = floatInput(inputs.target, runtime, where, 'target');
     if (!keras) {
       if (!sameShape(p.shape, t.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)}`, t.shape);
+      if (spec.torchWeights !== undefined) {
+        const w = spec.torchWeights(p.shape, t);
+        return { p, t: w.target, rows: p.size, cols: 1, lossShape: p.shape, weights: w.weights };
+      }
       return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weights: null };
     }
     const common = kerasCommonShape(p.shape, t.shape);
@@ -134,23 +151,44 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)} (or one that differs by a trailing axis of 1)`, t.shape);
     }
     const { rows, cols, sampleShape } = kerasGeometry(common);
-    const weights =
-      inputs.sampleWeight === undefined ? null : expandSampleWeight(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
-    return { p, t, rows, cols, lossShape: sampleShape, weights };
+    if (inputs.sampleWeight === undefined) return { p, t, rows, cols, lossShape: sampleShape, weights: null };
+    const sw = floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight');
+    let weightTotal = 0;
+    for (let i = 0; i < sw.array.length; i++) weightTotal += sw.array[i]!;
+    return { p, t, rows, cols, lossShape: sampleShape, weights: expandSampleWeight(sw, sampleShape, ctx), weightTotal };
   }
 
   /** The per-sample (Keras) or elementwise (PyTorch) values, weighted: what 'none' returns. */
   function values(x: Prepared): Float32Array {
-    const v = rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols);
+    const v = rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols));
     if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
     return v;
   }
 
+  /**
+   * Keras's factor on Σ of the weighted per-sample values: kerasScale, except 'mean_with_sample_weight' with
+   * sample weights (Keras >= 3.13), which divides by Σ of the weights as given (0 when that is 0), and a
+   * per-sample shape of [] (a 1-D input), which Keras returns unreduced.
+   */
+  function kerasFactor(x: Prepared): number {
+    if (x.lossShape.length === 0) return 1;
+    if (reduction === 'mean_with_sample_weight' && x.weights !== null) return x.weightTotal === 0 ? 0 : 1 / x.weightTotal!;
+    return kerasScale(reduction, x.rows);
+  }
+
+  /** 'none': the weighted values; otherwise their reduction. */
+  function reduceWeighted(v: Float32Array, x: Prepared): number | OutputTensor {
+    if (!keras || reduction === 'none' || reduction !== 'mean_with_sample_weight') return reduceValues(v, x.lossShape, reduction);
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) sum += v[i]!;
+    return sum * kerasFactor(x);
+  }
+
   /** The reduced value from Σ f, when no weights are involved. */
   function reducedFromSum(sum: number, x: Prepared): number {
-    if (!keras) return sum * valueScale * torchScale(reduction, x.rows);
+    if (!keras) return sum * valueScale * torchFactor(x.rows, x.p.shape);
     if (x.rows === 0) return 0; // Keras: the sum of no per-sample values, divide_no_nan
-    return ((sum * valueScale) / x.cols) * kerasScale(reduction, x.rows);
+    return sum * perRow(x.cols) * kerasScale(reduction, x.rows);
   }
 
   /**
@@ -160,7 +198,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   function tinyPair(pred: unknown, target: unknown, inputs: Inputs): pred is Float32Array {
     return (
       pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow &&
-      pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)
+      pred.length === target.length && reduction !== 'none' && spec.torchWeights === undefined && onlyPredAndTarget(inputs)
     );
   }
 
@@ -172,7 +210,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     if (tinyPair(pred, target, inputs)) {
       // Keras sees one sample (the mean of f), PyTorch the mean or sum of f: a factor times Σ f either way.
       const n = pred.length;
-      return js.sum(n, pred, target as Float32Array, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
+      return js.sum(n, pred, target as Float32Array, param) * (keras ? perRow(n) : valueScale * torchFactor(n, [n]));
     }
     return forwardGeneral(inputs);
   }
@@ -181,7 +219,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const x = prepare(inputs);
     if (reduction !== 'none' && x.weights === null) return reducedFromSum(total(x.p, x.t), x);
     // 'none', or Keras sample weights: the per-sample values are needed one by one.
-    return reduceValues(values(x), x.lossShape, reduction);
+    return reduceWeighted(values(x), x);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
@@ -190,7 +228,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
     if (options === undefined && tinyPair(pred, target, inputs)) {
       const n = pred.length;
-      const factor = keras ? valueScale / n : valueScale * torchScale(reduction, n);
+      const factor = keras ? perRow(n) : valueScale * torchFactor(n, [n]);
       const grad = new Float32Array(n);
       const sum = js.grad(n, pred, target as Float32Array, param, factor, grad);
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
@@ -198,10 +236,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const x = prepare(inputs);
     const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
     // d value / d f for each element of row r: base × (weight_r × upstream_r when per row).
-    let scale = x.cols === 0 ? 0 : valueScale / x.cols;
+    let scale = x.cols === 0 ? 0 : perRow(x.cols);
     let rowScale = x.weights;
     if (typeof go === 'number') {
-      if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchScale(reduction, x.rows);
+      if (reduction !== 'none') scale *= keras ? kerasFactor(x) : torchFactor(x.rows, x.p.shape);
       scale *= go;
     } else if (rowScale === null) rowScale = go;
     else {
@@ -211,7 +249,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
     const gradPred = { data: dest.array, shape: [...x.p.shape] };
     if (reduction !== 'none' && x.weights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
-    return { value: reduceValues(values(x), x.lossShape, reduction), grad: { pred: gradPred } };
+    return { value: reduceWeighted(values(x), x), grad: { pred: gradPred } };
   }
 
   return { forward, withGrad };
@@ -221,7 +259,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
  * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
  * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
  */
-function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
+export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
   const n = x.p.size;
   if (out === undefined) return { array: new Float32Array(n), ptr: -1 };
   const where = `${ctx.loss} (${ctx.framework})`;
