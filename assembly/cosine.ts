@@ -5,7 +5,7 @@
 //   n(x) = x · inv(x),  inv(x) = min(rsqrt(Σ x²), 1/ε), ε = 1e-7        l = -Σ n(t)·n(p) = -dot·inv(t)·inv(p)
 //   ∂l/∂p_k = -inv(t)·inv(p)·(t_k - dot·inv(p)²·p_k)   where rsqrt(Σp²) <= 1/ε (minimum's gradient goes there at a tie)
 //           = -inv(t)·(1/ε)·t_k                         where the constant 1/ε is taken (a zero or tiny p row)
-//   cosine_similarity_f32(rows, cols, pred, target, out, grad, rowScale, scale): f64   (a = target, b = pred)
+//   cosine_similarity_f32: the row ABI of src/losses/rows.ts (a = target, b = pred)
 //
 // torch CosineEmbeddingLoss (aten/src/ATen/native/Loss.cpp cosine_embedding_loss, EPSILON = 1e-12):
 //   A = sa + ε, B = sb + ε, cos = dot / sqrt(A·B), ε = (float) 1e-12
@@ -14,8 +14,9 @@
 //   cosine_embedding_f32(rows, cols, x1, x2, y, out, g1, g2, rowScale, scale, margin): f64
 //
 // Both return Σ_r w_r·l_r with w_r = rowScale[r] (1 when rowScale = 0): a weighted sum in f64, where per-row
-// values rounded to f32 and summed would lose the small totals of rows that cancel; write out[r] = l_r when
-// out != 0, and the gradients scale · w_r · ∂l when the gradient pointers are != 0.
+// values rounded to f32 and summed would lose the small totals of rows that cancel; write out[r] = l_r, and
+// the gradients scale · w_r · ∂l when the gradient pointers are != 0. cosine_embedding_f32 (PyTorch, which needs
+// a per-row label beside a dense second input) keeps a signature of its own, for src/losses/rows-margin.ts.
 
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 
@@ -104,29 +105,60 @@ let rowSb: f64 = 0;
   return r <= INV_EPSILON ? r : INV_EPSILON; // NaN s: 1/ε (a NaN row is NaN through dot anyway)
 }
 
-export function cosine_similarity_f32(rows: i32, cols: i32, p: usize, t: usize, out: usize, grad: usize, rowScale: usize, scale: f64): f64 {
-  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
+/** Σ a·b, Σ a², Σ b² over a strided row (the row ABI's other layouts: an axis other than the last). */
+// @ts-ignore: decorator
+@inline function rowSumsStrided(cols: i32, a: usize, as: i32, b: usize, bs: i32): void {
+  let dot: f64 = 0;
+  let sa: f64 = 0;
+  let sb: f64 = 0;
+  for (let c = 0; c < cols; c++) {
+    const x = <f64>load<f32>(ptr(a, c * as));
+    const y = <f64>load<f32>(ptr(b, c * bs));
+    dot += x * y;
+    sa += x * x;
+    sb += y * y;
+  }
+  rowDot = dot;
+  rowSa = sa;
+  rowSb = sb;
+}
+
+/**
+ * Keras CosineSimilarity over rows of C values, in the row ABI of src/losses/rows.ts (element (o, c, i) of an
+ * operand at o·C·s + c·s + i with its class stride s; contiguous rows, s = 1, take the SIMD paths): out[r] = l_r;
+ * ∂l/∂pred scaled by scale·rowScale[r] into grad when grad != 0. Returns Σ_r w_r·l_r, w_r = rowScale[r] (1 when
+ * rowScale = 0), from the f64 row values (rows whose values cancel keep their small total). No parameters.
+ */
+export function cosine_similarity_f32(
+  outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+): f64 {
+  assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   let total: f64 = 0;
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    rowSums(cols, t, p);
-    const it = invNorm(rowSa);
-    const ip = invNorm(rowSb);
-    const l = -rowDot * it * ip;
-    const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
-    total += l * w;
-    if (out != 0) store<f32>(ptr(out, r), <f32>l);
-    if (grad != 0) {
-      const factor = scale * w;
+  const contiguous = ps == 1 && ts == 1;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const r = o * inner + i;
+      const p = pred + (<usize>(o * C * ps + i) << 2);
+      const t = target + (<usize>(o * C * ts + i) << 2);
+      if (contiguous) rowSums(C, t, p);
+      else rowSumsStrided(C, t, ts, p, ps);
+      const it = invNorm(rowSa);
+      const ip = invNorm(rowSb);
+      const l = -rowDot * it * ip;
+      const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
+      total += l * w;
+      store<f32>(ptr(out, r), <f32>l);
+      if (grad == 0) continue;
+      const factor = <f64>scale * w;
       const clamped = !(1 / Math.sqrt(rowSb) <= INV_EPSILON);
       // ∂l/∂p = alpha·t + beta·p
-      const alpha = -it * ip * factor;
-      const beta = clamped ? 0 : it * ip * ip * ip * rowDot * factor;
-      combine(cols, t, p, grad, <f32>alpha, <f32>beta);
-      grad += stride;
+      const alpha = <f32>(-it * ip * factor);
+      const beta = <f32>(clamped ? 0 : it * ip * ip * ip * rowDot * factor);
+      const g = grad + (<usize>(o * C * gs + i) << 2);
+      if (contiguous && gs == 1) combine(C, t, p, g, alpha, beta);
+      else for (let c = 0; c < C; c++) store<f32>(ptr(g, c * gs), load<f32>(ptr(t, c * ts)) * alpha + load<f32>(ptr(p, c * ps)) * beta);
     }
-    p += stride;
-    t += stride;
   }
   return total;
 }

@@ -20,9 +20,7 @@
 //   pos = Σ t·p,  neg = max_j (1 - t_j)·p_j,  l = max(neg - pos + 1, 0)
 //   ∂l/∂p_j = -t_j + (1 - t_j)·[j is one of the k maxima]/k   where neg - pos + 1 >= 0, else 0
 // (TensorFlow's reduce_max gradient shares the gradient equally among tied maxima.)
-//   categorical_hinge_f32(rows, cols, pred, target, out, grad, rowScale, scale): f64
-// returns Σ_r w_r·l_r, w_r = rowScale[r] (1 when rowScale = 0); writes out[r] = l_r when out != 0, and
-// grad = scale · w_r · ∂l/∂p when grad != 0. pos accumulates in f64.
+//   categorical_hinge_f32: the row ABI of src/losses/rows.ts (see the kernel); pos accumulates in f64.
 
 import { vaccumulate, hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";
@@ -198,68 +196,84 @@ const HINGE_EMBEDDING: i32 = 2;
   return acc;
 }
 
-// ---- categorical hinge, per row ----
+// ---- categorical hinge, per row (the row ABI of src/losses/rows.ts) ----
 
 // @ts-ignore: decorator
-@inline function rowMaxNegative(cols: i32, p: usize, t: usize): f32 {
+@inline function rowMaxNegative(cols: i32, p: usize, ps: i32, t: usize, ts: i32): f32 {
   // max_j (1 - t_j)·p_j
   let m: f32 = -Infinity;
   let c = 0;
   if (ASC_FEATURE_SIMD) {
-    let vm = f32x4.splat(-Infinity);
-    const vone = f32x4.splat(1);
-    for (; c + 4 <= cols; c += 4) {
-      vm = f32x4.pmax(vm, f32x4.mul(f32x4.sub(vone, v128.load(ptr(t, c))), v128.load(ptr(p, c))));
+    if (ps == 1 && ts == 1) {
+      let vm = f32x4.splat(-Infinity);
+      const vone = f32x4.splat(1);
+      for (; c + 4 <= cols; c += 4) {
+        vm = f32x4.pmax(vm, f32x4.mul(f32x4.sub(vone, v128.load(ptr(t, c))), v128.load(ptr(p, c))));
+      }
+      m = Mathf.max(Mathf.max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), Mathf.max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
     }
-    m = Mathf.max(Mathf.max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), Mathf.max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
   }
-  for (; c < cols; c++) m = Mathf.max(m, (<f32>1 - load<f32>(ptr(t, c))) * load<f32>(ptr(p, c)));
+  for (; c < cols; c++) m = Mathf.max(m, (<f32>1 - load<f32>(ptr(t, c * ts))) * load<f32>(ptr(p, c * ps)));
   return m;
 }
 
 // @ts-ignore: decorator
-@inline function rowDot(cols: i32, p: usize, t: usize): f64 {
+@inline function rowDot(cols: i32, p: usize, ps: i32, t: usize, ts: i32): f64 {
   let acc: f64 = 0;
   let c = 0;
   if (ASC_FEATURE_SIMD) {
-    let vacc = f64x2.splat(0);
-    for (; c + 4 <= cols; c += 4) vacc = vaccumulate(vacc, f32x4.mul(v128.load(ptr(t, c)), v128.load(ptr(p, c))));
-    acc = hsum_f64x2(vacc);
+    if (ps == 1 && ts == 1) {
+      let vacc = f64x2.splat(0);
+      for (; c + 4 <= cols; c += 4) vacc = vaccumulate(vacc, f32x4.mul(v128.load(ptr(t, c)), v128.load(ptr(p, c))));
+      acc = hsum_f64x2(vacc);
+    }
   }
-  for (; c < cols; c++) acc += <f64>(load<f32>(ptr(t, c)) * load<f32>(ptr(p, c)));
+  for (; c < cols; c++) acc += <f64>(load<f32>(ptr(t, c * ts)) * load<f32>(ptr(p, c * ps)));
   return acc;
 }
 
-export function categorical_hinge_f32(rows: i32, cols: i32, p: usize, t: usize, out: usize, grad: usize, rowScale: usize, scale: f64): f64 {
-  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
+/**
+ * Keras CategoricalHinge over rows of C classes, in the row ABI (src/losses/rows.ts; element (o, c, i) of an
+ * operand at o·C·s + c·s + i with its class stride s): out[r] = l_r; ∂l/∂p scaled by scale·rowScale[r] into grad
+ * when grad != 0. Returns Σ_r w_r·l_r with w_r = rowScale[r] (1 when rowScale = 0), in f64: the weighted total
+ * straight from the f64 row values, where summing f32 out[r]·w_r would round each row first.
+ * No parameters (p0, p1, weights, ignore, gradTarget unused).
+ */
+export function categorical_hinge_f32(
+  outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+): f64 {
+  assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const pos = rowDot(cols, p, t);
-    const neg = rowMaxNegative(cols, p, t);
-    const z = <f64>neg - pos + 1;
-    const l = z < 0 ? 0 : z; // NaN stays NaN
-    const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
-    total += l * w;
-    if (out != 0) store<f32>(ptr(out, r), <f32>l);
-    if (grad != 0) {
-      const factor = scale * w;
-      if (z >= 0) {
-        let ties = 0;
-        for (let c = 0; c < cols; c++) ties += <i32>((<f32>1 - load<f32>(ptr(t, c))) * load<f32>(ptr(p, c)) == neg);
-        const share = <f32>(factor / <f64>ties);
-        const f = <f32>factor;
-        for (let c = 0; c < cols; c++) {
-          const tc = load<f32>(ptr(t, c));
-          const q: f32 = 1 - tc;
-          store<f32>(ptr(grad, c), selectf(q * share, 0, q * load<f32>(ptr(p, c)) == neg) - tc * f);
-        }
-      } else {
-        memory.fill(grad, 0, <usize>cols << 2);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const r = o * inner + i;
+      const p = pred + (<usize>(o * C * ps + i) << 2);
+      const t = target + (<usize>(o * C * ts + i) << 2);
+      const pos = rowDot(C, p, ps, t, ts);
+      const neg = rowMaxNegative(C, p, ps, t, ts);
+      const z = <f64>neg - pos + 1;
+      const l = z < 0 ? 0 : z; // NaN stays NaN
+      const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
+      total += l * w;
+      store<f32>(ptr(out, r), <f32>l);
+      if (grad == 0) continue;
+      const g = grad + (<usize>(o * C * gs + i) << 2);
+      if (!(z >= 0)) {
+        for (let c = 0; c < C; c++) store<f32>(ptr(g, c * gs), 0);
+        continue;
       }
-      grad += <usize>cols << 2;
+      const factor = <f64>scale * w;
+      let ties = 0;
+      for (let c = 0; c < C; c++) ties += <i32>((<f32>1 - load<f32>(ptr(t, c * ts))) * load<f32>(ptr(p, c * ps)) == neg);
+      const share = <f32>(factor / <f64>ties);
+      const f = <f32>factor;
+      for (let c = 0; c < C; c++) {
+        const tc = load<f32>(ptr(t, c * ts));
+        const q: f32 = 1 - tc;
+        store<f32>(ptr(g, c * gs), selectf(q * share, 0, q * load<f32>(ptr(p, c * ps)) == neg) - tc * f);
+      }
     }
-    p += <usize>cols << 2;
-    t += <usize>cols << 2;
   }
   return total;
 }

@@ -1,45 +1,29 @@
 /**
- * A minimal row engine for the margin and cosine families: losses computed per row of D contiguous values by one
- * kernel call that returns Σ l and optionally writes the per-row values and the gradients (assembly/margin.ts
- * categorical_hinge_f32, assembly/cosine.ts). To be folded into the shared row engine (src/losses/rows.ts, from
- * the crossentropy family) when it lands: its geometry (Keras's per-sample rows over an axis, PyTorch's [N, D]
- * rows), sample weights and reductions are the same.
+ * The margin and cosine families' row losses.
  *
- * - Keras (CategoricalHinge, CosineSimilarity): pred and target reconciled by squeeze_or_expand_to_same_rank, a
- *   shape-[] input is [1]; the loss reduces one axis (the last, or CosineSimilarity's `axis`), so the per-sample
- *   shape is the input shape without it; sample weights per sample, then reduce_values (with
- *   mean_with_sample_weight). An axis other than the last is transposed to the last on entry (and the gradient
- *   back), so kernels always walk contiguous rows.
- * - PyTorch (CosineEmbeddingLoss): x1, x2 of shape [N, D] or [D], target [N] or [] of ±1; 'mean' over rows.
+ * - Keras CategoricalHinge and CosineSimilarity run on the shared row engine (./rows.ts: geometry over any axis
+ *   with no transpose, tensors in place, arrays streamed) with row-ABI kernels (assembly/margin.ts
+ *   categorical_hinge_f32, assembly/cosine.ts cosine_similarity_f32). pred and target are reconciled by Keras's
+ *   squeeze_or_expand_to_same_rank; sample weights per sample, then Keras's reduce_values (./rows.ts
+ *   kerasRowReduction, mean_with_sample_weight included). The kernels return the weighted total in f64.
+ * - torch CosineEmbeddingLoss (x1, x2 of shape [N, D] or [D], target [N] or [] of ±1, 'mean' over rows) needs a
+ *   per-row label beside a dense second input, which the row ABI does not carry: it keeps a minimal row path of
+ *   its own here, over src/stream.ts's streamRows (to fold into the row engine when the ABI gets a per-row
+ *   operand).
  */
 
 import { LossError } from '../errors.js';
-import { expandSampleWeight, gradOutputFactors, kerasCommonShape, reduceValues, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
+import { expandSampleWeight, gradOutputFactors, kerasCommonShape, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
 import { streamRows } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
-import { checkPlusMinusOne, kerasReductionFactor, MEAN_WITH_SAMPLE_WEIGHT, type PairReduction } from './elementwise.js';
+import { checkPlusMinusOne, MEAN_WITH_SAMPLE_WEIGHT } from './elementwise.js';
+import { axisGeometry, checkAxis, kerasRowReduction, runRows, weightSum, type KerasReduction, type RowGeometry } from './rows.js';
 import { reductionOption } from '../reduction.js';
 
 const f32Input = (array: Float32Array, shape: readonly number[] = [array.length]): FloatInput => ({ shape, size: array.length, ptr: -1, array });
 const out = (array: Float32Array) => ({ output: { array, ptr: -1 } });
-
-/** [outer, A, inner] → [outer, inner, A] (or back with `inverse`). */
-function transpose(x: ArrayLike<number>, outer: number, a: number, inner: number, inverse = false): Float32Array {
-  const y = new Float32Array(outer * a * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < a; k++) {
-      for (let i = 0; i < inner; i++) {
-        const src = (o * a + k) * inner + i;
-        const dst = (o * inner + i) * a + k;
-        if (inverse) y[src] = x[dst]!;
-        else y[dst] = x[src]!;
-      }
-    }
-  }
-  return y;
-}
 
 function noOut(where: string, options?: GradOptions): void {
   if (options?.out !== undefined) {
@@ -58,22 +42,17 @@ export function axisOption(defaultValue: number): OptionSpec {
   };
 }
 
-// ---- Keras rows ----
+// ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----
 
 interface KerasRows {
-  p: FloatInput;
-  t: FloatInput;
-  rows: number;
-  cols: number;
-  sampleShape: readonly number[];
-  /** Set when the axis was transposed to the last: [outer, A, inner]. */
-  moved: { outer: number; a: number; inner: number } | null;
+  pred: FloatInput;
+  target: FloatInput;
+  geometry: RowGeometry;
   weights: Float32Array | null;
-  weightSum: number | null;
-  /** pred's shape as given: the gradient's. */
-  predShape: readonly number[];
+  weightTotal: number;
 }
 
+/** A Keras row loss over `axis` (CosineSimilarity's option; the last axis otherwise) with a row-ABI kernel. */
 export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefinition {
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
@@ -86,75 +65,74 @@ export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefi
 
 function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
-  const reduction = options.reduction as PairReduction;
+  const reduction = options.reduction as KerasReduction;
   const axis = (options.axis as number | undefined) ?? -1;
 
   function prepare(inputs: Inputs): KerasRows {
     checkInputNames(inputs, def, where);
-    let p = floatInput(inputs.pred, runtime, where, 'pred');
-    let t = floatInput(inputs.target, runtime, where, 'target');
-    const predShape = p.shape;
-    const common = kerasCommonShape(p.shape, t.shape);
-    if (common === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)} (or one that differs by a trailing axis of 1)`, t.shape);
-    const dims = common.length === 0 ? [1] : common;
-    const ax = axis < 0 ? axis + dims.length : axis;
-    if (ax < 0 || ax >= dims.length) {
-      throw badOption(ctx, 'axis', `an axis of the input's shape ${shapeString(dims)}: an integer in [${-dims.length}, ${dims.length - 1}]`, axis);
-    }
-    const outer = shapeSize(dims.slice(0, ax));
-    const a = dims[ax]!;
-    const inner = shapeSize(dims.slice(ax + 1));
-    const sampleShape = [...dims.slice(0, ax), ...dims.slice(ax + 1)];
-    let moved = null;
-    if (inner > 1 && a > 1) {
-      moved = { outer, a, inner };
-      p = f32Input(transpose(p.array, outer, a, inner));
-      t = f32Input(transpose(t.array, outer, a, inner));
-    }
+    const pred = floatInput(inputs.pred, runtime, where, 'pred');
+    const target = floatInput(inputs.target, runtime, where, 'target');
+    const common = kerasCommonShape(pred.shape, target.shape);
+    if (common === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)} (or one that differs by a trailing axis of 1)`, target.shape);
+    checkAxis(axis, common.length, ctx);
+    const geometry = axisGeometry(common, axis);
     let weights: Float32Array | null = null;
-    let weightSum: number | null = null;
+    let weightTotal = 0;
     if (inputs.sampleWeight !== undefined) {
-      const w = floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight');
-      weights = expandSampleWeight(w, sampleShape, ctx);
-      weightSum = 0;
-      for (let i = 0; i < w.size; i++) weightSum += w.array[i]!;
+      const sw = floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight');
+      weights = expandSampleWeight(sw, geometry.rowShape, ctx);
+      weightTotal = weightSum(sw.array);
     }
-    return { p, t, rows: outer * inner, cols: a, sampleShape, moved, weights, weightSum, predShape };
+    return { pred, target, geometry, weights, weightTotal };
   }
 
-  /** Runs the kernel: returns Σ w·l (w = rowScale, or 1), per-row values into `values`, the gradient into `grad`. */
-  function run(x: KerasRows, values: Float32Array | null, grad: Float32Array | null, rowScale: Float32Array | null, scale: number): number {
-    if (x.cols === 0) return 0; // an empty axis: every per-row value is 0 (the arrays are already 0)
-    const buffers = [{ input: x.p }, { input: x.t }, values === null ? null : { ...out(values), perRow: true }, grad === null ? null : out(grad), rowScale === null ? null : { input: f32Input(rowScale), perRow: true }];
-    return streamRows(runtime, x.rows, x.cols, buffers, (count, [pp, pt, po, pg, ps]) => kernel(count, x.cols, pp!, pt!, po!, pg!, ps!, scale));
+  /**
+   * The kernel over every row: with `rowScale` (the sample weights, times gradOutput for 'none') it returns
+   * Σ rowScale·l in f64 (assembly/margin.ts, assembly/cosine.ts), the weighted total Keras reduces.
+   */
+  function run(x: KerasRows, rowScale: Float32Array | null, grad: Float32Array | null, scale: number, rows: boolean) {
+    return runRows(runtime, kernel, {
+      geometry: x.geometry,
+      pred: x.pred,
+      target: { kind: 'dense', input: x.target },
+      rowScale,
+      scale,
+      grad: grad === null ? null : { array: grad, ptr: -1 },
+      rows,
+    });
   }
 
-  /** 'none': the per-row values times the weights; otherwise the (weighted) sum times the reduction's factor. */
-  function value(x: KerasRows, weightedSum: number, values: Float32Array | null): number | OutputTensor {
-    if (values === null) return weightedSum * kerasReductionFactor(reduction, x.rows, x.sampleShape, x.weightSum);
+  const reduced = (x: KerasRows, weightedSum: number) =>
+    kerasRowReduction(weightedSum, weightedSum, x.geometry.outer * x.geometry.inner, reduction, x.weights === null ? null : { sum: x.weightTotal }, null, x.geometry.rowShape.length === 0);
+
+  /** 'none': the per-row values times the weights. */
+  function noneValue(x: KerasRows, values: Float32Array): OutputTensor {
     if (x.weights !== null) for (let r = 0; r < values.length; r++) values[r]! *= x.weights[r]!;
-    return reduceValues(values, x.sampleShape, 'none');
+    return { data: values, shape: [...x.geometry.rowShape] };
   }
 
   function forward(inputs: Inputs): number | OutputTensor {
     const x = prepare(inputs);
-    const values = reduction === 'none' ? new Float32Array(x.rows) : null;
-    return value(x, run(x, values, null, x.weights, 1), values);
+    const r = run(x, x.weights, null, 1, reduction === 'none');
+    return reduction === 'none' ? noneValue(x, r.values!) : reduced(x, r.sum).value;
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
     noOut(where, options);
     const x = prepare(inputs);
-    const go = gradOutputFactors(options?.gradOutput, x.sampleShape, reduction as Reduction, runtime, ctx);
-    let scale = reduction === 'none' ? 1 : kerasReductionFactor(reduction, x.rows, x.sampleShape, x.weightSum);
-    let rowScale = x.weights;
-    if (typeof go === 'number') scale *= go;
-    else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
-    const values = reduction === 'none' ? new Float32Array(x.rows) : null;
-    let grad: Float32Array = new Float32Array(x.rows * x.cols);
-    const sum = run(x, values, grad, rowScale, scale);
-    if (x.moved !== null) grad = transpose(grad, x.moved.outer, x.moved.a, x.moved.inner, true);
-    return { value: value(x, sum, values), grad: { pred: { data: grad, shape: [...x.predShape] } } };
+    const go = gradOutputFactors(options?.gradOutput, x.geometry.rowShape, reduction as Reduction, runtime, ctx);
+    const grad = new Float32Array(x.pred.size);
+    const gradResult = { pred: { data: grad, shape: [...x.pred.shape] } };
+    if (reduction === 'none') {
+      const rowScale = typeof go === 'number' ? x.weights : x.weights === null ? go : Float32Array.from(x.weights, (w, i) => w * go[i]!);
+      const r = run(x, rowScale, grad, typeof go === 'number' ? go : 1, true);
+      // the kernel's out[] holds the unweighted values: weight them as Keras's 'none' returns them
+      return { value: noneValue(x, r.values!), grad: gradResult };
+    }
+    // the factor of the reduction does not depend on the values: run once with it folded into the scale
+    const { factor } = reduced(x, 0);
+    const r = run(x, x.weights, grad, factor * (typeof go === 'number' ? go : 1), false);
+    return { value: reduced(x, r.sum).value, grad: gradResult };
   }
 
   return { forward, withGrad };
