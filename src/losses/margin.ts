@@ -7,10 +7,9 @@
  */
 
 import type { Framework } from '../frameworks.js';
-import { kerasCommonShape, reductionOption, type Reduction } from '../reduction.js';
+import { reductionOption, type Reduction } from '../reduction.js';
 import { floatInput } from '../tensor.js';
-import type { Runtime } from '../wasm.js';
-import { badOption, checkInputNames, type BoundLoss, type GradResult, type Inputs, type LossDefinition, type OptionSpec } from './definition.js';
+import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec } from './definition.js';
 import {
   bindPairLoss,
   bindPairwiseLoss,
@@ -109,7 +108,7 @@ const hingeEmbedding: JsPairKernels = {
   point: hingeEmbeddingPoint,
 };
 
-// ---- Keras Hinge and SquaredHinge: the whole-tensor 0/1 → -1/1 rule, mean_with_sample_weight ----
+// ---- Keras Hinge and SquaredHinge: the whole-tensor 0/1 → -1/1 rule ----
 
 /** Keras's convert_binary_labels_to_hinge: true when every label is 0 or 1 (then y = 2t - 1). */
 function allZeroOrOne(t: ArrayLike<number>): boolean {
@@ -120,42 +119,6 @@ function allZeroOrOne(t: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Scales a withGrad result by `factor` (mean_with_sample_weight's 1/Σw applied after a 'sum'). */
-function scaled(r: GradResult, factor: number): GradResult {
-  const value = typeof r.value === 'number' ? r.value * factor : r.value;
-  for (const g of Object.values(r.grad)) for (let i = 0; i < g.data.length; i++) g.data[i]! *= factor;
-  return { value, grad: r.grad };
-}
-
-/**
- * Keras 3's mean_with_sample_weight over an engine that does not know it: without weights (or for a scalar
- * per-sample value) it is sum_over_batch_size; with weights, the 'sum' engine's result divided by Σ weights.
- */
-function withMeanWithSampleWeight(
-  make: (reduction: Reduction) => BoundLoss,
-  reduction: PairReduction,
-  runtime: Runtime,
-  where: string,
-): (inputs: Inputs) => { bound: BoundLoss; factor: number } {
-  if (reduction !== MEAN_WITH_SAMPLE_WEIGHT) {
-    const bound = make(reduction);
-    return () => ({ bound, factor: 1 });
-  }
-  const sum = make('sum');
-  const mean = make('sum_over_batch_size');
-  return (inputs) => {
-    if (inputs.sampleWeight === undefined || inputs.sampleWeight === null) return { bound: mean, factor: 1 };
-    const p = floatInput(inputs.pred, runtime, where, 'pred');
-    const t = floatInput(inputs.target, runtime, where, 'target');
-    const common = kerasCommonShape(p.shape, t.shape);
-    if (common === null || common.length <= 1) return { bound: mean, factor: 1 }; // a scalar per sample: as it is
-    const w = floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight');
-    let total = 0;
-    for (let i = 0; i < w.size; i++) total += w.array[i]!;
-    return { bound: sum, factor: total === 0 ? 0 : 1 / total };
-  };
-}
-
 function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
@@ -163,25 +126,15 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
     options: { reduction: kerasReductions() },
     bind(options, runtime, ctx) {
       const where = `${ctx.loss} (${ctx.framework})`;
-      const pick = (c: number) =>
-        withMeanWithSampleWeight((reduction) => bindPairLoss({ kernels, js, param: c, valueScale: 1, reduction }, runtime, ctx, def), options.reduction as PairReduction, runtime, where);
+      const pick = (c: number) => bindPairLoss({ kernels, js, param: c, valueScale: 1, reduction: options.reduction as Reduction }, runtime, ctx, def);
       const [asGiven, converted] = [pick(0), pick(1)];
-      const choose = (inputs: Inputs) => {
+      const choose = (inputs: Inputs): BoundLoss => {
         checkInputNames(inputs, def, where);
-        const labels = floatInput(inputs.target, runtime, where, 'target').array;
-        return (allZeroOrOne(labels) ? converted : asGiven)(inputs);
+        return allZeroOrOne(floatInput(inputs.target, runtime, where, 'target').array) ? converted : asGiven;
       };
       return {
-        forward(inputs) {
-          const { bound, factor } = choose(inputs);
-          const v = bound.forward(inputs);
-          return typeof v === 'number' ? v * factor : v;
-        },
-        withGrad(inputs, gradOptions) {
-          const { bound, factor } = choose(inputs);
-          const r = bound.withGrad(inputs, gradOptions);
-          return factor === 1 ? r : scaled(r, factor);
-        },
+        forward: (inputs) => choose(inputs).forward(inputs),
+        withGrad: (inputs, gradOptions) => choose(inputs).withGrad(inputs, gradOptions),
       };
     },
   };
