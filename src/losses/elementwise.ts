@@ -17,6 +17,7 @@ import { pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '.
 import { floatInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
+import { kerasRowReduction, type KerasReduction } from './rows.js';
 import { checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
@@ -299,18 +300,7 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
 export const MEAN_WITH_SAMPLE_WEIGHT = 'mean_with_sample_weight';
 
 /** A reduction as the margin, ranking and cosine families accept it (Keras's mean_with_sample_weight too). */
-export type PairReduction = Reduction | typeof MEAN_WITH_SAMPLE_WEIGHT;
-
-/**
- * The factor Keras's reduce_values applies to Σ (weighted) per-sample values: 1 for 'sum' and for a scalar
- * per-sample value (returned as it is), 1/Σw for 'mean_with_sample_weight' with weights (divide_no_nan: 0
- * when Σw = 0), otherwise 1/count (0 when there are none).
- */
-export function kerasReductionFactor(reduction: PairReduction, count: number, lossShape: readonly number[], weightSum: number | null): number {
-  if (reduction === 'sum' || reduction === 'none' || lossShape.length === 0) return 1;
-  if (reduction === MEAN_WITH_SAMPLE_WEIGHT && weightSum !== null) return weightSum === 0 ? 0 : 1 / weightSum;
-  return count === 0 ? 0 : 1 / count;
-}
+export type PairReduction = Reduction;
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
 export function checkPlusMinusOne(labels: ArrayLike<number>, where: string, argument: string): void {
@@ -383,7 +373,9 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
 
   /** The scalar reduction's factor on Σ f (or on Σ w·f). */
   function factorOf(x: PairPrepared): number {
-    return keras ? kerasReductionFactor(reduction, x.n, x.shape, x.weightSum) : torchScale(reduction as Reduction, x.n);
+    if (!keras) return torchScale(reduction, x.n);
+    // Keras reduce_values (./rows.ts): 1/n, 1/Σw for mean_with_sample_weight, 1 for 'sum' or a scalar per sample
+    return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.shape.length === 0).factor;
   }
 
   /** The per-element (weighted) values: what 'none' returns, and what weighted reductions sum. */

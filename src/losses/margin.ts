@@ -2,8 +2,8 @@
  * The margin and ranking families (docs/semantics.md §2 hinge, ch, bpr / phinge): Keras Hinge and SquaredHinge,
  * torch HingeEmbeddingLoss and MarginRankingLoss (also categorical_hinge with framework pytorch), and the
  * pairwise bpr and pair_hinge. Kernels: assembly/margin.ts and assembly/ranking.ts. Engines: ./elementwise.ts
- * (bindPairLoss for the pred/target losses, bindPairwiseLoss for the two-gradient ones). CategoricalHinge is a
- * row loss: ./cosine.ts's neighbour ./rows-margin.ts.
+ * (bindPairLoss for the pred/target losses, bindPairwiseLoss for the two-gradient ones). Keras CategoricalHinge is
+ * a row loss: ./rows-margin.ts, on the shared row engine.
  */
 
 import type { Framework } from '../frameworks.js';
