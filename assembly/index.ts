@@ -7,6 +7,9 @@ export * from "./convert";
 export * from "./ctc";
 export * from "./crossentropy";
 export * from "./probability";
+export * from "./margin";
+export * from "./ranking";
+export * from "./cosine";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

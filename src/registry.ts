@@ -10,6 +10,8 @@ import type { LossDefinition } from './losses/definition.js';
 import { CTC } from './losses/ctc.js';
 import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
 import { PROBABILITY } from './losses/probability.js';
+import { COSINE } from './losses/cosine.js';
+import { MARGIN } from './losses/margin.js';
 import { REGRESSION } from './losses/regression.js';
 
 export interface CanonicalSpec {
@@ -159,6 +161,8 @@ export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework
   ...CTC,
   ...CROSSENTROPY_ROWS,
   ...PROBABILITY,
+  ...MARGIN,
+  ...COSINE,
 };
 
 export interface ResolvedName {

@@ -169,3 +169,91 @@ export function pairGrad(
   }
   return acc;
 }
+
+// ---- any number of inputs and outputs, by rows (the pairwise and row engines) ----
+
+/** One buffer of a block-streamed kernel call: an input read, or an output written; per element or per row. */
+export interface BlockBuffer {
+  readonly input?: FloatInput;
+  readonly output?: GradDestination;
+  /** One value per row (labels, per-row values and factors), rather than `cols` per row. */
+  readonly perRow?: boolean;
+}
+
+/**
+ * Runs `run(count, ptrs, firstRow)` over a [rows, cols] layout in blocks of whole rows, with `ptrs[k]` the byte
+ * offset of buffers[k]'s block (0 for a null buffer): inputs in wasm memory are read in place, others are
+ * copied into a half scratch slot each (eight half slots of CHUNK/2 floats: up to eight buffers); outputs not
+ * in wasm memory are copied out after each block. Returns the sum of what `run` returns. When everything is in
+ * place it is one call. Rows longer than half a slot (rare: cosine over more than 8192 features) are copied
+ * whole into temporary heap blocks, freed before returning.
+ */
+export function streamRows(
+  rt: Runtime,
+  rows: number,
+  cols: number,
+  buffers: readonly (BlockBuffer | null)[],
+  run: (count: number, ptrs: number[], firstRow: number) => number,
+): number {
+  const bs = buffers.map((b) => (b !== null && b.input !== undefined ? { ...b, input: inPlace(rt, b.input) } : b));
+  const placed = (b: BlockBuffer | null) => b === null || (b.input !== undefined ? b.input.ptr >= 0 : b.output!.ptr >= 0);
+  const whole = (b: BlockBuffer | null) => (b === null ? 0 : b.input !== undefined ? b.input.ptr : b.output!.ptr);
+  if (bs.every(placed)) return run(rows, bs.map(whole), 0);
+  const half = CHUNK / 2;
+  if (cols > half) return streamWhole(rt, rows, cols, bs, run);
+  const [s0, s1, s2, s3] = rt.slots as [number, number, number, number];
+  const halves = [s0, s0 + half * 4, s1, s1 + half * 4, s2, s2 + half * 4, s3, s3 + half * 4];
+  const block = Math.max(1, Math.floor(half / cols));
+  let acc = 0;
+  for (let r = 0; r < rows; r += block) {
+    const count = Math.min(block, rows - r);
+    const f32 = rt.f32();
+    const ptrs = bs.map((b, k) => {
+      if (b === null) return 0;
+      const per = b.perRow === true ? 1 : cols;
+      if (b.input !== undefined) return place(rt, f32, b.input, halves[k]!, r * per, count * per);
+      return b.output!.ptr >= 0 ? b.output!.ptr + r * per * 4 : halves[k]!;
+    });
+    acc += run(count, ptrs, r);
+    const out = rt.f32();
+    bs.forEach((b, k) => {
+      if (b === null || b.output === undefined || b.output.ptr >= 0) return;
+      const per = b.perRow === true ? 1 : cols;
+      const at = halves[k]! >> 2;
+      b.output.array.set(out.subarray(at, at + count * per), r * per);
+    });
+  }
+  return acc;
+}
+
+function streamWhole(
+  rt: Runtime,
+  rows: number,
+  cols: number,
+  bs: readonly (BlockBuffer | null)[],
+  run: (count: number, ptrs: number[], firstRow: number) => number,
+): number {
+  const temps: number[] = [];
+  try {
+    const ptrs = bs.map((b) => {
+      if (b === null) return 0;
+      const size = b.perRow === true ? rows : rows * cols;
+      const existing = b.input !== undefined ? b.input.ptr : b.output!.ptr;
+      if (existing >= 0) return existing;
+      const p = rt.heap.alloc(Math.max(4, size * 4));
+      temps.push(p);
+      if (b.input !== undefined) rt.f32().set(b.input.array.subarray(0, size), p >> 2);
+      return p;
+    });
+    const acc = run(rows, ptrs, 0);
+    const f32 = rt.f32();
+    bs.forEach((b, k) => {
+      if (b === null || b.output === undefined || b.output.ptr >= 0) return;
+      const size = b.perRow === true ? rows : rows * cols;
+      b.output.array.set(f32.subarray(ptrs[k]! >> 2, (ptrs[k]! >> 2) + size));
+    });
+    return acc;
+  } finally {
+    for (const p of temps) rt.heap.free(p);
+  }
+}

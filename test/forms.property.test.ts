@@ -23,7 +23,7 @@ interface Made {
 }
 
 /** How to make valid inputs of a loss for a shape from uniform numbers in [0, 1). */
-const MAKERS: Record<string, (shape: Shape, u: () => number) => Made> = {};
+const MAKERS: Record<string, (shape: Shape, u: () => number, framework: 'tensorflow' | 'pytorch') => Made> = {};
 const pairMaker = (lo: number, hi: number) => (shape: Shape, u: () => number): Made => {
   const n = shape.reduce((a, b) => a * b, 1);
   const make = () => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
@@ -53,6 +53,33 @@ MAKERS.categorical_crossentropy = (shape, u) => {
 };
 MAKERS.sparse_categorical_crossentropy = classes(true, 'last');
 MAKERS.negative_log_likelihood = (shape, u) => classes(false, 1)(shape.length === 1 ? [1, shape[0]!] : shape, u);
+// The margin, similarity and ranking losses.
+const floats = (n: number, u: () => number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
+const signs = (n: number, u: () => number) => Float32Array.from({ length: n }, () => (u() < 0.5 ? -1 : 1));
+const size = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+/** Two differentiated inputs of one shape, and ±1 labels when the loss takes them. */
+const twoInputs = (a: string, b: string, label?: string) => (shape: Shape, u: () => number): Made => {
+  const n = size(shape);
+  const inputs: Made['inputs'] = { [a]: { data: floats(n, u, -2, 2), shape }, [b]: { data: floats(n, u, -2, 2), shape } };
+  if (label !== undefined) inputs[label] = { data: signs(n, u), shape };
+  return { inputs, floats: [a, b] };
+};
+MAKERS.hinge = pairMaker(-2, 2);
+MAKERS.squared_hinge = pairMaker(-2, 2);
+MAKERS.cosine_similarity = pairMaker(-1, 1);
+MAKERS.categorical_hinge = (shape, u, framework) => (framework === 'pytorch' ? twoInputs('x1', 'x2', 'target')(shape, u) : pairMaker(0, 1)(shape, u));
+MAKERS.margin_ranking = twoInputs('x1', 'x2', 'target');
+MAKERS.bpr = twoInputs('positive', 'negative');
+MAKERS.pair_hinge = twoInputs('positive', 'negative');
+MAKERS.hinge_embedding = (shape, u) => ({ inputs: { pred: { data: floats(size(shape), u, -2, 2), shape }, target: { data: signs(size(shape), u), shape } }, floats: ['pred'] });
+MAKERS.cosine_embedding = (shape, u) => {
+  const s2 = shape.length === 1 ? [1, shape[0]!] : [shape[0]!, size(shape.slice(1))];
+  const n = size(s2);
+  return {
+    inputs: { x1: { data: floats(n, u, -1, 1), shape: s2 }, x2: { data: floats(n, u, -1, 1), shape: s2 }, target: { data: signs(s2[0]!, u), shape: [s2[0]!] } },
+    floats: ['x1', 'x2'],
+  };
+};
 /** CTC: log-probabilities [T, N, C] (a log-softmax of uniform logits), padded targets, full-length inputs. */
 MAKERS.ctc = (shape, u) => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -128,7 +155,7 @@ describe.each([
         const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
         for (const { name, frameworks } of fl.implemented()) {
           for (const framework of frameworks) {
-            const made = MAKERS[name]!(shape, u);
+            const made = MAKERS[name]!(shape, u, framework);
             for (const reduction of reductions[framework]) {
               const loss = fl.loss(name, { framework, reduction });
               const want = loss(made.inputs);

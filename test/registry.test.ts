@@ -5,6 +5,11 @@ import { loadLosses, type FastLoss } from '../src/index.js';
 import { ALIASES, CLASS_NAMES, FUNCTION_NAMES, LOSSES } from '../src/registry.js';
 
 let fl: FastLoss;
+
+/** The margin, ranking and cosine families (this branch). */
+const MARGIN_FAMILIES = [
+  'hinge', 'squared_hinge', 'categorical_hinge', 'hinge_embedding', 'margin_ranking', 'cosine_similarity', 'cosine_embedding', 'bpr', 'pair_hinge',
+];
 beforeAll(async () => {
   fl = await loadLosses();
 });
@@ -67,6 +72,7 @@ describe('the alias table', () => {
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
         'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood',
+        ...MARGIN_FAMILIES,
       ].sort(),
     );
   });

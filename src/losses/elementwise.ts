@@ -12,11 +12,12 @@
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 
-import { applyWeighting, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
-import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js';
+import { applyWeighting, kerasValueWeights, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import { pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
 import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
+import { kerasRowReduction, type KerasReduction } from './rows.js';
 import { checkGradOptions, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
@@ -485,4 +486,152 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
     if (overlaps) throw bad('out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer');
   }
   return { array, ptr };
+}
+
+// ==== Two differentiated inputs: the pairwise losses (bpr, pair_hinge, margin_ranking) ====
+//
+// f(a, b[, y]) elementwise over inputs of one shape, with gradients with respect to both a and b. The per-sample
+// loss is f itself in both frameworks (Keras-style pairwise losses have no last axis to average), so sample
+// weights are per element. Kernels `<k>_sum_f32(n, a, b, y, param)`, `<k>_map_f32(n, a, b, y, out, param,
+// scale)` and `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts); the inputs stream through
+// the scratch slots with src/stream.ts's streamRows, or are read in place.
+
+/** Keras 3's extra reduction (keras/src/losses/loss.py, reduce_values): weighted sum / Σ sample_weight. */
+export const MEAN_WITH_SAMPLE_WEIGHT = 'mean_with_sample_weight';
+
+/** A reduction as the margin, ranking and cosine families accept it (Keras's mean_with_sample_weight too). */
+export type PairReduction = Reduction;
+
+/** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
+export function checkPlusMinusOne(labels: ArrayLike<number>, where: string, argument: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (v !== 1 && v !== -1) {
+      throw new LossError({ code: 'LABEL_OUT_OF_RANGE', loss: where, argument: `${argument}[${i}]`, expected: '1 or -1', received: String(v) });
+    }
+  }
+}
+
+export interface PairwiseLoss {
+  /** Prefix of the kernels: 'bpr' → bpr_sum_f32, bpr_map_f32, bpr_grad_f32. */
+  readonly kernels: string;
+  /** The two differentiated inputs, in the kernels' order (a, b): ['positive', 'negative'], ['x1', 'x2']. */
+  readonly inputs: readonly [string, string];
+  /** A third input of ±1 labels (margin ranking's `target`), or undefined. */
+  readonly label?: string;
+  readonly param: number;
+  readonly reduction: PairReduction;
+}
+
+function asFloatInput(array: Float32Array): FloatInput {
+  return { shape: [array.length], size: array.length, ptr: -1, array };
+}
+
+export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);
+  const mapKernel = runtime.kernel(`${spec.kernels}_map_f32`);
+  const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
+  const scaleRows = runtime.kernel('scale_rows_f32');
+  const { param, reduction, label } = spec;
+  const [nameA, nameB] = spec.inputs;
+  const keras = ctx.framework === 'tensorflow';
+  const where = `${ctx.loss} (${ctx.framework})`;
+
+  interface PairPrepared {
+    a: FloatInput;
+    b: FloatInput;
+    y: FloatInput | null;
+    n: number;
+    shape: readonly number[];
+    /** What 'none' returns: the inputs' shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
+    lossShape: readonly number[];
+    weights: Float32Array | null;
+    weightSum: number | null;
+  }
+
+  function prepare(inputs: Inputs): PairPrepared {
+    checkInputNames(inputs, def, where);
+    const a = floatInput(inputs[nameA], runtime, where, nameA);
+    const b = floatInput(inputs[nameB], runtime, where, nameB);
+    if (!sameShape(a.shape, b.shape)) throw shapeMismatch(ctx, nameB, `${nameA}'s shape ${shapeString(a.shape)}`, b.shape);
+    let y: FloatInput | null = null;
+    if (label !== undefined) {
+      y = floatInput(inputs[label], runtime, where, label);
+      if (!sameShape(a.shape, y.shape)) throw shapeMismatch(ctx, label, `${nameA}'s shape ${shapeString(a.shape)}`, y.shape);
+      checkPlusMinusOne(y.array, where, label);
+    }
+    let weights: Float32Array | null = null;
+    let weightSum: number | null = null;
+    let lossShape = a.shape;
+    if (keras && inputs.sampleWeight !== undefined) {
+      const w = kerasValueWeights(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
+      weights = w.weights;
+      weightSum = w.weightSum;
+      lossShape = w.shape;
+    }
+    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weightSum };
+  }
+
+  const ins = (x: PairPrepared) => [{ input: x.a }, { input: x.b }, x.y === null ? null : { input: x.y }];
+
+  /** The scalar reduction's factor on Σ f (or on Σ w·f). */
+  function factorOf(x: PairPrepared): number {
+    if (!keras) return torchScale(reduction, x.n);
+    // Keras reduce_values (./rows.ts): 1/n, 1/Σw for mean_with_sample_weight, 1 for 'sum' or a scalar per sample
+    return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.shape.length === 0).factor;
+  }
+
+  /** The per-element (weighted) values: what 'none' returns, and what weighted reductions sum. */
+  function values(x: PairPrepared): Float32Array {
+    const out = new Float32Array(x.n);
+    streamRows(runtime, x.n, 1, [...ins(x), { output: { array: out, ptr: -1 } }], (count, [pa, pb, py, po]) => {
+      mapKernel(count, pa!, pb!, py!, po!, param, 1);
+      return 0;
+    });
+    if (x.weights !== null) for (let i = 0; i < out.length; i++) out[i]! *= x.weights[i]!;
+    return out;
+  }
+
+  function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
+    if (reduction !== 'none' && x.weights === null && sum !== null) return sum * factorOf(x);
+    const v = values(x);
+    if (reduction === 'none') return { data: v, shape: [...x.lossShape] };
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += v[i]!;
+    return s * factorOf(x);
+  }
+
+  function forward(inputs: Inputs): number | OutputTensor {
+    const x = prepare(inputs);
+    if (reduction === 'none' || x.weights !== null) return reduced(x, null);
+    const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
+    return reduced(x, sum);
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    if (options?.out !== undefined) {
+      throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: `no out option (${ctx.loss} returns new gradient arrays)`, received: 'an out option' });
+    }
+    const x = prepare(inputs);
+    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction as Reduction, runtime, ctx);
+    let scale = reduction === 'none' ? 1 : factorOf(x);
+    let rowScale = x.weights;
+    if (typeof go === 'number') scale *= go;
+    else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
+    const ga = new Float32Array(x.n);
+    const gb = new Float32Array(x.n);
+    const buffers = [...ins(x), { output: { array: ga, ptr: -1 } }, { output: { array: gb, ptr: -1 } }, rowScale === null ? null : { input: asFloatInput(rowScale) }];
+    const sum = streamRows(runtime, x.n, 1, buffers, (count, [pa, pb, py, pga, pgb, ps]) => {
+      const s = gradKernel(count, pa!, pb!, py!, pga!, pgb!, param, scale);
+      if (ps !== 0) {
+        scaleRows(count, 1, pga!, ps!);
+        scaleRows(count, 1, pgb!, ps!);
+      }
+      return s;
+    });
+    const grad = { [nameA]: { data: ga, shape: [...x.shape] }, [nameB]: { data: gb, shape: [...x.shape] } };
+    return { value: reduced(x, sum), grad };
+  }
+
+  return { forward, withGrad };
 }

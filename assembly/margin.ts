@@ -1,0 +1,293 @@
+// Margin losses: hinge-type functions of a prediction p and a target t (docs/semantics.md §2 hinge, ch).
+//
+// Elementwise, f and f' = ∂f/∂p (Keras averages f over the last axis; the facade applies that 1/D):
+//   HINGE            Keras Hinge          y = t·(1 + c) - c,  z = 1 - y·p,   f = max(z, 0)     f' = -y where z >= 0
+//   SQUARED_HINGE    Keras SquaredHinge   same y and z,                       f = max(z, 0)²    f' = -2y·max(z, 0)
+//   HINGE_EMBEDDING  torch               f = p where t = 1, else max(m - p, 0)                 f' = 1, or -1 where m - p >= 0
+// `param` is c for the Keras kinds: 1 maps 0/1 labels to -1/1 (y = 2t - 1), 0 keeps them (y = t); the facade
+// sets it to 1 only when every label of the tensor is 0 or 1 (keras/src/losses/losses.py,
+// convert_binary_labels_to_hinge). For HINGE_EMBEDDING it is the margin m; the facade has checked that every
+// t is ±1 (torch's at::where(target != 1, …) + at::where(target != -1, …) in aten/src/ATen/native/Loss.cpp).
+// max(z, 0) passes the gradient at z = 0 (Keras ops.maximum and torch clamp_min_ both do), and a NaN z gives
+// NaN values and a 0 gradient (the comparison z >= 0 is false), as both frameworks' max gradients.
+//
+// Kernels, the contract of assembly/regression.ts (pointers in bytes, counts in elements):
+//   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
+//   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
+//   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
+//
+// Per row (Keras CategoricalHinge, keras/src/losses/losses.py categorical_hinge), over the last axis of D:
+//   pos = Σ t·p,  neg = max_j (1 - t_j)·p_j,  l = max(neg - pos + 1, 0)
+//   ∂l/∂p_j = -t_j + (1 - t_j)·[j is one of the k maxima]/k   where neg - pos + 1 >= 0, else 0
+// (TensorFlow's reduce_max gradient shares the gradient equally among tied maxima.)
+//   categorical_hinge_f32: the row ABI of src/losses/rows.ts (see the kernel); pos accumulates in f64.
+
+import { vaccumulate, hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
+import { selectf } from "./inline/pminmax";
+
+const HINGE: i32 = 0;
+const SQUARED_HINGE: i32 = 1;
+const HINGE_EMBEDDING: i32 = 2;
+
+// @ts-ignore: decorator
+@inline function ptr(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// ---- f and f' (divided by 2 for SQUARED_HINGE: gradFactor), one lane and four lanes ----
+
+// @ts-ignore: decorator
+@inline function gradFactor(kind: i32): f32 {
+  return kind == SQUARED_HINGE ? 2 : 1;
+}
+
+/** max(z, 0) keeping NaN, without a branch. */
+// @ts-ignore: decorator
+@inline function relu(z: f32): f32 {
+  return selectf(0, z, z < 0);
+}
+
+// @ts-ignore: decorator
+@inline function loss(kind: i32, p: f32, t: f32, param: f32): f32 {
+  if (kind == HINGE_EMBEDDING) return selectf(p, relu(param - p), t == 1);
+  const y = t * (1 + param) - param;
+  const m = relu(<f32>1 - y * p);
+  return kind == SQUARED_HINGE ? m * m : m;
+}
+
+// @ts-ignore: decorator
+@inline function dloss(kind: i32, p: f32, t: f32, param: f32): f32 {
+  if (kind == HINGE_EMBEDDING) return selectf(1, selectf(-1, 0, param - p >= 0), t == 1);
+  const y = t * (1 + param) - param;
+  const z: f32 = 1 - y * p;
+  if (kind == SQUARED_HINGE) return selectf(-y * z, 0, z > 0);
+  return selectf(-y, 0, z >= 0);
+}
+
+// @ts-ignore: decorator
+@inline function vloss(kind: i32, vp: v128, vt: v128, vparam: v128): v128 {
+  const vzero = f32x4.splat(0);
+  if (kind == HINGE_EMBEDDING) {
+    return v128.bitselect(vp, f32x4.pmax(f32x4.sub(vparam, vp), vzero), f32x4.eq(vt, f32x4.splat(1)));
+  }
+  const vy = f32x4.sub(f32x4.mul(vt, f32x4.add(vparam, f32x4.splat(1))), vparam);
+  const vm = f32x4.pmax(f32x4.sub(f32x4.splat(1), f32x4.mul(vy, vp)), vzero); // NaN z stays NaN
+  return kind == SQUARED_HINGE ? f32x4.mul(vm, vm) : vm;
+}
+
+// @ts-ignore: decorator
+@inline function vdloss(kind: i32, vp: v128, vt: v128, vparam: v128): v128 {
+  const vzero = f32x4.splat(0);
+  const vone = f32x4.splat(1);
+  if (kind == HINGE_EMBEDDING) {
+    const vneg = v128.and(f32x4.ge(f32x4.sub(vparam, vp), vzero), f32x4.splat(-1));
+    return v128.bitselect(vone, vneg, f32x4.eq(vt, vone));
+  }
+  const vy = f32x4.sub(f32x4.mul(vt, f32x4.add(vparam, vone)), vparam);
+  const vz = f32x4.sub(vone, f32x4.mul(vy, vp));
+  if (kind == SQUARED_HINGE) return v128.and(f32x4.mul(f32x4.neg(vy), vz), f32x4.gt(vz, vzero));
+  return v128.and(f32x4.neg(vy), f32x4.ge(vz, vzero));
+}
+
+// ---- loops (the skeleton of assembly/regression.ts) ----
+
+// @ts-ignore: decorator
+@inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  let acc: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const pi = ptr(p, i);
+      const ti = ptr(t, i);
+      const vf0 = vloss(kind, v128.load(pi), v128.load(ti), vparam);
+      const vf1 = vloss(kind, v128.load(pi, 16), v128.load(ti, 16), vparam);
+      const vf2 = vloss(kind, v128.load(pi, 32), v128.load(ti, 32), vparam);
+      const vf3 = vloss(kind, v128.load(pi, 48), v128.load(ti, 48), vparam);
+      if (kind == HINGE_EMBEDDING) {
+        // f = p has either sign: no f32 tree (cancellation), each vector widened on its own
+        vacc0 = vaccumulate(vaccumulate(vacc0, vf0), vf1);
+        vacc1 = vaccumulate(vaccumulate(vacc1, vf2), vf3);
+      } else {
+        // f >= 0: a two-level f32 tree rounds at most twice relative to the partial sum (regression.ts)
+        const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
+        vacc0 = f64x2.add(vacc0, vwiden_lo(vf));
+        vacc1 = f64x2.add(vacc1, vwiden_hi(vf));
+      }
+    }
+    for (; i + 4 <= n; i += 4) {
+      vacc0 = vaccumulate(vacc0, vloss(kind, v128.load(ptr(p, i)), v128.load(ptr(t, i)), vparam));
+    }
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) acc += <f64>loss(kind, load<f32>(ptr(p, i)), load<f32>(ptr(t, i)), param);
+  return acc;
+}
+
+// @ts-ignore: decorator
+@inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  let i = 0;
+  const s = <f32>scale;
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    const vs = f32x4.splat(s);
+    for (; i + 4 <= n; i += 4) {
+      v128.store(ptr(out, i), f32x4.mul(vloss(kind, v128.load(ptr(p, i)), v128.load(ptr(t, i)), vparam), vs));
+    }
+  }
+  for (; i < n; i++) store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(p, i)), load<f32>(ptr(t, i)), param) * s);
+}
+
+// @ts-ignore: decorator
+@inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
+  if (cols == 1) {
+    mapRange(kind, rows, p, t, out, param, scale);
+    return;
+  }
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    store<f32>(ptr(out, r), <f32>(sumRange(kind, cols, p, t, param) * scale));
+    p += stride;
+    t += stride;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
+  assert(n >= 0, "expected n >= 0");
+  let acc: f64 = 0;
+  let i = 0;
+  const s = <f32>(scale * <f64>gradFactor(kind));
+  if (ASC_FEATURE_SIMD) {
+    const vparam = f32x4.splat(param);
+    const vs = f32x4.splat(s);
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const pi = ptr(p, i);
+      const ti = ptr(t, i);
+      const gi = ptr(grad, i);
+      const vp0 = v128.load(pi);
+      const vp1 = v128.load(pi, 16);
+      const vt0 = v128.load(ti);
+      const vt1 = v128.load(ti, 16);
+      v128.store(gi, f32x4.mul(vdloss(kind, vp0, vt0, vparam), vs));
+      v128.store(gi, f32x4.mul(vdloss(kind, vp1, vt1, vparam), vs), 16);
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, vparam));
+      vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, vparam));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vp = v128.load(ptr(p, i));
+      const vt = v128.load(ptr(t, i));
+      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vp, vt, vparam), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, vparam));
+    }
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) {
+    const pi = load<f32>(ptr(p, i));
+    const ti = load<f32>(ptr(t, i));
+    store<f32>(ptr(grad, i), dloss(kind, pi, ti, param) * s);
+    acc += <f64>loss(kind, pi, ti, param);
+  }
+  return acc;
+}
+
+// ---- categorical hinge, per row (the row ABI of src/losses/rows.ts) ----
+
+// @ts-ignore: decorator
+@inline function rowMaxNegative(cols: i32, p: usize, ps: i32, t: usize, ts: i32): f32 {
+  // max_j (1 - t_j)·p_j
+  let m: f32 = -Infinity;
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (ps == 1 && ts == 1) {
+      let vm = f32x4.splat(-Infinity);
+      const vone = f32x4.splat(1);
+      for (; c + 4 <= cols; c += 4) {
+        vm = f32x4.pmax(vm, f32x4.mul(f32x4.sub(vone, v128.load(ptr(t, c))), v128.load(ptr(p, c))));
+      }
+      m = Mathf.max(Mathf.max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), Mathf.max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+    }
+  }
+  for (; c < cols; c++) m = Mathf.max(m, (<f32>1 - load<f32>(ptr(t, c * ts))) * load<f32>(ptr(p, c * ps)));
+  return m;
+}
+
+// @ts-ignore: decorator
+@inline function rowDot(cols: i32, p: usize, ps: i32, t: usize, ts: i32): f64 {
+  let acc: f64 = 0;
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (ps == 1 && ts == 1) {
+      let vacc = f64x2.splat(0);
+      for (; c + 4 <= cols; c += 4) vacc = vaccumulate(vacc, f32x4.mul(v128.load(ptr(t, c)), v128.load(ptr(p, c))));
+      acc = hsum_f64x2(vacc);
+    }
+  }
+  for (; c < cols; c++) acc += <f64>(load<f32>(ptr(t, c * ts)) * load<f32>(ptr(p, c * ps)));
+  return acc;
+}
+
+/**
+ * Keras CategoricalHinge over rows of C classes, in the row ABI (src/losses/rows.ts; element (o, c, i) of an
+ * operand at o·C·s + c·s + i with its class stride s): out[r] = l_r; ∂l/∂p scaled by scale·rowScale[r] into grad
+ * when grad != 0. Returns Σ_r w_r·l_r with w_r = rowScale[r] (1 when rowScale = 0), in f64: the weighted total
+ * straight from the f64 row values, where summing f32 out[r]·w_r would round each row first.
+ * No parameters (p0, p1, weights, ignore, gradTarget unused).
+ */
+export function categorical_hinge_f32(
+  outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+): f64 {
+  assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
+  let total: f64 = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const r = o * inner + i;
+      const p = pred + (<usize>(o * C * ps + i) << 2);
+      const t = target + (<usize>(o * C * ts + i) << 2);
+      const pos = rowDot(C, p, ps, t, ts);
+      const neg = rowMaxNegative(C, p, ps, t, ts);
+      const z = <f64>neg - pos + 1;
+      const l = z < 0 ? 0 : z; // NaN stays NaN
+      const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
+      total += l * w;
+      store<f32>(ptr(out, r), <f32>l);
+      if (grad == 0) continue;
+      const g = grad + (<usize>(o * C * gs + i) << 2);
+      if (!(z >= 0)) {
+        for (let c = 0; c < C; c++) store<f32>(ptr(g, c * gs), 0);
+        continue;
+      }
+      const factor = <f64>scale * w;
+      let ties = 0;
+      for (let c = 0; c < C; c++) ties += <i32>((<f32>1 - load<f32>(ptr(t, c * ts))) * load<f32>(ptr(p, c * ps)) == neg);
+      const share = <f32>(factor / <f64>ties);
+      const f = <f32>factor;
+      for (let c = 0; c < C; c++) {
+        const tc = load<f32>(ptr(t, c * ts));
+        const q: f32 = 1 - tc;
+        store<f32>(ptr(g, c * gs), selectf(q * share, 0, q * load<f32>(ptr(p, c * ps)) == neg) - tc * f);
+      }
+    }
+  }
+  return total;
+}
+
+// ---- exports ----
+
+export function hinge_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HINGE, n, pred, target, param); }
+export function squared_hinge_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED_HINGE, n, pred, target, param); }
+export function hinge_embedding_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HINGE_EMBEDDING, n, pred, target, param); }
+
+export function hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HINGE, rows, cols, pred, target, out, param, scale); }
+export function squared_hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED_HINGE, rows, cols, pred, target, out, param, scale); }
+export function hinge_embedding_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HINGE_EMBEDDING, rows, cols, pred, target, out, param, scale); }
+
+export function hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE, n, pred, target, grad, param, scale); }
+export function squared_hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_HINGE, n, pred, target, grad, param, scale); }
+export function hinge_embedding_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE_EMBEDDING, n, pred, target, grad, param, scale); }

@@ -1,0 +1,235 @@
+/**
+ * The margin and ranking families (docs/semantics.md §2 hinge, ch, bpr / phinge): Keras Hinge and SquaredHinge,
+ * torch HingeEmbeddingLoss and MarginRankingLoss (also categorical_hinge with framework pytorch), and the
+ * pairwise bpr and pair_hinge. Kernels: assembly/margin.ts and assembly/ranking.ts. Engines: ./elementwise.ts
+ * (bindPairLoss for the pred/target losses, bindPairwiseLoss for the two-gradient ones). Keras CategoricalHinge is
+ * a row loss: ./rows-margin.ts, on the shared row engine.
+ */
+
+import type { Framework } from '../frameworks.js';
+import { reductionOption, type Reduction } from '../reduction.js';
+import { floatInput } from '../tensor.js';
+import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec } from './definition.js';
+import {
+  bindPairLoss,
+  bindPairwiseLoss,
+  checkPlusMinusOne,
+  MEAN_WITH_SAMPLE_WEIGHT,
+  type JsPairKernels,
+  type PairReduction,
+} from './elementwise.js';
+import { kerasRowsDefinition } from './rows-margin.js';
+
+/** Any finite number (torch's margins are unconstrained floats). */
+export function finiteOption(defaultValue: number): OptionSpec {
+  return {
+    default: defaultValue,
+    parse(value, ctx, name) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw badOption(ctx, name, 'a finite number', value);
+      return value;
+    },
+  };
+}
+
+/** Keras reductions, with Keras 3's mean_with_sample_weight. */
+export const kerasReductions = (): OptionSpec => reductionOption('tensorflow', [MEAN_WITH_SAMPLE_WEIGHT]);
+
+// ---- plain-JS twins of assembly/margin.ts for tiny inputs (f64 accumulation, float32 data) ----
+
+/** y = t·(1 + c) - c: c = 1 maps 0/1 labels to -1/1. */
+const hingeLabel = (t: number, c: number) => t * (1 + c) - c;
+
+const hinge: JsPairKernels = {
+  sum(n, p, t, c) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const z = 1 - hingeLabel(t[i]!, c) * p[i]!;
+      s += z < 0 ? 0 : z;
+    }
+    return s;
+  },
+  grad(n, p, t, c, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const y = hingeLabel(t[i]!, c);
+      const z = 1 - y * p[i]!;
+      s += z < 0 ? 0 : z;
+      grad[i] = z >= 0 ? -y * scale : 0;
+    }
+    return s;
+  },
+  point(p, t, c) {
+    const z = 1 - hingeLabel(t, c) * p;
+    return z < 0 ? 0 : z;
+  },
+};
+
+const squaredHinge: JsPairKernels = {
+  sum(n, p, t, c) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const z = 1 - hingeLabel(t[i]!, c) * p[i]!;
+      s += z < 0 ? 0 : z * z;
+    }
+    return s;
+  },
+  grad(n, p, t, c, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const y = hingeLabel(t[i]!, c);
+      const z = 1 - y * p[i]!;
+      s += z < 0 ? 0 : z * z;
+      grad[i] = z > 0 ? -2 * y * z * scale : 0;
+    }
+    return s;
+  },
+  point(p, t, c) {
+    const z = 1 - hingeLabel(t, c) * p;
+    return z < 0 ? 0 : z * z;
+  },
+};
+
+const hingeEmbeddingPoint = (p: number, t: number, m: number) => (t === 1 ? p : m - p < 0 ? 0 : m - p);
+
+const hingeEmbedding: JsPairKernels = {
+  sum(n, p, t, m) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += hingeEmbeddingPoint(p[i]!, t[i]!, m);
+    return s;
+  },
+  grad(n, p, t, m, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += hingeEmbeddingPoint(p[i]!, t[i]!, m);
+      grad[i] = t[i] === 1 ? scale : m - p[i]! >= 0 ? -scale : 0;
+    }
+    return s;
+  },
+  point: hingeEmbeddingPoint,
+};
+
+// ---- Keras Hinge and SquaredHinge: the whole-tensor 0/1 → -1/1 rule ----
+
+/** Keras's convert_binary_labels_to_hinge: true when every label is 0 or 1 (then y = 2t - 1). */
+function allZeroOrOne(t: ArrayLike<number>): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v !== 0 && v !== 1) return false;
+  }
+  return true;
+}
+
+function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
+  const def: LossDefinition = {
+    inputs: ['pred', 'target'],
+    optionalInputs: ['sampleWeight'],
+    options: { reduction: kerasReductions() },
+    bind(options, runtime, ctx) {
+      const where = `${ctx.loss} (${ctx.framework})`;
+      const pick = (c: number) => bindPairLoss({ kernels, js, param: c, valueScale: 1, reduction: options.reduction as Reduction }, runtime, ctx, def);
+      const [asGiven, converted] = [pick(0), pick(1)];
+      const choose = (inputs: Inputs): BoundLoss => {
+        checkInputNames(inputs, def, where);
+        return allZeroOrOne(floatInput(inputs.target, runtime, where, 'target').array) ? converted : asGiven;
+      };
+      return {
+        forward: (inputs) => choose(inputs).forward(inputs),
+        withGrad: (inputs, gradOptions) => choose(inputs).withGrad(inputs, gradOptions),
+      };
+    },
+  };
+  return def;
+}
+
+// ---- torch HingeEmbeddingLoss ----
+
+function torchHingeEmbedding(): LossDefinition {
+  const def: LossDefinition = {
+    inputs: ['pred', 'target'],
+    optionalInputs: [],
+    options: { reduction: reductionOption('pytorch'), margin: finiteOption(1) },
+    bind(options, runtime, ctx) {
+      const where = `${ctx.loss} (${ctx.framework})`;
+      const bound = bindPairLoss(
+        { kernels: 'hinge_embedding', js: hingeEmbedding, param: options.margin as number, valueScale: 1, reduction: options.reduction as Reduction },
+        runtime,
+        ctx,
+        def,
+      );
+      const check = (inputs: Inputs) => {
+        checkInputNames(inputs, def, where);
+        checkPlusMinusOne(floatInput(inputs.target, runtime, where, 'target').array, where, 'target');
+      };
+      return {
+        forward(inputs) {
+          check(inputs);
+          return bound.forward(inputs);
+        },
+        withGrad(inputs, gradOptions) {
+          check(inputs);
+          return bound.withGrad(inputs, gradOptions);
+        },
+      };
+    },
+  };
+  return def;
+}
+
+// ---- the two-gradient losses ----
+
+function pairwiseDefinition(
+  framework: Framework,
+  kernels: string,
+  inputs: readonly [string, string],
+  label: string | undefined,
+  options: Record<string, OptionSpec>,
+): LossDefinition {
+  const def: LossDefinition = {
+    inputs: label === undefined ? [...inputs] : [...inputs, label],
+    optionalInputs: framework === 'tensorflow' ? ['sampleWeight'] : [],
+    options: { reduction: framework === 'tensorflow' ? kerasReductions() : reductionOption('pytorch'), ...options },
+    bind: (o, runtime, ctx) =>
+      bindPairwiseLoss(
+        { kernels, inputs, ...(label === undefined ? {} : { label }), param: (o.margin as number | undefined) ?? 0, reduction: o.reduction as PairReduction },
+        runtime,
+        ctx,
+        def,
+      ),
+  };
+  return def;
+}
+
+/**
+ * torch MarginRankingLoss(margin = 0): l = max(-y·(x1 - x2) + margin, 0) elementwise on `{ x1, x2, target }` of one
+ * shape, target ±1 (else LABEL_OUT_OF_RANGE); gradients with respect to x1 and x2.
+ */
+const marginRanking = pairwiseDefinition('pytorch', 'margin_ranking', ['x1', 'x2'], 'target', { margin: finiteOption(0) });
+
+export const MARGIN: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+  /**
+   * Keras Hinge: mean over the last axis of max(1 - y·p, 0). Labels become y = 2t - 1 only when every label of
+   * the tensor is 0 or 1 (so {-1, 0, 1} keeps its 0s). Gradient -y/D where 1 - y·p >= 0.
+   * @example fl.loss('hinge')({ pred: [0.3, -0.2], target: [1, -1] }) // 0.75
+   */
+  hinge: { tensorflow: kerasHinge('hinge', hinge) },
+  /** Keras SquaredHinge: mean over the last axis of max(1 - y·p, 0)², labels as Hinge. */
+  squared_hinge: { tensorflow: kerasHinge('squared_hinge', squaredHinge) },
+  /**
+   * torch HingeEmbeddingLoss(margin = 1): l = p where t = 1, max(margin - p, 0) where t = -1, elementwise; targets
+   * must be ±1 (torch silently mixes both branches for other values; here LABEL_OUT_OF_RANGE).
+   */
+  hinge_embedding: { pytorch: torchHingeEmbedding() },
+  /**
+   * Keras CategoricalHinge (per sample over the last axis: max(max((1-t)·p) - Σ t·p + 1, 0), ties in the max
+   * share the gradient); with framework pytorch, MarginRankingLoss on `{ x1, x2, target }`.
+   */
+  categorical_hinge: { tensorflow: kerasRowsDefinition('categorical_hinge_f32', false), pytorch: marginRanking },
+  margin_ranking: { pytorch: marginRanking },
+  /**
+   * BPR (Rendle et al. 2009) on `{ positive, negative }` scores of one shape: l = -log σ(s+ - s-) = softplus(s- - s+),
+   * stable for any difference; per pair, Keras reductions and sampleWeight. Gradients ∓σ(s- - s+).
+   */
+  bpr: { tensorflow: pairwiseDefinition('tensorflow', 'bpr', ['positive', 'negative'], undefined, {}) },
+  /** Pairwise hinge on `{ positive, negative }`: l = max(0, margin - s+ + s-), margin 1; gradients ∓1 where active. */
+  pair_hinge: { tensorflow: pairwiseDefinition('tensorflow', 'pair_hinge', ['positive', 'negative'], undefined, { margin: finiteOption(1) }) },
+};

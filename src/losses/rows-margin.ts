@@ -1,0 +1,213 @@
+/**
+ * The margin and cosine families' row losses.
+ *
+ * - Keras CategoricalHinge and CosineSimilarity run on the shared row engine (./rows.ts: geometry over any axis
+ *   with no transpose, tensors in place, arrays streamed) with row-ABI kernels (assembly/margin.ts
+ *   categorical_hinge_f32, assembly/cosine.ts cosine_similarity_f32). pred and target are reconciled by Keras's
+ *   squeeze_or_expand_to_same_rank; sample weights per sample, then Keras's reduce_values (./rows.ts
+ *   kerasRowReduction, mean_with_sample_weight included). The kernels return the weighted total in f64.
+ * - torch CosineEmbeddingLoss (x1, x2 of shape [N, D] or [D], target [N] or [] of ±1, 'mean' over rows) needs a
+ *   per-row label beside a dense second input, which the row ABI does not carry: it keeps a minimal row path of
+ *   its own here, over src/stream.ts's streamRows (to fold into the row engine when the ABI gets a per-row
+ *   operand).
+ */
+
+import { LossError } from '../errors.js';
+import { kerasValueWeights, gradOutputFactors, kerasCommonShape, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
+import { streamRows } from '../stream.js';
+import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import type { KernelFn, Runtime } from '../wasm.js';
+import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { checkPlusMinusOne, MEAN_WITH_SAMPLE_WEIGHT } from './elementwise.js';
+import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry } from './rows.js';
+import { reductionOption } from '../reduction.js';
+
+const f32Input = (array: Float32Array, shape: readonly number[] = [array.length]): FloatInput => ({ shape, size: array.length, ptr: -1, array });
+const out = (array: Float32Array) => ({ output: { array, ptr: -1 } });
+
+function noOut(where: string, options?: GradOptions): void {
+  if (options?.out !== undefined) {
+    throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: 'no out option (this loss returns new gradient arrays)', received: 'an out option' });
+  }
+}
+
+/** An integer axis option (CosineSimilarity), checked against the rank at call time. */
+export function axisOption(defaultValue: number): OptionSpec {
+  return {
+    default: defaultValue,
+    parse(value, ctx, name) {
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw badOption(ctx, name, 'an integer axis', value);
+      return value;
+    },
+  };
+}
+
+// ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----
+
+interface KerasRows {
+  pred: FloatInput;
+  target: FloatInput;
+  geometry: RowGeometry;
+  weights: Float32Array | null;
+  /** What 'none' returns: the per-sample shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
+  lossShape: readonly number[];
+  weightTotal: number;
+}
+
+/** A Keras row loss over `axis` (CosineSimilarity's option; the last axis otherwise) with a row-ABI kernel. */
+export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefinition {
+  const def: LossDefinition = {
+    inputs: ['pred', 'target'],
+    optionalInputs: ['sampleWeight'],
+    options: { reduction: reductionOption('tensorflow', [MEAN_WITH_SAMPLE_WEIGHT]), ...(withAxis ? { axis: axisOption(-1) } : {}) },
+    bind: (options, runtime, ctx) => bindKerasRows(runtime.kernel(kernel), options, runtime, ctx, def),
+  };
+  return def;
+}
+
+function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const reduction = options.reduction as KerasReduction;
+  const axis = (options.axis as number | undefined) ?? -1;
+
+  function prepare(inputs: Inputs): KerasRows {
+    checkInputNames(inputs, def, where);
+    const pred = floatInput(inputs.pred, runtime, where, 'pred');
+    const target = floatInput(inputs.target, runtime, where, 'target');
+    const common = kerasCommonShape(pred.shape, target.shape);
+    if (common === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)} (or one that differs by a trailing axis of 1)`, target.shape);
+    checkAxis(axis, common.length, ctx);
+    const geometry = axisGeometry(common, axis);
+    let weights: Float32Array | null = null;
+    let weightTotal = 0;
+    let lossShape = geometry.rowShape;
+    if (inputs.sampleWeight !== undefined) {
+      const w = kerasValueWeights(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), geometry.rowShape, ctx);
+      weights = w.weights;
+      weightTotal = w.weightSum;
+      lossShape = w.shape;
+    }
+    return { pred, target, geometry, weights, weightTotal, lossShape };
+  }
+
+  /**
+   * The kernel over every row: with `rowScale` (the sample weights, times gradOutput for 'none') it returns
+   * Σ rowScale·l in f64 (assembly/margin.ts, assembly/cosine.ts), the weighted total Keras reduces.
+   */
+  function run(x: KerasRows, rowScale: Float32Array | null, grad: Float32Array | null, scale: number, rows: boolean) {
+    return runRows(runtime, kernel, {
+      geometry: x.geometry,
+      pred: x.pred,
+      target: { kind: 'dense', input: x.target },
+      rowScale,
+      scale,
+      grad: grad === null ? null : { array: grad, ptr: -1 },
+      rows,
+    });
+  }
+
+  const reduced = (x: KerasRows, weightedSum: number) =>
+    kerasRowReduction(weightedSum, weightedSum, x.geometry.outer * x.geometry.inner, reduction, x.weights === null ? null : { sum: x.weightTotal }, null, x.geometry.rowShape.length === 0);
+
+  /** 'none': the per-row values times the weights. */
+  function noneValue(x: KerasRows, values: Float32Array): OutputTensor {
+    if (x.weights !== null) for (let r = 0; r < values.length; r++) values[r]! *= x.weights[r]!;
+    return { data: values, shape: [...x.lossShape] };
+  }
+
+  function forward(inputs: Inputs): number | OutputTensor {
+    const x = prepare(inputs);
+    const r = run(x, x.weights, null, 1, reduction === 'none');
+    return reduction === 'none' ? noneValue(x, r.values!) : reduced(x, r.sum).value;
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    noOut(where, options);
+    const x = prepare(inputs);
+    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction as Reduction, runtime, ctx);
+    const grad = new Float32Array(x.pred.size);
+    const gradResult = { pred: { data: grad, shape: [...x.pred.shape] } };
+    if (reduction === 'none') {
+      const rowScale = typeof go === 'number' ? x.weights : x.weights === null ? go : Float32Array.from(x.weights, (w, i) => w * go[i]!);
+      const r = run(x, rowScale, grad, typeof go === 'number' ? go : 1, true);
+      // the kernel's out[] holds the unweighted values: weight them as Keras's 'none' returns them
+      return { value: noneValue(x, r.values!), grad: gradResult };
+    }
+    // the factor of the reduction does not depend on the values: run once with it folded into the scale
+    const { factor } = reduced(x, 0);
+    const r = run(x, x.weights, grad, factor * (typeof go === 'number' ? go : 1), false);
+    return { value: reduced(x, r.sum).value, grad: gradResult };
+  }
+
+  return { forward, withGrad };
+}
+
+// ---- torch CosineEmbeddingLoss ----
+
+export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const reduction = options.reduction as Reduction;
+  const margin = options.margin as number;
+  const kernel = runtime.kernel('cosine_embedding_f32');
+
+  function prepare(inputs: Inputs) {
+    checkInputNames(inputs, def, where);
+    const x1 = floatInput(inputs.x1, runtime, where, 'x1');
+    const x2 = floatInput(inputs.x2, runtime, where, 'x2');
+    const y = floatInput(inputs.target, runtime, where, 'target');
+    if (x1.shape.length !== 1 && x1.shape.length !== 2) throw shapeMismatch(ctx, 'x1', 'a 1-D [D] or 2-D [N, D] tensor', x1.shape);
+    if (!sameShape(x1.shape, x2.shape)) throw shapeMismatch(ctx, 'x2', `x1's shape ${shapeString(x1.shape)}`, x2.shape);
+    const lossShape = x1.shape.slice(0, -1);
+    if (!sameShape(y.shape, lossShape)) throw shapeMismatch(ctx, 'target', `shape ${shapeString(lossShape)} (one label per row of x1)`, y.shape);
+    checkPlusMinusOne(y.array, where, 'target');
+    const cols = x1.shape[x1.shape.length - 1]!;
+    return { x1, x2, y, rows: shapeSize(lossShape), cols, lossShape };
+  }
+
+  type Prepared = ReturnType<typeof prepare>;
+
+  function run(x: Prepared, values: Float32Array | null, g1: Float32Array | null, g2: Float32Array | null, rowScale: Float32Array | null, scale: number): number {
+    if (x.cols === 0) {
+      // no features: cos = 0 / sqrt(1e-24) = 0, so l = 1 (y = 1) or max(-margin, 0) (y = -1); no gradient
+      let s = 0;
+      for (let r = 0; r < x.rows; r++) {
+        const l = x.y.array[r] === 1 ? 1 : Math.max(-margin, 0);
+        if (values !== null) values[r] = l;
+        s += l;
+      }
+      return s;
+    }
+    const buffers = [
+      { input: x.x1 }, { input: x.x2 }, { input: x.y, perRow: true }, values === null ? null : { ...out(values), perRow: true },
+      g1 === null ? null : out(g1), g2 === null ? null : out(g2), rowScale === null ? null : { input: f32Input(rowScale), perRow: true },
+    ];
+    return streamRows(runtime, x.rows, x.cols, buffers, (count, [p1, p2, py, po, pg1, pg2, ps]) => kernel(count, x.cols, p1!, p2!, py!, po!, pg1!, pg2!, ps!, scale, margin));
+  }
+
+  function reduced(x: Prepared, sum: number, values: Float32Array | null): number | OutputTensor {
+    if (reduction === 'none') return { data: values!, shape: [...x.lossShape] };
+    return sum * torchScale(reduction, x.rows);
+  }
+
+  return {
+    forward(inputs) {
+      const x = prepare(inputs);
+      const values = reduction === 'none' ? new Float32Array(x.rows) : null;
+      return reduced(x, run(x, values, null, null, null, 1), values);
+    },
+    withGrad(inputs, options) {
+      noOut(where, options);
+      const x = prepare(inputs);
+      const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
+      let scale = reduction === 'none' ? 1 : torchScale(reduction, x.rows);
+      let rowScale: Float32Array | null = null;
+      if (typeof go === 'number') scale *= go;
+      else rowScale = go;
+      const values = reduction === 'none' ? new Float32Array(x.rows) : null;
+      const g1 = new Float32Array(x.x1.size);
+      const g2 = new Float32Array(x.x2.size);
+      const sum = run(x, values, g1, g2, rowScale, scale);
+      return { value: reduced(x, sum, values), grad: { x1: { data: g1, shape: [...x.x1.shape] }, x2: { data: g2, shape: [...x.x2.shape] } } };
+    },
+  };
+}

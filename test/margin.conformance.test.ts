@@ -1,0 +1,60 @@
+/**
+ * Every margin, ranking and cosine loss × framework × reduction × shape, on every implementation (SIMD, scalar
+ * and debug wasm, and the plain-JS path for tiny inputs), against the float64 references of src/reference/:
+ * values, gradients of every differentiated input, Keras sample weights and 'none' with a gradOutput.
+ */
+
+import { describe, expect, it } from 'vitest';
+import type { MarginRef } from '../src/reference/margin.js';
+import type { OutputTensor } from '../src/tensor.js';
+import { expectClose, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
+import { MARGIN_CASES, REDUCTIONS, shapesOf } from './margin.cases.js';
+
+const valueOf = (v: number | OutputTensor) => (typeof v === 'number' ? [v] : Array.from(v.data));
+const refValue = (r: MarginRef) => (typeof r.value === 'number' ? [r.value] : Array.from(r.value.data));
+
+describe.each(IMPLEMENTATIONS)('margin conformance: $label', (impl) => {
+  for (const c of MARGIN_CASES) {
+    it(c.label, async () => {
+      const fl = await instance(impl);
+      let seed = 1;
+      for (const reduction of REDUCTIONS[c.framework]) {
+        const loss = fl.loss(c.name, { framework: c.framework, reduction, ...c.options });
+        for (const shape of shapesOf(c)) {
+          const inputs = c.data(shape, seed++);
+          const label = `${c.label} ${reduction} shape [${shape}]`;
+          const ref = c.ref(inputs, { reduction });
+          expectClose(valueOf(loss(inputs)), refValue(ref), `${label} value`);
+          const g = loss.withGrad(inputs);
+          expectClose(valueOf(g.value), refValue(ref), `${label} withGrad value`);
+          expect(Object.keys(g.grad).sort(), label).toEqual([...c.differentiated].sort());
+          for (const name of c.differentiated) {
+            expectClose(g.grad[name]!.data, ref.grads[name]!, `${label} grad ${name}`);
+            expect(g.grad[name]!.shape, label).toEqual(inputs[name]!.shape);
+          }
+          const lossShape = c.lossShape(shape);
+          if (reduction === 'none') {
+            expect((loss(inputs) as OutputTensor).shape, label).toEqual(lossShape);
+            const gradOutput = uniform(Math.max(1, lossShape.reduce((a, b) => a * b, 1)), seed++);
+            const refG = c.ref(inputs, { reduction, gradOutput });
+            const gg = loss.withGrad(inputs, { gradOutput: { data: gradOutput, shape: lossShape } });
+            for (const name of c.differentiated) expectClose(gg.grad[name]!.data, refG.grads[name]!, `${label} grad ${name} with gradOutput`);
+          }
+          if (c.framework === 'tensorflow') {
+            // per-sample weights of the per-sample shape, and a scalar weight
+            for (const ws of lossShape.length === 0 ? [[]] : [lossShape, []]) {
+              const w = uniform(Math.max(1, ws.reduce((a, b) => a * b, 1)), seed++, 0, 2);
+              const sampleWeight = { data: w, shape: ws };
+              const refW = c.ref(inputs, { reduction, sampleWeight });
+              const wl = `${label} sampleWeight [${ws}]`;
+              expectClose(valueOf(loss({ ...inputs, sampleWeight })), refValue(refW), `${wl} value`);
+              const gw = loss.withGrad({ ...inputs, sampleWeight });
+              expectClose(valueOf(gw.value), refValue(refW), `${wl} withGrad value`);
+              for (const name of c.differentiated) expectClose(gw.grad[name]!.data, refW.grads[name]!, `${wl} grad ${name}`);
+            }
+          }
+        }
+      }
+    });
+  }
+});
