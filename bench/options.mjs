@@ -10,7 +10,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
   --only=LIST    only these losses (mse, mae, huber)
   --sizes=LIST   only these sizes (elements)
   --rounds=N     timed rounds per peer, at every size
-  --suites=LIST  only these suites of bench/suites/ after the core run (default: all)
+  --suites=LIST  only these suites (bench/<name>.mjs) after the core run (default: all)
   --no-core      skip the core elementwise run (MSE, MAE, Huber)
   --write        save the sections this run measured and rewrite BENCHMARKS.md from all saved sections
                  (a partial run otherwise prints its tables and leaves BENCHMARKS.md alone; a full run writes)

@@ -104,10 +104,10 @@ async function main() {
     torch?.close?.();
     torch = null;
 
-    // ---- the suites of bench/suites/, each its own side-by-side run ----
+    // ---- the suites (bench/<name>.mjs: forms, crossentropy, ctc, margin), each its own side-by-side run ----
     for (const name of opts.suites) {
       const t0 = Date.now();
-      const suite = await import(`./suites/${name}.mjs`).catch((e) => {
+      const suite = await import(`./${name}.mjs`).catch((e) => {
         log(`suite ${name}: not available (${e.message.split('\n')[0]})`);
         return null;
       });

@@ -1,5 +1,5 @@
 // BENCHMARKS.md is assembled from sections, one per suite: the core elementwise run (bench/run.mjs itself) and
-// each suite of bench/suites/ (input forms, cross-entropy, CTC, margin and ranking). Each section keeps what its
+// each suite bench/<name>.mjs (input forms, cross-entropy, CTC, margin and ranking). Each section keeps what its
 // last full run measured (bench/results/<name>.json: markdown, targets, date), so one suite can be re-measured
 // (`npm run bench -- --suites=ctc --write`) without the others; every section says when it was measured. Within a
 // section all peers were measured side by side in one run.

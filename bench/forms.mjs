@@ -3,12 +3,12 @@
 // instance (SIMD, jsBelow 256). The question each row answers: what does calling fastloss on the data I already
 // have cost me, next to writing the loop myself?
 //
-// `node bench/suites/forms.mjs [--quick]` prints the section; `npm run bench` includes it in BENCHMARKS.md.
+// `node bench/forms.mjs [--quick]` prints the section; `npm run bench` includes it in BENCHMARKS.md.
 
 import { pathToFileURL } from 'node:url';
-import { loadLosses } from '../../dist/index.js';
-import { measureWorkload } from '../measure.mjs';
-import { targetsTable } from '../sections.mjs';
+import { loadLosses } from '../dist/index.js';
+import { measureWorkload } from './measure.mjs';
+import { targetsTable } from './sections.mjs';
 
 const COLS = 16; // nested arrays and { data, shape } are [n / 16, 16]
 
@@ -123,7 +123,7 @@ export async function runSuite({ quick = false, log = () => {} } = {}) {
   const markdown = [
     '## Every input form (MSE, PyTorch, mean, forward, default instance)',
     '',
-    'fastloss on the data form a user holds, against a plain-JS loop over the same form (bench/suites/forms.mjs).',
+    'fastloss on the data form a user holds, against a plain-JS loop over the same form (bench/forms.mjs).',
     `Nested arrays and \`{ data, shape }\` are [n/${COLS}, ${COLS}]. "fl ÷ JS" below 1 means fastloss is faster.`,
     '',
     targetsTable(targets),
