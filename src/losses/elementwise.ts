@@ -17,7 +17,7 @@ import { pairGrad, pairRows, pairSum, type GradDestination } from '../stream.js'
 import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
-import { checkGradOptions, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
+import { checkGradOptions, checkInputNames, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -425,7 +425,41 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
-  return { forward, withGrad };
+  // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) per-sample values and the mean's divisor ----
+
+  const stream: StreamHook = {
+    reducer() {
+      /** Keras on a rank-0/1 input: one per-sample value, the mean over the whole (last) axis, for every reduction. */
+      let oneSample = false;
+      return {
+        update(inputs: Inputs): BatchStats {
+          const x = prepare(inputs);
+          const item = x.p.shape.slice(1);
+          if (!keras) return { sum: total(x.p, x.t) * valueScale, count: x.rows, item };
+          if (x.lossShape.length === 0) {
+            if (x.weighting !== null) {
+              throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
+            }
+            oneSample = true;
+            return { sum: total(x.p, x.t) * valueScale, count: x.cols, item };
+          }
+          if (x.weighting === null) return { sum: (total(x.p, x.t) * valueScale) / x.cols, count: x.rows, item };
+          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols), x.weighting);
+          let sum = 0;
+          for (let i = 0; i < v.length; i++) sum += v[i]!;
+          return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item };
+        },
+        result(sum: number, count: number): number {
+          if (oneSample) return sum / count; // the one sample's mean (NaN over an empty axis, as Keras's mean)
+          if (reduction === 'sum') return sum;
+          if (count === 0) return keras ? 0 : NaN;
+          return sum / count;
+        },
+      };
+    },
+  };
+
+  return { forward, withGrad, stream };
 }
 
 /**
