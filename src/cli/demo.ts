@@ -385,7 +385,7 @@ export async function runDemo(): Promise<void> {
   scoreAll(fl, datasets);
 
   console.log('\n2. Streaming: the same losses over batches of rows\n');
-  streaming(fl, datasets, 64);
+  streaming(fl, datasets, 16);
 
   console.log(`\n3. Speed: the diabetes predictions tiled to ${N.toLocaleString('en-US')} float32 elements, mean reduction\n`);
   speed(fl, diabetes);
