@@ -3,11 +3,11 @@
  * - on .npy files written by NumPy from PyTorch tensors (test/fixtures/cli, scripts/make_fixtures_cli.py), its
  *   values equal PyTorch's to 1e-6, read whole and in chunks of 64 elements (FASTLOSS_CHUNK_ELEMENTS);
  * - every bad file or argument is one line on stderr and exit code 2, no stack trace;
- * - no progress bar when stderr is not a terminal.
+ * - a progress bar on a terminal (script(1)'s pseudo-terminal), none when stderr is piped.
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,6 +183,15 @@ describe('the rest of the command', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).not.toMatch(/[\r#%]/);
+  });
+
+  // script(1) runs the command on a pseudo-terminal: the bar is drawn on stderr, then erased before the value.
+  it.skipIf(!existsSync('/usr/bin/script'))('a progress bar on a terminal, erased before the value', () => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} eval mse --pred pred_f32.npy --target target_f32.npy`;
+    const r = spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: FIXTURES, encoding: 'utf8', env: { ...process.env, FASTLOSS_CHUNK_ELEMENTS: '5' }, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\r\[[#.]{30}\] +\d+% +\d+ MB\/s/);
+    expect(r.stdout).toMatch(/\r {60}\r5\.77706\d*\r?\n$/);
   });
 
   it('list: every loss, its frameworks, implemented or not, its aliases', () => {
