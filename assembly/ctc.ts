@@ -28,8 +28,8 @@
 //   form y_t(c) - Σ_{s: l'_s = c} α_t(s)β̃_t(s) / Z_t: the option `logits` adds y_t(c) = exp(lp[t, c]).
 //
 // Scaling (section 4.1's rescaling, eqs (12)-(13), with two changes). Probabilities are kept in f32, in range:
-// (1) each frame's emissions are taken relative to the blank's, y_t(c) = exp(lp[t, c] - m_t) with
-// m_t = lp[t, b], and Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
+// (1) each frame's emissions are taken relative to the largest of them in the window, y_t(c) = exp(lp[t, c] - m_t)
+// <= 1, and Σ_t m_t is added back to ln p; (2) instead of dividing by the exact sum C_t, each row is multiplied by the power
 // of two 2^-e_t nearest below 1/C_t (folded into the next frame's multiplication): exact in binary floating
 // point, and ln p = ln(Â_{T-1}[L] + L̂_{T-1}[L-1]) + ln 2 · Σ e_t + Σ m_t, summed in f64. Backward rows are
 // rescaled the same way and the scale cancels in the per-frame Z_t.
@@ -37,10 +37,13 @@
 // Range. An f32 row holds states within about 2^126 of its largest; a long sequence's forward mass can sit
 // 2^-300 and more away from the states that finish (random T = 2000 inputs: the dominant posterior state's α is
 // 2^-343 below its row's sum), and those states then flush to zero without any sum noticing. So the result is
-// trusted only when every frame's Z_t = Σ_s α_t(s)β̃_t(s), from f64 products, is at least 2^-96 (the rows' sums
-// stay below 8, so the products with a factor below 2^-126, the only inexact ones, add up to less than 2^-26
-// of Z_t), and every frame's sum is at least 2^-60; the forward alone runs the backward sweep too, to check.
-// A sequence that fails is redone with f64 rows (`wide`, one lane, thresholds 2^-960 and 2^-500), and one that
+// trusted only when every frame's Z_t = Σ_s α_t(s)β̃_t(s), from f64 products, is at least 2^-80, and every
+// frame's sum at least 2^-60. Why 2^-80: row sums stay below 8 and emissions at most 1, so a value computed from
+// a denormal (an emission or a state below 2^-126: the only inexact operands) is below 2^-121, and all such
+// products add up to less than S'·2^-118 <= 2^-26·Z_t for S' < 2^12; and a state's whole influence on p passes
+// through its α_t·β_t at the frame where it lost precision, which that frame's Z_t holds. The forward alone runs
+// the backward sweep too, to check.
+// A sequence that fails is redone with f64 rows (`wide`: f64x2, thresholds 2^-960 and 2^-500), and one that
 // fails again (or holds NaN, -inf that blocks every path, ±inf) is computed by the facade in f64 log space
 // (src/losses/ctc.ts). No path rounds a loss that the log-space one gets right.
 //
@@ -81,6 +84,12 @@ const LN2: f64 = 0.6931471805599453;
   return ASC_FEATURE_SIMD && sizeof<E>() == 4;
 }
 
+/** The f64 rows in the SIMD build: two lanes. */
+// @ts-ignore: decorator
+@inline function vector2<E>(): bool {
+  return ASC_FEATURE_SIMD && sizeof<E>() == 8;
+}
+
 /** The smallest per-frame sum accepted: 2^-60 (f32), 2^-500 (f64). */
 // @ts-ignore: decorator
 @inline function minSum<E>(): f64 {
@@ -88,13 +97,12 @@ const LN2: f64 = 0.6931471805599453;
 }
 
 /**
- * The smallest Z_t accepted: 2^-96 (f32), 2^-960 (f64). Row sums stay below 8, so the products with a factor
- * below the smallest normal number (2^-126, 2^-1022), the only ones that lose precision, add up to less than
- * 2^-26 of Z_t.
+ * The smallest Z_t accepted: 2^-80 (f32), 2^-960 (f64): products involving a value derived from a denormal
+ * (below 2^-126, 2^-1022) add up to less than 2^-26 of Z_t (see the header).
  */
 // @ts-ignore: decorator
 @inline function minZ<E>(): f64 {
-  return sizeof<E>() == 8 ? reinterpret<f64>(<i64>(1023 - 960) << 52) : reinterpret<f64>(<i64>(1023 - 96) << 52);
+  return sizeof<E>() == 8 ? reinterpret<f64>(<i64>(1023 - 960) << 52) : reinterpret<f64>(<i64>(1023 - 80) << 52);
 }
 
 /** 2^-e for a sum s with 2^e <= s < 2^(e+1), and e. */
@@ -155,6 +163,8 @@ function framesNeeded(lab: usize, L: i32): i32 {
 // One static instance: the kernels never allocate.
 const W = changetype<Work>(memory.data(offsetof<Work>(), 16));
 let SHIFT: f64 = 0;
+/** Four f32 lanes of scratch (the f64 path's gathered emissions). */
+const SCRATCH: usize = memory.data(16, 16);
 
 function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
   const rw = rowWidth(L);
@@ -206,37 +216,70 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
 }
 
 /**
- * Emissions of frame t relative to the blank's, y = exp(lp - lp[blank]): label k at erow index 4 + k (0 for
- * k >= L), the blank's (1) returned, lp[blank] added to SHIFT. Only blocks [blo, bhi) are computed; the blocks
- * beside them are zeroed. (Relative to the blank rather than to the frame's maximum: no pass for the maximum,
- * and the range checks catch a frame whose labels outweigh the blank by more than the f32 range.)
+ * Emissions of frame t relative to the largest of them in the window, y = exp(lp - m_t) <= 1: label k at erow
+ * index 4 + k (0 for k >= L), the blank's returned, m_t added to SHIFT. Only blocks [blo, bhi) are computed;
+ * the blocks beside them are zeroed. (y <= 1 keeps every value derived from a denormal below 2^-121, which the
+ * Z_t check relies on.)
  */
 // @ts-ignore: decorator
 @inline function emissions<E>(frame: usize, lab: usize, L: i32, blank: i32, erow: usize, blo: i32, bhi: i32): E {
   const lb = load<f32>(at(frame, blank));
-  let m = lb;
-  if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or carry the NaN)
-  SHIFT += <f64>m;
   const k0 = blo << 2;
   const k1 = bhi << 2;
   const kl = k1 < L ? k1 : L;
   let k = k0;
+  let m = lb;
   if (vector<E>()) {
     for (; k < kl; k++) store<f32>(at(erow, 4 + k), load<f32>(at(frame, load<i32>(at(lab, k)))));
     for (; k < k1; k++) store<f32>(at(erow, 4 + k), -Infinity);
+    let vmax = f32x4.splat(lb);
+    for (let b = blo; b < bhi; b++) vmax = f32x4.pmax(vmax, v128.load(blk<f32>(erow, b)));
+    m = Mathf.max(Mathf.max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), Mathf.max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+    if (m - m != 0) m = 0; // ±inf or NaN: no shift (the sums then fail the range check, or carry the NaN)
     const vm = f32x4.splat(m);
     for (let b = blo; b < bhi; b++) {
       const p = blk<f32>(erow, b);
       v128.store(p, vexp(f32x4.sub(v128.load(p), vm)));
     }
-  } else if (sizeof<E>() == 8) {
-    const m64 = <f64>m;
-    for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
-    for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
   } else {
-    for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
-    for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
+    for (let j = k0; j < kl; j++) {
+      const v = load<f32>(at(frame, load<i32>(at(lab, j))));
+      m = v > m ? v : m;
+    }
+    if (m - m != 0) m = 0;
+    if (sizeof<E>() == 8) {
+      const m64 = <f64>m;
+      if (ASC_FEATURE_SIMD) {
+        // f32 exp four at a time where the result is a normal f32 (lp - m >= -87), Math.exp below (f64's range)
+        const vm = f32x4.splat(m);
+        const lo = f32x4.splat(-87);
+        for (let b = blo; b < bhi; b++) {
+          for (let j = 0; j < 4; j++) {
+            const kj = (b << 2) + j;
+            store<f32>(SCRATCH + (<usize>j << 2), kj < L ? load<f32>(at(frame, load<i32>(at(lab, kj)))) : -Infinity);
+          }
+          const x = f32x4.sub(v128.load(SCRATCH), vm);
+          const y = vexp(x);
+          const p = blk<f64>(erow, b);
+          v128.store(p, f64x2.promote_low_f32x4(y));
+          v128.store(p, f64x2.promote_low_f32x4(i8x16.shuffle(y, y, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), 16);
+          if (v128.any_true(f32x4.lt(x, lo))) {
+            for (let j = 0; j < 4; j++) {
+              const xj = <f64>load<f32>(SCRATCH + (<usize>j << 2)) - m64;
+              if (xj < -87) store<f64>(p + (<usize>j << 3), Math.exp(xj));
+            }
+          }
+        }
+      } else {
+        for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
+        for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
+      }
+    } else {
+      for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
+      for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
+    }
   }
+  SHIFT += <f64>m;
   zeroBlock<E>(blk<E>(erow, blo - 1));
   zeroBlock<E>(blk<E>(erow, bhi));
   if (sizeof<E>() == 8) return <E>Math.exp(<f64>lb - <f64>m);
@@ -315,6 +358,25 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
         vsum = f32x4.add(vsum, f32x4.add(nb, nl));
       }
       sum = <E>hsum4(vsum);
+    } else if (vector2<E>()) {
+      const vyb = f64x2.splat(<f64>ybs);
+      const vsc = f64x2.splat(<f64>sc);
+      let vsum = f64x2.splat(0);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        const ab = v128.load(pa + o);
+        const al = v128.load(pl + o);
+        const alm1 = v128.load(pl + o - 8);
+        const nb = f64x2.mul(f64x2.add(ab, alm1), vyb);
+        const nl = f64x2.mul(
+          f64x2.add(f64x2.add(al, ab), f64x2.mul(alm1, v128.load(skip + o))),
+          f64x2.mul(v128.load(erow + o), vsc),
+        );
+        v128.store(arow + o, nb);
+        v128.store(lrow + o, nl);
+        vsum = f64x2.add(vsum, f64x2.add(nb, nl));
+      }
+      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
     } else {
       sum = 0;
       const k1 = bhi << 2;
@@ -349,6 +411,7 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
  * sequences whose losses[n] is NaN (those the f32 path handed back).
  */
 export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize, wide: i32): void {
+  assert(N >= 0 && C > 0 && blank >= 0 && blank < C, "ctc_loss_f32: expected N >= 0, C > 0, 0 <= blank < C");
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {
     const T = load<i32>(at(inputLens, n));
@@ -441,14 +504,14 @@ function fill(p: usize, count: i32, v: f32): void {
     let zl: f64 = 0;
     if (vector<E>() && !write) {
       // The check alone: f32 products suffice. Those that flush are each below 2^-126, so a sum of at least
-      // 2^-90 here means Z_t >= 2^-96 for any row width below 2^30.
+      // 2^-74 here means Z_t >= 2^-80.
       let vz = f32x4.splat(0);
       for (let b = blo; b < bhi; b++) {
         const o = <usize>(b + 1) << 4;
         vz = f32x4.add(vz, f32x4.add(f32x4.mul(v128.load(arow + o), v128.load(ca + o)), f32x4.mul(v128.load(lrow + o), v128.load(cl + o))));
       }
       zb = <f64>hsum4(vz);
-      if (!(zb >= reinterpret<f64>(<i64>(1023 - 90) << 52) && zb < Infinity)) return false;
+      if (!(zb >= reinterpret<f64>(<i64>(1023 - 74) << 52) && zb < Infinity)) return false;
     } else if (vector<E>()) {
       let vb = f64x2.splat(0);
       let vl = f64x2.splat(0);
@@ -456,6 +519,16 @@ function fill(p: usize, count: i32, v: f32): void {
         const o = <usize>(b + 1) << 4;
         vb = f64x2.add(vb, dot4(v128.load(arow + o), v128.load(ca + o)));
         vl = f64x2.add(vl, dot4(v128.load(lrow + o), v128.load(cl + o)));
+      }
+      zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
+      zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
+    } else if (vector2<E>()) {
+      let vb = f64x2.splat(0);
+      let vl = f64x2.splat(0);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        vb = f64x2.add(vb, f64x2.mul(v128.load(arow + o), v128.load(ca + o)));
+        vl = f64x2.add(vl, f64x2.mul(v128.load(lrow + o), v128.load(cl + o)));
       }
       zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
       zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
@@ -507,6 +580,14 @@ function fill(p: usize, count: i32, v: f32): void {
         v128.store(ta + o, f32x4.mul(v128.load(ca + o), vyb));
         v128.store(tl + o, f32x4.mul(v128.load(cl + o), f32x4.mul(v128.load(erow + o), vsc)));
       }
+    } else if (vector2<E>()) {
+      const vyb = f64x2.splat(<f64>yb);
+      const vsc = f64x2.splat(<f64>sc);
+      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        v128.store(ta + o, f64x2.mul(v128.load(ca + o), vyb));
+        v128.store(tl + o, f64x2.mul(v128.load(cl + o), f64x2.mul(v128.load(erow + o), vsc)));
+      }
     } else {
       for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
         const o = <usize>(k + 4) << sh;
@@ -533,6 +614,21 @@ function fill(p: usize, count: i32, v: f32): void {
         vsum = f32x4.add(vsum, f32x4.add(xa, xl));
       }
       sum = <E>hsum4(vsum);
+    } else if (vector2<E>()) {
+      let vsum = f64x2.splat(0);
+      for (let h = blo2 << 1, h1 = bhi2 << 1; h < h1; h++) {
+        const o = <usize>(h + 2) << 4;
+        const a0 = v128.load(ta + o);
+        const m0 = v128.load(tl + o);
+        const a1 = v128.load(ta + o + 8);
+        const m1 = v128.load(tl + o + 8);
+        const xa = f64x2.add(a0, m0);
+        const xl = f64x2.add(f64x2.add(m0, a1), f64x2.mul(v128.load(skip + o + 8), m1));
+        v128.store(na + o, xa);
+        v128.store(nl + o, xl);
+        vsum = f64x2.add(vsum, f64x2.add(xa, xl));
+      }
+      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
     } else {
       const one = sizeof<E>();
       for (let k = blo2 << 2, k1 = bhi2 << 2; k < k1; k++) {
@@ -562,9 +658,11 @@ export function ctc_grad_f32(
   T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32,
   work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32, wide: i32,
 ): void {
+  assert(T >= 0 && N >= 0 && C > 0 && blank >= 0 && blank < C, "ctc_grad_f32: expected T, N >= 0, C > 0, 0 <= blank < C");
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {
     const Tn = load<i32>(at(inputLens, n));
+    assert(Tn >= 0 && Tn <= T, "ctc_grad_f32: expected 0 <= inputLens[n] <= T");
     const L = load<i32>(at(labelLens, n));
     const lab = at(labels, load<i32>(at(offsets, n)));
     const out = losses + (<usize>n << 3);

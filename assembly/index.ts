@@ -5,6 +5,8 @@ export * from "./regression";
 export * from "./reduce";
 export * from "./convert";
 export * from "./ctc";
+export * from "./crossentropy";
+export * from "./probability";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

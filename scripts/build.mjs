@@ -2,8 +2,10 @@
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
 //   dist/index.js, dist/debug.js (the `fastloss/debug` entry: the debug build and its loader), dist/cli.js,
 //   dist/*.d.ts
+//   dist/browser/{index,debug}.js (ESM for browsers) and dist/fastloss.iife.js (a script tag's global
+//   `fastloss`): minified, both release modules inlined compressed, the debug build only in dist/browser/debug.js
 // and reports each module's size, gzipped. Generated files are never committed.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
@@ -47,6 +49,57 @@ for (const file of readdirSync('dist/chunks')) {
   const full = path.resolve('dist/chunks', file);
   if (!outputs.has(full)) rmSync(full);
 }
+// The browser builds. Both release modules travel as one gzip stream (src/release.browser.ts): the two builds
+// come from one source and share much of their bytes, which two separately inlined modules cannot.
+const scalar = readFileSync('build/fastloss.scalar.wasm');
+const simd = readFileSync('build/fastloss.simd.wasm');
+const header = Buffer.alloc(4);
+header.writeUInt32LE(scalar.length);
+const pack = gzipSync(Buffer.concat([header, scalar, simd]), { level: 9 });
+writeFileSync('build/fastloss.release.gz', pack);
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const b64gz = (b) => gz(Buffer.from(b.toString('base64')));
+console.log(`build/fastloss.release.gz  ${pack.length} bytes: both release modules inlined cost ${b64gz(pack)} gzipped this way, ${b64gz(simd) + b64gz(scalar)} as two base64 modules`);
+// dist/browser/: ESM for <script type="module"> and bundlers (package.json's "browser" condition), split like
+// dist/ so that its debug entry registers with the same runtime module. dist/fastloss.iife.js: one classic
+// script setting the global `fastloss` (it works from file://, where module scripts are blocked), no debug build.
+// An explicit target makes esbuild emit its base64 decoder fallback (Uint8Array.fromBase64 is recent).
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: ['es2022', 'chrome100', 'firefox113', 'safari16.4'],
+  loader: { '.wasm': 'binary', '.gz': 'binary' },
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [
+    {
+      name: 'fastloss-release-browser',
+      setup(build) {
+        build.onResolve({ filter: /^\.\/release\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, 'release.browser.ts') }));
+      },
+    },
+  ],
+};
+const esm = await esbuild.build({
+  ...browser,
+  entryPoints: { index: 'src/index.ts', debug: 'src/debug.ts' },
+  outdir: 'dist/browser',
+  splitting: true,
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
+});
+const browserOutputs = new Set(Object.keys(esm.metafile.outputs).map((f) => path.resolve(f)));
+for (const file of readdirSync('dist/browser/chunks')) {
+  const full = path.resolve('dist/browser/chunks', file);
+  if (!browserOutputs.has(full)) rmSync(full);
+}
+await esbuild.build({ ...browser, entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
+const browserEntry = esm.metafile.outputs['dist/browser/index.js'];
+const downloaded = ['dist/browser/index.js', ...browserEntry.imports.map((i) => i.path)];
+const browserGzip = downloaded.reduce((sum, f) => sum + gz(readFileSync(f)), 0);
+console.log(`dist/browser/index.js: ${browserGzip} bytes gzipped with its chunks (what a browser downloads); dist/fastloss.iife.js ${gz(readFileSync('dist/fastloss.iife.js'))}`);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 // What `import { loadLosses } from 'fastloss'` loads: index.js and the chunks it imports (not cli, not debug).
 const main = result.metafile.outputs['dist/index.js'];

@@ -8,6 +8,8 @@ import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDefinition } from './losses/definition.js';
 import { CTC } from './losses/ctc.js';
+import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
+import { PROBABILITY } from './losses/probability.js';
 import { REGRESSION } from './losses/regression.js';
 
 export interface CanonicalSpec {
@@ -155,6 +157,8 @@ const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entrie
 export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
   ...REGRESSION,
   ...CTC,
+  ...CROSSENTROPY_ROWS,
+  ...PROBABILITY,
 };
 
 export interface ResolvedName {

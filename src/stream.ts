@@ -14,7 +14,7 @@ import { CHUNK, type KernelFn, type Runtime } from './wasm.js';
  * Where an input already lives in wasm memory: a tensor made by `fl.tensor()`, or any Float32Array viewing this
  * memory (e.g. `tensor.data`, or a view the caller made of `fl.memory`). -1: it must be copied in.
  */
-function inPlace(rt: Runtime, input: FloatInput): FloatInput {
+export function inPlace(rt: Runtime, input: FloatInput): FloatInput {
   if (input.ptr >= 0 || input instanceof JsArrayInput || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
   return { ...input, ptr: input.array.byteOffset };
 }

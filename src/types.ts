@@ -142,10 +142,11 @@ export interface TorchCceOptions extends TorchOptions {
   labelSmoothing?: number | undefined;
 }
 
-/** Keras SparseCategoricalCrossentropy(from_logits, ignore_class). */
+/** Keras SparseCategoricalCrossentropy(from_logits, ignore_class); `axis` as keras.losses.sparse_categorical_crossentropy. */
 export interface KerasScceOptions extends KerasOptions {
   fromLogits?: boolean | undefined;
   ignoreClass?: number | undefined;
+  axis?: number | undefined;
 }
 
 /** torch NLLLoss(weight, ignore_index). */

@@ -4,3 +4,9 @@ declare module '*.wasm' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }
+
+// The release builds compressed together (src/release.browser.ts), bytes too, for the browser builds.
+declare module '*.gz' {
+  const bytes: Uint8Array<ArrayBuffer>;
+  export default bytes;
+}

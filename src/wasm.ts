@@ -10,10 +10,9 @@
  * without code splitting.
  */
 
-import simdBytes from '../build/fastloss.simd.wasm';
-import scalarBytes from '../build/fastloss.scalar.wasm';
 import { LossError } from './errors.js';
 import { Heap } from './heap.js';
+import { releaseModule } from './release.js';
 
 export type Build = 'simd' | 'scalar' | 'debug';
 export type BuildRequest = Build | 'auto';
@@ -154,7 +153,6 @@ export async function instantiate(request: BuildRequest): Promise<Runtime> {
     }
     return new Runtime('debug', await debugBuild());
   }
-  const bytes = build === 'simd' ? simdBytes : scalarBytes;
-  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const { instance } = await WebAssembly.instantiate(await releaseModule(build), {});
   return new Runtime(build, instance.exports as unknown as KernelExports);
 }

@@ -187,6 +187,23 @@ describe.each(IMPLEMENTATIONS)('ctc beyond the f32 range: $label', (impl) => {
   });
 });
 
+describe.each(IMPLEMENTATIONS)('ctc on scores that are not log-probabilities: $label', (impl) => {
+  it('raw scores in [-30, 60] are used as given (as torch uses them): values and gradients', async () => {
+    const fl = await instance(impl);
+    const T = 30, N = 3, C = 7;
+    const r = rng(81);
+    const lp = Float32Array.from({ length: T * N * C }, () => -30 + 90 * r());
+    const targets = [randomTarget(8, C, 0, r), randomTarget(3, C, 0, r), randomTarget(12, C, 0, r)];
+    const inputLengths = [30, 25, 30];
+    for (const reduction of ['sum', 'none'] as const) {
+      const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths, reduction });
+      const g = fl.loss('ctc', { reduction }).withGrad({ logProbs: { data: lp, shape: [T, N, C] }, targets: targets.flat(), inputLengths, targetLengths: targets.map((t) => t.length) });
+      expectClose(typeof g.value === 'number' ? [g.value] : g.value.data, typeof ref.value === 'number' ? [ref.value] : ref.value, `${reduction} value`);
+      expectClose(g.grad.logProbs!.data, ref.grad, `${reduction} grad`);
+    }
+  });
+});
+
 describe.each(['simd', 'scalar', 'debug'] as const)('ctc kernel paths: %s', (build) => {
   it('a long random sequence: the f32 rows hand it back, the f64 rows compute it', async () => {
     const rt = await instantiate(build);
@@ -274,6 +291,39 @@ describe('ctc inputs and errors', () => {
     await expectError({ ...base, logProbs: { data: new Float32Array(24), shape: [24] } }, 'SHAPE_MISMATCH', /logProbs/);
     await expectError({ ...base, inputLengths: [6] }, 'SHAPE_MISMATCH', /inputLengths/);
     await expectError({ logProbs, targets: base.targets, inputLengths: [6, 5] }, 'MISSING_INPUT', /targetLengths/);
+  });
+
+  it('int32 and float32 fl.tensor inputs, on a fresh instance whose memory grows during the call', async () => {
+    const { loadLosses } = await import('../src/index.js');
+    const fl = await loadLosses({ build: 'simd', jsBelow: 0 });
+    const T2 = 1200, C2 = 12, L = 300; // a workspace of several MiB: beyond the spare room of the last growth
+    const lp = randomLogProbs(T2, 1, C2, 91);
+    const target = randomTarget(L, C2, 0, rng(92));
+    const tl = fl.tensor([T2, 1, C2]);
+    tl.data.set(lp);
+    const tt = fl.tensor([1, L], 'int32');
+    tt.data.set(target);
+    const ti = fl.tensor([1], 'int32');
+    ti.data.set([T2]);
+    const tn = fl.tensor([1], 'int32');
+    tn.data.set([L]);
+    const bytes = fl.memory.buffer.byteLength;
+    const g = fl.loss('ctc', { reduction: 'sum' }).withGrad({ logProbs: tl, targets: tt, inputLengths: ti, targetLengths: tn });
+    expect(fl.memory.buffer.byteLength).toBeGreaterThan(bytes);
+    const ref = ctcReference({ logProbs: lp, T: T2, N: 1, C: C2, targets: [target], inputLengths: [T2], reduction: 'sum' });
+    expectClose(g.value as number, ref.value as number, 'value');
+    expectClose(g.grad.logProbs!.data, ref.grad, 'grad');
+  });
+
+  it('a workspace beyond wasm memory is a LossError, and the instance goes on working', async () => {
+    const fl = await instance(IMPLEMENTATIONS[0]!);
+    const T2 = 100_000, L = 20_000, C2 = 3;
+    const target = Array.from({ length: L }, (_, i) => 1 + (i % 2));
+    const inputs = { logProbs: { data: new Float32Array(T2 * C2).fill(-1), shape: [T2, 1, C2] }, targets: [target], inputLengths: [T2], targetLengths: [L] };
+    const loss = fl.loss('ctc');
+    expect(() => loss(inputs)).toThrow(/SHAPE_MISMATCH.*fits in wasm memory/);
+    const f = await call(base);
+    expect(Number.isFinite(f())).toBe(true);
   });
 
   it('every array type holding integers is the same input; unbatched [T, C] gives a shape-[] loss', async () => {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLosses, LossError, type LossErrorCode } from '../src/index.js';
 import { LOSSES } from '../src/registry.js';
+import { asPlainJs } from './plain-js.js';
 
 const ALL_CODES: readonly LossErrorCode[] = [
   'UNKNOWN_LOSS', 'UNSUPPORTED_FRAMEWORK', 'UNKNOWN_OPTION', 'BAD_OPTION', 'MISSING_INPUT', 'UNKNOWN_INPUT',
@@ -25,7 +26,7 @@ async function codeOf(fn: () => unknown): Promise<string> {
 
 describe('every LossError code is raised by some call', () => {
   it('each code, by a call a user can make', async () => {
-    const fl = await loadLosses({ jsBelow: 0 });
+    const fl = asPlainJs(await loadLosses({ jsBelow: 0 })); // a plain-JS user's mistakes: the types would refuse them
     const p = Float32Array.of(1, 2, 3);
     const ctc = (over: Record<string, unknown>) => () =>
       fl.loss('ctc' as string)({

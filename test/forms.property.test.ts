@@ -31,6 +31,28 @@ const pairMaker = (lo: number, hi: number) => (shape: Shape, u: () => number): M
 };
 for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) MAKERS[name] = pairMaker(-3, 3);
 MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
+/** Probabilities in (0, 1) and 0/1-ish targets: binary cross-entropy (both frameworks' defaults take probabilities). */
+MAKERS.binary_crossentropy = pairMaker(0.02, 0.98);
+/** KL divergence: Keras takes probabilities, torch log-probabilities (negative numbers work for both as data). */
+MAKERS.kullback_leibler_divergence = pairMaker(0.05, 0.95);
+MAKERS.poisson_negative_log_likelihood = pairMaker(0.1, 3);
+/** Rows over a class axis: logits (or probabilities) and class indices of the shape without it. */
+const classes = (probabilities: boolean, classAxis: 'last' | 1) => (shape: Shape, u: () => number): Made => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const C = shape[classAxis === 'last' ? shape.length - 1 : 1]!;
+  const ls = classAxis === 'last' ? shape.slice(0, -1) : [shape[0]!, ...shape.slice(2)];
+  const pred = Float32Array.from({ length: n }, () => (probabilities ? 0.05 + 0.9 * u() : 6 * u() - 3));
+  const labels = Float32Array.from({ length: ls.reduce((a, b) => a * b, 1) }, () => Math.floor(u() * C) % C);
+  return { inputs: { pred: { data: pred, shape }, target: { data: labels, shape: ls } }, floats: ['pred'] };
+};
+// Keras CCE: one-hot-ish soft targets of pred's shape; torch CE with class indices ([N, C] → [N]; [C] → []).
+MAKERS.categorical_crossentropy = (shape, u) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const make = () => Float32Array.from({ length: n }, () => 0.05 + 0.9 * u());
+  return { inputs: { pred: { data: make(), shape }, target: { data: make(), shape } }, floats: ['pred', 'target'] };
+};
+MAKERS.sparse_categorical_crossentropy = classes(true, 'last');
+MAKERS.negative_log_likelihood = (shape, u) => classes(false, 1)(shape.length === 1 ? [1, shape[0]!] : shape, u);
 /** CTC: log-probabilities [T, N, C] (a log-softmax of uniform logits), padded targets, full-length inputs. */
 MAKERS.ctc = (shape, u) => {
   const n = shape.reduce((a, b) => a * b, 1);

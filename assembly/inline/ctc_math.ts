@@ -3,11 +3,12 @@
 //
 // vexp: Cody-Waite range reduction with ln 2 split in two (C1 = 0.693359375 exact in 9 bits, C2 = ln 2 - C1),
 // n = round(x·log2 e), r = x - n·C1 - n·C2 (|r| <= ln2/2), and Cephes expf's polynomial
-// e^r ≈ 1 + r + r²·P5(r) (degree 7 in all; Cephes math library, S. L. Moshier, expf.c). Measured max error about
-// 1 ulp of the float32 result against Math.exp on the f32 input. 2^n is applied as two factors 2^(n>>1)·2^(n-(n>>1))
-// so that every n from the clamped range [-110, 89] (n in [-159, 129]) is two normal powers of two: results
-// down to the smallest denormal round correctly, exp(-inf) and anything below -104 is exactly 0, exp(x > 88.72)
-// is +inf. NaN stays NaN (pmin/pmax keep a NaN first operand).
+// e^r ≈ 1 + r + r²·P5(r) (degree 7 in all; Cephes math library, S. L. Moshier, expf.c). Measured: at most 0.97 ulp
+// of the float32 result against Math.exp of the f32 input (4M inputs each over [-104, 89], [-1, 1], [-87.5, -86]
+// and [-20, 0], normal results). 2^n is applied as two factors 2^(n>>1)·2^(n-(n>>1)) so that every n from the
+// clamped range [-110, 89] (n in [-159, 128]) is two normal powers of two: denormal results round as the
+// hardware rounds them, exp(-inf) and anything below -104 is exactly 0, exp(x > 88.72) is +inf. NaN stays NaN
+// (pmin/pmax keep a NaN first operand).
 
 const LOG2E: f32 = 1.44269504088896341;
 const C1: f32 = 0.693359375;

@@ -70,7 +70,8 @@ function booleanOption(defaultValue: boolean): OptionSpec {
 function integerInput(value: unknown, runtime: Runtime, where: string, argument: string): { shape: readonly number[]; data: Int32Array } {
   const input = floatInput(value, runtime, where, argument);
   const source = input.array;
-  if (source instanceof Int32Array) return { shape: input.shape, data: source };
+  // a copy: an int32 fl.tensor's view would be detached by the memory growth of this very call
+  if (source instanceof Int32Array) return { shape: input.shape, data: source.slice() };
   const data = new Int32Array(source.length);
   for (let i = 0; i < source.length; i++) {
     const v = source[i]!;
@@ -246,6 +247,22 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
   const gradKernel = runtime.kernel('ctc_grad_f32');
   const workspace = runtime.kernel('ctc_workspace_f32');
 
+  /** A block of wasm memory; past the engine's limit (4 GiB of wasm32 memory) a LossError, not a RangeError. */
+  function alloc(bytes: number): number {
+    try {
+      return runtime.heap.alloc(bytes);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new LossError({
+        code: 'SHAPE_MISMATCH',
+        loss: where,
+        argument: 'logProbs',
+        expected: 'inputs whose workspace (about 12·T·(2S+1) bytes for the longest sequence, twice that if it needs f64 rows) fits in wasm memory (4 GiB in all)',
+        received: `a request for ${bytes} bytes`,
+      });
+    }
+  }
+
   /** Per-sample losses (f64) and, when `scales` is given, the gradient [T, N, C]. */
   function run(b: Batch, scales: Float64Array | null): { losses: Float64Array; grad: Float32Array | null } {
     const { T, N, C } = b;
@@ -262,13 +279,17 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, 0));
     // small arrays: labels, offsets, label lengths, input lengths (i32), losses (f64), scales (f32)
     const ints = b.labels.length + 3 * N;
-    const small = heap.alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
-    let ws = heap.alloc(Math.max(16, work));
     let lpPtr = b.lp.ptr;
     if (lpPtr < 0 && b.lp.array instanceof Float32Array && b.lp.array.buffer === runtime.buffer()) lpPtr = b.lp.array.byteOffset;
-    const lpCopy = lpPtr < 0 ? heap.alloc(size * 4) : -1;
-    const gradPtr = grad === null ? -1 : heap.alloc(size * 4);
+    let small = -1;
+    let ws = -1;
+    let lpCopy = -1;
+    let gradPtr = -1;
     try {
+      small = alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
+      ws = alloc(Math.max(16, work));
+      if (lpPtr < 0) lpCopy = alloc(size * 4);
+      if (grad !== null) gradPtr = alloc(size * 4);
       if (lpCopy >= 0) {
         runtime.f32().set(b.lp.array, lpCopy >> 2);
         lpPtr = lpCopy;
@@ -301,7 +322,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
         if (wideWork > work) {
           heap.free(ws);
           ws = -1;
-          ws = heap.alloc(wideWork);
+          ws = alloc(wideWork);
         }
         kernel(1);
         losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
@@ -314,7 +335,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
         }
       }
     } finally {
-      heap.free(small);
+      if (small >= 0) heap.free(small);
       if (ws >= 0) heap.free(ws);
       if (lpCopy >= 0) heap.free(lpCopy);
       if (gradPtr >= 0) heap.free(gradPtr);

@@ -39,6 +39,13 @@ export interface PairLoss {
   /** A constant factor on f (SmoothL1Loss's 1/β), 1 when unused. */
   readonly valueScale: number;
   readonly reduction: Reduction;
+  /** Keras: the per-sample value is the sum of f over the last axis (KLDivergence), not the mean. */
+  readonly rowSum?: boolean;
+  /**
+   * PyTorch: per-element factors on f (a `weight` broadcast to the input) and the target the kernels see (the
+   * given one, or one the loss derives from it, as BCEWithLogitsLoss's pos_weight). Null factors: none.
+   */
+  readonly torchWeights?: (shape: readonly number[], target: FloatInput) => { weights: Float32Array | null; target: FloatInput };
 }
 
 export const PAIR_INPUTS = { tensorflow: ['pred', 'target'], pytorch: ['pred', 'target'] } as const;
@@ -53,6 +60,8 @@ interface Prepared {
   lossShape: readonly number[];
   /** Keras sample weighting, or null. */
   weighting: KerasWeighting | null;
+  /** PyTorch per-element factors on f (a `weight` broadcast to the input), or null. */
+  elementWeights: Float32Array | null;
 }
 
 /**
@@ -107,6 +116,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
   const { js, param, valueScale, reduction } = spec;
+  /** The factor from Σ_last-axis f to the per-sample value: 1/cols (mean) or 1 (sum). */
+  const perRow = (cols: number) => (spec.rowSum === true ? valueScale : valueScale / cols);
+  /** PyTorch's factor on Σ f: 1/n for 'mean', 1/N for KLDivLoss's 'batchmean'. */
+  const torchFactor = (n: number, shape: readonly number[]) => (reduction === 'batchmean' ? (shape.length === 0 ? 1 : 1 / shape[0]!) : torchScale(reduction, n));
   const keras = ctx.framework === 'tensorflow';
   const jsBelow = ctx.jsBelow;
   const where = `${ctx.loss} (${ctx.framework})`;
@@ -159,7 +172,11 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const t = floatInput(inputs.target, runtime, where, 'target');
     if (!keras) {
       if (!sameShape(p.shape, t.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)}`, t.shape);
-      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weighting: null };
+      if (spec.torchWeights !== undefined) {
+        const w = spec.torchWeights(p.shape, t);
+        return { p, t: w.target, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: w.weights };
+      }
+      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: null };
     }
     const common = kerasCommonShape(p.shape, t.shape);
     if (common === null) {
@@ -168,21 +185,29 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const { rows, cols, sampleShape } = kerasGeometry(common);
     const weighting =
       inputs.sampleWeight === undefined ? null : kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
-    return { p, t, rows, cols, lossShape: sampleShape, weighting };
+    return { p, t, rows, cols, lossShape: sampleShape, weighting, elementWeights: null };
   }
 
   /** The per-sample (Keras) or elementwise (PyTorch) values, weighted, reduced: what the call returns. */
   function reducedValues(x: Prepared): number | OutputTensor {
-    const v = rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols);
+    const v = rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols));
+    const ew = x.elementWeights;
+    if (ew !== null) for (let i = 0; i < v.length; i++) v[i]! *= ew[i]!;
+    if (!keras) {
+      if (reduction === 'none') return { data: v, shape: [...x.lossShape] };
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) sum += v[i]!;
+      return sum * torchFactor(x.rows, x.p.shape);
+    }
     if (x.weighting === null) return reduceValues(v, x.lossShape, reduction);
     return reduceValues(applyWeighting(v, x.weighting), x.weighting.shape, reduction, x.weighting.weightSum);
   }
 
   /** The reduced value from Σ f, when no weights are involved. */
   function reducedFromSum(sum: number, x: Prepared): number {
-    if (!keras) return sum * valueScale * torchScale(reduction, x.rows);
+    if (!keras) return sum * valueScale * torchFactor(x.rows, x.p.shape);
     if (x.rows === 0) return 0; // Keras: the sum of no per-sample values, divide_no_nan
-    return ((sum * valueScale) / x.cols) * kerasScale(reduction, x.rows);
+    return sum * perRow(x.cols) * kerasScale(reduction, x.rows);
   }
 
   /**
@@ -192,7 +217,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   function tinyPair(pred: unknown, target: unknown, inputs: Inputs): pred is Float32Array {
     return (
       pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow && pred.length !== 0 &&
-      pred.length === target.length && reduction !== 'none' && onlyPredAndTarget(inputs)
+      pred.length === target.length && reduction !== 'none' && spec.torchWeights === undefined && onlyPredAndTarget(inputs)
     );
   }
 
@@ -242,13 +267,13 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   /** Both inputs small, of one shape, nothing else given, a scalar reduction: Σ f's factor, else NaN. */
   function tinyFactor(inputs: Inputs, pData: Float32Array | null, pShape: readonly number[] | null, n: number): number {
-    if (pData === null || reduction === 'none' || !onlyPredAndTarget(inputs)) return NaN;
+    if (pData === null || reduction === 'none' || spec.torchWeights !== undefined || !onlyPredAndTarget(inputs)) return NaN;
     const tShape = viewShape;
     if (viewSize !== n || (pShape !== tShape && !sameShape(pShape ?? [n], tShape ?? [n]))) return NaN;
-    if (!keras) return valueScale * torchScale(reduction, n);
-    // Keras: per-sample means over the last axis, then the reduction: Σ f / cols × the reduction's factor.
+    if (!keras) return valueScale * torchFactor(n, pShape ?? [n]);
+    // Keras: per-sample means (or sums) over the last axis, then the reduction: Σ f × the two factors.
     const cols = pShape === null || pShape.length === 0 ? (pShape === null ? n : 1) : pShape[pShape.length - 1]!;
-    return (valueScale / cols) * kerasScale(reduction, n / cols);
+    return perRow(cols) * kerasScale(reduction, n / cols);
   }
 
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
@@ -260,7 +285,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     if (tinyPair(pred, target, inputs)) {
       // Keras sees one sample (the mean of f), PyTorch the mean or sum of f: a factor times Σ f either way.
       const n = pred.length;
-      return js.sum(n, pred, target as Float32Array, param) * (keras ? valueScale / n : valueScale * torchScale(reduction, n));
+      return js.sum(n, pred, target as Float32Array, param) * (keras ? perRow(n) : valueScale * torchFactor(n, [n]));
     }
     return forwardOther(inputs);
   }
@@ -309,7 +334,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
    * Float32Array and `{ data: one of those, shape }` up to jsBelow elements.
    */
   function directForward(pred: unknown, target: unknown, inputs: Inputs): number {
-    if (reduction === 'none') return NaN;
+    if (reduction === 'none' || reduction === 'batchmean' || spec.torchWeights !== undefined) return NaN;
     let p = pred;
     let t = target;
     let shape: unknown[] | null = null;
@@ -364,8 +389,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   /** The factor on Σ f of n elements whose last axis has `cols` (Keras's per-sample means, then the reduction). */
   function factorOf(n: number, cols: number): number {
-    if (!keras) return valueScale * torchScale(reduction, n);
-    return (valueScale / cols) * kerasScale(reduction, n / cols);
+    if (!keras) return valueScale * torchScale(reduction, n); // 'batchmean' never gets here (directForward)
+    return perRow(cols) * kerasScale(reduction, n / cols);
   }
 
   function forwardOther(inputs: Inputs): number | OutputTensor {
@@ -376,7 +401,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function forwardGeneral(inputs: Inputs): number | OutputTensor {
     const x = prepare(inputs);
-    if (reduction !== 'none' && x.weighting === null) return reducedFromSum(total(x.p, x.t), x);
+    if (reduction !== 'none' && x.weighting === null && x.elementWeights === null) return reducedFromSum(total(x.p, x.t), x);
     // 'none', or Keras sample weights: the per-sample values are needed one by one.
     return reducedValues(x);
   }
@@ -389,7 +414,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
     if (options === undefined && tinyPair(pred, target, inputs)) {
       const n = pred.length;
-      const factor = keras ? valueScale / n : valueScale * torchScale(reduction, n);
+      const factor = keras ? perRow(n) : valueScale * torchFactor(n, [n]);
       const grad = new Float32Array(n);
       const sum = js.grad(n, pred, target as Float32Array, param, factor, grad);
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
@@ -410,18 +435,20 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const w = x.weighting;
     const go = gradOutputFactors(options?.gradOutput, w === null ? x.lossShape : w.shape, reduction, runtime, ctx);
     // d value / d f for each element of row r: base × (the row's factor, when there is one per row).
-    let scale = x.cols === 0 ? 0 : valueScale / x.cols;
+    let scale = x.cols === 0 ? 0 : perRow(x.cols);
     let rowScale: Float32Array | null = null;
     if (w !== null) rowScale = weightingFactors(x.rows, w, reduction, go); // weights, reduction and upstream
     else if (typeof go !== 'number') rowScale = go;
     else {
-      if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchScale(reduction, x.rows);
+      if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchFactor(x.rows, x.p.shape);
       scale *= go;
     }
+    const ew = x.elementWeights; // PyTorch per-element weights: one more factor per element (rows = elements)
+    if (ew !== null) rowScale = rowScale === null ? ew : Float32Array.from(rowScale, (r, i) => r * ew[i]!);
     const dest = gradDestination(options?.out, x, runtime, ctx);
     const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
     const gradPred = { data: dest.array, shape: [...x.p.shape] };
-    if (reduction !== 'none' && w === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
+    if (reduction !== 'none' && w === null && x.elementWeights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
@@ -466,7 +493,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
  * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
  * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
  */
-function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
+export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
   const n = x.p.size;
   if (out === undefined) return { array: new Float32Array(n), ptr: -1 };
   const where = `${ctx.loss} (${ctx.framework})`;

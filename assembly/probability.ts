@@ -1,0 +1,352 @@
+// The elementwise probability losses (docs/semantics.md §2 bce, kld, pnll): functions f(p, t) of a prediction and
+// a target, run by the elementwise engine (src/losses/elementwise.ts) with the kernel triple of
+// assembly/regression.ts: <loss>_sum_f32, <loss>_rows_f32, <loss>_grad_f32.
+//
+//   BCE            Keras, probabilities   y = t(1 - ls) + ls/2, q = clip(p, ε, 1 - ε) (1 - ε in float64: see vloss)
+//                                         f = -(y·log q + (1 - y)·log(1 - q))
+//                                         f' = (q - y) / (q(1 - q)) where ε <= p <= 1 - ε, else 0
+//   BCE_LOGITS     Keras and torch        y as above (torch: ls = 0), e = exp(-|x|)
+//                                         f = max(x, 0) - x·y + log1p(e)            (no overflow at |x| = 1e4)
+//                                         f' = σ(x) - y, σ(x) = 1/(1 + e) for x >= 0, e/(1 + e) below
+//                                         (the mathematical 0.5 - y at x = 0; TF's autodiff of max gives -y)
+//   BCE_TORCH      torch BCELoss          f = -(t·max(log p, -100) + (1 - t)·max(log(1 - p), -100))
+//                                         f' = (p - t) / max(p(1 - p), 1e-12)   (aten/src/ATen/native/Loss.cpp)
+//   KLD            Keras KLDivergence     tc = clip(t, ε, 1), pc = clip(p, ε, 1), f = tc·log(tc/pc)
+//                                         f' = -tc/p where ε <= p <= 1, else 0
+//   KLD_TORCH      torch KLDivLoss        param 0: f = xlogy(t, t) - t·x, f' = -t
+//                  (x = log-probabilities)  param 1 (log_target): f = e^t·(t - x), f' = -e^t
+//   POISSON_LOG    torch PoissonNLLLoss   f = e^x - t·x, f' = e^x - t
+//   POISSON        (log_input=False)      f = x - t·log(x + eps), f' = 1 - t/(x + eps); param = eps
+//   *_FULL         full=True              f += t·log t - t + ½·log(2πt) where t > 1 (no gradient)
+// ε = 1e-7 (keras.backend.epsilon()). BCE's weights and pos_weight are applied by the facade: a weight is a
+// factor per element, and pos_weight pw folds into one (l = a·f(x, pw·t/a) with a = 1 + (pw - 1)·t).
+//
+// BCE and BCE_LOGITS are the throughput losses (16M-element BCE with logits): f32x4 with vexpneg, vlog and
+// vlog1p (assembly/inline/exp.ts). log(1 - q) is log(u) + ((1 - u) - q)/u with u = 1 - q rounded, the same
+// correction as log1p: exact to an ulp even where q is tiny and 1 - q rounds. KLD and Poisson run in f64 per
+// element (a KL term near t = p is a small difference of logs; exp and log of f64 cost nothing there).
+
+import { hsum_f64x2, vaccumulate } from "./inline/hsum";
+import { expnegf, log1pf, logf, vexpneg, vlog, vlog1p } from "./inline/exp";
+
+const BCE: i32 = 0;
+const BCE_LOGITS: i32 = 1;
+const BCE_TORCH: i32 = 2;
+const KLD: i32 = 3;
+const KLD_TORCH: i32 = 4;
+const POISSON_LOG: i32 = 5;
+const POISSON: i32 = 6;
+const POISSON_LOG_FULL: i32 = 7;
+const POISSON_FULL: i32 = 8;
+
+const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
+const EPSILON_F64: f64 = <f64>EPSILON;
+/** torch BCELoss clamps each log at -100 and the gradient's denominator at 1e-12. */
+const LOG_FLOOR: f32 = -100;
+const DENOMINATOR_FLOOR: f32 = reinterpret<f32>(0x2B8CBCCC); // 1.00000000e-12f
+const MIN_NORMAL: f32 = reinterpret<f32>(0x00800000); // 2^-126
+const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
+
+// @ts-ignore: decorator
+@inline function simdKind(kind: i32): bool {
+  return kind == BCE || kind == BCE_LOGITS || kind == BCE_TORCH;
+}
+
+// ---- f32 forms (BCE family) ----
+
+/** log(1 - q) for q in [0, 1]. */
+// @ts-ignore: decorator
+@inline function vlog1m(vq: v128): v128 {
+  const vone = f32x4.splat(1);
+  const vu = f32x4.sub(vone, vq);
+  // u = 0 (q = 1): log u = -inf, and the correction 0/0 is kept at 0 by the floor on the divisor
+  const vc = f32x4.div(f32x4.sub(f32x4.sub(vone, vu), vq), f32x4.pmax(vu, f32x4.splat(MIN_NORMAL)));
+  return f32x4.add(vlog(vu), vc);
+}
+
+// @ts-ignore: decorator
+@inline function log1m(q: f32): f32 {
+  const u: f32 = <f32>1 - q;
+  return logf(u) + ((1 - u) - q) / (u < MIN_NORMAL ? MIN_NORMAL : u);
+}
+
+// @ts-ignore: decorator
+@inline function vsmooth(vt: v128, ls: f32): v128 {
+  return f32x4.add(f32x4.mul(vt, f32x4.splat(1 - ls)), f32x4.splat(0.5 * ls));
+}
+
+// @ts-ignore: decorator
+@inline function vloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
+  if (kind == BCE) {
+    // Keras clips q to [ε, 1 - ε] with 1 - ε = 1 - 1e-7 exactly in float64 (0.99999988 in float32 Keras). Both
+    // clips are taken on the smaller of p and 1 - p (exact in float32 from p >= 0.5), so log q and log(1 - q) are
+    // log(small) and log1m(small) in the right order: a confidently wrong 0 or 1 costs -log(1e-7) = 16.118.
+    const vy = vsmooth(vt, param);
+    const vone = f32x4.splat(1);
+    const vlow = f32x4.le(vp, f32x4.splat(0.5));
+    const vsmall = f32x4.pmax(v128.bitselect(vp, f32x4.sub(vone, vp), vlow), f32x4.splat(EPSILON));
+    const vl0 = vlog(vsmall);
+    const vl1 = vlog1m(vsmall);
+    const vlogq = v128.bitselect(vl0, vl1, vlow);
+    const vlog1q = v128.bitselect(vl1, vl0, vlow);
+    return f32x4.neg(f32x4.add(f32x4.mul(vy, vlogq), f32x4.mul(f32x4.sub(vone, vy), vlog1q)));
+  }
+  if (kind == BCE_LOGITS) {
+    const vy = vsmooth(vt, param);
+    const ve = vexpneg(f32x4.neg(f32x4.abs(vp)));
+    return f32x4.add(f32x4.sub(f32x4.pmax(vp, f32x4.splat(0)), f32x4.mul(vp, vy)), vlog1p(ve));
+  }
+  // BCE_TORCH
+  const vfloor = f32x4.splat(LOG_FLOOR);
+  const va = f32x4.pmax(vlog(vp), vfloor);
+  const vb = f32x4.pmax(vlog1m(vp), vfloor);
+  return f32x4.neg(f32x4.add(f32x4.mul(vt, va), f32x4.mul(f32x4.sub(f32x4.splat(1), vt), vb)));
+}
+
+// @ts-ignore: decorator
+@inline function vdloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
+  if (kind == BCE) {
+    const vy = vsmooth(vt, param);
+    const vone = f32x4.splat(1);
+    const vcomplement = f32x4.sub(vone, vp);
+    // inside the clip: p >= ε and 1 - p >= ε (p <= 1 - 1e-7 in float64; exact: 1 - p is exact where it matters)
+    const vinside = v128.and(f32x4.ge(vp, f32x4.splat(EPSILON)), f32x4.ge(vcomplement, f32x4.splat(EPSILON)));
+    const vd = f32x4.div(f32x4.sub(vp, vy), f32x4.mul(vp, vcomplement));
+    return v128.and(vd, vinside);
+  }
+  if (kind == BCE_LOGITS) {
+    const vy = vsmooth(vt, param);
+    const ve = vexpneg(f32x4.neg(f32x4.abs(vp)));
+    const vnum = v128.bitselect(f32x4.splat(1), ve, f32x4.ge(vp, f32x4.splat(0))); // NaN: e (NaN)
+    return f32x4.sub(f32x4.div(vnum, f32x4.add(f32x4.splat(1), ve)), vy);
+  }
+  const vden = f32x4.pmax(f32x4.mul(vp, f32x4.sub(f32x4.splat(1), vp)), f32x4.splat(DENOMINATOR_FLOOR));
+  return f32x4.div(f32x4.sub(vp, vt), vden);
+}
+
+// @ts-ignore: decorator
+@inline function loss32(kind: i32, p: f32, t: f32, param: f32): f32 {
+  if (kind == BCE) {
+    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
+    const low = p <= 0.5;
+    let small = low ? p : <f32>1 - p;
+    small = small < EPSILON ? EPSILON : small;
+    const l0 = logf(small);
+    const l1 = log1m(small);
+    return -(y * (low ? l0 : l1) + (1 - y) * (low ? l1 : l0));
+  }
+  if (kind == BCE_LOGITS) {
+    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
+    const e = expnegf(-Mathf.abs(p));
+    return ((p > 0 ? p : 0) - p * y) + log1pf(e);
+  }
+  let a = logf(p);
+  a = a < LOG_FLOOR ? LOG_FLOOR : a;
+  let b = log1m(p);
+  b = b < LOG_FLOOR ? LOG_FLOOR : b;
+  return -(t * a + (1 - t) * b);
+}
+
+// @ts-ignore: decorator
+@inline function dloss32(kind: i32, p: f32, t: f32, param: f32): f32 {
+  if (kind == BCE) {
+    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
+    const complement = <f32>1 - p;
+    if (!(p >= EPSILON && complement >= EPSILON)) return 0;
+    return (p - y) / (p * complement);
+  }
+  if (kind == BCE_LOGITS) {
+    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
+    const e = expnegf(-Mathf.abs(p));
+    return (p >= 0 ? 1 : e) / (1 + e) - y;
+  }
+  let den = p * (1 - p);
+  den = den < DENOMINATOR_FLOOR ? DENOMINATOR_FLOOR : den;
+  return (p - t) / den;
+}
+
+// ---- f64 forms (KL divergence, Poisson) ----
+
+// @ts-ignore: decorator
+@inline function stirling(t: f64): f64 {
+  return t > 1 ? t * Math.log(t) - t + HALF_LOG_2PI + 0.5 * Math.log(t) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function loss64(kind: i32, p32: f32, t32: f32, param: f32): f64 {
+  const p = <f64>p32;
+  const t = <f64>t32;
+  if (kind == KLD) {
+    const tc = Math.min(Math.max(t, EPSILON_F64), 1);
+    const pc = Math.min(Math.max(p, EPSILON_F64), 1);
+    return tc * Math.log(tc / pc);
+  }
+  if (kind == KLD_TORCH) {
+    if (param != 0) return Math.exp(t) * (t - p);
+    return (t == 0 ? 0 : t * Math.log(t)) - t * p; // xlogy(t, t): 0 where t = 0 (NaN stays NaN)
+  }
+  let f: f64;
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) f = Math.exp(p) - t * p;
+  else f = p - t * Math.log(p + <f64>param);
+  if (kind == POISSON_LOG_FULL || kind == POISSON_FULL) f += stirling(t);
+  return f;
+}
+
+// @ts-ignore: decorator
+@inline function dloss64(kind: i32, p32: f32, t32: f32, param: f32): f64 {
+  const p = <f64>p32;
+  const t = <f64>t32;
+  if (kind == KLD) {
+    const tc = Math.min(Math.max(t, EPSILON_F64), 1);
+    return p >= EPSILON_F64 && p <= 1 ? -tc / p : 0;
+  }
+  if (kind == KLD_TORCH) return param != 0 ? -Math.exp(t) : -t;
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) return Math.exp(p) - t;
+  return 1 - t / (p + <f64>param);
+}
+
+// ---- loops (the skeleton of assembly/regression.ts: 16-wide body, 4-wide loop, scalar tail; f64 sums) ----
+
+// @ts-ignore: decorator
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// @ts-ignore: decorator
+@inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  let acc: f64 = 0;
+  let i = 0;
+  if (!simdKind(kind)) {
+    for (; i < n; i++) acc += loss64(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
+    return acc;
+  }
+  if (ASC_FEATURE_SIMD) {
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const pi = at(p, i);
+      const ti = at(t, i);
+      const vf0 = vloss(kind, v128.load(pi), v128.load(ti), param);
+      const vf1 = vloss(kind, v128.load(pi, 16), v128.load(ti, 16), param);
+      const vf2 = vloss(kind, v128.load(pi, 32), v128.load(ti, 32), param);
+      const vf3 = vloss(kind, v128.load(pi, 48), v128.load(ti, 48), param);
+      // f >= 0 for every kind here: a two-level f32 tree rounds at most twice relative to the partial sum
+      const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
+      vacc0 = vaccumulate(vacc0, vf);
+    }
+    for (; i + 4 <= n; i += 4) vacc1 = vaccumulate(vacc1, vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param));
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) acc += <f64>loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
+  return acc;
+}
+
+// @ts-ignore: decorator
+@inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  let i = 0;
+  if (!simdKind(kind)) {
+    for (; i < n; i++) store<f32>(at(out, i), <f32>(loss64(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * scale));
+    return;
+  }
+  const s = <f32>scale;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s);
+    for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.mul(vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param), vs));
+  }
+  for (; i < n; i++) store<f32>(at(out, i), loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * s);
+}
+
+// @ts-ignore: decorator
+@inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
+  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
+  if (cols == 1) {
+    mapRange(kind, rows, p, t, out, param, scale);
+    return;
+  }
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    store<f32>(at(out, r), <f32>(sumRange(kind, cols, p, t, param) * scale));
+    p += stride;
+    t += stride;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
+  assert(n >= 0, "expected n >= 0");
+  let acc: f64 = 0;
+  let i = 0;
+  if (!simdKind(kind)) {
+    for (; i < n; i++) {
+      const pi = load<f32>(at(p, i));
+      const ti = load<f32>(at(t, i));
+      acc += loss64(kind, pi, ti, param);
+      store<f32>(at(grad, i), <f32>(dloss64(kind, pi, ti, param) * scale));
+    }
+    return acc;
+  }
+  const s = <f32>scale;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s);
+    let vacc0 = f64x2.splat(0);
+    let vacc1 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const pi = at(p, i);
+      const ti = at(t, i);
+      const vp0 = v128.load(pi);
+      const vp1 = v128.load(pi, 16);
+      const vt0 = v128.load(ti);
+      const vt1 = v128.load(ti, 16);
+      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp0, vt0, param), vs));
+      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp1, vt1, param), vs), 16);
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, param));
+      vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, param));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vp = v128.load(at(p, i));
+      const vt = v128.load(at(t, i));
+      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp, vt, param), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, param));
+    }
+    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+  }
+  for (; i < n; i++) {
+    const pi = load<f32>(at(p, i));
+    const ti = load<f32>(at(t, i));
+    store<f32>(at(grad, i), dloss32(kind, pi, ti, param) * s);
+    acc += <f64>loss32(kind, pi, ti, param);
+  }
+  return acc;
+}
+
+// ---- exports ----
+
+export function bce_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE, n, pred, target, param); }
+export function bce_logits_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE_LOGITS, n, pred, target, param); }
+export function bce_torch_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE_TORCH, n, pred, target, param); }
+export function kld_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(KLD, n, pred, target, param); }
+export function kld_torch_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(KLD_TORCH, n, pred, target, param); }
+export function poisson_log_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_LOG, n, pred, target, param); }
+export function poisson_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON, n, pred, target, param); }
+export function poisson_log_full_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_LOG_FULL, n, pred, target, param); }
+export function poisson_full_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_FULL, n, pred, target, param); }
+
+export function bce_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE, rows, cols, pred, target, out, param, scale); }
+export function bce_logits_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE_LOGITS, rows, cols, pred, target, out, param, scale); }
+export function bce_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE_TORCH, rows, cols, pred, target, out, param, scale); }
+export function kld_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(KLD, rows, cols, pred, target, out, param, scale); }
+export function kld_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(KLD_TORCH, rows, cols, pred, target, out, param, scale); }
+export function poisson_log_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_LOG, rows, cols, pred, target, out, param, scale); }
+export function poisson_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON, rows, cols, pred, target, out, param, scale); }
+export function poisson_log_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_LOG_FULL, rows, cols, pred, target, out, param, scale); }
+export function poisson_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_FULL, rows, cols, pred, target, out, param, scale); }
+
+export function bce_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE, n, pred, target, grad, param, scale); }
+export function bce_logits_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE_LOGITS, n, pred, target, grad, param, scale); }
+export function bce_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE_TORCH, n, pred, target, grad, param, scale); }
+export function kld_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(KLD, n, pred, target, grad, param, scale); }
+export function kld_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(KLD_TORCH, n, pred, target, grad, param, scale); }
+export function poisson_log_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG, n, pred, target, grad, param, scale); }
+export function poisson_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON, n, pred, target, grad, param, scale); }
+export function poisson_log_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG_FULL, n, pred, target, grad, param, scale); }
+export function poisson_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_FULL, n, pred, target, grad, param, scale); }

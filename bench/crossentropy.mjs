@@ -1,0 +1,483 @@
+// The cross-entropy family's benchmark: softmax cross-entropy with class indices ([4096, 1000], [65536, 10], and
+// segmentation logits [8, 21, 128, 128] with the class axis 1) and binary cross-entropy with logits (16,777,216
+// elements), forward and forward+gradient, fastloss (SIMD and scalar; fl.tensor in place and ordinary arrays) against
+// straightforward plain JS, TensorFlow.js cpu/wasm where it has the op, PyTorch 1.13 with one thread
+// (bench/peers/torch_crossentropy.py, reading NumPy arrays in place) and the floor (exp throughput for softmax:
+// fastloss's own vexpneg over every logit once; memory bandwidth for BCE: bench/floor.ts's Σ (p + t)).
+// Measured with bench/measure.mjs (interleaved rounds, medians).
+//
+//   node bench/crossentropy.mjs [--quick]
+//
+// Exports runSuite({ quick, log }) -> { markdown, targets } for the lead's bench/run.mjs.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadFloor } from './floor.mjs';
+import { describeMachine } from './machine.mjs';
+import { measureWorkload } from './measure.mjs';
+import { setupTfjs } from './peers/tfjs.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---- data ----
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Logits ~ N(0, 2) (Box-Muller), the spread of an untrained classifier's outputs. */
+function logits(n, seed) {
+  const r = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = Math.max(r(), 1e-12);
+    const v = r();
+    const m = 2 * Math.sqrt(-2 * Math.log(u));
+    out[i] = m * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+function labels(n, C, seed) {
+  const r = rng(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(r() * C);
+  return out;
+}
+
+// ---- float64 references (for the error columns) and the plain-JS peers ----
+
+/** Mean softmax cross-entropy over [outer, C, inner] with labels [outer, inner], in float64; and its gradient. */
+function refCrossEntropy(x, y, outer, C, inner, withGrad) {
+  let sum = 0;
+  const rows = outer * inner;
+  const grad = withGrad ? new Float64Array(x.length) : null;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * C * inner + i;
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) m = Math.max(m, x[base + c * inner]);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner] - m);
+      const label = y[o * inner + i];
+      sum += m + Math.log(s) - x[base + label * inner];
+      if (grad) {
+        for (let c = 0; c < C; c++) grad[base + c * inner] = (Math.exp(x[base + c * inner] - m) / s - (c === label ? 1 : 0)) / rows;
+      }
+    }
+  }
+  return { value: sum / rows, grad };
+}
+
+function refBceLogits(x, t, withGrad) {
+  let sum = 0;
+  const n = x.length;
+  const grad = withGrad ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    sum += Math.max(v, 0) - v * t[i] + Math.log1p(Math.exp(-Math.abs(v)));
+    if (grad) grad[i] = (1 / (1 + Math.exp(-v)) - t[i]) / n;
+  }
+  return { value: sum / n, grad };
+}
+
+/** What a user writes without a library: rows of logits, Math.exp and Math.log, a new gradient array. */
+function plainCrossEntropy(x, y, outer, C, inner, withGrad) {
+  const rows = outer * inner;
+  const grad = withGrad ? new Float32Array(x.length) : null;
+  let sum = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * C * inner + i;
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) if (x[base + c * inner] > m) m = x[base + c * inner];
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner] - m);
+      const label = y[o * inner + i];
+      sum += m + Math.log(s) - x[base + label * inner];
+      if (grad) {
+        const k = 1 / (s * rows);
+        for (let c = 0; c < C; c++) grad[base + c * inner] = Math.exp(x[base + c * inner] - m) * k;
+        grad[base + label * inner] -= 1 / rows;
+      }
+    }
+  }
+  return grad ? sum / rows + grad[0] : sum / rows;
+}
+
+function plainBceLogits(x, t, withGrad) {
+  const n = x.length;
+  const grad = withGrad ? new Float32Array(n) : null;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const e = Math.exp(-Math.abs(v));
+    sum += (v > 0 ? v : 0) - v * t[i] + Math.log1p(e);
+    if (grad) grad[i] = ((v >= 0 ? 1 : e) / (1 + e) - t[i]) / n;
+  }
+  return grad ? sum / n + grad[0] : sum / n;
+}
+
+// ---- the workloads ----
+
+const WORKLOADS = [
+  { id: 'ce-4096x1000', kind: 'ce', shape: [4096, 1000] },
+  { id: 'ce-65536x10', kind: 'ce', shape: [65536, 10] },
+  { id: 'seg-8x21x128x128', kind: 'ce', shape: [8, 21, 128, 128] },
+  { id: 'bce-logits-16m', kind: 'bcel', shape: [16777216] },
+].flatMap((w) => ['fwd', 'grad'].map((mode) => ({ ...w, mode, key: `${w.id}/${mode}` })));
+
+/** [outer, C, inner] of a CE workload (PyTorch's class axis 1). */
+function geometry(shape) {
+  if (shape.length === 2) return { outer: shape[0], C: shape[1], inner: 1 };
+  return { outer: shape[0], C: shape[1], inner: shape.slice(2).reduce((a, b) => a * b, 1) };
+}
+
+const TARGETS = [
+  { workload: 'ce-4096x1000/fwd', what: 'fl.tensor forward faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 1 },
+  { workload: 'ce-4096x1000/grad', what: 'fl.tensor forward+gradient >= 2x faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 2 },
+  { workload: 'ce-4096x1000/fwd', what: 'Float32Array forward >= 10x faster than plain JS', num: 'plain-js', den: 'fl-simd/arrays', goal: 10 },
+  { workload: 'ce-65536x10/fwd', what: 'fl.tensor forward faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 1 },
+  { workload: 'ce-65536x10/fwd', what: 'Float32Array forward >= 3x faster than plain JS', num: 'plain-js', den: 'fl-simd/arrays', goal: 3 },
+  { workload: 'seg-8x21x128x128/fwd', what: 'fl.tensor forward >= 1.5x faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 1.5 },
+  { workload: 'seg-8x21x128x128/grad', what: 'fl.tensor forward+gradient faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 1 },
+  { workload: 'bce-logits-16m/fwd', what: 'Float32Array forward >= 8x faster than plain JS', num: 'plain-js', den: 'fl-simd/arrays', goal: 8 },
+  { workload: 'bce-logits-16m/fwd', what: 'fl.tensor forward >= 4x faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 4 },
+];
+
+// ---- the PyTorch child ----
+
+async function startTorch() {
+  const child = spawn('/usr/bin/python3', [join(ROOT, 'bench', 'peers', 'torch_crossentropy.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('torch peer exited');
+    return JSON.parse(value);
+  };
+  let info;
+  try {
+    info = await next();
+  } catch (err) {
+    return { note: `PyTorch not measured: ${err.message}` };
+  }
+  if (!info.ok) return { note: `PyTorch not measured: ${info.error}` };
+  const request = async (req) => {
+    child.stdin.write(JSON.stringify(req) + '\n');
+    const res = await next();
+    if (!res.ok) throw new Error(`torch peer: ${res.error}`);
+    return res;
+  };
+  return { info, request, close: () => child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n') };
+}
+
+function torchRunner(torch, w, key, tmp) {
+  const req = { key, loss: w.kind, grad: w.mode === 'grad' };
+  return {
+    key: 'torch-1t',
+    peer: `PyTorch ${torch.info.torch} (1 thread)`,
+    input: 'torch.from_numpy (in place)',
+    remote: {
+      async check() {
+        const gradPath = req.grad ? join(tmp, 'torch-grad.f32') : null;
+        const { value } = await torch.request({ cmd: 'check', ...req, grad_path: gradPath });
+        if (!gradPath) return { value, grad: null };
+        const grad = new Float32Array(new Uint8Array(readFileSync(gradPath)).buffer);
+        rmSync(gradPath);
+        return { value, grad };
+      },
+      calibrate: async (targetS) => (await torch.request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
+      sample: async (k) => (await torch.request({ cmd: 'sample', ...req, k })).per_call_s,
+    },
+  };
+}
+
+// ---- runners ----
+
+const fmtTime = (s) => (!Number.isFinite(s) ? '—' : s < 1e-3 ? `${(s * 1e6).toPrecision(3)} µs` : s < 1 ? `${(s * 1e3).toPrecision(4)} ms` : `${s.toPrecision(4)} s`);
+const fmtRatio = (x) => (!Number.isFinite(x) ? '—' : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
+const fmtErr = (e) => (e === 0 ? '0' : Number.isFinite(e) ? e.toExponential(1) : '—');
+
+function relErr(a, b) {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
+
+function gradErr(g, ref) {
+  if (!g || !ref) return NaN;
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+  for (let i = 0; i < ref.length; i++) err = Math.max(err, Math.abs(g[i] - ref[i]));
+  return err / scale;
+}
+
+export async function runSuite({ quick = false, log = () => {} } = {}) {
+  const { loadLosses } = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
+  const tmp = mkdtempSync(join(tmpdir(), 'fastloss-bench-ce-'));
+  const simd = await loadLosses({ build: 'simd' });
+  const scalar = await loadLosses({ build: 'scalar' });
+  let tfjs = null;
+  const notes = [];
+  try {
+    tfjs = await setupTfjs(tmp);
+    notes.push(...tfjs.notes);
+  } catch (err) {
+    notes.push(`TensorFlow.js not measured: ${err.message}`);
+  }
+  const torch = await startTorch();
+  if (torch.note) notes.push(torch.note);
+  const floorSum = await loadFloor(simd.memory, tmp);
+  // vexpneg over every logit once, read and write: fastloss's own exp kernel in a second instance of its module
+  const expModule = await WebAssembly.instantiate(readFileSync(join(ROOT, 'build', 'fastloss.simd.wasm')), {});
+  const expKernel = expModule.instance.exports;
+  const opts = quick ? { sampleMs: 10, rounds: 3, budgetS: 10 } : { sampleMs: 40, rounds: 15, budgetS: 60 };
+  const results = [];
+  const byShape = new Map();
+
+  for (const w of WORKLOADS) {
+    log(`${w.key}`);
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    // one data set per shape, shared by its two modes
+    let data = byShape.get(w.id);
+    if (data === undefined) {
+      for (const old of byShape.values()) old.free();
+      byShape.clear();
+      const x = logits(n, 1);
+      let target;
+      let targetShape;
+      if (w.kind === 'ce') {
+        const g = geometry(w.shape);
+        targetShape = [w.shape[0], ...w.shape.slice(2)];
+        target = labels(g.outer * g.inner, g.C, 2);
+      } else {
+        targetShape = w.shape;
+        const r = rng(3);
+        target = new Float32Array(n);
+        for (let i = 0; i < n; i++) target[i] = r() < 0.5 ? 0 : 1;
+      }
+      const xt = simd.tensor(w.shape);
+      xt.data.set(x);
+      const tt = simd.tensor(targetShape, w.kind === 'ce' ? 'int32' : 'float32');
+      tt.data.set(target);
+      const out = simd.tensor(w.shape);
+      // the exp floor's buffers: a copy of the logits in the second instance's memory
+      let expPtr = -1;
+      if (w.kind === 'ce') {
+        const mem = expKernel.memory;
+        const need = 2 * n * 4 + 65536;
+        if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+        expPtr = 65536;
+        new Float32Array(mem.buffer, expPtr, n).set(x);
+      }
+      if (torch.request) {
+        const pp = join(tmp, 'pred.f32');
+        const tp = join(tmp, 'target.bin');
+        writeFileSync(pp, new Uint8Array(x.buffer));
+        writeFileSync(tp, new Uint8Array(target.buffer));
+        await torch.request({ cmd: 'load', key: w.id, pred_path: pp, shape: w.shape, target_path: tp, target_dtype: w.kind === 'ce' ? 'int32' : 'float32', target_shape: targetShape });
+        rmSync(pp);
+        rmSync(tp);
+      }
+      data = {
+        x, target, targetShape, xt, tt, out, expPtr,
+        ref: { fwd: null, grad: null },
+        free() {
+          xt.free();
+          tt.free();
+          out.free();
+          if (torch.request) void torch.request({ cmd: 'drop', key: w.id });
+        },
+      };
+      byShape.set(w.id, data);
+    }
+    const grad = w.mode === 'grad';
+    const g = w.kind === 'ce' ? geometry(w.shape) : null;
+    const ref = w.kind === 'ce' ? refCrossEntropy(data.x, data.target, g.outer, g.C, g.inner, grad) : refBceLogits(data.x, data.target, grad);
+    const name = w.kind === 'ce' ? 'CrossEntropyLoss' : 'BCEWithLogitsLoss';
+    const lossSimd = simd.loss(name);
+    const lossScalar = scalar.loss(name);
+    const arrays = { pred: { data: data.x, shape: w.shape }, target: { data: data.target, shape: data.targetShape } };
+    const tensors = { pred: data.xt, target: data.tt };
+    const flRunner = (key, peer, input, loss, args, options) => ({
+      key,
+      peer,
+      input,
+      args,
+      call: grad
+        ? options
+          ? (a) => loss.withGrad(a, options).value
+          : (a) => {
+              const r = loss.withGrad(a);
+              return r.value + r.grad.pred.data[0];
+            }
+        : (a) => loss(a),
+      check: () => {
+        if (!grad) return { value: loss(args), grad: null };
+        const r = loss.withGrad(args, options);
+        return { value: r.value, grad: Float32Array.from(r.grad.pred.data) };
+      },
+    });
+    const runners = [
+      flRunner('fl-simd/tensors', 'fastloss SIMD', 'fl.tensor (in place)', lossSimd, tensors),
+      ...(grad ? [flRunner('fl-simd/tensors+out', 'fastloss SIMD, gradient into out', 'fl.tensor (in place)', lossSimd, tensors, { out: { pred: data.out } })] : []),
+      flRunner('fl-simd/arrays', 'fastloss SIMD', 'Float32Array', lossSimd, arrays),
+      flRunner('fl-scalar/arrays', 'fastloss scalar', 'Float32Array', lossScalar, arrays),
+      {
+        key: 'plain-js',
+        peer: 'plain JS',
+        input: 'Float32Array',
+        mayShorten: true,
+        args: data,
+        call: w.kind === 'ce' ? (d) => plainCrossEntropy(d.x, d.target, g.outer, g.C, g.inner, grad) : (d) => plainBceLogits(d.x, d.target, grad),
+        check: () => ({ value: w.kind === 'ce' ? plainCrossEntropy(data.x, data.target, g.outer, g.C, g.inner, false) : plainBceLogits(data.x, data.target, false), grad: null }),
+      },
+    ];
+    if (tfjs && (w.kind === 'bcel' || g.inner === 1) && (!grad || tfjs.hasGrad)) runners.push(...tfjsRunners(tfjs, w, data, g));
+    if (torch.request) runners.push(torchRunner(torch, w, w.id, tmp));
+    if (!grad) {
+      if (w.kind === 'ce') {
+        runners.push({
+          key: 'floor',
+          peer: 'floor: vexpneg over every logit (fastloss kernel)',
+          input: 'wasm memory',
+          args: data,
+          call: (d) => (expKernel.expneg_f32(n, d.expPtr, d.expPtr + n * 4), 0),
+          check: () => ({ value: NaN, grad: null }),
+          isFloor: true,
+        });
+      } else {
+        runners.push({
+          key: 'floor',
+          peer: 'floor: Σ (p + t), AS SIMD (bandwidth)',
+          input: 'fl.tensor (in place)',
+          args: data,
+          call: (d) => floorSum(n, d.xt.byteOffset, d.tt.byteOffset),
+          check: () => ({ value: NaN, grad: null }),
+          isFloor: true,
+        });
+      }
+    }
+    const rows = await measureWorkload(runners, { ...opts, log });
+    for (const r of rows) {
+      r.relErr = r.runner.isFloor ? NaN : relErr(r.value, ref.value);
+      r.gradErr = grad && r.grad ? gradErr(r.grad, ref.grad) : NaN;
+    }
+    results.push({ w, rows });
+  }
+  for (const d of byShape.values()) d.free();
+  torch.close?.();
+  rmSync(tmp, { recursive: true, force: true });
+  return report(results, notes, tfjs, torch);
+}
+
+/** tfjs's softmaxCrossEntropy needs one-hot labels (built once, outside the timed calls); sigmoidCrossEntropy. */
+function tfjsRunners({ tf, hasGrad }, w, data, g) {
+  if (w.mode === 'grad' && !hasGrad) return [];
+  let onehot = null;
+  if (w.kind === 'ce') {
+    onehot = new Float32Array(data.x.length);
+    for (let r = 0; r < g.outer; r++) onehot[r * g.C + data.target[r]] = 1;
+  }
+  const shape = w.kind === 'ce' ? [g.outer, g.C] : [data.x.length];
+  const L = (t, x) => (w.kind === 'ce' ? tf.losses.softmaxCrossEntropy(t, x) : tf.losses.sigmoidCrossEntropy(t, x));
+  const once = () => {
+    let value;
+    let grad = null;
+    tf.tidy(() => {
+      const t = tf.tensor(onehot ?? data.target, shape);
+      const x = tf.tensor(data.x, shape);
+      if (w.mode === 'fwd') value = L(t, x).dataSync()[0];
+      else {
+        const r = tf.valueAndGrad((p) => L(t, p))(x);
+        value = r.value.dataSync()[0];
+        grad = r.grad.dataSync();
+      }
+    });
+    return [value, grad];
+  };
+  return ['cpu', 'wasm'].map((backend) => ({
+    key: `tfjs-${backend}`,
+    peer: `tfjs-${backend}`,
+    input: w.kind === 'ce' ? 'Float32Array + one-hot (e2e)' : 'Float32Array (e2e)',
+    mayShorten: true,
+    before: async () => {
+      await tf.setBackend(backend);
+    },
+    call: () => {
+      const [value, grad] = once();
+      return grad ? value + grad[0] : value;
+    },
+    check: async () => {
+      await tf.setBackend(backend);
+      const [value, grad] = once();
+      return { value, grad: grad ? Float32Array.from(grad) : null };
+    },
+  }));
+}
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i < 2 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+function report(results, notes, tfjs, torch) {
+  const med = (res, key) => res.rows.find((r) => r.runner.key === key)?.median;
+  const out = ['## Cross-entropy family (issue 5)', ''];
+  out.push('Times are medians per call of interleaved rounds (bench/measure.mjs). PyTorch 1 thread reads NumPy in place, so it',
+    'compares with fastloss tensors; plain JS and TensorFlow.js take ordinary arrays, so they compare with fastloss arrays.',
+    'Errors: the value against a float64 computation of the same loss; the gradient as max |g - g64| / max |g64|.', '');
+  const targets = [];
+  for (const t of TARGETS) {
+    const res = results.find((r) => `${r.w.key}` === t.workload);
+    const num = res ? med(res, t.num) : undefined;
+    const den = res ? med(res, t.den) : undefined;
+    const ratio = num !== undefined && den !== undefined ? num / den : NaN;
+    targets.push({ workload: t.workload, what: t.what, goal: t.goal, ratio, pass: ratio >= t.goal });
+  }
+  out.push('### Targets', '', table(['workload', 'target', 'goal', 'measured', 'met?'], targets.map((t) => [t.workload, t.what, `${t.goal}×`, fmtRatio(t.ratio), t.pass ? 'met' : 'missed'])), '');
+  for (const res of results) {
+    const { w, rows } = res;
+    const flT = med(res, 'fl-simd/tensors');
+    const flA = med(res, 'fl-simd/arrays');
+    const floor = med(res, 'floor');
+    out.push(`### ${w.key}: ${w.kind === 'ce' ? 'softmax cross-entropy, class indices' : 'binary cross-entropy with logits'}, [${w.shape.join(', ')}], ${w.mode === 'fwd' ? 'forward' : 'forward+gradient'}`, '');
+    const header = ['peer', 'input', 'median', 'min', '÷ fl tensors', '÷ fl arrays', 'value', 'rel. err'];
+    if (w.mode === 'grad') header.push('grad err');
+    out.push(table(header, rows.map((r) => {
+      const cells = [r.runner.peer, r.runner.input, fmtTime(r.median), fmtTime(r.min), fmtRatio(r.median / flT), fmtRatio(r.median / flA),
+        r.runner.isFloor ? '—' : Number(r.value).toPrecision(8), r.runner.isFloor ? '—' : fmtErr(r.relErr)];
+      if (w.mode === 'grad') cells.push(fmtErr(r.gradErr));
+      return cells;
+    })), '');
+    if (floor !== undefined) {
+      out.push(`Where the time goes: fastloss tensors take ${fmtRatio(flT / floor)} the floor (${w.kind === 'ce' ? 'one vexpneg per logit, read and write: exp throughput' : 'reading both inputs once: bandwidth'}).`, '');
+    } else {
+      const fwd = results.find((r) => r.w.id === w.id && r.w.mode === 'fwd');
+      const ff = fwd ? med(fwd, 'floor') : undefined;
+      if (ff !== undefined) out.push(`Where the time goes: fastloss tensors take ${fmtRatio(flT / ff)} the forward floor (the gradient adds a second exp pass and a new ${(4 * w.shape.reduce((a, b) => a * b, 1) / 2 ** 20).toFixed(0)} MiB array; the \`out\` row writes into a reused tensor).`, '');
+    }
+    if (w.id.startsWith('seg')) out.push('TensorFlow.js: no softmax cross-entropy over axis 1 (its op takes the last axis; a transpose would be another workload).', '');
+  }
+  const m = describeMachine({ tfjs: tfjs?.versions, torch });
+  out.push('### Machine', '', table(['', ''], Object.entries(m).map(([k, v]) => [k, String(v)])), '');
+  if (notes.length) out.push(...notes.map((n) => `- ${n}`), '');
+  return { markdown: out.join('\n'), targets: targets.map(({ workload, what, goal, ratio, pass }) => ({ workload, what, goal, ratio, pass })) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const quick = process.argv.includes('--quick');
+  const { markdown } = await runSuite({ quick, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(markdown + '\n');
+}

@@ -1,0 +1,426 @@
+/**
+ * The cross-entropy family over a class axis (docs/semantics.md §2 cce, scce, nll): Keras
+ * CategoricalCrossentropy and SparseCategoricalCrossentropy, PyTorch CrossEntropyLoss (class indices or
+ * probabilities) and NLLLoss. Kernels: assembly/crossentropy.ts; engine (geometry, streaming, labels, Keras's
+ * reduction): ./rows.ts. The elementwise probability losses (binary cross-entropy, KL divergence, Poisson NLL)
+ * are in ./probability.ts.
+ */
+
+import type { Framework } from '../frameworks.js';
+import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import type { GradDestination } from '../stream.js';
+import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import type { KernelFn, Runtime } from '../wasm.js';
+import { checkInputNames, badOption, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { gradDestination } from './elementwise.js';
+import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
+
+// ---- option parsers of the family ----
+
+export const booleanOption = (defaultValue: boolean): OptionSpec => ({
+  default: defaultValue,
+  parse(value, ctx, name) {
+    if (typeof value !== 'boolean') throw badOption(ctx, name, 'true or false', value);
+    return value;
+  },
+});
+
+/** An integer (PyTorch's ignore_index, Keras's axis); `nullable`: null or undefined means none. */
+export const integerOption = (defaultValue: number | null | undefined): OptionSpec => ({
+  ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  parse(value, ctx, name) {
+    if (value === null && defaultValue === null) return null;
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw badOption(ctx, name, defaultValue === null ? 'an integer or null' : 'an integer', value);
+    return value;
+  },
+});
+
+/** A label-smoothing amount in [0, 1] (Keras and PyTorch both reject values outside). */
+export const smoothingOption: OptionSpec = {
+  default: 0,
+  parse(value, ctx, name) {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw badOption(ctx, name, 'a number in [0, 1]', value);
+    return value;
+  },
+};
+
+/** A float array option (PyTorch's weight, pos_weight): kept as a Float32Array; its length is checked per call. */
+export const weightOption: OptionSpec = {
+  parse(value, ctx, name) {
+    const where = `${ctx.loss} (${ctx.framework})`;
+    let input: FloatInput;
+    try {
+      input = floatInput(value, null as unknown as Runtime, where, `option "${name}"`);
+    } catch {
+      throw badOption(ctx, name, 'a tensor or array of numbers', value);
+    }
+    const data = Float32Array.from(input.array);
+    return Object.freeze({ data, shape: Object.freeze([...input.shape]) });
+  },
+};
+
+export interface WeightTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+function classWeights(weight: WeightTensor | undefined, classes: number, ctx: LossContext): Float32Array | null {
+  if (weight === undefined) return null;
+  if (weight.shape.length !== 1 || weight.data.length !== classes) {
+    throw shapeMismatch(ctx, 'option "weight"', `a 1-D weight of C = ${classes} elements (one per class)`, weight.shape);
+  }
+  return weight.data;
+}
+
+// ---- the kernels ----
+
+const SPARSE_SOFTMAX = 'sparse_softmax_xent_f32';
+const DENSE_SOFTMAX = 'softmax_xent_f32';
+const SPARSE_PROBS = 'sparse_xent_probs_f32';
+const DENSE_PROBS = 'xent_probs_f32';
+const NLL = 'nll_f32';
+
+// ---- shared pieces of a call ----
+
+interface Call {
+  pred: FloatInput;
+  geometry: RowGeometry;
+  target: RowTarget;
+  /** Rows that count (not ignored). */
+  valid: number;
+}
+
+function gradTo(options: GradOptions | undefined, pred: FloatInput, runtime: Runtime, ctx: LossContext): GradDestination {
+  return gradDestination(options?.out, { p: pred, t: pred }, runtime, ctx);
+}
+
+function noneTensor(values: Float32Array, shape: readonly number[]): OutputTensor {
+  return { data: values, shape: [...shape] };
+}
+
+/** Σ over valid rows of w[y] (PyTorch's weighted-mean denominator), or the valid count without weights. */
+function weightedCount(labels: Labels, weights: Float32Array | null, ignore: number): number {
+  if (weights === null) return labels.valid;
+  let s = 0;
+  const y = labels.data;
+  for (let i = 0; i < y.length; i++) if (y[i] !== ignore) s += weights[y[i]!]!;
+  return s;
+}
+
+// ---- PyTorch: CrossEntropyLoss and NLLLoss ----
+
+interface TorchRowSpec {
+  /** CrossEntropyLoss takes probability targets of pred's shape too; NLLLoss only indices. */
+  readonly dense: boolean;
+  readonly sparseKernel: string;
+}
+
+function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const reduction = options.reduction as Reduction;
+  const ignore = options.ignoreIndex as number;
+  const ls = (options.labelSmoothing as number | undefined) ?? 0;
+  const weight = options.weight as WeightTensor | undefined;
+  const sparseKernel = runtime.kernel(spec.sparseKernel);
+  const denseKernel = spec.dense ? runtime.kernel(DENSE_SOFTMAX) : null;
+
+  function prepare(inputs: Inputs): Call & { weights: Float32Array | null } {
+    checkInputNames(inputs, def, where);
+    const pred = floatInput(inputs.pred, runtime, where, 'pred');
+    if (pred.shape.length === 0) throw shapeMismatch(ctx, 'pred', 'an input of shape [C], [N, C] or [N, C, d1, ...]', pred.shape);
+    const geometry = axisGeometry(pred.shape, pred.shape.length === 1 ? 0 : 1);
+    const weights = classWeights(weight, geometry.classes, ctx);
+    const t = inputs.target;
+    const tShape = targetShape(t);
+    if (spec.dense && tShape !== null && sameShape(tShape, pred.shape) && !sameShape(pred.shape, geometry.rowShape)) {
+      const input = floatInput(t, runtime, where, 'target');
+      return { pred, geometry, target: { kind: 'dense', input }, valid: geometry.outer * geometry.inner, weights };
+    }
+    const labels = labelsInput(t, runtime, ctx, 'target', geometry.classes, ignore);
+    if (!sameShape(labels.shape, geometry.rowShape)) {
+      const expected = `class indices of shape ${shapeString(geometry.rowShape)} (pred's shape without the class axis)${spec.dense ? ` or probabilities of pred's shape ${shapeString(pred.shape)}` : ''}`;
+      throw shapeMismatch(ctx, 'target', expected, labels.shape);
+    }
+    return { pred, geometry, target: { kind: 'labels', labels }, valid: labels.valid, weights };
+  }
+
+  /** The reduction's divisor: Σ w[y] over non-ignored rows (indices), or the number of rows (probabilities). */
+  function divisor(x: ReturnType<typeof prepare>): number {
+    if (x.target.kind === 'dense') return x.geometry.outer * x.geometry.inner;
+    return weightedCount(x.target.labels, x.weights, ignore);
+  }
+
+  function run(x: ReturnType<typeof prepare>, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
+    const dense = x.target.kind === 'dense';
+    const W = x.weights === null ? x.geometry.classes : weightSum(x.weights);
+    return runRows(runtime, dense ? denseKernel! : sparseKernel, {
+      geometry: x.geometry,
+      pred: x.pred,
+      target: x.target,
+      weights: x.weights,
+      p0: ls,
+      p1: dense ? 1 : W,
+      ignore: dense ? NO_IGNORE : ignore,
+      ...extra,
+    });
+  }
+
+  function forward(inputs: Inputs): number | OutputTensor {
+    const x = prepare(inputs);
+    if (reduction === 'none') return noneTensor(run(x, { rows: true }).values!, x.geometry.rowShape);
+    const { sum } = run(x, {});
+    return reduction === 'sum' ? sum : sum / divisor(x);
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    const x = prepare(inputs);
+    const go = gradOutputFactors(options?.gradOutput, x.geometry.rowShape, reduction, runtime, ctx);
+    const dest = gradTo(options, x.pred, runtime, ctx);
+    let scale = 1;
+    let rowScale: Float32Array | null = null;
+    let d = 1;
+    if (reduction === 'mean') {
+      d = divisor(x);
+      scale = d === 0 ? 0 : 1 / d; // all ignored: NaN value, zero gradient (as torch)
+    }
+    if (typeof go === 'number') scale *= go;
+    else rowScale = go;
+    const r = run(x, { scale, rowScale, grad: dest, rows: reduction === 'none' });
+    const value = reduction === 'none' ? noneTensor(r.values!, x.geometry.rowShape) : reduction === 'sum' ? r.sum : r.sum / d;
+    return { value, grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+  }
+
+  return { forward, withGrad };
+}
+
+/** The shape of a target as given, without validating it (null when it is not shaped data). */
+function targetShape(t: unknown): readonly number[] | null {
+  if (ArrayBuffer.isView(t)) return [(t as unknown as ArrayLike<number>).length];
+  if (typeof t === 'number') return [];
+  if (Array.isArray(t)) {
+    const shape: number[] = [];
+    let level: unknown = t;
+    while (Array.isArray(level)) {
+      shape.push(level.length);
+      level = level[0];
+    }
+    return shape;
+  }
+  if (typeof t === 'object' && t !== null && 'shape' in t && Array.isArray((t as { shape: unknown }).shape)) return (t as { shape: number[] }).shape;
+  return null;
+}
+
+// ---- Keras: CategoricalCrossentropy and SparseCategoricalCrossentropy ----
+
+interface KerasRowSpec {
+  readonly sparse: boolean;
+}
+
+function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const reduction = options.reduction as KerasReduction;
+  const fromLogits = options.fromLogits as boolean;
+  const axis = (options.axis as number | undefined) ?? -1;
+  const ls = (options.labelSmoothing as number | undefined) ?? 0;
+  const ignoreClass = (options.ignoreClass as number | null | undefined) ?? null;
+  const kernel: KernelFn = runtime.kernel(spec.sparse ? (fromLogits ? SPARSE_SOFTMAX : SPARSE_PROBS) : fromLogits ? DENSE_SOFTMAX : DENSE_PROBS);
+
+  interface KerasCall extends Call {
+    /** Per-sample weights (one per per-sample value), and the divisor of 'mean_with_sample_weight'. */
+    weights: Float32Array | null;
+    weightTotal: number;
+    /**
+     * Keras's weighting (src/reduction.ts). When it maps one weight onto each per-sample value (every weight shape
+     * but one with more axes than the values), `weights` holds those and the fused path below runs; otherwise
+     * (`expands`) the weighted values outnumber the per-sample values and the general path applies it.
+     */
+    weighting: KerasWeighting | null;
+    expands: boolean;
+  }
+
+  function prepare(inputs: Inputs): KerasCall {
+    checkInputNames(inputs, def, where);
+    const pred = floatInput(inputs.pred, runtime, where, 'pred');
+    checkAxis(axis, pred.shape.length, ctx);
+    const geometry = axisGeometry(pred.shape, axis);
+    let target: RowTarget;
+    let valid = geometry.outer * geometry.inner;
+    if (spec.sparse) {
+      const labels = labelsInput(inputs.target, runtime, ctx, 'target', geometry.classes, ignoreClass);
+      // Keras squeezes a trailing axis of 1 from the labels ([N, 1] against [N, C]).
+      const shape = labels.shape.length === geometry.rowShape.length + 1 && labels.shape[labels.shape.length - 1] === 1 ? labels.shape.slice(0, -1) : labels.shape;
+      if (!sameShape(shape, geometry.rowShape) && !(geometry.rowShape.length === 0 && labels.data.length === 1)) {
+        throw shapeMismatch(ctx, 'target', `class indices of shape ${shapeString(geometry.rowShape)} (pred's shape without axis ${axis})`, labels.shape);
+      }
+      target = { kind: 'labels', labels };
+      if (ignoreClass !== null) valid = labels.valid;
+    } else {
+      const input = floatInput(inputs.target, runtime, where, 'target');
+      if (!sameShape(input.shape, pred.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)}`, input.shape);
+      target = { kind: 'dense', input };
+    }
+    let weights: Float32Array | null = null;
+    let weightTotal = 0;
+    let weighting: KerasWeighting | null = null;
+    let expands = false;
+    if (inputs.sampleWeight !== undefined) {
+      const sw = floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight');
+      weighting = kerasWeighting(sw, geometry.rowShape, ctx);
+      const n = geometry.outer * geometry.inner;
+      expands = weighting.size !== n || weighting.valueIndex.some((v, o) => v !== o);
+      if (expands && ignoreClass !== null) {
+        throw shapeMismatch(ctx, 'sampleWeight', `with ignoreClass, weights that broadcast to the per-sample shape ${shapeString(geometry.rowShape)} without adding axes`, sw.shape);
+      }
+      weights = expands ? null : weighting.weights;
+      weightTotal = weighting.weightSum;
+    }
+    if (ignoreClass !== null && target.kind === 'labels') {
+      // apply_mask: the sample weights become mask · weights (the divisor of mean_with_sample_weight with them)
+      const y = target.labels.data;
+      if (weights !== null) {
+        weightTotal = 0;
+        for (let i = 0; i < y.length; i++) if (y[i] !== ignoreClass) weightTotal += weights[i]!;
+      }
+    }
+    return { pred, geometry, target, valid, weights, weightTotal, weighting, expands };
+  }
+
+  /** 'none' and the reductions when the weights broadcast beyond the per-sample values: Keras's rule, in full. */
+  function expanded(x: KerasCall, values: Float32Array): number | OutputTensor {
+    const w = x.weighting!;
+    return reduceValues(applyWeighting(values, w), w.shape, reduction as Reduction, w.weightSum);
+  }
+
+  function run(x: KerasCall, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
+    return runRows(runtime, kernel, {
+      geometry: x.geometry,
+      pred: x.pred,
+      target: x.target,
+      p0: ls,
+      p1: spec.sparse ? x.geometry.classes : 0, // sparse: Σ w = C (no class weights); dense: TF's gradient
+      ignore: ignoreClass ?? NO_IGNORE,
+      ...extra,
+    });
+  }
+
+  const masked = spec.sparse && ignoreClass !== null;
+
+  function reduce(x: KerasCall, sum: number, values: Float32Array | null): KerasReducedCall {
+    const n = x.geometry.outer * x.geometry.inner;
+    let weighted = sum;
+    if (x.weights !== null) {
+      weighted = 0;
+      for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
+    }
+    const scalar = x.geometry.rowShape.length === 0;
+    const r = kerasRowReduction(sum, weighted, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, scalar);
+    return r;
+  }
+
+  function forward(inputs: Inputs): number | OutputTensor {
+    const x = prepare(inputs);
+    const needRows = reduction === 'none' || x.weighting !== null;
+    const { sum, values } = run(x, { rows: needRows });
+    if (x.expands) return expanded(x, values!);
+    if (reduction === 'none' || x.geometry.rowShape.length === 0) {
+      if (reduction !== 'none') return reduce(x, sum, values).value;
+      const v = values!;
+      if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
+      return noneTensor(v, x.weighting?.shape ?? x.geometry.rowShape);
+    }
+    return reduce(x, sum, values).value;
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    const x = prepare(inputs);
+    const n = x.geometry.outer * x.geometry.inner;
+    const go = gradOutputFactors(options?.gradOutput, x.weighting?.shape ?? x.geometry.rowShape, reduction as Reduction, runtime, ctx);
+    const dest = gradTo(options, x.pred, runtime, ctx);
+    if (x.expands) {
+      // d value / d (per-sample value i): Σ over the weighted values it meets of weight × reduction × upstream
+      const rowScale = weightingFactors(n, x.weighting!, reduction as Reduction, go);
+      const r = run(x, { scale: 1, rowScale, grad: dest, rows: true });
+      return { value: expanded(x, r.values!), grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+    }
+    // The factor the reduction applies does not depend on the values: take it from a zero sum.
+    const factor = reduction === 'none' ? 1 : kerasRowReduction(0, 0, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, x.geometry.rowShape.length === 0).factor;
+    let scale = factor;
+    let rowScale: Float32Array | null = x.weights;
+    if (typeof go === 'number') scale *= go;
+    else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
+    const r = run(x, { scale, rowScale, grad: dest, rows: true });
+    let value: number | OutputTensor;
+    if (reduction === 'none') {
+      const v = r.values!;
+      if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
+      value = noneTensor(v, x.weighting?.shape ?? x.geometry.rowShape);
+    } else value = reduce(x, r.sum, r.values).value;
+    return { value, grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+  }
+
+  return { forward, withGrad };
+}
+
+type KerasReducedCall = ReturnType<typeof kerasRowReduction>;
+
+// ---- definitions ----
+
+const KERAS_INPUTS = { inputs: ['pred', 'target'], optionalInputs: ['sampleWeight'] } as const;
+const TORCH_INPUTS = { inputs: ['pred', 'target'], optionalInputs: [] } as const;
+
+function kerasReduction(): OptionSpec {
+  return reductionOption('tensorflow', ['mean_with_sample_weight']);
+}
+
+function definition(base: Omit<LossDefinition, 'bind'>, bind: (o: Readonly<Record<string, unknown>>, rt: Runtime, ctx: LossContext, def: LossDefinition) => BoundLoss): LossDefinition {
+  const def: LossDefinition = { ...base, bind: (o, rt, ctx) => bind(o, rt, ctx, def) };
+  return def;
+}
+
+/**
+ * The row losses of the family, by canonical name and framework. Shapes: Keras `pred` [..., C] (or any
+ * `axis`); PyTorch `pred` [C], [N, C] or [N, C, d1, ...] with the class axis 1, target class indices of pred's
+ * shape without the class axis, or (CrossEntropyLoss) probabilities of pred's shape.
+ */
+export const CROSSENTROPY_ROWS: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+  /**
+   * Categorical cross-entropy (cce, CategoricalCrossentropy, CrossEntropyLoss).
+   * Keras: one-hot or soft targets y of pred's shape, `fromLogits` (default false: pred holds probabilities,
+   * rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7]), `labelSmoothing` (y ← y(1 - ls) + ls/C), `axis` (-1);
+   * per sample l = -Σ_c y_c log q_c. PyTorch: pred holds logits; target class indices (with `weight`,
+   * `ignoreIndex` = -100, `labelSmoothing`; 'mean' divides by Σ weight[y] over the non-ignored targets, NaN when
+   * all are ignored) or probabilities of pred's shape ('mean' divides by the number of samples).
+   * @example fl.loss('cce', { framework: 'pytorch' })({ pred: [[2, 1, 0]], target: [0] }) // 0.40760596
+   */
+  categorical_crossentropy: {
+    tensorflow: definition(
+      { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), labelSmoothing: smoothingOption, axis: integerOption(-1) } },
+      (o, rt, ctx, def) => bindKerasRows({ sparse: false }, o, rt, ctx, def),
+    ),
+    pytorch: definition(
+      { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100), labelSmoothing: smoothingOption } },
+      (o, rt, ctx, def) => bindTorchRows({ dense: true, sparseKernel: SPARSE_SOFTMAX }, o, rt, ctx, def),
+    ),
+  },
+  /**
+   * Sparse categorical cross-entropy (scce, SparseCategoricalCrossentropy; Keras only): integer labels of pred's
+   * shape without the class axis, `fromLogits` (default false), `ignoreClass` (default none: entries with that
+   * label count 0 and the mean divides by the number of the others, 0 when there are none, as Keras >= 3.13).
+   */
+  sparse_categorical_crossentropy: {
+    tensorflow: definition(
+      { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), ignoreClass: integerOption(null), axis: integerOption(-1) } },
+      (o, rt, ctx, def) => bindKerasRows({ sparse: true }, o, rt, ctx, def),
+    ),
+  },
+  /**
+   * Negative log-likelihood (nll, NLLLoss; PyTorch only): pred holds log-probabilities (taken as they are),
+   * l = -weight[y]·pred[y]; `weight`, `ignoreIndex` = -100, the weighted mean as CrossEntropyLoss.
+   */
+  negative_log_likelihood: {
+    pytorch: definition(
+      { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100) } },
+      (o, rt, ctx, def) => bindTorchRows({ dense: false, sparseKernel: NLL }, o, rt, ctx, def),
+    ),
+  },
+};

@@ -1,0 +1,242 @@
+/**
+ * The elementwise probability losses (docs/semantics.md §2 bce, kld, pnll): binary cross-entropy (Keras
+ * BinaryCrossentropy; torch BCELoss and BCEWithLogitsLoss), KL divergence (Keras KLDivergence; torch KLDivLoss)
+ * and torch PoissonNLLLoss. Kernels: assembly/probability.ts; engine: ./elementwise.ts (Keras per-sample means,
+ * or sums for KLDivergence; PyTorch reductions with 'batchmean'; torch weights as per-element factors). Below:
+ * each loss's plain-JS twin for tiny inputs, its options, and the broadcasting of torch's weight and pos_weight.
+ */
+
+import { LossError } from '../errors.js';
+import type { Framework } from '../frameworks.js';
+import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
+import { shapeString, type FloatInput } from '../tensor.js';
+import { numberOption, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
+import { booleanOption, smoothingOption, weightOption, type WeightTensor } from './crossentropy.js';
+
+const EPSILON = 1e-7; // keras.backend.epsilon()
+const ONE_MINUS_EPSILON = 1 - EPSILON; // in float64, as Keras on float64 inputs (the kernels: assembly/probability.ts)
+
+// ---- plain-JS twins of assembly/probability.ts (f64 per element) ----
+
+type Point = (p: number, t: number, param: number) => number;
+
+function twin(f: Point, df: Point): JsPairKernels {
+  return {
+    sum(n, p, t, param) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += f(p[i]!, t[i]!, param);
+      return s;
+    },
+    grad(n, p, t, param, scale, grad) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        s += f(p[i]!, t[i]!, param);
+        grad[i] = scale * df(p[i]!, t[i]!, param);
+      }
+      return s;
+    },
+    point: f,
+  };
+}
+
+const clip = (x: number) => (x < EPSILON ? EPSILON : x > ONE_MINUS_EPSILON ? ONE_MINUS_EPSILON : x);
+const smooth = (t: number, ls: number) => t * (1 - ls) + 0.5 * ls;
+
+const kerasBinary = twin(
+  (p, t, ls) => {
+    const q = clip(p);
+    const y = smooth(t, ls);
+    return -(y * Math.log(q) + (1 - y) * Math.log1p(-q));
+  },
+  (p, t, ls) => (p >= EPSILON && 1 - p >= EPSILON ? (p - smooth(t, ls)) / (p * (1 - p)) : 0),
+);
+
+const binaryLogits = twin(
+  (x, t, ls) => Math.max(x, 0) - x * smooth(t, ls) + Math.log1p(Math.exp(-Math.abs(x))),
+  (x, t, ls) => {
+    const e = Math.exp(-Math.abs(x));
+    return (x >= 0 ? 1 : e) / (1 + e) - smooth(t, ls);
+  },
+);
+
+const torchBinary = twin(
+  (p, t) => -(t * Math.max(Math.log(p), -100) + (1 - t) * Math.max(Math.log1p(-p), -100)),
+  (p, t) => (p - t) / Math.max(p * (1 - p), Math.fround(1e-12)), // torch: a float32 1e-12
+);
+
+const kerasKld = twin(
+  (p, t) => {
+    const tc = Math.min(Math.max(t, EPSILON), 1);
+    return tc * Math.log(tc / Math.min(Math.max(p, EPSILON), 1));
+  },
+  (p, t) => (p >= EPSILON && p <= 1 ? -Math.min(Math.max(t, EPSILON), 1) / p : 0),
+);
+
+const torchKld = twin(
+  (x, t, logTarget) => (logTarget !== 0 ? Math.exp(t) * (t - x) : (t === 0 ? 0 : t * Math.log(t)) - t * x),
+  (_x, t, logTarget) => (logTarget !== 0 ? -Math.exp(t) : -t),
+);
+
+const stirling = (t: number) => (t > 1 ? t * Math.log(t) - t + 0.5 * Math.log(2 * Math.PI * t) : 0);
+
+function poisson(logInput: boolean, full: boolean): JsPairKernels {
+  const extra = full ? stirling : () => 0;
+  return logInput
+    ? twin((x, t) => Math.exp(x) - t * x + extra(t), (x, t) => Math.exp(x) - t)
+    : twin((x, t, eps) => x - t * Math.log(x + eps) + extra(t), (x, t, eps) => 1 - t / (x + eps));
+}
+
+// ---- torch weight and pos_weight ----
+
+/**
+ * A torch weight broadcast against `shape` (NumPy rules: trailing axes aligned, 1s stretch), one factor per
+ * element; SHAPE_MISMATCH when it does not broadcast. `[C]` against [N, C] weighs each class.
+ */
+function broadcastTo(w: WeightTensor, shape: readonly number[], ctx: LossContext, name: string): Float32Array {
+  const ws = w.shape;
+  const pad = shape.length - ws.length;
+  const fits = pad >= 0 && ws.every((d, k) => d === 1 || d === shape[pad + k]);
+  if (!fits) throw shapeMismatch(ctx, `option "${name}"`, `a shape that broadcasts to pred's shape ${shapeString(shape)}`, ws);
+  let n = 1;
+  for (const d of shape) n *= d;
+  const out = new Float32Array(n);
+  const strides = new Array<number>(shape.length).fill(0);
+  let stride = 1;
+  for (let k = ws.length - 1; k >= 0; k--) {
+    strides[pad + k] = ws[k] === 1 ? 0 : stride;
+    stride *= ws[k]!;
+  }
+  const coord = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let j = 0;
+    for (let k = 0; k < shape.length; k++) j += coord[k]! * strides[k]!;
+    out[i] = w.data[j]!;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++coord[k]! < shape[k]!) break;
+      coord[k] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * torch's weight (any broadcastable shape) and BCEWithLogitsLoss's pos_weight (along the last axis) as per-element
+ * factors and a target: l = w·((1 - y)x + a·softplus(-x)) with a = 1 + (pw - 1)y equals w·a·f(x, pw·y/a), f the
+ * plain BCE-with-logits, so pos_weight is one more factor a and a rescaled target (0 where a = 0, where l is 0).
+ */
+function torchBinaryWeights(weight: WeightTensor | undefined, posWeight: WeightTensor | undefined, ctx: LossContext): PairLoss['torchWeights'] {
+  if (weight === undefined && posWeight === undefined) return undefined;
+  return (shape, target) => {
+    const w = weight === undefined ? null : broadcastTo(weight, shape, ctx, 'weight');
+    if (posWeight === undefined) return { weights: w, target };
+    const pw = broadcastTo(posWeight, shape, ctx, 'posWeight');
+    const n = pw.length;
+    const factors = w ?? new Float32Array(n).fill(1);
+    const t = new Float32Array(n);
+    const y = target.array;
+    for (let i = 0; i < n; i++) {
+      const a = 1 + (pw[i]! - 1) * y[i]!;
+      factors[i] = factors[i]! * a;
+      t[i] = a === 0 ? 0 : (pw[i]! * y[i]!) / a;
+    }
+    const rescaled: FloatInput = { shape: target.shape, size: n, ptr: -1, array: t };
+    return { weights: factors, target: rescaled };
+  };
+}
+
+// ---- definitions ----
+
+type Configure = (o: Readonly<Record<string, unknown>>, ctx: LossContext) => Omit<PairLoss, 'reduction'>;
+
+function pairDefinition(framework: Framework, options: Record<string, OptionSpec>, configure: Configure, finalize?: LossDefinition['finalize'], extraReductions: readonly string[] = []): LossDefinition {
+  const def: LossDefinition = {
+    inputs: ['pred', 'target'],
+    optionalInputs: framework === 'tensorflow' ? ['sampleWeight'] : [],
+    options: { reduction: reductionOption(framework, framework === 'tensorflow' ? ['mean_with_sample_weight', ...extraReductions] : extraReductions), ...options },
+    ...(finalize === undefined ? {} : { finalize }),
+    bind: (resolved, runtime, ctx) => bindPairLoss({ ...configure(resolved, ctx), reduction: resolved.reduction as Reduction }, runtime, ctx, def),
+  };
+  return def;
+}
+
+/**
+ * The elementwise probability losses by canonical name and framework. `pred` and `target` of one shape;
+ * Keras's per-sample loss has the shape without the last axis, PyTorch's the input's shape.
+ */
+export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+  /**
+   * Binary cross-entropy (bce, BinaryCrossentropy, BCELoss, BCEWithLogitsLoss).
+   * Keras: `fromLogits` (default false: probabilities clipped to [1e-7, 1 - 1e-7], gradient 0 where clipped),
+   * `labelSmoothing` (y ← y(1 - ls) + ls/2); the mean over the last axis per sample.
+   * PyTorch: BCELoss (fromLogits false; each log clamped at -100, so a confidently wrong 0 or 1 costs exactly 100)
+   * with `weight` broadcast to the input, or BCEWithLogitsLoss (fromLogits true) with `weight` and `posWeight`
+   * (broadcast along the last axis); stable for logits of ±1e4.
+   * @example fl.loss('BCEWithLogitsLoss')({ pred: [0, 2], target: [1, 0] }) // 1.4119
+   */
+  binary_crossentropy: {
+    tensorflow: pairDefinition('tensorflow', { fromLogits: booleanOption(false), labelSmoothing: smoothingOption }, (o) => ({
+      kernels: o.fromLogits === true ? 'bce_logits' : 'bce',
+      js: o.fromLogits === true ? binaryLogits : kerasBinary,
+      param: o.labelSmoothing as number,
+      valueScale: 1,
+    })),
+    pytorch: pairDefinition(
+      'pytorch',
+      { fromLogits: booleanOption(false), weight: weightOption, posWeight: weightOption },
+      (o, ctx) => {
+        const weights = torchBinaryWeights(o.weight as WeightTensor | undefined, o.posWeight as WeightTensor | undefined, ctx);
+        return {
+          kernels: o.fromLogits === true ? 'bce_logits' : 'bce_torch',
+          js: o.fromLogits === true ? binaryLogits : torchBinary,
+          param: 0,
+          valueScale: 1,
+          ...(weights === undefined ? {} : { torchWeights: weights }),
+        };
+      },
+      (given, options, ctx) => {
+        if (given.has('posWeight') && options.fromLogits !== true) {
+          throw new LossError({
+            code: 'UNKNOWN_OPTION',
+            loss: `${ctx.loss} (${ctx.framework})`,
+            argument: 'option "posWeight"',
+            expected: 'posWeight only with fromLogits: true (BCEWithLogitsLoss); BCELoss takes reduction, fromLogits, weight',
+            received: '"posWeight"',
+          });
+        }
+      },
+    ),
+  },
+  /**
+   * Kullback-Leibler divergence (kld, KLDivergence, KLDivLoss).
+   * Keras: Σ over the last axis of t·log(t/p) with t and p clipped to [1e-7, 1] (the clipped t multiplies).
+   * PyTorch: pred holds log-probabilities; t·(log t - pred) (0 where t = 0), or e^t·(t - pred) with `logTarget`;
+   * 'mean' averages every element (as torch does, with its warning), 'batchmean' divides the sum by the batch size.
+   */
+  kullback_leibler_divergence: {
+    tensorflow: pairDefinition('tensorflow', {}, () => ({ kernels: 'kld', js: kerasKld, param: 0, valueScale: 1, rowSum: true })),
+    pytorch: pairDefinition(
+      'pytorch',
+      { logTarget: booleanOption(false) },
+      (o) => ({ kernels: 'kld_torch', js: torchKld, param: o.logTarget === true ? 1 : 0, valueScale: 1 }),
+      undefined,
+      ['batchmean'],
+    ),
+  },
+  /**
+   * Poisson negative log-likelihood (pnll, PoissonNLLLoss; PyTorch only): `logInput` (default true):
+   * e^pred - t·pred; otherwise pred - t·log(pred + eps) (`eps` = 1e-8); `full` adds Stirling's
+   * t·log t - t + ½·log(2πt) where t > 1 (no gradient).
+   */
+  poisson_negative_log_likelihood: {
+    pytorch: pairDefinition(
+      'pytorch',
+      { logInput: booleanOption(true), full: booleanOption(false), eps: numberOption(1e-8, 0) },
+      (o) => {
+        const logInput = o.logInput === true;
+        const full = o.full === true;
+        return { kernels: `poisson${logInput ? '_log' : ''}${full ? '_full' : ''}`, js: poisson(logInput, full), param: o.eps as number, valueScale: 1 };
+      },
+    ),
+  },
+};
