@@ -86,6 +86,33 @@ def main():
     Q, R = q.double(), r.double()
     case("msle keras 1-D", ["msle", "--pred", "pos_pred_1d.npy", "--target", "pos_target_1d.npy"], ((torch.log1p(Q) - torch.log1p(R)) ** 2).mean())
 
+    # cross-entropy: logits [300, 7] float32, int64 class indices (some ignored), one-hot float32 targets
+    logits = (3 * torch.randn(300, 7, generator=g)).to(torch.float32)
+    y = torch.randint(0, 7, (300,), generator=g, dtype=torch.int64)
+    y_ignored = y.clone()
+    y_ignored[::11] = -100
+    save("ce_logits.npy", logits.numpy())
+    save("ce_labels_i64.npy", y.numpy())
+    save("ce_labels_ignored_i64.npy", y_ignored.numpy())
+    save("ce_onehot_f32.npy", F.one_hot(y, 7).to(torch.float32).numpy())
+    L = logits.double()
+    cw = [0.5, 1.0, 2.0, 1.5, 0.25, 1.0, 3.0]
+    ce = ["--pred", "ce_logits.npy", "--target", "ce_labels_i64.npy"]
+    case("cce pytorch mean", ["cce", *ce, "--framework", "pytorch"], F.cross_entropy(L, y))
+    case(
+        "CrossEntropyLoss weight, ignore_index, label smoothing",
+        ["CrossEntropyLoss", "--pred", "ce_logits.npy", "--target", "ce_labels_ignored_i64.npy", "--option", f"weight={json.dumps(cw)}", "--option", "labelSmoothing=0.1"],
+        F.cross_entropy(L, y_ignored, weight=torch.tensor(cw, dtype=torch.float64), label_smoothing=0.1),
+    )
+    lp = torch.log_softmax(L, -1)
+    save("ce_logprobs_f64.npy", lp.numpy())
+    case("nll weight", ["nll", "--pred", "ce_logprobs_f64.npy", "--target", "ce_labels_i64.npy", "--option", f"weight={json.dumps(cw)}"],
+         F.nll_loss(torch.from_numpy(np.load(os.path.join(OUT, "ce_logprobs_f64.npy")).astype(np.float32)).double(), y, weight=torch.tensor(cw, dtype=torch.float64)))
+    keras_cce = -(F.one_hot(y, 7).double() * torch.log_softmax(L, -1)).sum(-1).mean()
+    case("cce keras fromLogits", ["cce", "--pred", "ce_logits.npy", "--target", "ce_onehot_f32.npy", "--option", "fromLogits=true"], keras_cce)
+    ce_none = F.cross_entropy(L, y, reduction="none")
+    case("cce pytorch none", ["cce", *ce, "--framework", "pytorch", "--reduction", "none"], values=ce_none, shape=ce_none.shape)
+
     # CTC: logProbs [T, N, C] float32, targets [N, S] int64, lengths int64 and int32
     Tn, N, C, S = 12, 6, 5, 4
     lp = torch.log_softmax(torch.randn(Tn, N, C, generator=g), -1).to(torch.float32)

@@ -42,6 +42,29 @@ const pairMaker =
 export const BATCH_MAKERS: Record<string, Maker> = {};
 for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) BATCH_MAKERS[name] = pairMaker(-3, 3);
 BATCH_MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
+for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH_MAKERS[name] = pairMaker(0.05, 0.95);
+BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
+/** Class rows: pred [N, C] (Keras probabilities, torch log-probabilities), targets one-hot [N, C] or indices [N]. */
+const rowsMaker =
+  (sparse: (framework: string) => boolean): Maker =>
+  (n, u, framework, variant) => {
+    const C = 2 + (variant % 5);
+    const pred = new Float32Array(n * C);
+    const labels = Float32Array.from({ length: n }, () => Math.floor(u() * C));
+    for (let r = 0; r < n; r++) {
+      const z = Array.from({ length: C }, () => 0.05 + u());
+      const s = z.reduce((a, b) => a + b, 0);
+      for (let c = 0; c < C; c++) pred[r * C + c] = framework === 'pytorch' ? Math.log(z[c]! / s) : z[c]! / s;
+    }
+    const out: Record<string, Batched> = { pred: { data: pred, shape: [n, C], axis: 0 } };
+    if (sparse(framework)) out.target = { data: labels, shape: [n], axis: 0 };
+    else out.target = { data: Float32Array.from({ length: n * C }, (_, i) => (labels[Math.floor(i / C)] === i % C ? 1 : 0)), shape: [n, C], axis: 0 };
+    if (framework === 'tensorflow' && variant % 2 === 1) out.sampleWeight = { data: uniform(n, 0, 2, u), shape: [n], axis: 0 };
+    return out;
+  };
+BATCH_MAKERS.categorical_crossentropy = rowsMaker((f) => f === 'pytorch');
+BATCH_MAKERS.sparse_categorical_crossentropy = rowsMaker(() => true);
+BATCH_MAKERS.negative_log_likelihood = rowsMaker(() => true);
 /** CTC: logProbs [T, N, C] (batched on axis 1), targets [N, S], lengths [N]; some sequences infeasible (inf). */
 BATCH_MAKERS.ctc = (n, u, _framework, variant) => {
   const T = 3 + (variant % 5);

@@ -452,17 +452,28 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
-  // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) per-sample values and the mean's divisor ----
+  // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) values and the mean's divisor ----
 
   const stream: StreamHook = {
     reducer() {
-      /** Keras on a rank-0/1 input: one per-sample value, the mean over the whole (last) axis, for every reduction. */
+      /** Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. */
       let oneSample = false;
       return {
         update(inputs: Inputs): BatchStats {
           const x = prepare(inputs);
           const item = x.p.shape.slice(1);
-          if (!keras) return { sum: total(x.p, x.t) * valueScale, count: x.rows, item };
+          if (!keras) {
+            let sum: number;
+            const ew = x.elementWeights;
+            if (ew === null) sum = total(x.p, x.t) * valueScale;
+            else {
+              const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
+              sum = 0;
+              for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
+            }
+            // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
+            return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
+          }
           if (x.lossShape.length === 0) {
             if (x.weighting !== null) {
               throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
@@ -470,14 +481,15 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
             oneSample = true;
             return { sum: total(x.p, x.t) * valueScale, count: x.cols, item };
           }
-          if (x.weighting === null) return { sum: (total(x.p, x.t) * valueScale) / x.cols, count: x.rows, item };
-          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, valueScale / x.cols), x.weighting);
+          if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item };
+          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
           let sum = 0;
           for (let i = 0; i < v.length; i++) sum += v[i]!;
           return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item };
         },
         result(sum: number, count: number): number {
-          if (oneSample) return sum / count; // the one sample's mean (NaN over an empty axis, as Keras's mean)
+          // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
+          if (oneSample) return spec.rowSum === true ? sum : sum / count;
           if (reduction === 'sum') return sum;
           if (count === 0) return keras ? 0 : NaN;
           return sum / count;
