@@ -3,7 +3,7 @@
 // last full run measured (bench/results/<name>.json: markdown, targets, date), so one suite can be re-measured
 // (`npm run bench -- --suites=ctc --write`) without the others; every section says when it was measured. Within a
 // section all peers were measured side by side in one run.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,7 @@ export const SECTIONS = [
 /** Saves one section's result: its markdown (starting at level-2 headings) and its targets. */
 export function saveSection(name, { markdown, targets, minutes }) {
   const date = new Date().toISOString().slice(0, 10);
+  mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ name, date, minutes, targets, markdown }, null, 1)}\n`);
 }
 

@@ -10,6 +10,7 @@
  * ```
  */
 
+import { createAccumulator } from './accumulator.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
 import type { BoundLoss, Inputs, LossContext, LossDefinition } from './losses/definition.js';
@@ -26,7 +27,7 @@ export type { AliasEntry, Canonical } from './registry.js';
 export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
 export type { Build, BuildRequest } from './wasm.js';
 export type {
-  CanonicalOf, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
+  Accumulator, CanonicalOf, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
   KerasPairInputs, KerasReduction, Loss, LossAliases, LossClassNames, LossName, LossShape, LossSignature, LossSignatures,
   OptionsOf, PairInputs, PairwiseInputs, PyTorchName, Reduction, ReductionOf, ScalarReduction, TensorFlowName,
   TorchReduction, TwoInputTargetInputs, ValueOf,
@@ -283,11 +284,12 @@ function resolveOptions(def: LossDefinition, resolved: ResolvedName, options: Lo
 
 function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, options: Record<string, unknown>): Loss {
   // The bound forward is itself the callable (bind makes a new closure each time): no wrapper on the hot path.
-  const loss = bound.forward as Loss & { withGrad: Loss['withGrad'] };
+  const loss = bound.forward as Loss & { withGrad: Loss['withGrad']; accumulator: Loss['accumulator'] };
   Object.defineProperty(loss, 'name', { value: name });
   Object.defineProperty(loss, 'framework', { value: framework, enumerable: true });
   Object.defineProperty(loss, 'options', { value: Object.freeze({ ...options }), enumerable: true });
   loss.withGrad = bound.withGrad;
+  loss.accumulator = () => createAccumulator(bound, name, framework, options.reduction);
   return loss;
 }
 

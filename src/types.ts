@@ -19,6 +19,20 @@ import type { Inputs } from './losses/definition.js';
 import type { Canonical, LOSSES } from './registry.js';
 import type { OutputTensor, TensorLike, WasmTensor } from './tensor.js';
 
+/** `loss.accumulator()`: a loss over batches (src/accumulator.ts). */
+export interface Accumulator<V = number | OutputTensor, I = Inputs> {
+  /** Adds one batch (every batched input sliced alike along axis 0). Returns the accumulator. */
+  update(batch: I): Accumulator<V, I>;
+  /** The loss over every batch so far (the loss of an empty batch before any). Does not reset. */
+  result(): V;
+  /** Forgets every batch, and anything the first batch decided. */
+  reset(): void;
+  /** Batches added since creation or reset(). */
+  readonly batches: number;
+  /** 'reduce': a scalar reduction, bounded memory; 'concatenate': reduction 'none', every value kept. */
+  readonly mode: 'reduce' | 'concatenate';
+}
+
 // ---- frameworks and reductions ----
 
 /** Spellings of the `framework` option (matched case-insensitively at run time; these are the usual ones). */
@@ -451,6 +465,12 @@ export interface GradResult<V = number | OutputTensor, G extends string = string
 export interface Loss<S extends LossShape = LooseLossShape> {
   (inputs: S['inputs']): S['value'];
   withGrad(inputs: S['inputs'], options?: GradOptions<S['value'], S['grad']>): GradResult<S['value'], S['grad']>;
+  /**
+   * Streaming: `update(batch)` with successive slices (along axis 0) of the inputs, then `result()`, which equals
+   * this loss on their concatenation (to 1e-6). A scalar reduction keeps two numbers (bounded memory); 'none'
+   * concatenates the batches' values.
+   */
+  accumulator(): Accumulator<S['value'], S['inputs']>;
   /** The canonical name of the row the name resolved to. */
   readonly name: S['canonical'];
   readonly framework: S['framework'];

@@ -19,7 +19,7 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { checkInputNames, enumOption, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { checkInputNames, enumOption, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;
 
@@ -394,7 +394,23 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     return { value: reduce(b, losses), grad: { logProbs: { data: grad!, shape: [...b.lp.shape] } } };
   }
 
-  return { forward, withGrad };
+  // Streaming: Σ of what the reduction sums (loss, or loss / max(targetLength, 1) for 'mean') and the number of
+  // sequences; an unbatched call is one sequence, stacked by 'none'.
+  const stream: StreamHook = {
+    stacksScalars: true,
+    reducer: () => ({
+      update(inputs: Inputs): BatchStats {
+        const b = prepare(inputs, runtime, ctx, def, blank);
+        const { losses } = run(b, null);
+        applyZeroInfinity(losses);
+        let sum = 0;
+        for (let n = 0; n < b.N; n++) sum += reduction === 'sum' ? losses[n]! : losses[n]! / Math.max(b.targetLengths[n]!, 1);
+        return { sum, count: b.N, item: [b.C] };
+      },
+    }),
+  };
+
+  return { forward, withGrad, stream };
 }
 
 const definition: LossDefinition = {

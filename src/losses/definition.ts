@@ -36,6 +36,56 @@ export interface BoundLoss {
   /** Becomes the loss callable itself (its name and options are defined on it): a new function per bind. */
   forward(inputs: Inputs): number | OutputTensor;
   withGrad(inputs: Inputs, options?: GradOptions): GradResult;
+  /**
+   * Streaming (`loss.accumulator()`, src/accumulator.ts): how a batch contributes to the reduction. Every family
+   * provides it; without it only reduction 'none' streams (by concatenation) and a scalar reduction's
+   * accumulator() throws NOT_IMPLEMENTED.
+   */
+  stream?: StreamHook;
+}
+
+/**
+ * One batch's contribution to a streamed scalar reduction: the accumulator adds `sum` and `count` over the
+ * batches (in f64) and the result is `reducer.result(sum, count)`, by default 'sum' → sum, any mean → sum / count
+ * (count 0: 0 in Keras, divide_no_nan; NaN in PyTorch, the mean of nothing).
+ */
+export interface BatchStats {
+  /** Σ of the batch's values as the reduction sums them: (weighted) per-sample values, f·weight, loss/length, … */
+  sum: number;
+  /**
+   * The batch's share of the mean's divisor: its number of per-sample values (Keras 'sum_over_batch_size',
+   * PyTorch 'mean'), Σ of its weights (Keras 'mean_with_sample_weight', PyTorch NLL/CE weighted mean), its
+   * number of sequences (CTC 'mean', whose sum is Σ loss / max(targetLength, 1)). Ignored by 'sum'.
+   */
+  count: number;
+  /**
+   * The shape of one item along the batch axis (the driving input's shape without axis 0). Every batch of an
+   * accumulator must have the same (else SHAPE_MISMATCH): batches are slices of one tensor along axis 0.
+   */
+  item?: readonly number[];
+}
+
+/** The state of one accumulator (made fresh by `reducer()` on creation and on reset()). */
+export interface StreamReducer {
+  /** A scalar reduction: the batch's statistics (validates the inputs exactly as the loss call does). */
+  update(inputs: Inputs): BatchStats;
+  /**
+   * Reduction 'none': the batch's values, concatenated along axis 0 by the accumulator. Default: the loss's
+   * forward. A family whose semantics look at the whole tensor checks its state here (Keras hinge's 0/1 label
+   * conversion: the first batch decides, a later batch that contradicts it throws).
+   */
+  values?(inputs: Inputs): OutputTensor;
+  /** The result from the totals, when the default rule (see BatchStats) is not the loss's. */
+  result?(sum: number, count: number): number;
+}
+
+export interface StreamHook {
+  reducer(): StreamReducer;
+  /**
+   * Reduction 'none' and rank-0 values (one item per call, as unbatched CTC): true stacks them into [k]; false
+   * (default) makes a rank-0 'none' value an error, since it is a reduction over the whole batch.
+   */
+  readonly stacksScalars?: boolean;
 }
 
 /** Where the loss is being resolved, for messages. */

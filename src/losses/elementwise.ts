@@ -18,7 +18,7 @@ import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type Floa
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition } from './definition.js';
+import { checkGradOptions, checkInputNames, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -453,7 +453,53 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
-  return { forward, withGrad };
+  // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) values and the mean's divisor ----
+
+  const stream: StreamHook = {
+    reducer() {
+      /** Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. */
+      let oneSample = false;
+      return {
+        update(inputs: Inputs): BatchStats {
+          const x = prepare(inputs);
+          const item = x.p.shape.slice(1);
+          if (!keras) {
+            let sum: number;
+            const ew = x.elementWeights;
+            if (ew === null) sum = total(x.p, x.t) * valueScale;
+            else {
+              const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
+              sum = 0;
+              for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
+            }
+            // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
+            return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
+          }
+          if (x.lossShape.length === 0) {
+            if (x.weighting !== null) {
+              throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
+            }
+            oneSample = true;
+            return { sum: total(x.p, x.t) * valueScale, count: x.cols, item };
+          }
+          if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item };
+          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
+          let sum = 0;
+          for (let i = 0; i < v.length; i++) sum += v[i]!;
+          return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item };
+        },
+        result(sum: number, count: number): number {
+          // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
+          if (oneSample) return spec.rowSum === true ? sum : sum / count;
+          if (reduction === 'sum') return sum;
+          if (count === 0) return keras ? 0 : NaN;
+          return sum / count;
+        },
+      };
+    },
+  };
+
+  return { forward, withGrad, stream };
 }
 
 /**
@@ -633,5 +679,28 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     return { value: reduced(x, sum), grad };
   }
 
-  return { forward, withGrad };
+  // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
+  // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
+  const stream: StreamHook = {
+    reducer() {
+      let scalar = false;
+      return {
+        update(inputs: Inputs): BatchStats {
+          const x = prepare(inputs);
+          scalar = keras && x.shape.length === 0;
+          let sum = 0;
+          if (x.weights === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
+          else {
+            const v = values(x);
+            for (let i = 0; i < v.length; i++) sum += v[i]!;
+          }
+          const count = keras && reduction === MEAN_WITH_SAMPLE_WEIGHT && x.weightSum !== null ? x.weightSum : x.n;
+          return { sum, count, item: x.shape.slice(1) };
+        },
+        result: (sum: number, count: number) => (scalar || reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
+      };
+    },
+  };
+
+  return { forward, withGrad, stream };
 }

@@ -8,8 +8,9 @@
 
 import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
-import { floatInput } from '../tensor.js';
-import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec } from './definition.js';
+import { floatInput, type OutputTensor } from '../tensor.js';
+import { LossError } from '../errors.js';
+import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 import {
   bindPairLoss,
   bindPairwiseLoss,
@@ -135,10 +136,74 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
       return {
         forward: (inputs) => choose(inputs).forward(inputs),
         withGrad: (inputs, gradOptions) => choose(inputs).withGrad(inputs, gradOptions),
+        // Streaming: the first batch whose labels decide (all 0/1 with a 0, or any other label) fixes the
+        // conversion for every later batch (hingeStream).
+        stream: hingeStream(
+          [asGiven, converted],
+          (inputs) => {
+            checkInputNames(inputs, def, where);
+            return floatInput(inputs.target, runtime, where, 'target').array;
+          },
+          where,
+        ),
       };
     },
   };
   return def;
+}
+
+/**
+ * What a batch's labels say about Keras's whole-tensor 0/1 → -1/1 conversion: 'convert' (all 0 or 1, some 0),
+ * 'given' (some label neither 0 nor 1: the whole tensor is not converted), 'either' (empty, or all 1: the same
+ * values both ways).
+ */
+type Convention = 'convert' | 'given' | 'either';
+
+function convention(t: ArrayLike<number>): Convention {
+  let zero = false;
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v === 0) zero = true;
+    else if (v !== 1) return 'given';
+  }
+  return zero ? 'convert' : 'either';
+}
+
+/**
+ * Streaming Keras hinge/squared_hinge: the first batch that decides the 0/1 → -1/1 conversion fixes it; a later
+ * batch with a label other than 0 or 1 after a converted batch (one with a 0) is an error: the whole tensor
+ * would not have been converted. 0/1 labels after a label that was neither are consistent (used as given).
+ */
+function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => ArrayLike<number>, where: string): StreamHook {
+  return {
+    reducer() {
+      let decided: 'convert' | 'given' | null = null;
+      const reducers = [bound[0].stream!.reducer(), bound[1].stream!.reducer()] as const;
+      let batch = 0;
+      const decide = (inputs: Inputs): 0 | 1 => {
+        const c = convention(labelsOf(inputs));
+        if (decided === null && c !== 'either') decided = c;
+        else if (decided === 'convert' && c === 'given') {
+          throw new LossError({
+            code: 'LABEL_OUT_OF_RANGE',
+            loss: where,
+            argument: `target (batch ${batch})`,
+            expected: 'labels 0 or 1, as in the earlier batches (Keras converts 0/1 labels to -1/1 when the whole tensor is 0/1: an earlier batch of 0/1 labels was converted)',
+            received: 'a label other than 0 or 1',
+          });
+        }
+        batch++;
+        return decided === 'convert' ? 1 : 0;
+      };
+      return {
+        // Sums go through one reducer or the other: an undecided batch gives the same values under both, and
+        // the accumulator adds every batch's statistics, so only the final result() needs the decision.
+        update: (inputs) => reducers[decide(inputs)].update(inputs),
+        values: (inputs) => bound[decide(inputs)].forward(inputs) as OutputTensor,
+        result: (sum, count) => reducers[decided === 'convert' ? 1 : 0].result!(sum, count),
+      };
+    },
+  };
 }
 
 // ---- torch HingeEmbeddingLoss ----
@@ -168,6 +233,23 @@ function torchHingeEmbedding(): LossDefinition {
         withGrad(inputs, gradOptions) {
           check(inputs);
           return bound.withGrad(inputs, gradOptions);
+        },
+        // Streaming: the engine's hook, with the ±1 check on each batch.
+        stream: {
+          reducer() {
+            const inner = bound.stream!.reducer();
+            return {
+              ...inner,
+              update(inputs: Inputs) {
+                check(inputs);
+                return inner.update(inputs);
+              },
+              values(inputs: Inputs) {
+                check(inputs);
+                return bound.forward(inputs) as OutputTensor;
+              },
+            };
+          },
         },
       };
     },

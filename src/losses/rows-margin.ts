@@ -17,7 +17,7 @@ import { kerasValueWeights, gradOutputFactors, kerasCommonShape, shapeMismatch, 
 import { streamRows } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
-import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne, MEAN_WITH_SAMPLE_WEIGHT } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry } from './rows.js';
 import { reductionOption } from '../reduction.js';
@@ -139,7 +139,23 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
     return { value: reduced(x, r.sum).value, grad: gradResult };
   }
 
-  return { forward, withGrad };
+  // Streaming: the weighted total (the kernel's Σ w·l) and the divisor (rows, or Σ weights for
+  // mean_with_sample_weight); a per-sample shape of [] is returned as it is.
+  const stream: StreamHook = {
+    reducer() {
+      return {
+        update(inputs: Inputs): BatchStats {
+          const x = prepare(inputs);
+          if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
+          const n = x.geometry.outer * x.geometry.inner;
+          return { sum: run(x, x.weights, null, 1, false).sum, count: reduction === 'mean_with_sample_weight' && x.weights !== null ? x.weightTotal : n, item: x.pred.shape.slice(1) };
+        },
+        result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
+      };
+    },
+  };
+
+  return { forward, withGrad, stream };
 }
 
 // ---- torch CosineEmbeddingLoss ----
@@ -208,6 +224,15 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
       const g2 = new Float32Array(x.x2.size);
       const sum = run(x, values, g1, g2, rowScale, scale);
       return { value: reduced(x, sum, values), grad: { x1: { data: g1, shape: [...x.x1.shape] }, x2: { data: g2, shape: [...x.x2.shape] } } };
+    },
+    // Streaming: Σ of the per-row losses and the number of rows.
+    stream: {
+      reducer: () => ({
+        update(inputs: Inputs): BatchStats {
+          const x = prepare(inputs);
+          return { sum: run(x, null, null, null, null, 1), count: x.rows, item: x.x1.shape.slice(1) };
+        },
+      }),
     },
   };
 }

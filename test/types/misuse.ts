@@ -128,4 +128,10 @@ fl.loss('mse').withGrad({ pred: p, target: t }, { out: { target: new Float32Arra
 // @ts-expect-error the loss's name is its canonical name
 const n: 'mse' = fl.loss('mse').name;
 
-export { a, b, c, d, e, f, g, n };
+// ---- streaming ----
+// @ts-expect-error a scalar reduction's accumulator gives a number
+const h: OutputTensor = fl.loss('mse').accumulator().result();
+// @ts-expect-error the accumulator takes the loss's inputs (PyTorch mse has no sampleWeight)
+fl.loss('mse', { framework: 'pytorch' }).accumulator().update({ pred: p, target: t, sampleWeight: p });
+
+export { a, b, c, d, e, f, g, h, n };

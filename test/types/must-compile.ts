@@ -173,6 +173,12 @@ function scoreWith(inputs: InputsOf<'cce', 'pytorch'>): number {
 }
 const tensorLike: TensorLike = [[1, 2], [3, 4]];
 
+// ---- streaming: loss.accumulator() is typed like the loss ----
+const accumulator = fl.loss('mse').accumulator();
+const streamed: number = accumulator.update({ pred: p, target: t, sampleWeight: w }).update({ pred: p, target: t }).result();
+const streamedNone: OutputTensor = fl.loss('mse', { reduction: 'none' }).accumulator().update({ pred: p, target: t }).result();
+const streamMode: 'reduce' | 'concatenate' = accumulator.mode;
+
 async function main(): Promise<void> {
   const real = await loadLosses({ build: 'debug', jsBelow: 0 });
   try {
@@ -182,5 +188,5 @@ async function main(): Promise<void> {
   }
 }
 
-export { c1, c2, c3, either, fromConst, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
+export { c1, c2, c3, either, fromConst, streamed, streamedNone, streamMode, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
 export type { _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
