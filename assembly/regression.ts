@@ -1,4 +1,4 @@
-// Regression losses: elementwise functions of a prediction p and a target t (SEMANTICS.md §2: mse, mae,
+// Regression losses: elementwise functions of a prediction p and a target t (docs/semantics.md §2: mse, mae,
 // mape, msle, huber; smooth_l1 is huber scaled by 1/beta, applied by the facade).
 //
 // With d = p - t:

@@ -8,7 +8,7 @@
 //
 //   node bench/crossentropy.mjs [--quick] [--only=ce-65536x10,seg] [--no-tfjs]
 //
-// Exports runSuite({ quick, log }) -> { markdown, targets } for the lead's bench/run.mjs.
+// Exports runSuite({ quick, log }) -> { markdown, targets }: `npm run bench` includes it as a section of BENCHMARKS.md.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

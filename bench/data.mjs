@@ -63,7 +63,7 @@ export function referenceFloorSum({ pred, target }) {
 
 /**
  * How far a gradient is from the float64 one, f'(d)/n. Returns { err, off, offAtTies }: err = max |g - ref| /
- * max |ref|; off = how many elements miss the DESIGN.md bound |g - ref| <= 1e-6 · max |ref| (NaN counts as a
+ * max |ref|; off = how many elements miss the docs/design.md §8 bound |g - ref| <= 1e-6 · max |ref| (NaN counts as a
  * miss); offAtTies = how many of those have pred == target (d = 0, where frameworks define |d|' differently).
  */
 export function gradError(loss, { pred, target }, grad) {

@@ -4,7 +4,7 @@
 //
 // Pointers are byte offsets into the imported memory (fastloss's own memory, so its tensors are read in place);
 // counts are elements. 16 elements per iteration: eight f32x4 loads, the sums p + t folded to one f32x4 in f32, then
-// widened into two f64x2 accumulators (the accuracy rule of DESIGN.md: accumulate in f64); a 4-lane loop and a
+// widened into two f64x2 accumulators (the accuracy rule of docs/design.md: accumulate in f64); a 4-lane loop and a
 // scalar tail. A loss kernel does the same loads and accumulation plus its arithmetic, so on memory-bound sizes
 // (16M elements = 128 MiB read) its time can at best approach this one.
 //

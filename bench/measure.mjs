@@ -1,4 +1,4 @@
-// The measuring method (shared/PEERS-MEASURED.md), for one workload and all its peers in one process:
+// The measuring method (docs/design.md §11), for one workload and all its peers in one process:
 //
 //   1. per peer: one untimed call for the value (and gradient), checked against the float64 reference;
 //   2. per peer: calibrate K = calls per sample, so that one sample takes at least `sampleMs` (≈ 20 ms)

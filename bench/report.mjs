@@ -228,7 +228,7 @@ export function methodSection(opts) {
     '    with `torch.from_numpy` (zero copy); forward = loss + `.item()`; forward+gradient = `requires_grad` leaf,',
     '    `backward()`, `.grad` (allocated by torch each call). Times with `time.perf_counter`, same calibration.',
     '- **Accuracy columns:** `rel. err` = |value − ref| ÷ |ref|; `grad err` = max |g − ref| ÷ max |ref| over the',
-    '  gradient, with the number of elements beyond DESIGN.md\'s bound (|g − ref| ≤ 1e-6 · max |ref|) in parentheses',
+    '  gradient, with the number of elements beyond docs/design.md\'s bound (|g − ref| ≤ 1e-6 · max |ref|) in parentheses',
     '  when there are any, and whether they sit where pred == target: there the reference and PyTorch take',
     '  d|x|/dx = 0, while tfjs\'s Abs gradient is dy · step(x, −1), i.e. ±1. The floor\'s value is Σ (p + t),',
     '  checked against that sum.',

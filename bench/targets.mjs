@@ -1,4 +1,4 @@
-// The speed targets fastloss is held to (the issue behind this bench; DESIGN.md "Numbers it is held to"), as data.
+// The speed targets fastloss is held to (the issue behind this bench; docs/design.md §8), as data.
 //
 // Each target is a ratio of medians, measured on one workload: size 'large' (16,777,216 elements in a full run)
 // or 'tiny' (64), mode 'fwd' or 'grad', for every loss. ratio = median(num) / median(den); with several `num`

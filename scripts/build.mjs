@@ -35,7 +35,7 @@ const result = await esbuild.build({
   splitting: true, // index, debug and cli share chunks: debug registers itself with the index's runtime module
   format: 'esm',
   platform: 'neutral',
-  target: 'es2022', // an explicit target makes esbuild emit a Uint8Array.fromBase64 fallback (TOOLCHAIN.md §5)
+  target: 'es2022', // an explicit target makes esbuild emit a Uint8Array.fromBase64 fallback (docs/toolchain.md §5)
   loader: { '.wasm': 'binary' },
   external: ['node:*'],
   chunkNames: 'chunks/[name]-[hash]',

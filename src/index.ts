@@ -1,6 +1,6 @@
 /**
  * fastloss: machine-learning losses and their gradients in SIMD WebAssembly, with the exact semantics of
- * Keras 3 and PyTorch. The public API (DESIGN.md):
+ * Keras 3 and PyTorch. The public API (docs/design.md):
  *
  * ```ts
  * const fl = await loadLosses();

@@ -1,5 +1,5 @@
 /**
- * The frameworks' reduction semantics, shared by every family (SEMANTICS.md §1):
+ * The frameworks' reduction semantics, shared by every family (docs/semantics.md §1):
  *
  * Keras 3 (`keras/src/losses/loss.py`): a loss function reduces the last axis to a per-sample tensor; then
  * `sample_weight` multiplies it (after `squeeze_or_expand_to_same_rank`), and `reduce_values` applies the
@@ -22,7 +22,7 @@ const TORCH_REDUCTIONS = ['mean', 'sum', 'none'] as const;
 
 /** The `reduction` option of a framework, default first (Keras 'sum_over_batch_size', PyTorch 'mean'). */
 export function reductionOption(framework: Framework, extra: readonly string[] = []): OptionSpec {
-  const values = [...(framework === 'tensorflow' ? KERAS_REDUCTIONS : TORCH_REDUCTIONS), ...extra];
+  const values = [...new Set([...(framework === 'tensorflow' ? KERAS_REDUCTIONS : TORCH_REDUCTIONS), ...extra])];
   return enumOption(values, values[0]!);
 }
 

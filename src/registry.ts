@@ -1,5 +1,5 @@
 /**
- * The registry: canonical loss specs, and the names users call them by (DESIGN.md's alias table, every odd
+ * The registry: canonical loss specs, and the names users call them by (the alias table of docs/design.md §7, every odd
  * spelling kept), plus the frameworks' class names, which imply a framework and sometimes options. Two
  * tables, as Keras's ALL_OBJECTS_DICT and its alias update: aliases point at canonical names, never at specs.
  */
@@ -19,7 +19,7 @@ export interface CanonicalSpec {
   readonly frameworks: readonly Framework[];
   /** The kernel family (assembly/<family>.ts) that computes it. */
   readonly family: string;
-  /** What it is in each framework (DESIGN.md's alias table). */
+  /** What it is in each framework (the alias table of docs/design.md §7). */
   readonly meaning: string;
 }
 
@@ -136,7 +136,7 @@ export const CLASS_NAMES: Readonly<Record<string, ClassAlias>> = {
  * torch.nn.functional's (torch/nn/functional.py) and Keras 3's keras.losses functions (keras/src/losses/losses.py).
  * Where one is also a name of the alias table (binary_cross_entropy, huber, smooth_l1_loss, hinge_embedding_loss,
  * cosine_embedding_loss, margin_ranking_loss, the Keras names that are canonical names), the table wins: it is
- * framework-free there, as DESIGN's table lists it. So these are the function names the table does not have.
+ * framework-free there, as docs/design.md §7's table lists it. So these are the function names the table does not have.
  */
 export const FUNCTION_NAMES: Readonly<Record<string, ClassAlias>> = {
   // torch.nn.functional

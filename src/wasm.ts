@@ -2,7 +2,7 @@
  * Instantiation of the kernels, SIMD detection, and the wasm memory the facade owns: views that survive
  * memory growth, the heap for tensors, and the fixed scratch region that ordinary arrays stream through.
  *
- * The release builds (simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; TOOLCHAIN.md
+ * The release builds (simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; docs/toolchain.md
  * §3) and have no imports. The debug build keeps AssemblyScript's assertions and its `env.abort` import, and
  * is instantiated through @assemblyscript/loader, whose abort handler turns a failed assertion into an Error
  * naming the file and line. Neither is reachable from here: the entry `fastloss/debug` (src/debug.ts)

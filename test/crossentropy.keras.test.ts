@@ -35,15 +35,6 @@ function load(name: string): { producer: string; cases: KCase[] } {
   return JSON.parse(readFileSync(new URL(`./fixtures/keras3/${name}.json`, import.meta.url), 'utf8')) as { producer: string; cases: KCase[] };
 }
 
-/**
- * Cases that depend on the sample-weight broadcasting rule, which the lead is rewriting to Keras 3's (NumPy
- * broadcasting, trailing axes aligned; the current expandSampleWeight aligns leading axes): per-sample values of
- * rank >= 2 with a weight that is neither a scalar, [1], the values' shape, nor that shape with a trailing 1.
- * With values [3, 2], Keras reads a weight [2] per column and raises on [3] (Incompatible shapes [3,2] vs [3]);
- * the facade today reads [3] per sample and refuses [2]. Set aside here, one list, until the rewrite lands.
- */
-
-
 function tensor(t: KTensor) {
   return { data: t.dtype.startsWith('int') ? Int32Array.from(t.data as number[]) : Float32Array.from(t.data.map(num)), shape: t.shape };
 }

@@ -1,5 +1,5 @@
 /**
- * Shared by the suites: the implementations under test, fixture loading, and the accuracy bound of DESIGN.md:
+ * Shared by the suites: the implementations under test, fixture loading, and the accuracy bound of docs/design.md §8:
  * every element within max(1e-6·|ref|, 1e-6·max|ref over the tensor|) of the float64 reference computed on the
  * float32-rounded inputs; NaN where the reference is NaN, the same infinity where it is infinite.
  */
@@ -58,7 +58,7 @@ export function uniform(n: number, seed: number, lo = -3, hi = 3): Float32Array 
 export const TOL = 1e-6;
 
 /**
- * Asserts `got` matches `want` element by element within the DESIGN.md bound scaled by `rel` (default 1e-6).
+ * Asserts `got` matches `want` element by element within the docs/design.md §8 bound scaled by `rel` (default 1e-6).
  * The message names the index and the inputs there.
  */
 export function expectClose(

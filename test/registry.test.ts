@@ -1,4 +1,4 @@
-/** The alias table of DESIGN.md: every name resolves, case-insensitively, to its canonical loss and framework. */
+/** The alias table of docs/design.md: every name resolves, case-insensitively, to its canonical loss and framework. */
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLosses, type FastLoss } from '../src/index.js';
@@ -14,7 +14,7 @@ beforeAll(async () => {
   fl = await loadLosses();
 });
 
-/** DESIGN.md's table, copied as data: canonical → aliases, frameworks (default first). */
+/** docs/design.md §7's table, copied as data: canonical → aliases, frameworks (default first). */
 const TABLE: Record<string, [string[], string[]]> = {
   binary_crossentropy: [['bce', 'bin_crossentropy', 'bin_cross_entropy', 'binary_crossentropy', 'binary_cross_entropy'], ['tensorflow', 'pytorch']],
   categorical_crossentropy: [['cce', 'cate_crossentropy', 'cate_cross_entropy', 'categorical_crossentropy', 'categorical_cross_entropy'], ['tensorflow', 'pytorch']],
@@ -41,7 +41,7 @@ const TABLE: Record<string, [string[], string[]]> = {
 };
 
 describe('the alias table', () => {
-  it('has exactly DESIGN.md rows and aliases', () => {
+  it('has exactly docs/design.md §7's rows and aliases', () => {
     expect(Object.keys(LOSSES).sort()).toEqual(Object.keys(TABLE).sort());
     const expected = Object.entries(TABLE).flatMap(([canonical, [aliases]]) => aliases.map((a) => [a, canonical]));
     expect(Object.entries(ALIASES).sort()).toEqual(expected.sort());

@@ -1,6 +1,6 @@
 /**
  * The regression losses under test, each with its float64 reference and an input domain: the matrix that the
- * conformance, tail and gradient suites iterate (STYLE.md §12: cases come from the tables).
+ * conformance, tail and gradient suites iterate (docs/design.md §10: cases come from the tables).
  */
 
 import {

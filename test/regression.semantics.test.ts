@@ -1,5 +1,5 @@
 /**
- * What SEMANTICS.md states in words, pinned as numbers, on the reference and on every implementation; analytic
+ * What docs/semantics.md states in words, pinned as numbers, on the reference and on every implementation; analytic
  * oracles (huber(δ → ∞) = ½·MSE, smooth_l1(β = 0) = L1, HuberLoss(δ) = δ·SmoothL1Loss(β = δ)); Keras's shape
  * rules; empty inputs; NaN and infinities.
  */
@@ -18,7 +18,7 @@ const tensor = (v: number | OutputTensor): OutputTensor => {
   return v;
 };
 
-describe('the references say what SEMANTICS.md says', () => {
+describe('the references say what docs/semantics.md says', () => {
   it('mape: t = 0 divides by ε = 1e-7 (|p|·1e9 with the factor 100)', () => {
     expect(percentageError.f(3, 0)).toBeCloseTo(3e9, -1);
   });

@@ -1,7 +1,7 @@
 // Horizontal sums and f64 accumulation of f32x4 vectors.
 //
 // Every reduction in fastloss accumulates in f64: a 16M-element f32 running sum drifts by ~6e-4 relative
-// (measured, TOOLCHAIN.md §4), f64x2 accumulators cost nothing on a bandwidth-bound loop and keep the error
+// (measured, docs/toolchain.md §4), f64x2 accumulators cost nothing on a bandwidth-bound loop and keep the error
 // near 1e-9. The pattern follows XNNPACK's f32-rsum kernels, with the accumulator widened.
 
 /** Lanes 0 and 1 of an f32x4, widened to f64x2. */

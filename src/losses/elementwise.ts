@@ -8,7 +8,7 @@
  * - PyTorch: the loss is f elementwise, then 'mean' over all elements, 'sum' or 'none'. Shapes must match.
  *
  * Each loss brings three wasm kernels (`<name>_sum_f32`, `_rows_f32`, `_grad_f32`, assembly/regression.ts) and a
- * plain-JS twin for tiny inputs, where a wasm call and its copies cost more than the loop (DESIGN.md: "a plain-JS
+ * plain-JS twin for tiny inputs, where a wasm call and its copies cost more than the loop (docs/design.md: "a plain-JS
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 

@@ -1,5 +1,5 @@
 /**
- * The regression family (SEMANTICS.md §2): mean_squared_error, mean_absolute_error,
+ * The regression family (docs/semantics.md §2): mean_squared_error, mean_absolute_error,
  * mean_absolute_percentage_error, mean_squared_logarithmic_error, huber and smooth_l1, in Keras 3 and PyTorch
  * 1.13 semantics. The kernels are assembly/regression.ts; the engine (shapes, reductions, sample weights,
  * streaming) is ./elementwise.ts. Below: each loss's plain-JS twin for tiny inputs and its options.
@@ -178,7 +178,7 @@ const plain = (kernels: string, js: JsPairKernels): Configure => () => ({ kernel
 
 /**
  * SmoothL1Loss(β) = Huber(δ = β) / β. β = 0 is L1 whose gradient keeps NaN (param 1: torch's smooth_l1 backward
- * ends in d/β, where L1's sign(NaN) is 0); at d = 0 it is 0 here, -1 in torch 1.13 (SEMANTICS.md allows either).
+ * ends in d/β, where L1's sign(NaN) is 0); at d = 0 it is -1, as torch 1.13's `x <= -β` branch gives (docs/semantics.md §2 huber).
  */
 const smoothL1: Configure = (o) => {
   const beta = o.beta as number;

@@ -1,11 +1,11 @@
 /**
  * Float64 reference implementations of the regression family: the oracle of the tests, never called by the
- * product. Written from SEMANTICS.md §1-2 as literally as possible (Keras's `where` branches, torch's CPU
+ * product. Written from docs/semantics.md §1-2 as literally as possible (Keras's `where` branches, torch's CPU
  * backward branches), simple and slow, and independent of the product's code: no shared helpers, no kernel
  * tricks (the product computes Huber as m·(|d| - m/2) with m = min(|d|, δ); this file uses the branches).
  *
  * Inputs are the float32-rounded values as plain numbers; everything after is float64.
- * NaN conventions, where SEMANTICS.md is silent, are torch 1.13's (measured): sign(NaN) = 0 for the |x|
+ * NaN conventions, where docs/semantics.md is silent, are torch 1.13's (measured): sign(NaN) = 0 for the |x|
  * gradients (L1, MAPE), and NaN for the Huber family, whose backward is a comparison chain ending in `x`.
  */
 
