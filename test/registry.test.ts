@@ -41,7 +41,7 @@ const TABLE: Record<string, [string[], string[]]> = {
 };
 
 describe('the alias table', () => {
-  it('has exactly docs/design.md §7's rows and aliases', () => {
+  it('has exactly the rows and aliases of docs/design.md §7', () => {
     expect(Object.keys(LOSSES).sort()).toEqual(Object.keys(TABLE).sort());
     const expected = Object.entries(TABLE).flatMap(([canonical, [aliases]]) => aliases.map((a) => [a, canonical]));
     expect(Object.entries(ALIASES).sort()).toEqual(expected.sort());
