@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
                  (a partial run otherwise prints its tables and leaves BENCHMARKS.md alone; a full run writes)
 Any other option makes the run a partial one.`;
 
-export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin'];
+export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin', 'cli'];
 
 const LOSSES = ['mse', 'mae', 'huber'];
 

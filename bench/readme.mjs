@@ -36,9 +36,12 @@ export function updateReadme() {
 
 /** Median times of one workload's rows, by "peer | input" (the per-workload tables of BENCHMARKS.md). */
 function medians(bench, workload) {
-  const at = bench.indexOf(`### ${workload}:`);
-  if (at === -1) return new Map();
-  const section = bench.slice(at, bench.indexOf('\n### ', at + 4) === -1 ? undefined : bench.indexOf('\n### ', at + 4));
+  // The workload's heading (### or deeper: sections are demoted when BENCHMARKS.md is assembled), up to the next heading.
+  const start = bench.search(new RegExp(`^#{3,} ${workload}:`, 'm'));
+  if (start === -1) return new Map();
+  const rest = bench.slice(start + 4);
+  const end = rest.search(/^#{2,} /m);
+  const section = end === -1 ? rest : rest.slice(0, end);
   const rows = new Map();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());

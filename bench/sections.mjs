@@ -17,6 +17,7 @@ export const SECTIONS = [
   ['crossentropy', 'Cross-entropy family'],
   ['ctc', 'CTC'],
   ['margin', 'Margin, similarity and ranking'],
+  ['cli', 'The fastloss command'],
 ];
 
 /** Saves one section's result: its markdown (starting at level-2 headings) and its targets. */
