@@ -461,7 +461,7 @@ const KERAS_INPUTS = { inputs: ['pred', 'target'], optionalInputs: ['sampleWeigh
 const TORCH_INPUTS = { inputs: ['pred', 'target'], optionalInputs: [] } as const;
 
 function kerasReduction(): OptionSpec {
-  return reductionOption('tensorflow', ['mean_with_sample_weight']);
+  return reductionOption('tensorflow');
 }
 
 function definition(base: Omit<LossDefinition, 'bind'>, bind: (o: Readonly<Record<string, unknown>>, rt: Runtime, ctx: LossContext, def: LossDefinition) => BoundLoss): LossDefinition {

@@ -542,11 +542,6 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
 // scale)` and `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts); the inputs stream through
 // the scratch slots with src/stream.ts's streamRows, or are read in place.
 
-/** Keras 3's extra reduction (keras/src/losses/loss.py, reduce_values): weighted sum / Σ sample_weight. */
-export const MEAN_WITH_SAMPLE_WEIGHT = 'mean_with_sample_weight';
-
-/** A reduction as the margin, ranking and cosine families accept it (Keras's mean_with_sample_weight too). */
-export type PairReduction = Reduction;
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
 export function checkPlusMinusOne(labels: ArrayLike<number>, where: string, argument: string): void {
@@ -566,7 +561,7 @@ export interface PairwiseLoss {
   /** A third input of ±1 labels (margin ranking's `target`), or undefined. */
   readonly label?: string;
   readonly param: number;
-  readonly reduction: PairReduction;
+  readonly reduction: Reduction;
 }
 
 function asFloatInput(array: Float32Array): FloatInput {
@@ -694,7 +689,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
             const v = values(x);
             for (let i = 0; i < v.length; i++) sum += v[i]!;
           }
-          const count = keras && reduction === MEAN_WITH_SAMPLE_WEIGHT && x.weightSum !== null ? x.weightSum : x.n;
+          const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : x.n;
           return { sum, count, item: x.shape.slice(1) };
         },
         result: (sum: number, count: number) => (scalar || reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),

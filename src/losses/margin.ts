@@ -15,9 +15,7 @@ import {
   bindPairLoss,
   bindPairwiseLoss,
   checkPlusMinusOne,
-  MEAN_WITH_SAMPLE_WEIGHT,
   type JsPairKernels,
-  type PairReduction,
 } from './elementwise.js';
 import { kerasRowsDefinition } from './rows-margin.js';
 
@@ -33,7 +31,7 @@ export function finiteOption(defaultValue: number): OptionSpec {
 }
 
 /** Keras reductions, with Keras 3's mean_with_sample_weight. */
-export const kerasReductions = (): OptionSpec => reductionOption('tensorflow', [MEAN_WITH_SAMPLE_WEIGHT]);
+export const kerasReductions = (): OptionSpec => reductionOption('tensorflow');
 
 // ---- plain-JS twins of assembly/margin.ts for tiny inputs (f64 accumulation, float32 data) ----
 
@@ -272,7 +270,7 @@ function pairwiseDefinition(
     options: { reduction: framework === 'tensorflow' ? kerasReductions() : reductionOption('pytorch'), ...options },
     bind: (o, runtime, ctx) =>
       bindPairwiseLoss(
-        { kernels, inputs, ...(label === undefined ? {} : { label }), param: (o.margin as number | undefined) ?? 0, reduction: o.reduction as PairReduction },
+        { kernels, inputs, ...(label === undefined ? {} : { label }), param: (o.margin as number | undefined) ?? 0, reduction: o.reduction as Reduction },
         runtime,
         ctx,
         def,

@@ -153,7 +153,7 @@ function pairDefinition(framework: Framework, options: Record<string, OptionSpec
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
     optionalInputs: framework === 'tensorflow' ? ['sampleWeight'] : [],
-    options: { reduction: reductionOption(framework, framework === 'tensorflow' ? ['mean_with_sample_weight', ...extraReductions] : extraReductions), ...options },
+    options: { reduction: reductionOption(framework, extraReductions), ...options },
     ...(finalize === undefined ? {} : { finalize }),
     bind: (resolved, runtime, ctx) => bindPairLoss({ ...configure(resolved, ctx), reduction: resolved.reduction as Reduction }, runtime, ctx, def),
   };

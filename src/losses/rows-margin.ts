@@ -18,7 +18,7 @@ import { streamRows } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
-import { checkPlusMinusOne, MEAN_WITH_SAMPLE_WEIGHT } from './elementwise.js';
+import { checkPlusMinusOne } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry } from './rows.js';
 import { reductionOption } from '../reduction.js';
 
@@ -59,7 +59,7 @@ export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefi
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
     optionalInputs: ['sampleWeight'],
-    options: { reduction: reductionOption('tensorflow', [MEAN_WITH_SAMPLE_WEIGHT]), ...(withAxis ? { axis: axisOption(-1) } : {}) },
+    options: { reduction: reductionOption('tensorflow'), ...(withAxis ? { axis: axisOption(-1) } : {}) },
     bind: (options, runtime, ctx) => bindKerasRows(runtime.kernel(kernel), options, runtime, ctx, def),
   };
   return def;
