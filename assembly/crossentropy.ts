@@ -720,7 +720,7 @@ export function sparse_xent_probs_f32(
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
       const p = pred + (<usize>(o * C * ps + i) << 2);
-      const gp = grad == 0 ? 0 : grad + (<usize>(o * C * gs + i) << 2);
+      const gp: usize = grad == 0 ? <usize>0 : grad + (<usize>(o * C * gs + i) << 2);
       const y = load<i32>(at(labels, r));
       if (y == ignore) {
         store<f32>(at(out, r), 0);

@@ -40,6 +40,11 @@ export interface PairLoss {
   /** A constant factor on f (SmoothL1Loss's 1/β), 1 when unused. */
   readonly valueScale: number;
   readonly reduction: Reduction;
+  /**
+   * The plain-JS twin costs about what reading a JS array costs (mse, mae, huber, …): number[] and nested arrays
+   * of any size are then reduced by it straight from the caller's arrays, with no conversion pass.
+   */
+  readonly jsArrays?: boolean;
   /** Keras: the per-sample value is the sum of f over the last axis (KLDivergence), not the mean. */
   readonly rowSum?: boolean;
   /**
@@ -359,7 +364,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     let cols: number;
     let sum: number;
     if (Array.isArray(p)) {
-      if (!Array.isArray(t) || t.length !== p.length || p.length === 0) return NaN;
+      // Above jsBelow only where the twin is as cheap as reading the arrays (spec.jsArrays); otherwise the
+      // arrays are converted while they stream into the kernel (bce's logs in JS cost 4x that at 1M elements).
+      const size = p.length * (Array.isArray(p[0]) ? (p[0] as unknown[]).length : 1);
+      if (!Array.isArray(t) || t.length !== p.length || p.length === 0 || (size > jsBelow && spec.jsArrays !== true)) return NaN;
       const first: unknown = p[0];
       if (shape === null && Array.isArray(first)) {
         cols = first.length;

@@ -169,7 +169,7 @@ function pairDefinition(
     options: { reduction: reductionOption(framework), ...options },
     ...(finalize === undefined ? {} : { finalize }),
     bind: (resolved, runtime, ctx) =>
-      bindPairLoss({ ...configure(resolved), reduction: resolved.reduction as Reduction }, runtime, ctx, def),
+      bindPairLoss({ ...configure(resolved), reduction: resolved.reduction as Reduction, jsArrays: true }, runtime, ctx, def),
   };
   return def;
 }
