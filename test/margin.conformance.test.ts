@@ -41,8 +41,11 @@ describe.each(IMPLEMENTATIONS)('margin conformance: $label', (impl) => {
             for (const name of c.differentiated) expectClose(gg.grad[name]!.data, refG.grads[name]!, `${label} grad ${name} with gradOutput`);
           }
           if (c.framework === 'tensorflow') {
-            // per-sample weights of the per-sample shape, and a scalar weight
-            for (const ws of lossShape.length === 0 ? [[]] : [lossShape, []]) {
+            // per-sample weights of the per-sample shape, a scalar weight, and the other shapes Keras 3 reconciles
+            // without adding an axis: [..., 1] (squeezed), the trailing axes (NumPy broadcasting), [N, 1, ...]
+            const weightShapes: number[][] = lossShape.length === 0 ? [[]] : [lossShape, [], [...lossShape, 1]];
+            if (lossShape.length >= 2) weightShapes.push(lossShape.slice(1), [lossShape[0]!, ...lossShape.slice(1).map(() => 1)]);
+            for (const ws of weightShapes) {
               const w = uniform(Math.max(1, ws.reduce((a, b) => a * b, 1)), seed++, 0, 2);
               const sampleWeight = { data: w, shape: ws };
               const refW = c.ref(inputs, { reduction, sampleWeight });

@@ -376,7 +376,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       weighted = 0;
       for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
     }
-    const scalar = x.geometry.rowShape.length === 0;
+    const scalar = (x.weighting?.shape ?? x.geometry.rowShape).length === 0; // after squeeze_or_expand: [1] with a scalar weight is []
     const r = kerasRowReduction(sum, weighted, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, scalar);
     return r;
   }
@@ -386,7 +386,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
     const needRows = reduction === 'none' || x.weighting !== null;
     const { sum, values } = run(x, { rows: needRows });
     if (x.expands) return expanded(x, values!);
-    if (reduction === 'none' || x.geometry.rowShape.length === 0) {
+    if (reduction === 'none' || (x.weighting?.shape ?? x.geometry.rowShape).length === 0) {
       if (reduction !== 'none') return reduce(x, sum, values).value;
       const v = values!;
       if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
@@ -407,7 +407,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       return { value: expanded(x, r.values!), grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
     }
     // The factor the reduction applies does not depend on the values: take it from a zero sum.
-    const factor = reduction === 'none' ? 1 : kerasRowReduction(0, 0, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, x.geometry.rowShape.length === 0).factor;
+    const factor = reduction === 'none' ? 1 : kerasRowReduction(0, 0, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, (x.weighting?.shape ?? x.geometry.rowShape).length === 0).factor;
     let scale = factor;
     let rowScale: Float32Array | null = x.weights;
     if (typeof go === 'number') scale *= go;

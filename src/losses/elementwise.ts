@@ -627,7 +627,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   function factorOf(x: PairPrepared): number {
     if (!keras) return torchScale(reduction, x.n);
     // Keras reduce_values (./rows.ts): 1/n, 1/Σw for mean_with_sample_weight, 1 for 'sum' or a scalar per sample
-    return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.shape.length === 0).factor;
+    return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.lossShape.length === 0).factor;
   }
 
   /** The per-element (weighted) values: what 'none' returns, and what weighted reductions sum. */

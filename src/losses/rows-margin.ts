@@ -107,7 +107,7 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
   }
 
   const reduced = (x: KerasRows, weightedSum: number) =>
-    kerasRowReduction(weightedSum, weightedSum, x.geometry.outer * x.geometry.inner, reduction, x.weights === null ? null : { sum: x.weightTotal }, null, x.geometry.rowShape.length === 0);
+    kerasRowReduction(weightedSum, weightedSum, x.geometry.outer * x.geometry.inner, reduction, x.weights === null ? null : { sum: x.weightTotal }, null, x.lossShape.length === 0);
 
   /** 'none': the per-row values times the weights. */
   function noneValue(x: KerasRows, values: Float32Array): OutputTensor {

@@ -7,6 +7,10 @@
  * Inputs are the float32-rounded values as plain numbers; everything after is float64.
  */
 
+import { kerasReduce as kerasWeighted, type KerasReduction } from './keras.js';
+
+export type { KerasReduction };
+
 export interface RefTensor {
   data: Float64Array;
   shape: number[];
@@ -28,11 +32,10 @@ interface PerSample {
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export type KerasReduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none' | 'mean_with_sample_weight';
 
 export interface KerasOptions {
   reduction: KerasReduction;
-  /** Shapes supported here: [], [1], the per-sample shape, or the per-sample shape with a trailing 1. */
+  /** Any shape Keras 3 accepts (squeeze or expand, then NumPy broadcasting against the per-sample shape). */
   sampleWeight?: { data: ArrayLike<number>; shape: number[] };
   gradOutput?: ArrayLike<number>;
 }
@@ -42,33 +45,16 @@ export interface TorchOptions {
   gradOutput?: ArrayLike<number>;
 }
 
-/** Keras 3 reduce_weighted_values: values × sample_weight, then sum / mean / mean_with_sample_weight / none. */
+/**
+ * Keras 3 reduce_weighted_values over the per-sample losses: the shared float64 oracle of the weighting
+ * (./keras.ts: squeeze_or_expand_to_same_rank, NumPy broadcasting, divide_no_nan), then the losses' own
+ * derivatives chained through d value / d values.
+ */
 function kerasReduce(ps: PerSample, o: KerasOptions): MarginRef {
-  const rows = ps.values.length;
-  const w = new Float64Array(rows).fill(1);
-  let wSum: number | null = null;
-  if (o.sampleWeight) {
-    const ws = o.sampleWeight.data;
-    wSum = 0;
-    for (let i = 0; i < ws.length; i++) wSum += ws[i]!;
-    if (ws.length === 1) w.fill(ws[0]!);
-    else if (ws.length === rows) for (let r = 0; r < rows; r++) w[r] = ws[r]!;
-    else throw new Error('reference: unsupported sampleWeight shape');
-  }
-  const weighted = ps.values.map((v, r) => v * w[r]!);
-  if (o.reduction === 'none' || ps.shape.length === 0) {
-    // values returned as they are (a scalar per-sample value is never reduced)
-    const c = new Float64Array(rows).map((_, r) => (o.gradOutput?.[r] ?? 1) * w[r]!);
-    return { value: o.reduction === 'none' ? { data: weighted, shape: ps.shape } : weighted[0]!, grads: ps.backward(c) };
-  }
-  let total = 0;
-  for (const v of weighted) total += v;
-  let divisor = 1;
-  if (o.reduction !== 'sum') divisor = o.reduction === 'mean_with_sample_weight' && wSum !== null ? wSum : rows;
-  const scale = divisor === 0 ? 0 : 1 / divisor; // divide_no_nan
-  const upstream = o.gradOutput?.[0] ?? 1;
-  const c = new Float64Array(rows).map((_, r) => upstream * scale * w[r]!);
-  return { value: total * scale, grads: ps.backward(c) };
+  const reduced = kerasWeighted(ps.values, ps.shape, o.reduction, o.sampleWeight, o.gradOutput);
+  if (reduced === null) throw new Error(`reference: sampleWeight [${o.sampleWeight?.shape}] does not broadcast against [${ps.shape}]`);
+  const value = typeof reduced.value === 'number' ? reduced.value : { data: reduced.value.data, shape: reduced.value.shape };
+  return { value, grads: ps.backward(reduced.dValues) };
 }
 
 /** PyTorch apply_loss_reduction. */
