@@ -11,12 +11,12 @@
 //   A = sa + ε, B = sb + ε, cos = dot / sqrt(A·B), ε = (float) 1e-12
 //   l = 1 - cos where y = 1;  max(cos - margin, 0) where y = -1 (y has been checked to be ±1)
 //   ∂cos/∂x1 = x2/sqrt(AB) - cos·x1/A,  ∂cos/∂x2 = x1/sqrt(AB) - cos·x2/B
-//   cosine_embedding_f32(rows, cols, x1, x2, y, out, g1, g2, rowScale, scale, margin): f64
+//
+//   cosine_embedding_f32: the row ABI with its trailing per-row operand (the ±1 labels), p0 = margin
 //
 // Both return Σ_r w_r·l_r with w_r = rowScale[r] (1 when rowScale = 0): a weighted sum in f64, where per-row
 // values rounded to f32 and summed would lose the small totals of rows that cancel; write out[r] = l_r, and
-// the gradients scale · w_r · ∂l when the gradient pointers are != 0. cosine_embedding_f32 (PyTorch, which needs
-// a per-row label beside a dense second input) keeps a signature of its own, for src/losses/rows-margin.ts.
+// the gradients scale · w_r · ∂l when the gradient pointers are != 0.
 
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 
@@ -163,31 +163,43 @@ export function cosine_similarity_f32(
   return total;
 }
 
+/**
+ * torch CosineEmbeddingLoss over rows of C values, in the row ABI of src/losses/rows.ts with its trailing
+ * per-row operand: pred = x1, target = x2 (both [outer, C], inner = 1: torch's input is [N, D] or [D]), `labels`
+ * the ±1 label of each row (checked by the facade), p0 = the margin. out[r] = l_r; ∂l/∂x1 into grad and ∂l/∂x2
+ * into gradTarget (both or neither), scaled by scale·rowScale[r]. Returns Σ_r w_r·l_r in f64.
+ */
 export function cosine_embedding_f32(
-  rows: i32, cols: i32, x1: usize, x2: usize, y: usize, out: usize, g1: usize, g2: usize, rowScale: usize, scale: f64, margin: f32,
+  outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, labels: usize,
 ): f64 {
-  assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
+  assert(outer >= 0 && C >= 1 && inner == 1, "expected outer >= 0, C >= 1, inner = 1");
+  assert(ps == 1 && ts == 1 && (grad == 0 || (gs == 1 && gts == 1)), "rows of x1, x2 and their gradients are contiguous");
   let total: f64 = 0;
-  const stride = <usize>cols << 2;
-  const m = <f64>margin;
-  for (let r = 0; r < rows; r++) {
-    rowSums(cols, x1, x2);
+  const stride = <usize>C << 2;
+  const m = <f64>p0;
+  let x1 = pred;
+  let x2 = target;
+  let g1 = grad;
+  let g2 = gradTarget;
+  for (let r = 0; r < outer; r++) {
+    rowSums(C, x1, x2);
     const a = rowSa + TORCH_EPSILON;
     const b = rowSb + TORCH_EPSILON;
     const den = Math.sqrt(a * b);
     const cos = rowDot / den;
-    const positive = load<f32>(ptr(y, r)) == 1;
+    const positive = load<f32>(ptr(labels, r)) == 1;
     const z = cos - m;
     const l = positive ? 1 - cos : z < 0 ? 0 : z;
     const w: f64 = rowScale != 0 ? <f64>load<f32>(ptr(rowScale, r)) : 1;
     total += l * w;
-    if (out != 0) store<f32>(ptr(out, r), <f32>l);
+    store<f32>(ptr(out, r), <f32>l);
     if (g1 != 0) {
-      const factor = scale * w;
+      const factor = <f64>scale * w;
       const dl = positive ? -factor : z >= 0 ? factor : 0; // ∂l/∂cos · factor
       // ∂l/∂x1 = dl·(x2/den - cos/A·x1), ∂l/∂x2 = dl·(x1/den - cos/B·x2)
-      combine(cols, x1, x2, g1, <f32>(-dl * cos / a), <f32>(dl / den));
-      combine(cols, x1, x2, g2, <f32>(dl / den), <f32>(-dl * cos / b));
+      combine(C, x1, x2, g1, <f32>(-dl * cos / a), <f32>(dl / den));
+      combine(C, x1, x2, g2, <f32>(dl / den), <f32>(-dl * cos / b));
       g1 += stride;
       g2 += stride;
     }

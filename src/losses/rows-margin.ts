@@ -6,24 +6,20 @@
  *   categorical_hinge_f32, assembly/cosine.ts cosine_similarity_f32). pred and target are reconciled by Keras's
  *   squeeze_or_expand_to_same_rank; sample weights per sample, then Keras's reduce_values (./rows.ts
  *   kerasRowReduction, mean_with_sample_weight included). The kernels return the weighted total in f64.
- * - torch CosineEmbeddingLoss (x1, x2 of shape [N, D] or [D], target [N] or [] of ±1, 'mean' over rows) needs a
- *   per-row label beside a dense second input, which the row ABI does not carry: it keeps a minimal row path of
- *   its own here, over src/stream.ts's streamRows (to fold into the row engine when the ABI gets a per-row
- *   operand).
+ * - torch CosineEmbeddingLoss (x1, x2 of shape [N, D] or [D], target [N] or [] of ±1, 'mean' over rows) runs on
+ *   the same engine: x1 is pred, x2 the dense target (both differentiated), and its per-row label is the row
+ *   ABI's trailing `rowLabels` operand (assembly/cosine.ts cosine_embedding_f32).
  */
 
 import { LossError } from '../errors.js';
 import { kerasValueWeights, gradOutputFactors, kerasCommonShape, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
-import { streamRows } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from './elementwise.js';
-import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry } from './rows.js';
+import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry, type RowResult } from './rows.js';
 import { reductionOption } from '../reduction.js';
 
-const f32Input = (array: Float32Array, shape: readonly number[] = [array.length]): FloatInput => ({ shape, size: array.length, ptr: -1, array });
-const out = (array: Float32Array) => ({ output: { array, ptr: -1 } });
 
 function noOut(where: string, options?: GradOptions): void {
   if (options?.out !== undefined) {
@@ -177,39 +173,43 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     if (!sameShape(y.shape, lossShape)) throw shapeMismatch(ctx, 'target', `shape ${shapeString(lossShape)} (one label per row of x1)`, y.shape);
     checkPlusMinusOne(y.array, where, 'target');
     const cols = x1.shape[x1.shape.length - 1]!;
-    return { x1, x2, y, rows: shapeSize(lossShape), cols, lossShape };
+    // rows of D over the last axis: [N, D] is outer = N, C = D, inner = 1 ([D] is one row)
+    return { x1, x2, y, rows: shapeSize(lossShape), cols, lossShape, geometry: axisGeometry(x1.shape, -1) };
   }
 
   type Prepared = ReturnType<typeof prepare>;
 
-  function run(x: Prepared, values: Float32Array | null, g1: Float32Array | null, g2: Float32Array | null, rowScale: Float32Array | null, scale: number): number {
+  function run(x: Prepared, rows: boolean, g1: Float32Array | null, g2: Float32Array | null, rowScale: Float32Array | null, scale: number): RowResult {
     if (x.cols === 0) {
       // no features: cos = 0 / sqrt(1e-24) = 0, so l = 1 (y = 1) or max(-margin, 0) (y = -1); no gradient
-      let s = 0;
-      for (let r = 0; r < x.rows; r++) {
-        const l = x.y.array[r] === 1 ? 1 : Math.max(-margin, 0);
-        if (values !== null) values[r] = l;
-        s += l;
-      }
-      return s;
+      const values = new Float32Array(x.rows);
+      let sum = 0;
+      for (let r = 0; r < x.rows; r++) sum += values[r] = x.y.array[r] === 1 ? 1 : Math.max(-margin, 0);
+      return { sum, values: rows ? values : null };
     }
-    const buffers = [
-      { input: x.x1 }, { input: x.x2 }, { input: x.y, perRow: true }, values === null ? null : { ...out(values), perRow: true },
-      g1 === null ? null : out(g1), g2 === null ? null : out(g2), rowScale === null ? null : { input: f32Input(rowScale), perRow: true },
-    ];
-    return streamRows(runtime, x.rows, x.cols, buffers, (count, [p1, p2, py, po, pg1, pg2, ps]) => kernel(count, x.cols, p1!, p2!, py!, po!, pg1!, pg2!, ps!, scale, margin));
+    return runRows(runtime, kernel, {
+      geometry: x.geometry,
+      pred: x.x1,
+      target: { kind: 'dense', input: x.x2 },
+      rowLabels: x.y,
+      grad: g1 === null ? null : { array: g1, ptr: -1 },
+      gradTarget: g2 === null ? null : { array: g2, ptr: -1 },
+      rowScale,
+      scale,
+      p0: margin,
+      rows,
+    });
   }
 
-  function reduced(x: Prepared, sum: number, values: Float32Array | null): number | OutputTensor {
-    if (reduction === 'none') return { data: values!, shape: [...x.lossShape] };
-    return sum * torchScale(reduction, x.rows);
+  function reduced(x: Prepared, r: RowResult): number | OutputTensor {
+    if (reduction === 'none') return { data: r.values!, shape: [...x.lossShape] };
+    return r.sum * torchScale(reduction, x.rows);
   }
 
   return {
     forward(inputs) {
       const x = prepare(inputs);
-      const values = reduction === 'none' ? new Float32Array(x.rows) : null;
-      return reduced(x, run(x, values, null, null, null, 1), values);
+      return reduced(x, run(x, reduction === 'none', null, null, null, 1));
     },
     withGrad(inputs, options) {
       noOut(where, options);
@@ -219,18 +219,17 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
       let rowScale: Float32Array | null = null;
       if (typeof go === 'number') scale *= go;
       else rowScale = go;
-      const values = reduction === 'none' ? new Float32Array(x.rows) : null;
       const g1 = new Float32Array(x.x1.size);
       const g2 = new Float32Array(x.x2.size);
-      const sum = run(x, values, g1, g2, rowScale, scale);
-      return { value: reduced(x, sum, values), grad: { x1: { data: g1, shape: [...x.x1.shape] }, x2: { data: g2, shape: [...x.x2.shape] } } };
+      const r = run(x, reduction === 'none', g1, g2, rowScale, scale);
+      return { value: reduced(x, r), grad: { x1: { data: g1, shape: [...x.x1.shape] }, x2: { data: g2, shape: [...x.x2.shape] } } };
     },
     // Streaming: Σ of the per-row losses and the number of rows.
     stream: {
       reducer: () => ({
         update(inputs: Inputs): BatchStats {
           const x = prepare(inputs);
-          return { sum: run(x, null, null, null, null, 1), count: x.rows, item: x.x1.shape.slice(1) };
+          return { sum: run(x, false, null, null, null, 1).sum, count: x.rows, item: x.x1.shape.slice(1) };
         },
       }),
     },

@@ -15,9 +15,11 @@
  *
  * The kernels share one ABI (assembly/crossentropy.ts has the contract):
  *   kernel(outer, C, inner, pred, ps, target, ts, grad, gs, gradTarget, gts, out, rowScale, weights,
- *          scale, p0, p1, ignore) -> Σ out (f64)
+ *          scale, p0, p1, ignore, rowLabels) -> Σ out (f64)
  * The target is either class indices ([outer, inner] int32: `sparse`) or a float tensor of pred's shape (dense),
  * and a kernel may also write ∂/∂target (cosine similarity and the like, where both inputs are differentiated).
+ * `rowLabels` is a per-row float operand beside a dense target (torch CosineEmbeddingLoss's ±1 labels); only the
+ * kernels that read it declare it (a wasm export ignores trailing arguments it does not take), 0 when absent.
  *
  * Using it from another family (a Keras loss over the last axis of two same-shaped inputs, say): export a kernel
  * with the ABI above from assembly/<family>.ts, then per call build the geometry with `axisGeometry(shape, -1)`,
@@ -189,6 +191,8 @@ export interface RowRun {
   readonly grad?: GradDestination | null;
   /** Where ∂/∂target goes (dense kernels that have it), or null. */
   readonly gradTarget?: GradDestination | null;
+  /** A float per row [outer·inner] beside a dense target (a kernel's trailing `rowLabels`), or null. */
+  readonly rowLabels?: FloatInput | null;
   /** Return the per-row values too (for 'none', sample weights). */
   readonly rows?: boolean;
   /** A plain-JS twin of the kernel, taken when pred has at most `jsBelow` elements (a wasm call costs more there). */
@@ -270,9 +274,10 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
   let gradT = run.gradTarget == null ? null : destOperand(run.gradTarget);
   const rowScale = run.rowScale ?? null;
   const weights = run.weights ?? null;
+  const rowLabels = run.rowLabels == null ? null : floatOperand(rt, run.rowLabels);
 
   // Scratch carving: per streamed [O, C, I] operand C floats per row, per row-operand 1, plus the class weights.
-  const narrow = 1 + (rowScale === null ? 0 : 1) + (labels !== null && labels.ptr < 0 ? 1 : 0);
+  const narrow = 1 + (rowScale === null ? 0 : 1) + (labels !== null && labels.ptr < 0 ? 1 : 0) + (rowLabels !== null && rowLabels.ptr < 0 ? 1 : 0);
   const weightFloats = weights === null ? 0 : align4(C);
   const regionFloats = 4 * CHUNK;
   const rowsFitting = (wideCount: number) =>
@@ -327,6 +332,7 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
     const labelSlot = labels !== null && labels.ptr < 0 ? carve(tileRows) : 0;
     const outSlot = carve(tileRows);
     const scaleSlot = rowScale === null ? 0 : carve(tileRows);
+    const rowLabelSlot = rowLabels !== null && rowLabels.ptr < 0 ? carve(tileRows) : 0;
     f32 = rt.f32();
 
     const scale = run.scale ?? 1;
@@ -372,7 +378,15 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
       const [gp, gs] = wideOut(grad, gradSlot);
       const [gtp, gts] = wideOut(gradT, gradTSlot);
       if (rowScale !== null) f32.set(rowScale.subarray(r0, r0 + nrows), scaleSlot >> 2);
-      sum += kernel(ob, C, len, pp, ps, tp, ts, gp, gs, gtp, gts, outSlot, rowScale === null ? 0 : scaleSlot, wPtr, scale, p0, p1, ignore);
+      let lp = 0;
+      if (rowLabels !== null) {
+        if (rowLabels.ptr >= 0) lp = rowLabels.ptr + r0 * 4;
+        else {
+          f32.set(rowLabels.array.subarray(r0, r0 + nrows), rowLabelSlot >> 2);
+          lp = rowLabelSlot;
+        }
+      }
+      sum += kernel(ob, C, len, pp, ps, tp, ts, gp, gs, gtp, gts, outSlot, rowScale === null ? 0 : scaleSlot, wPtr, scale, p0, p1, ignore, lp);
       wideBack(grad, gradSlot);
       wideBack(gradT, gradTSlot);
       if (values !== null) values.set(f32.subarray(outSlot >> 2, (outSlot >> 2) + nrows), r0);
