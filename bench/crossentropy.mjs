@@ -10,16 +10,15 @@
 //
 // Exports runSuite({ quick, log }) -> { markdown, targets }: `npm run bench` includes it as a section of BENCHMARKS.md.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadFloor } from './floor.mjs';
 import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
+import { startPeer } from './peers/torch.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -159,29 +158,7 @@ const TARGETS = [
 
 // ---- the PyTorch child ----
 
-async function startTorch() {
-  const child = spawn('/usr/bin/python3', [join(ROOT, 'bench', 'peers', 'torch_crossentropy.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error('torch peer exited');
-    return JSON.parse(value);
-  };
-  let info;
-  try {
-    info = await next();
-  } catch (err) {
-    return { note: `PyTorch not measured: ${err.message}` };
-  }
-  if (!info.ok) return { note: `PyTorch not measured: ${info.error}` };
-  const request = async (req) => {
-    child.stdin.write(JSON.stringify(req) + '\n');
-    const res = await next();
-    if (!res.ok) throw new Error(`torch peer: ${res.error}`);
-    return res;
-  };
-  return { info, request, close: () => child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n') };
-}
+const startTorch = () => startPeer(join(ROOT, 'bench', 'peers', 'torch_crossentropy.py'));
 
 function torchRunner(torch, w, key, tmp) {
   const req = { key, loss: w.kind, grad: w.mode === 'grad' };

@@ -9,20 +9,18 @@
 // Float32Array, copied into wasm memory by the facade per call). Exported: runSuite({ quick, log }) ->
 // { markdown, targets } for BENCHMARKS.md; run directly it prints the markdown.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { loadLosses } from '../dist/index.js';
 import { measureWorkload } from './measure.mjs';
 import { plainCtc } from './peers/plain_ctc.mjs';
+import { startPeer } from './peers/torch.mjs';
 import { fmtRatio, fmtTime } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 
 const WORKLOADS = [
   { id: 'main', title: 'T=200, N=32, C=40, S=50', T: 200, N: 32, C: 40, S: 50 },
@@ -69,35 +67,7 @@ function makeData({ T, N, C, S }, seed) {
 
 // ---- the PyTorch child (bench/peers/torch_ctc.py) ----
 
-async function startTorch() {
-  let child;
-  try {
-    child = spawn(PYTHON, [join(HERE, 'peers', 'torch_ctc.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  } catch (err) {
-    return { note: `PyTorch not measured: ${err.message}` };
-  }
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  child.on('error', () => {});
-  const next = async () => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error('torch_ctc.py exited');
-    return JSON.parse(value);
-  };
-  let info;
-  try {
-    info = await next();
-  } catch (err) {
-    return { note: `PyTorch not measured: ${err.message}` };
-  }
-  if (!info.ok) return { note: `PyTorch not measured: ${info.error}` };
-  const request = async (req) => {
-    child.stdin.write(JSON.stringify(req) + '\n');
-    const res = await next();
-    if (!res.ok) throw new Error(`torch_ctc.py: ${res.error}`);
-    return res;
-  };
-  return { info, request, close: () => child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n') };
-}
+const startTorch = () => startPeer(join(HERE, 'peers', 'torch_ctc.py'));
 
 // ---- runners ----
 

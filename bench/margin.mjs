@@ -16,11 +16,9 @@
 // ratio, pass }]); run directly, it prints the markdown. --quick: 1/16 of the sizes, 3 rounds, 10 ms samples;
 // --only=hinge,bpr: only those workloads.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { loadLosses } from '../dist/index.js';
@@ -29,6 +27,7 @@ import { loadFloor } from './floor.mjs';
 import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
+import { startPeer } from './peers/torch.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -138,26 +137,9 @@ const PLAIN = {
 // ---- PyTorch child ----
 
 async function startTorch(tmp) {
-  const child = spawn('/usr/bin/python3', [join(HERE, 'peers', 'torch_margin.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error('torch_margin.py exited');
-    return JSON.parse(value);
-  };
-  let info;
-  try {
-    info = await next();
-  } catch (err) {
-    return { note: `PyTorch not measured: ${err.message}` };
-  }
-  if (!info.ok) return { note: `PyTorch not measured: ${info.error}` };
-  const request = async (req) => {
-    child.stdin.write(JSON.stringify(req) + '\n');
-    const res = await next();
-    if (!res.ok) throw new Error(`torch_margin.py: ${res.error}`);
-    return res;
-  };
+  const peer = await startPeer(join(HERE, 'peers', 'torch_margin.py'));
+  if (!peer.request) return peer;
+  const { info, request } = peer;
   return {
     info,
     async load(key, arrays, shape) {
@@ -180,7 +162,7 @@ async function startTorch(tmp) {
         },
       };
     },
-    close: () => child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n'),
+    close: peer.close,
   };
 }
 

@@ -12,13 +12,15 @@ const PYTHON = '/usr/bin/python3';
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'torch_server.py');
 
 /**
- * Starts the server. Returns { info, request, load, drop, close }, or { note } when torch cannot be used
- * (no python3, or it cannot import torch): the bench then goes on without this peer.
+ * Starts a PyTorch peer script of bench/peers/ (the protocol of torch_peer.py). Returns { info, request, close },
+ * or { note } when torch cannot be used (no python3, or it cannot import torch): the bench then goes on without
+ * this peer. Requests go one at a time (the bench is sequential), so replies come back in order.
  */
-export async function startTorch(tmpDir) {
+export async function startPeer(script) {
+  const name = script.split('/').pop();
   let child;
   try {
-    child = spawn(PYTHON, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   } catch (err) {
     return { note: `PyTorch not measured: cannot start ${PYTHON} (${err.message})` };
   }
@@ -29,7 +31,7 @@ export async function startTorch(tmpDir) {
   });
   const next = async () => {
     const { value, done } = await lines.next();
-    if (done) throw new Error(`torch server exited${failed ? `: ${failed.message}` : ''}`);
+    if (done) throw new Error(`${name} exited${failed ? `: ${failed.message}` : ''}`);
     return JSON.parse(value);
   };
 
@@ -43,14 +45,22 @@ export async function startTorch(tmpDir) {
     child.stdin.end();
     return { note: `PyTorch not measured: ${PYTHON} ${info.error}` };
   }
-
-  // One request at a time (the bench is sequential), so replies come back in order.
   const request = async (req) => {
     child.stdin.write(JSON.stringify(req) + '\n');
     const res = await next();
-    if (!res.ok) throw new Error(`torch server: ${res.error} (request ${JSON.stringify(req)})`);
+    if (!res.ok) throw new Error(`${name}: ${res.error} (request ${JSON.stringify(req)})`);
     return res;
   };
+  return { info, request, close: () => child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n') };
+}
+
+/**
+ * Starts the regression losses' peer (torch_server.py). Returns { info, request, load, drop, close }, or { note }.
+ */
+export async function startTorch(tmpDir) {
+  const peer = await startPeer(SERVER);
+  if (!peer.request) return peer;
+  const { info, request, close } = peer;
 
   return {
     info,
@@ -65,9 +75,7 @@ export async function startTorch(tmpDir) {
       rmSync(path); // numpy read it into its own memory
     },
     drop: (key) => request({ cmd: 'drop', key }),
-    close() {
-      child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
-    },
+    close,
   };
 }
 
