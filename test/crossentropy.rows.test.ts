@@ -63,6 +63,10 @@ function torchCase(fl: FastLoss, shape: number[], kind: 'sparse' | 'dense' | 'nl
   const g = loss.withGrad(inputs);
   expectClose(values(g.value), refValues(ref), `${label} withGrad value (streamed)`);
   expectClose(g.grad.pred!.data, ref.grad, `${label} grad (streamed)`);
+  // number[] data: converted block by block as it streams in (no whole float32 copy)
+  const numbers = { pred: { data: Array.from(pred), shape }, target: { data: Array.from(target), shape: tShape } };
+  expectClose(values(loss(numbers)), refValues(ref), `${label} value (number[])`);
+  expectClose(loss.withGrad(numbers).grad.pred!.data, ref.grad, `${label} grad (number[])`);
 
   // in place: pred a float32 tensor, labels an int32 tensor (or the dense target a float32 tensor)
   const tp = fl.tensor(shape);

@@ -2,7 +2,8 @@
  * Every kernel loop at every tail length (1..33: the unrolled SIMD body, the 4-wide loop and the scalar tail) on
  * every axis a kernel walks (elements; a row's columns; rows), at the scratch region's block boundaries (half a
  * slot ± 1, a slot ± 1, rows longer than half a slot), on each path in: ordinary Float32Arrays (streamed),
- * Float64Arrays (rounded on entry), fastloss tensors (read in place) and a mix.
+ * Float64Arrays (rounded on entry), number[] data (converted block by block as it streams in), fastloss tensors
+ * (read in place) and a mix.
  */
 
 import { describe, it } from 'vitest';
@@ -53,6 +54,7 @@ describe.each(WASM)('margin tails and blocks: $label', (impl) => {
           };
           check('Float32Array', inputs);
           check('Float64Array', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { data: Float64Array.from(v.data), shape: v.shape }])));
+          check('number[]', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { data: Array.from(v.data), shape: v.shape }])));
           const tensors = Object.fromEntries(
             Object.entries(inputs).map(([k, v]) => {
               const x = fl.tensor(v.shape);

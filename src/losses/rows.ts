@@ -34,7 +34,7 @@
 
 import { describe, LossError } from '../errors.js';
 import { inPlace, type GradDestination } from '../stream.js';
-import { shapeSize, shapeString, WasmTensor, type FloatInput } from '../tensor.js';
+import { JsArrayInput, shapeSize, shapeString, WasmTensor, type FloatInput } from '../tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from '../wasm.js';
 import type { LossContext } from './definition.js';
 
@@ -233,13 +233,26 @@ export const NO_IGNORE = -2147483648;
 interface Operand {
   /** Byte offset in wasm memory when read or written in place, else -1. */
   readonly ptr: number;
+  /** The data (not read for a `source`: a number[] or nested arrays are converted block by block instead). */
   readonly array: Float32Array | Float64Array | Int32Array;
+  readonly source?: JsArrayInput;
 }
 
+const NO_DATA = new Float32Array(0);
+
 const floatOperand = (rt: Runtime, x: FloatInput): Operand => {
+  // number[] and nested arrays are read into each block as it is copied in (no whole float32 copy allocated:
+  // a fresh 4 MB array costs more in first-touch page faults than converting its million numbers)
+  if (x instanceof JsArrayInput) return { ptr: -1, array: NO_DATA, source: x };
   const p = inPlace(rt, x);
   return { ptr: p.ptr, array: p.array };
 };
+
+/** Elements [from, from + len) of an operand copied in as float32 at f32 index `to`. */
+function copyIn(f32: Float32Array, x: Operand, from: number, len: number, to: number): void {
+  if (x.source !== undefined) x.source.read(f32, to, from, len);
+  else f32.set(x.array.subarray(from, from + len), to);
+}
 
 const destOperand = (d: GradDestination): Operand => ({ ptr: d.ptr, array: d.array });
 
@@ -289,7 +302,7 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
     // stride, often a power of two (H·W), which maps all C rows of a position onto one L1 set; copied into the
     // scratch region they are compact (stride = the range's length). A copy within wasm memory is cheap beside
     // the misses it saves (measured on [8, 21, 128, 128]).
-    const compact = (x: Operand | null): Operand | null => (x === null ? null : { ptr: -1, array: x.array });
+    const compact = (x: Operand | null): Operand | null => (x === null ? null : { ...x, ptr: -1 });
     pred = compact(pred)!;
     dense = compact(dense);
     grad = compact(grad);
@@ -349,8 +362,8 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
       const wideIn = (x: Operand | null, slot: number): [number, number] => {
         if (x === null) return [0, 0];
         if (x.ptr >= 0) return [x.ptr + (o * C * inner + i0) * 4, inner];
-        if (whole) f32.set(x.array.subarray(o * C * inner, (o + ob) * C * inner), slot >> 2);
-        else for (let c = 0; c < C; c++) f32.set(x.array.subarray(o * C * inner + c * inner + i0, o * C * inner + c * inner + i0 + len), (slot >> 2) + c * len);
+        if (whole) copyIn(f32, x, o * C * inner, ob * C * inner, slot >> 2);
+        else for (let c = 0; c < C; c++) copyIn(f32, x, o * C * inner + c * inner + i0, len, (slot >> 2) + c * len);
         return [slot, len];
       };
       const wideOut = (x: Operand | null, slot: number): [number, number] => {
@@ -382,7 +395,7 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
       if (rowLabels !== null) {
         if (rowLabels.ptr >= 0) lp = rowLabels.ptr + r0 * 4;
         else {
-          f32.set(rowLabels.array.subarray(r0, r0 + nrows), rowLabelSlot >> 2);
+          copyIn(f32, rowLabels, r0, nrows, rowLabelSlot >> 2);
           lp = rowLabelSlot;
         }
       }
