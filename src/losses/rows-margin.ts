@@ -20,7 +20,6 @@ import { checkPlusMinusOne } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry, type RowResult } from './rows.js';
 import { reductionOption } from '../reduction.js';
 
-
 function noOut(where: string, options?: GradOptions): void {
   if (options?.out !== undefined) {
     throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: 'no out option (this loss returns new gradient arrays)', received: 'an out option' });
