@@ -179,7 +179,12 @@ const HINGE_EMBEDDING: i32 = 2;
       vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, vparam));
       vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, vparam));
     }
-    // no 4-element loop: the scalar tail takes up to 7 (a gradient kernel runs once per tensor or block)
+    for (; i + 4 <= n; i += 4) {
+      const vp = v128.load(ptr(p, i));
+      const vt = v128.load(ptr(t, i));
+      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vp, vt, vparam), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, vparam));
+    }
     acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
   }
   for (; i < n; i++) {

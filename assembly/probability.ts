@@ -212,10 +212,8 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
   return base + (<usize>i << 2);
 }
 
-// The scalar tails after the SIMD loops (at most three elements; seven after the gradient's 8-element loop, which
-// has no 4-element loop after it: a gradient kernel runs once per tensor or chunk, never per row): one shared
-// function per loop shape, the kind a runtime argument (a call per kernel call, after the loop), instead of a copy
-// of the scalar exp/log per kernel.
+// The scalar tails after the SIMD loops (at most three elements): one shared function per loop shape, the kind a
+// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar exp/log per kernel.
 
 /** Σ f over the scalar tail [i, n) of a SIMD loop. */
 function tailSum(kind: i32, i: i32, n: i32, p: usize, t: usize, param: f32): f64 {
@@ -349,6 +347,12 @@ function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, pa
       v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp1, vt1, param), vs), 16);
       vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, param));
       vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, param));
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vp = v128.load(at(p, i));
+      const vt = v128.load(at(t, i));
+      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp, vt, param), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, param));
     }
     return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, p, t, grad, param, s) : 0);
   }

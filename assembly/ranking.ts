@@ -76,9 +76,8 @@ const PAIR_HINGE: i32 = 2;
 
 // ---- loops ----
 
-// The scalar tails after the SIMD loops (at most three pairs; seven after the gradient's 8-pair loop, which has no
-// 4-pair loop after it: a tail is once per call): one shared function per loop shape, the kind a runtime argument
-// (a call per kernel call, after the loop), instead of a copy of the scalar math per kernel.
+// The scalar tails after the SIMD loops (at most three pairs): one shared function per loop shape, the kind a
+// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar math per kernel.
 
 function tailSum(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
   let acc: f64 = 0;
@@ -218,6 +217,15 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
       v128.store(ptr(ga, i), vg1, 16);
       v128.store(ptr(gb, i), f32x4.neg(vg0));
       v128.store(ptr(gb, i), f32x4.neg(vg1), 16);
+    }
+    for (; i + 4 <= n; i += 4) {
+      const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
+      const vy = labels ? v128.load(ptr(y, i)) : vone;
+      const ve = vexpAbs(kind, vd);
+      const vg = f32x4.mul(vdloss(kind, vd, vy, vm, ve), vs);
+      vacc0 = vaccumulate(vacc0, vloss(kind, vd, vy, vm, ve));
+      v128.store(ptr(ga, i), vg);
+      v128.store(ptr(gb, i), f32x4.neg(vg));
     }
     return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, a, b, y, ga, gb, m, s) : 0);
   }

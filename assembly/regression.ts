@@ -255,7 +255,12 @@ const EPSILON_F64: f64 = 1e-7;
       vacc0 = vaccumulate(vacc0, vloss(kind, vd0, vt0, vparam));
       vacc1 = vaccumulate(vacc1, vloss(kind, vd1, vt1, vparam));
     }
-    // no 4-element loop: the scalar tail takes up to 7 (a gradient kernel runs once per tensor or block)
+    for (; i + 4 <= n; i += 4) {
+      const vt = v128.load(ptr(t, i));
+      const vd = f32x4.sub(v128.load(ptr(p, i)), vt);
+      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vd, vt, vparam), vs));
+      vacc0 = vaccumulate(vacc0, vloss(kind, vd, vt, vparam));
+    }
     acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
   }
   for (; i < n; i++) {
