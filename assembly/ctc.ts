@@ -293,10 +293,10 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
 
 /**
  * The forward pass of one sequence (T >= 1, feasible). `keep`: keep every row (for the gradient), else two.
- * Returns -ln p, or NaN when a frame's sum left the range (the caller goes wider).
+ * Returns -ln p, or NaN when a frame's sum left the range (the caller goes wider). Not inlined: ctc_loss_f32 and
+ * ctc_grad_f32 share one copy per element type (a call per sequence).
  */
-// @ts-ignore: decorator
-@inline function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, lab: usize, blank: i32): f64 {
+function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, lab: usize, blank: i32): f64 {
   const rowBytes = W.rowBytes;
   const sh = esh<E>();
   SHIFT = 0;
@@ -437,7 +437,7 @@ export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: 
     if (wide) {
       layout<f64>(work, T, L, true, lab);
       loss = forward<f64>(true, T, L, lpn, frameBytes, lab, blank);
-      if (loss == loss && !backward<f64>(false, T, L, C, lpn, 0, frameBytes, lab, blank, 0, false)) loss = NaN;
+      if (loss == loss && !backwardWide(false, T, L, C, lpn, 0, frameBytes, lab, blank, 0, false)) loss = NaN;
     } else {
       layout<f32>(work, T, L, true, lab);
       loss = forward<f32>(true, T, L, lpn, frameBytes, lab, blank);
@@ -653,6 +653,14 @@ function fill(p: usize, count: i32, v: f32): void {
   return true;
 }
 
+/**
+ * The f64 fallback's backward pass (rare: only sequences whose f32 sums left the range), one copy for
+ * ctc_loss_f32 (write = false) and ctc_grad_f32 (write = true).
+ */
+function backwardWide(write: bool, T: i32, L: i32, C: i32, lpn: usize, gradn: usize, frameBytes: usize, lab: usize, blank: i32, scale: f32, logits: bool): bool {
+  return backward<f64>(write, T, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits);
+}
+
 /** Values and gradient rows of every sequence; `wide` as for ctc_loss_f32. */
 export function ctc_grad_f32(
   T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32,
@@ -689,7 +697,7 @@ export function ctc_grad_f32(
     if (wide) {
       layout<f64>(work, Tn, L, true, lab);
       loss = forward<f64>(true, Tn, L, lpn, frameBytes, lab, blank);
-      if (loss == loss && !backward<f64>(true, Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
+      if (loss == loss && !backwardWide(true, Tn, L, C, lpn, gradn, frameBytes, lab, blank, scale, logits != 0)) loss = NaN;
     } else {
       layout<f32>(work, Tn, L, true, lab);
       loss = forward<f32>(true, Tn, L, lpn, frameBytes, lab, blank);

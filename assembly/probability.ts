@@ -212,6 +212,33 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
   return base + (<usize>i << 2);
 }
 
+// The scalar tails after the SIMD loops (at most three elements): one shared function per loop shape, the kind a
+// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar exp/log per kernel.
+
+/** Σ f over the scalar tail [i, n) of a SIMD loop. */
+function tailSum(kind: i32, i: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  let acc: f64 = 0;
+  for (; i < n; i++) acc += <f64>loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
+  return acc;
+}
+
+/** out[j] = f·s over the scalar tail [i, n) of a SIMD loop. */
+function tailMap(kind: i32, i: i32, n: i32, p: usize, t: usize, out: usize, param: f32, s: f32): void {
+  for (; i < n; i++) store<f32>(at(out, i), loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * s);
+}
+
+/** grad[j] = f'·s and Σ f over the scalar tail [i, n) of a SIMD loop. */
+function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, s: f32): f64 {
+  let acc: f64 = 0;
+  for (; i < n; i++) {
+    const pi = load<f32>(at(p, i));
+    const ti = load<f32>(at(t, i));
+    store<f32>(at(grad, i), dloss32(kind, pi, ti, param) * s);
+    acc += <f64>loss32(kind, pi, ti, param);
+  }
+  return acc;
+}
+
 // @ts-ignore: decorator
 @inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
   let acc: f64 = 0;
@@ -235,7 +262,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
       vacc0 = vaccumulate(vacc0, vf);
     }
     for (; i + 4 <= n; i += 4) vacc1 = vaccumulate(vacc1, vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param));
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailSum(kind, i, n, p, t, param) : 0);
   }
   for (; i < n; i++) acc += <f64>loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
   return acc;
@@ -252,8 +279,27 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(s);
     for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.mul(vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param), vs));
+    if (i < n) tailMap(kind, i, n, p, t, out, param, s);
+    return;
   }
   for (; i < n; i++) store<f32>(at(out, i), loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * s);
+}
+
+/**
+ * Σ f over one row: a call to the kind's exported sum kernel (a call per row costs nothing next to the row, and
+ * the rows kernels then carry no copy of the sum loops: about 2,000 wat lines each with BCE's inlined exp and log).
+ */
+// @ts-ignore: decorator
+@inline function rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  if (kind == BCE) return bce_sum_f32(n, p, t, param);
+  if (kind == BCE_LOGITS) return bce_logits_sum_f32(n, p, t, param);
+  if (kind == BCE_TORCH) return bce_torch_sum_f32(n, p, t, param);
+  if (kind == KLD) return kld_sum_f32(n, p, t, param);
+  if (kind == KLD_TORCH) return kld_torch_sum_f32(n, p, t, param);
+  if (kind == POISSON_LOG) return poisson_log_sum_f32(n, p, t, param);
+  if (kind == POISSON) return poisson_sum_f32(n, p, t, param);
+  if (kind == POISSON_LOG_FULL) return poisson_log_full_sum_f32(n, p, t, param);
+  return poisson_full_sum_f32(n, p, t, param);
 }
 
 // @ts-ignore: decorator
@@ -265,7 +311,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
   }
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
-    store<f32>(at(out, r), <f32>(sumRange(kind, cols, p, t, param) * scale));
+    store<f32>(at(out, r), <f32>(rowSum(kind, cols, p, t, param) * scale));
     p += stride;
     t += stride;
   }
@@ -308,7 +354,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
       v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp, vt, param), vs));
       vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, param));
     }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, p, t, grad, param, s) : 0);
   }
   for (; i < n; i++) {
     const pi = load<f32>(at(p, i));

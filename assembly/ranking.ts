@@ -76,6 +76,38 @@ const PAIR_HINGE: i32 = 2;
 
 // ---- loops ----
 
+// The scalar tails after the SIMD loops (at most three pairs): one shared function per loop shape, the kind a
+// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar math per kernel.
+
+function tailSum(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
+  let acc: f64 = 0;
+  for (; i < n; i++) {
+    const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
+    acc += <f64>loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m);
+  }
+  return acc;
+}
+
+function tailMap(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, out: usize, m: f32, s: f32): void {
+  for (; i < n; i++) {
+    const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
+    store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m) * s);
+  }
+}
+
+function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, m: f32, s: f32): f64 {
+  let acc: f64 = 0;
+  for (; i < n; i++) {
+    const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
+    const d = load<f32>(ptr(a, i)) - load<f32>(ptr(b, i));
+    const g = dloss(kind, d, yi, m) * s;
+    store<f32>(ptr(ga, i), g);
+    store<f32>(ptr(gb, i), -g);
+    acc += <f64>loss(kind, d, yi, m);
+  }
+  return acc;
+}
+
 // @ts-ignore: decorator
 @inline function sumKernel(kind: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
   assert(n >= 0, "expected n >= 0");
@@ -123,7 +155,7 @@ const PAIR_HINGE: i32 = 2;
       const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
       vacc0 = vaccumulate(vacc0, vloss(kind, vd, labels ? v128.load(ptr(y, i)) : vone, vm, vexpAbs(kind, vd)));
     }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailSum(kind, i, n, a, b, y, m) : 0);
   }
   for (; i < n; i++) {
     const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;
@@ -146,6 +178,8 @@ const PAIR_HINGE: i32 = 2;
       const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
       v128.store(ptr(out, i), f32x4.mul(vloss(kind, vd, labels ? v128.load(ptr(y, i)) : vone, vm, vexpAbs(kind, vd)), vs));
     }
+    if (i < n) tailMap(kind, i, n, a, b, y, out, m, s);
+    return;
   }
   for (; i < n; i++) {
     const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;
@@ -193,7 +227,7 @@ const PAIR_HINGE: i32 = 2;
       v128.store(ptr(ga, i), vg);
       v128.store(ptr(gb, i), f32x4.neg(vg));
     }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
+    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, a, b, y, ga, gb, m, s) : 0);
   }
   for (; i < n; i++) {
     const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import asc from 'assemblyscript/asc';
 import * as esbuild from 'esbuild';
+import zopfli from '@gfx/zopfli';
 
 import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +56,9 @@ const scalar = readFileSync('build/fastloss.scalar.wasm');
 const simd = readFileSync('build/fastloss.simd.wasm');
 const header = Buffer.alloc(4);
 header.writeUInt32LE(scalar.length);
-const pack = gzipSync(Buffer.concat([header, scalar, simd]), { level: 9 });
+// Compressed with Zopfli (a gzip stream any inflater reads, DecompressionStream included): about 6% smaller than
+// zlib's level 9 on this pack, for a few seconds of build time.
+const pack = Buffer.from(await zopfli.gzipAsync(Buffer.concat([header, scalar, simd]), { numiterations: 15 }));
 writeFileSync('build/fastloss.release.gz', pack);
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const b64gz = (b) => gz(Buffer.from(b.toString('base64')));
