@@ -268,6 +268,26 @@ export class JsArrayInput implements FloatInput {
   }
 }
 
+/** Elements a block of a number[] input is scanned in (forBlocks): 64 KB of float32, reused. */
+const SCAN_BLOCK = 16384;
+let scanBuffer: Float32Array | null = null;
+
+/**
+ * Calls `visit(block, start)` over the input's data until it returns false: once with the whole array for a typed
+ * array or a tensor, block by block (converted and checked, into one reused buffer) for number[] and nested
+ * arrays, so that a scan of labels never allocates a float32 copy of them. Returns false if a visit did.
+ */
+export function forBlocks(input: FloatInput, visit: (block: ArrayLike<number>, start: number) => boolean): boolean {
+  if (!(input instanceof JsArrayInput)) return visit(input.array, 0);
+  const buffer = (scanBuffer ??= new Float32Array(SCAN_BLOCK));
+  for (let start = 0; start < input.size; start += SCAN_BLOCK) {
+    const len = Math.min(SCAN_BLOCK, input.size - start);
+    input.read(buffer, 0, start, len);
+    if (!visit(len === SCAN_BLOCK ? buffer : buffer.subarray(0, len), start)) return false;
+  }
+  return true;
+}
+
 /** A number[] or nested arrays: infer the shape from the first elements, check it is rectangular. */
 function nestedInput(value: readonly unknown[], loss: string, argument: string): FloatInput {
   const shape: number[] = [];

@@ -150,6 +150,27 @@ describe('errors', () => {
     expect(caught(() => fl.loss('ch', { framework: 'pytorch' })({ x1: [1], x2: [0], target: [NaN] })).code).toBe('LABEL_OUT_OF_RANGE');
   });
 
+  it('labels given as number[] are scanned block by block: the index of a bad label past the first block, and Keras hinge\'s 0/1 rule over every block', () => {
+    const n = 40000; // more than two scan blocks of 16384
+    const ones = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1));
+    const x = Array.from({ length: n }, (_, i) => (i % 7) / 7 - 0.5);
+    const bad = [...ones];
+    bad[n - 5] = 0;
+    let e = caught(() => fl.loss('margin_ranking')({ x1: x, x2: x, target: bad }));
+    expect([e.code, e.argument, e.received]).toEqual(['LABEL_OUT_OF_RANGE', `target[${n - 5}]`, '0']);
+    e = caught(() => fl.loss('hinge_embedding').withGrad({ pred: x, target: bad }));
+    expect([e.code, e.argument]).toEqual(['LABEL_OUT_OF_RANGE', `target[${n - 5}]`]);
+    // 0/1 labels with a 2 in the last block: not converted (Keras converts only when every label is 0 or 1)
+    const binary = Array.from({ length: n }, (_, i) => i % 2);
+    const hinge = fl.loss('hinge', { reduction: 'sum' });
+    const asF32 = (t: number[]) => hinge({ pred: Float32Array.from(x), target: Float32Array.from(t) }) as number;
+    expectClose([hinge({ pred: x, target: binary }) as number], [asF32(binary)], 'hinge 0/1 number[]');
+    const mixed = [...binary];
+    mixed[n - 1] = 2;
+    expectClose([hinge({ pred: x, target: mixed }) as number], [asF32(mixed)], 'hinge 0/1/2 number[]');
+    expect(Math.abs(asF32(mixed) - asF32(binary))).toBeGreaterThan(0.01); // the rule decides the value
+  });
+
   it('SHAPE_MISMATCH between paired inputs, for cosine embedding targets and ranks', () => {
     expect(caught(() => fl.loss('bpr')({ positive: [1, 2], negative: [1] })).code).toBe('SHAPE_MISMATCH');
     expect(caught(() => fl.loss('margin_ranking')({ x1: [1, 2], x2: [1, 2], target: [1] })).code).toBe('SHAPE_MISMATCH');

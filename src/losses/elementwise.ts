@@ -14,7 +14,7 @@
 
 import { applyWeighting, kerasValueWeights, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
 import { pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
-import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
+import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
@@ -552,13 +552,16 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
 
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
-export function checkPlusMinusOne(labels: ArrayLike<number>, where: string, argument: string): void {
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i]!;
-    if (v !== 1 && v !== -1) {
-      throw new LossError({ code: 'LABEL_OUT_OF_RANGE', loss: where, argument: `${argument}[${i}]`, expected: '1 or -1', received: String(v) });
+export function checkPlusMinusOne(labels: FloatInput, where: string, argument: string): void {
+  forBlocks(labels, (block, start) => {
+    for (let i = 0; i < block.length; i++) {
+      const v = block[i]!;
+      if (v !== 1 && v !== -1) {
+        throw new LossError({ code: 'LABEL_OUT_OF_RANGE', loss: where, argument: `${argument}[${start + i}]`, expected: '1 or -1', received: String(v) });
+      }
     }
-  }
+    return true;
+  });
 }
 
 export interface PairwiseLoss {
@@ -607,7 +610,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     if (label !== undefined) {
       y = floatInput(inputs[label], runtime, where, label);
       if (!sameShape(a.shape, y.shape)) throw shapeMismatch(ctx, label, `${nameA}'s shape ${shapeString(a.shape)}`, y.shape);
-      checkPlusMinusOne(y.array, where, label);
+      checkPlusMinusOne(y, where, label);
     }
     let weights: Float32Array | null = null;
     let weightSum: number | null = null;

@@ -8,7 +8,7 @@
 
 import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
-import { floatInput, type OutputTensor } from '../tensor.js';
+import { floatInput, forBlocks, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
 import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 import {
@@ -110,12 +110,14 @@ const hingeEmbedding: JsPairKernels = {
 // ---- Keras Hinge and SquaredHinge: the whole-tensor 0/1 → -1/1 rule ----
 
 /** Keras's convert_binary_labels_to_hinge: true when every label is 0 or 1 (then y = 2t - 1). */
-function allZeroOrOne(t: ArrayLike<number>): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (v !== 0 && v !== 1) return false;
-  }
-  return true;
+function allZeroOrOne(t: FloatInput): boolean {
+  return forBlocks(t, (block) => {
+    for (let i = 0; i < block.length; i++) {
+      const v = block[i]!;
+      if (v !== 0 && v !== 1) return false;
+    }
+    return true;
+  });
 }
 
 function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
@@ -129,7 +131,7 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
       const [asGiven, converted] = [pick(0), pick(1)];
       const choose = (inputs: Inputs): BoundLoss => {
         checkInputNames(inputs, def, where);
-        return allZeroOrOne(floatInput(inputs.target, runtime, where, 'target').array) ? converted : asGiven;
+        return allZeroOrOne(floatInput(inputs.target, runtime, where, 'target')) ? converted : asGiven;
       };
       return {
         forward: (inputs) => choose(inputs).forward(inputs),
@@ -140,7 +142,7 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
           [asGiven, converted],
           (inputs) => {
             checkInputNames(inputs, def, where);
-            return floatInput(inputs.target, runtime, where, 'target').array;
+            return floatInput(inputs.target, runtime, where, 'target');
           },
           where,
         ),
@@ -157,14 +159,17 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
  */
 type Convention = 'convert' | 'given' | 'either';
 
-function convention(t: ArrayLike<number>): Convention {
+function convention(t: FloatInput): Convention {
   let zero = false;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (v === 0) zero = true;
-    else if (v !== 1) return 'given';
-  }
-  return zero ? 'convert' : 'either';
+  const binary = forBlocks(t, (block) => {
+    for (let i = 0; i < block.length; i++) {
+      const v = block[i]!;
+      if (v === 0) zero = true;
+      else if (v !== 1) return false;
+    }
+    return true;
+  });
+  return !binary ? 'given' : zero ? 'convert' : 'either';
 }
 
 /**
@@ -172,7 +177,7 @@ function convention(t: ArrayLike<number>): Convention {
  * batch with a label other than 0 or 1 after a converted batch (one with a 0) is an error: the whole tensor
  * would not have been converted. 0/1 labels after a label that was neither are consistent (used as given).
  */
-function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => ArrayLike<number>, where: string): StreamHook {
+function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => FloatInput, where: string): StreamHook {
   return {
     reducer() {
       let decided: 'convert' | 'given' | null = null;
@@ -221,7 +226,7 @@ function torchHingeEmbedding(): LossDefinition {
       );
       const check = (inputs: Inputs) => {
         checkInputNames(inputs, def, where);
-        checkPlusMinusOne(floatInput(inputs.target, runtime, where, 'target').array, where, 'target');
+        checkPlusMinusOne(floatInput(inputs.target, runtime, where, 'target'), where, 'target');
       };
       return {
         forward(inputs) {

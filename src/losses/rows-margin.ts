@@ -170,7 +170,7 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     if (!sameShape(x1.shape, x2.shape)) throw shapeMismatch(ctx, 'x2', `x1's shape ${shapeString(x1.shape)}`, x2.shape);
     const lossShape = x1.shape.slice(0, -1);
     if (!sameShape(y.shape, lossShape)) throw shapeMismatch(ctx, 'target', `shape ${shapeString(lossShape)} (one label per row of x1)`, y.shape);
-    checkPlusMinusOne(y.array, where, 'target');
+    checkPlusMinusOne(y, where, 'target');
     const cols = x1.shape[x1.shape.length - 1]!;
     // rows of D over the last axis: [N, D] is outer = N, C = D, inner = 1 ([D] is one row)
     return { x1, x2, y, rows: shapeSize(lossShape), cols, lossShape, geometry: axisGeometry(x1.shape, -1) };
