@@ -152,7 +152,7 @@ describe('errors', () => {
 
   it('labels given as number[] are scanned block by block: the index of a bad label past the first block, and Keras hinge\'s 0/1 rule over every block', () => {
     const n = 40000; // more than two scan blocks of 16384
-    const ones = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1));
+    const ones: number[] = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1));
     const x = Array.from({ length: n }, (_, i) => (i % 7) / 7 - 0.5);
     const bad = [...ones];
     bad[n - 5] = 0;
