@@ -5,11 +5,13 @@
 // the float64 reference, and print the workload's table. At the end: the targets summary, the copy-vs-kernel
 // split, and (full runs only) BENCHMARKS.md rewritten.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { updateReadme } from './readme.mjs';
 import { assemble, saveSection } from './sections.mjs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { gradError, makeData, referenceFloorSum, referenceLoss, relativeError } from './data.mjs';
 import { floorRunners, loadFloor } from './floor.mjs';
@@ -25,6 +27,7 @@ import {
 } from './report.mjs';
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
@@ -104,16 +107,18 @@ async function main() {
     torch?.close?.();
     torch = null;
 
-    // ---- the suites (bench/<name>.mjs: forms, crossentropy, ctc, margin), each its own side-by-side run ----
+    // ---- the suites (bench/<name>.mjs: forms, crossentropy, ctc, margin, cli), each its own side-by-side run in
+    // a process of its own (bench/suite-child.mjs): a heap the core run filled slows small calls down ----
     for (const name of opts.suites) {
       const t0 = Date.now();
-      const suite = await import(`./${name}.mjs`).catch((e) => {
-        log(`suite ${name}: not available (${e.message.split('\n')[0]})`);
-        return null;
-      });
-      if (!suite) continue;
       log(`\n== suite ${name} ==`);
-      const { markdown, targets } = await suite.runSuite({ quick: opts.quick, log });
+      const out = join(tmp, `suite-${name}.json`);
+      const child = spawnSync(process.execPath, [join(HERE, 'suite-child.mjs'), name, out, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (child.status !== 0 || !existsSync(out)) {
+        log(`suite ${name}: failed (exit ${child.status ?? child.signal})`);
+        continue;
+      }
+      const { markdown, targets } = JSON.parse(readFileSync(out, 'utf8'));
       console.log(`\n${markdown}`);
       const minutes = Math.round((Date.now() - t0) / 60000);
       log(`suite ${name}: ${targets.filter((t) => t.pass).length} of ${targets.length} targets met, ${minutes} min`);
