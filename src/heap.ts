@@ -104,13 +104,14 @@ export class Heap {
     const needed = Math.ceil((size - tailFree) / PAGE);
     const oldBytes = this.memory.buffer.byteLength;
     const step = Math.max(needed, MIN_GROWTH_PAGES, Math.ceil(oldBytes / PAGE / 2));
-    this.detached.add(this.memory.buffer);
+    const buffer = this.memory.buffer;
     try {
       this.memory.grow(step);
     } catch (e) {
       if (!(e instanceof RangeError) || step === needed) throw e;
       this.memory.grow(needed); // near the engine's limit (4 GiB for wasm32): only what is needed; RangeError past it
     }
+    this.detached.add(buffer); // only a growth that happened detaches (a failed one leaves the buffer as it was)
     const newBytes = this.memory.buffer.byteLength;
     this.insertFree({ start: oldBytes, size: newBytes - oldBytes });
     this.top = newBytes;

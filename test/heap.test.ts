@@ -3,7 +3,8 @@
  * never hand out overlapping, misaligned or out-of-memory blocks, reuse freed space first-fit before growing,
  * coalesce freed neighbours (after freeing everything, one block as large as all the memory above the base fits
  * without growth), grow geometrically (at least half the memory and 1 MiB, whole pages) and mark the buffer a
- * growth detached; freeing an unknown pointer is an error.
+ * growth detached; counts only a free block at the end as room when it grows; near the memory's limit grows by what
+ * is needed (RangeError past it); freeing an unknown pointer is an error.
  */
 
 import fc from 'fast-check';
@@ -110,6 +111,30 @@ describe('heap', () => {
     big.heap.alloc(PAGE); // one page left free at the end
     big.heap.alloc(40 * PAGE);
     expect(big.memory.buffer.byteLength).toBe(2 * PAGE + 39 * PAGE);
+  });
+
+  it('counts only a free block that touches the end as room when it grows', () => {
+    const { memory, heap } = fresh(2, 0);
+    const a = heap.alloc(PAGE);
+    heap.alloc(PAGE); // memory full
+    heap.free(a); // a free page, but not at the end
+    const p = heap.alloc(40 * PAGE);
+    expect(p).toBe(2 * PAGE);
+    expect(p + 40 * PAGE).toBeLessThanOrEqual(memory.buffer.byteLength);
+    expect(heap.alloc(PAGE)).toBe(0); // the interior page is still there, first fit
+  });
+
+  it('near the memory limit grows by what is needed when the geometric step does not fit, and reports what does not', () => {
+    const memory = new WebAssembly.Memory({ initial: 10, maximum: 12 });
+    const heap = new Heap(memory, 0);
+    heap.alloc(10 * PAGE);
+    expect(heap.alloc(100)).toBe(10 * PAGE); // the step (16 pages) exceeds the maximum: one page instead
+    expect(memory.buffer.byteLength).toBe(11 * PAGE);
+    const buffer = memory.buffer;
+    expect(() => heap.alloc(2 * PAGE)).toThrow(RangeError); // 2 more pages do not fit under the maximum of 12
+    expect(memory.buffer).toBe(buffer);
+    expect(heap.wasDetached(buffer), 'a growth that failed detached nothing').toBe(false);
+    expect(heap.alloc(PAGE - 112)).toBe(10 * PAGE + 112); // and the heap is still usable
   });
 
   it('freeing an unknown or already freed pointer throws', () => {
