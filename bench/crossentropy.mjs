@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadFloor } from './floor.mjs';
 import { describeMachine } from './machine.mjs';
+import { mulberry32 as rng } from './data.mjs';
 import { measureWorkload } from './measure.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
 import { startPeer } from './peers/torch.mjs';
@@ -23,17 +24,6 @@ import { startPeer } from './peers/torch.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // ---- data ----
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Logits ~ N(0, 2) (Box-Muller), the spread of an untrained classifier's outputs. */
 function logits(n, seed) {

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { loadLosses } from '../dist/index.js';
+import { mulberry32 as rng } from './data.mjs';
 import { measureWorkload } from './measure.mjs';
 import { plainCtc } from './peers/plain_ctc.mjs';
 import { startPeer } from './peers/torch.mjs';
@@ -36,17 +37,6 @@ const GOALS = [
   { workload: 'main', mode: 'grad', peer: 'torch', goal: 2.5, what: 'forward+gradient vs PyTorch 1 thread (floor)' },
   { workload: 'main', mode: 'grad', peer: 'torch', goal: 5, what: 'forward+gradient vs PyTorch 1 thread (design target)' },
 ];
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeData({ T, N, C, S }, seed) {
   const r = rng(seed);

@@ -7,21 +7,11 @@
 
 import { pathToFileURL } from 'node:url';
 import { loadLosses } from '../dist/index.js';
+import { mulberry32 } from './data.mjs';
 import { measureWorkload } from './measure.mjs';
 import { targetsTable } from './sections.mjs';
 
 const COLS = 16; // nested arrays and { data, shape } are [n / 16, 16]
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function numbers(n, seed) {
   const r = mulberry32(seed);
