@@ -47,6 +47,7 @@
 
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
+import { log64 } from "./inline/f64math";
 
 /** Rows of at most this many classes run four at a time, one per lane (sparseLanes with ROWS). */
 const ROW_LANES_MAX_C: i32 = 16;
@@ -107,7 +108,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     if (w == 0) for (let c = 0; c < C; c++) sx += <f64>(load<f32>(at(p, c * s)) - m);
     else for (let c = 0; c < C; c++) sx += <f64>load<f32>(at(w, c)) * <f64>(load<f32>(at(p, c * s)) - m);
   }
-  const logS = Math.log(S);
+  const logS = log64(S);
   const picked = (<f64>m - <f64>load<f32>(at(p, y * s))) + logS; // lse - x_y
   let loss: f64 = <f64>wy * picked;
   if (SMOOTH) loss = (1 - <f64>ls) * loss + (<f64>ls / <f64>C) * (<f64>W * logS - sx);
@@ -284,7 +285,7 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
     sx = hsum_f64x2(vacc);
     for (; c < C; c++) sx += <f64>(load<f32>(at(p, c)) - m) * (w == 0 ? 1 : <f64>load<f32>(at(w, c)));
   }
-  const logS = Math.log(S);
+  const logS = log64(S);
   const picked = (<f64>m - <f64>load<f32>(at(p, y))) + logS;
   let loss: f64 = <f64>wy * picked;
   if (SMOOTH) loss = (1 - <f64>ls) * loss + (<f64>ls / <f64>C) * (<f64>W * logS - sx);
@@ -666,7 +667,7 @@ export function softmax_xent_f32(
       const t = target + (<usize>(o * C * ts + i) << 2);
       const m = rowMax(C, p, ps);
       const S = expSumF64(C, p, ps, m);
-      const lse = <f64>m + Math.log(S);
+      const lse = <f64>m + log64(S);
       let T: f64 = 0;
       let B: f64 = 0;
       for (let c = 0; c < C; c++) {
@@ -730,7 +731,7 @@ export function sparse_xent_probs_f32(
       let Q: f64 = 0;
       for (let c = 0; c < C; c++) Q += clipProb(<f64>load<f32>(at(p, c * ps)));
       const qy = clipProb(<f64>load<f32>(at(p, y * ps)));
-      const l = Math.log(Q) - Math.log(qy);
+      const l = log64(Q) - log64(qy);
       store<f32>(at(out, r), <f32>l);
       total += l;
       if (gp != 0) {
@@ -765,7 +766,7 @@ export function xent_probs_f32(
       let l: f64 = 0;
       for (let c = 0; c < C; c++) {
         const yc = <f64>load<f32>(at(t, c * ts)) * (1 - ls) + u;
-        l -= yc * Math.log(clipProb(<f64>load<f32>(at(p, c * ps)) / P));
+        l -= yc * log64(clipProb(<f64>load<f32>(at(p, c * ps)) / P));
       }
       store<f32>(at(out, r), <f32>l);
       total += l;

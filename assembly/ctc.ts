@@ -67,6 +67,8 @@
 // An input length of 0 gives 0 for an empty target and inf otherwise (torch 1.13 reads out of bounds there).
 
 import { exponentOf, pow2, vexp } from "./inline/ctc_math";
+import { expf } from "./inline/exp";
+import { exp64, log64 } from "./inline/f64math";
 
 const LN2: f64 = 0.6931471805599453;
 
@@ -266,24 +268,24 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
           if (v128.any_true(f32x4.lt(x, lo))) {
             for (let j = 0; j < 4; j++) {
               const xj = <f64>load<f32>(SCRATCH + (<usize>j << 2)) - m64;
-              if (xj < -87) store<f64>(p + (<usize>j << 3), Math.exp(xj));
+              if (xj < -87) store<f64>(p + (<usize>j << 3), exp64(xj));
             }
           }
         }
       } else {
-        for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), Math.exp(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
+        for (; k < kl; k++) store<f64>(atE<f64>(erow, 4 + k), exp64(<f64>load<f32>(at(frame, load<i32>(at(lab, k)))) - m64));
         for (; k < k1; k++) store<f64>(atE<f64>(erow, 4 + k), 0);
       }
     } else {
-      for (; k < kl; k++) store<f32>(at(erow, 4 + k), Mathf.exp(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
+      for (; k < kl; k++) store<f32>(at(erow, 4 + k), expf(load<f32>(at(frame, load<i32>(at(lab, k)))) - m));
       for (; k < k1; k++) store<f32>(at(erow, 4 + k), 0);
     }
   }
   SHIFT += <f64>m;
   zeroBlock<E>(blk<E>(erow, blo - 1));
   zeroBlock<E>(blk<E>(erow, bhi));
-  if (sizeof<E>() == 8) return <E>Math.exp(<f64>lb - <f64>m);
-  return <E>Mathf.exp(lb - m);
+  if (sizeof<E>() == 8) return <E>exp64(<f64>lb - <f64>m);
+  return <E>expf(lb - m);
 }
 
 // @ts-ignore: decorator
@@ -403,7 +405,7 @@ function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, l
   let p = <f64>load<E>(atE<E>(arow, 4 + L));
   if (L > 0) p += <f64>load<E>(atE<E>(lrow, 3 + L));
   if (!(p > 0 && p < Infinity)) return NaN;
-  return -(Math.log(p) + <f64>exps * LN2 + SHIFT);
+  return -(log64(p) + <f64>exps * LN2 + SHIFT);
 }
 
 /**
@@ -553,7 +555,7 @@ function fill(p: usize, count: i32, v: f32): void {
           const vs = f32x4.splat(scale);
           for (; c + 4 <= C; c += 4) v128.store(at(grow, c), f32x4.mul(vexp(v128.load(at(frame, c))), vs));
         }
-        for (; c < C; c++) store<f32>(at(grow, c), Mathf.exp(load<f32>(at(frame, c))) * scale);
+        for (; c < C; c++) store<f32>(at(grow, c), expf(load<f32>(at(frame, c))) * scale);
       } else {
         fill(grow, C, 0);
       }

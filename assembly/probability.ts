@@ -23,11 +23,15 @@
 //
 // BCE and BCE_LOGITS are the throughput losses (16M-element BCE with logits): f32x4 with vexpneg, vlog and
 // vlog1p (assembly/inline/exp.ts). log(1 - q) is log(u) + ((1 - u) - q)/u with u = 1 - q rounded, the same
-// correction as log1p: exact to an ulp even where q is tiny and 1 - q rounds. KLD and Poisson run in f64 per
-// element (a KL term near t = p is a small difference of logs; exp and log of f64 cost nothing there).
+// correction as log1p: exact to an ulp even where q is tiny and 1 - q rounds. KLD and Poisson run in f64 (a KL
+// term near t = p is a small difference of logs), two elements at a time with the table-free f64x2 exp and log of
+// assembly/inline/f64math.ts, in blocks of BLOCK64 elements: a lane outside their domain (0, a negative, an
+// infinity, NaN, an exp argument past ±708) comes out NaN, and a block whose sum is NaN is computed again one
+// element at a time (run64), which gives each element its exact value, NaN only where it is NaN.
 
 import { hsum_f64x2, vaccumulate } from "./inline/hsum";
 import { expnegf, log1pf, logf, vexpneg, vlog, vlog1p } from "./inline/exp";
+import { exp64, log64, vexp64, vlog64 } from "./inline/f64math";
 
 const BCE: i32 = 0;
 const BCE_LOGITS: i32 = 1;
@@ -169,40 +173,178 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 
 // @ts-ignore: decorator
 @inline function stirling(t: f64): f64 {
-  return t > 1 ? t * Math.log(t) - t + HALF_LOG_2PI + 0.5 * Math.log(t) : 0;
+  return t > 1 ? t * log64(t) - t + HALF_LOG_2PI + 0.5 * log64(t) : 0;
 }
 
 // @ts-ignore: decorator
-@inline function loss64(kind: i32, p32: f32, t32: f32, param: f32): f64 {
-  const p = <f64>p32;
-  const t = <f64>t32;
+@inline function loss64(kind: i32, p: f64, t: f64, param: f32): f64 {
   if (kind == KLD) {
     const tc = Math.min(Math.max(t, EPSILON_F64), 1);
     const pc = Math.min(Math.max(p, EPSILON_F64), 1);
-    return tc * Math.log(tc / pc);
+    return tc * log64(tc / pc);
   }
   if (kind == KLD_TORCH) {
-    if (param != 0) return Math.exp(t) * (t - p);
-    return (t == 0 ? 0 : t * Math.log(t)) - t * p; // xlogy(t, t): 0 where t = 0 (NaN stays NaN)
+    if (param != 0) return exp64(t) * (t - p);
+    return (t == 0 ? 0 : t * log64(t)) - t * p; // xlogy(t, t): 0 where t = 0 (NaN stays NaN)
   }
   let f: f64;
-  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) f = Math.exp(p) - t * p;
-  else f = p - t * Math.log(p + <f64>param);
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) f = exp64(p) - t * p;
+  else f = p - t * log64(p + <f64>param);
   if (kind == POISSON_LOG_FULL || kind == POISSON_FULL) f += stirling(t);
   return f;
 }
 
 // @ts-ignore: decorator
-@inline function dloss64(kind: i32, p32: f32, t32: f32, param: f32): f64 {
-  const p = <f64>p32;
-  const t = <f64>t32;
+@inline function dloss64(kind: i32, p: f64, t: f64, param: f32): f64 {
   if (kind == KLD) {
     const tc = Math.min(Math.max(t, EPSILON_F64), 1);
     return p >= EPSILON_F64 && p <= 1 ? -tc / p : 0;
   }
-  if (kind == KLD_TORCH) return param != 0 ? -Math.exp(t) : -t;
-  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) return Math.exp(p) - t;
+  if (kind == KLD_TORCH) return param != 0 ? -exp64(t) : -t;
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) return exp64(p) - t;
   return 1 - t / (p + <f64>param);
+}
+
+/**
+ * loss64 of two lanes, the same operations as the one-lane form; NaN in a lane outside the domain of vlog64 or
+ * vexp64 (0, negatives, denormals, infinities, NaN, |x| > 708), which sends its block to the one-lane loop.
+ */
+// @ts-ignore: decorator
+@inline function vloss64(kind: i32, vp: v128, vt: v128, param: f32): v128 {
+  const vone = f64x2.splat(1);
+  if (kind == KLD) {
+    const veps = f64x2.splat(EPSILON_F64);
+    const vtc = f64x2.min(f64x2.max(vt, veps), vone);
+    return f64x2.mul(vtc, vlog64(f64x2.div(vtc, f64x2.min(f64x2.max(vp, veps), vone))));
+  }
+  if (kind == KLD_TORCH) {
+    if (param != 0) return f64x2.mul(vexp64(vt), f64x2.sub(vt, vp));
+    const vzero = f64x2.eq(vt, f64x2.splat(0));
+    // xlogy(t, t): log 1 = 0 where t = 0, masked to 0
+    const vxlogy = v128.andnot(f64x2.mul(vt, vlog64(v128.bitselect(vone, vt, vzero))), vzero);
+    return f64x2.sub(vxlogy, f64x2.mul(vt, vp));
+  }
+  let vf: v128;
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) vf = f64x2.sub(vexp64(vp), f64x2.mul(vt, vp));
+  else vf = f64x2.sub(vp, f64x2.mul(vt, vlog64(f64x2.add(vp, f64x2.splat(<f64>param)))));
+  if (kind == POISSON_LOG_FULL || kind == POISSON_FULL) {
+    // stirling(t) where t > 1, else 0
+    const vbig = f64x2.gt(vt, vone);
+    const vl = vlog64(v128.bitselect(vt, vone, vbig));
+    const vs = f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(vt, vl), vt), f64x2.splat(HALF_LOG_2PI)), f64x2.mul(f64x2.splat(0.5), vl));
+    vf = f64x2.add(vf, v128.and(vs, vbig));
+  }
+  return vf;
+}
+
+/** dloss64 of two lanes (see vloss64: its exp has the domain of the loss's, so the loss's NaN covers it). */
+// @ts-ignore: decorator
+@inline function vdloss64(kind: i32, vp: v128, vt: v128, param: f32): v128 {
+  const vone = f64x2.splat(1);
+  if (kind == KLD) {
+    const veps = f64x2.splat(EPSILON_F64);
+    const vtc = f64x2.min(f64x2.max(vt, veps), vone);
+    const vinside = v128.and(f64x2.ge(vp, veps), f64x2.le(vp, vone));
+    return v128.and(f64x2.neg(f64x2.div(vtc, vp)), vinside);
+  }
+  if (kind == KLD_TORCH) return param == 0 ? f64x2.neg(vt) : f64x2.neg(vexp64(vt));
+  if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) return f64x2.sub(vexp64(vp), vt);
+  return f64x2.sub(vone, f64x2.div(vt, f64x2.add(vp, f64x2.splat(<f64>param))));
+}
+
+/** Elements per block of the f64x2 loops: a block whose sum is NaN is computed again one element at a time. */
+const BLOCK64: i32 = 512;
+
+/**
+ * The one-element loop over [i, end): out[j] = f·scale where out != 0, grad[j] = f'·gscale where grad != 0;
+ * returns Σ f. Not inlined, the kind a run-time argument: one copy serves every kernel (tails, and blocks whose
+ * f64x2 sum was NaN).
+ */
+function run64(kind: i32, i: i32, end: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 {
+  let acc: f64 = 0;
+  for (; i < end; i++) {
+    const pi = <f64>load<f32>(at(p, i));
+    const ti = <f64>load<f32>(at(t, i));
+    let f: f64;
+    if (kind == KLD) f = loss64(KLD, pi, ti, param);
+    else if (kind == KLD_TORCH) f = loss64(KLD_TORCH, pi, ti, param);
+    else if (kind == POISSON_LOG) f = loss64(POISSON_LOG, pi, ti, param);
+    else if (kind == POISSON) f = loss64(POISSON, pi, ti, param);
+    else if (kind == POISSON_LOG_FULL) f = loss64(POISSON_LOG_FULL, pi, ti, param);
+    else f = loss64(POISSON_FULL, pi, ti, param);
+    acc += f;
+    if (out != 0) store<f32>(at(out, i), <f32>(f * scale));
+    if (grad != 0) {
+      let d: f64;
+      if (kind == KLD) d = dloss64(KLD, pi, ti, param);
+      else if (kind == KLD_TORCH) d = dloss64(KLD_TORCH, pi, ti, param);
+      else if (kind == POISSON_LOG || kind == POISSON_LOG_FULL) d = dloss64(POISSON_LOG, pi, ti, param);
+      else d = dloss64(POISSON, pi, ti, param);
+      store<f32>(at(grad, i), <f32>(d * gscale));
+    }
+  }
+  return acc;
+}
+
+/** Two f32 at `p`, widened to f64x2 (a cvtps2pd from memory). */
+// @ts-ignore: decorator
+@inline function load2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** Two f64 lanes narrowed to f32 and stored at `p`. */
+// @ts-ignore: decorator
+@inline function store2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/**
+ * The f64 kinds' loop, two elements per step in blocks of BLOCK64: Σ f, with out[j] = f·scale where out != 0 and
+ * grad[j] = f'·gscale where grad != 0 (the sum, map and gradient kernels share it: see the per-kind functions
+ * below, one copy of the f64x2 code per kind).
+ */
+// @ts-ignore: decorator
+@inline function loop64(kind: i32, n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 {
+  let acc: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vscale = f64x2.splat(scale);
+    const vgscale = f64x2.splat(gscale);
+    for (const even = n & ~1; i < even; ) {
+      const end = min(i + BLOCK64, even);
+      let vacc = f64x2.splat(0);
+      for (let j = i; j < end; j += 2) {
+        const vp = load2(at(p, j));
+        const vt = load2(at(t, j));
+        const vf = vloss64(kind, vp, vt, param);
+        vacc = f64x2.add(vacc, vf);
+        if (out != 0) store2(at(out, j), f64x2.mul(vf, vscale));
+        if (grad != 0) store2(at(grad, j), f64x2.mul(vdloss64(kind, vp, vt, param), vgscale));
+      }
+      const block = hsum_f64x2(vacc);
+      acc += block == block ? block : run64(kind, i, end, p, t, out, grad, param, scale, gscale);
+      i = end;
+    }
+  }
+  return acc + (i < n ? run64(kind, i, n, p, t, out, grad, param, scale, gscale) : 0);
+}
+
+// One function per f64 kind, called by its sum, map and gradient kernels.
+function kld_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(KLD, n, p, t, out, grad, param, scale, gscale); }
+function kld_torch_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(KLD_TORCH, n, p, t, out, grad, param, scale, gscale); }
+function poisson_log_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(POISSON_LOG, n, p, t, out, grad, param, scale, gscale); }
+function poisson_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(POISSON, n, p, t, out, grad, param, scale, gscale); }
+function poisson_log_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(POISSON_LOG_FULL, n, p, t, out, grad, param, scale, gscale); }
+function poisson_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 { return loop64(POISSON_FULL, n, p, t, out, grad, param, scale, gscale); }
+
+// @ts-ignore: decorator
+@inline function run64Kind(kind: i32, n: i32, p: usize, t: usize, out: usize, grad: usize, param: f32, scale: f64, gscale: f64): f64 {
+  if (kind == KLD) return kld_loop64(n, p, t, out, grad, param, scale, gscale);
+  if (kind == KLD_TORCH) return kld_torch_loop64(n, p, t, out, grad, param, scale, gscale);
+  if (kind == POISSON_LOG) return poisson_log_loop64(n, p, t, out, grad, param, scale, gscale);
+  if (kind == POISSON) return poisson_loop64(n, p, t, out, grad, param, scale, gscale);
+  if (kind == POISSON_LOG_FULL) return poisson_log_full_loop64(n, p, t, out, grad, param, scale, gscale);
+  return poisson_full_loop64(n, p, t, out, grad, param, scale, gscale);
 }
 
 // ---- loops (the skeleton of assembly/regression.ts: 16-wide body, 4-wide loop, scalar tail; f64 sums) ----
@@ -243,10 +385,7 @@ function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, pa
 @inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
   let acc: f64 = 0;
   let i = 0;
-  if (!simdKind(kind)) {
-    for (; i < n; i++) acc += loss64(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
-    return acc;
-  }
+  if (!simdKind(kind)) return run64Kind(kind, n, p, t, 0, 0, param, 0, 0);
   if (ASC_FEATURE_SIMD) {
     let vacc0 = f64x2.splat(0);
     let vacc1 = f64x2.splat(0);
@@ -272,7 +411,7 @@ function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, pa
 @inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
   let i = 0;
   if (!simdKind(kind)) {
-    for (; i < n; i++) store<f32>(at(out, i), <f32>(loss64(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * scale));
+    run64Kind(kind, n, p, t, out, 0, param, scale, 0);
     return;
   }
   const s = <f32>scale;
@@ -322,15 +461,7 @@ function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, pa
   assert(n >= 0, "expected n >= 0");
   let acc: f64 = 0;
   let i = 0;
-  if (!simdKind(kind)) {
-    for (; i < n; i++) {
-      const pi = load<f32>(at(p, i));
-      const ti = load<f32>(at(t, i));
-      acc += loss64(kind, pi, ti, param);
-      store<f32>(at(grad, i), <f32>(dloss64(kind, pi, ti, param) * scale));
-    }
-    return acc;
-  }
+  if (!simdKind(kind)) return run64Kind(kind, n, p, t, 0, grad, param, 0, scale);
   const s = <f32>scale;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(s);
@@ -396,3 +527,34 @@ export function poisson_log_grad_f32(n: i32, pred: usize, target: usize, grad: u
 export function poisson_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON, n, pred, target, grad, param, scale); }
 export function poisson_log_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG_FULL, n, pred, target, grad, param, scale); }
 export function poisson_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_FULL, n, pred, target, grad, param, scale); }
+
+// ---- the f64 exp and log of assembly/inline/f64math.ts as kernels, for the accuracy tests (dst[i] = f(src[i]),
+// float64 arrays): pairs through the f64x2 versions, a pair with a NaN lane again through the one-lane ones ----
+
+export function exp_f64(n: i32, src: usize, dst: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      const v = vexp64(v128.load(src + (<usize>i << 3)));
+      if (v128.any_true(f64x2.ne(v, v))) {
+        store<f64>(dst + (<usize>i << 3), exp64(load<f64>(src + (<usize>i << 3))));
+        store<f64>(dst + (<usize>i << 3), exp64(load<f64>(src + (<usize>i << 3), 8)), 8);
+      } else v128.store(dst + (<usize>i << 3), v);
+    }
+  }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), exp64(load<f64>(src + (<usize>i << 3))));
+}
+
+export function log_f64(n: i32, src: usize, dst: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= n; i += 2) {
+      const v = vlog64(v128.load(src + (<usize>i << 3)));
+      if (v128.any_true(f64x2.ne(v, v))) {
+        store<f64>(dst + (<usize>i << 3), log64(load<f64>(src + (<usize>i << 3))));
+        store<f64>(dst + (<usize>i << 3), log64(load<f64>(src + (<usize>i << 3), 8)), 8);
+      } else v128.store(dst + (<usize>i << 3), v);
+    }
+  }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), log64(load<f64>(src + (<usize>i << 3))));
+}
