@@ -1,29 +1,27 @@
 /**
- * The release builds in a browser bundle: build/fastloss.release.gz is one gzip stream of
- * `u32 scalarLength (little-endian) ++ scalar.wasm ++ simd.wasm`, inlined as base64 and inflated once, on the
- * first loadLosses(), by the browser's own DecompressionStream. Both modules in one stream share their
- * dictionary (the builds come from one source, so much of one repeats in the other), which is why this is
- * smaller to download than the two modules inlined as they are: scripts/build.mjs prints both sizes.
- * DecompressionStream exists in Chrome/Edge 80+, Firefox 113+, Safari 16.4+ and Node 18+.
+ * The release builds in a browser bundle, each a gzip stream inlined as base64 and inflated on first use by the
+ * browser's own DecompressionStream (Chrome/Edge 80+, Firefox 113+, Safari 16.4+, Node 18+): the SIMD build
+ * here, in the code every page downloads; the scalar build in src/release-scalar.browser.ts, a chunk of its own
+ * that is imported only when it is asked for: by a browser without WebAssembly SIMD (every browser that has
+ * DecompressionStream has SIMD too, unless it was turned off), or by loadLosses({ build: 'scalar' }). So a
+ * page downloads one build, as the two-file loaders of WebAssembly libraries (one .wasm per feature set) do,
+ * without a fetch of its own. scripts/build.mjs prints each size.
  */
 
-import packed from '../build/fastloss.release.gz';
+import simdPacked from '../build/fastloss.simd.gz';
 
-type Modules = Record<'simd' | 'scalar', Uint8Array<ArrayBuffer>>;
+type Bytes = Uint8Array<ArrayBuffer>;
 
-let modules: Promise<Modules> | undefined;
+const modules: Partial<Record<'simd' | 'scalar', Promise<Bytes>>> = {};
 
-export function releaseModule(build: 'simd' | 'scalar'): Promise<Uint8Array<ArrayBuffer>> {
-  modules ??= unpack();
-  return modules.then((m) => m[build]);
+export function releaseModule(build: 'simd' | 'scalar'): Promise<Bytes> {
+  return (modules[build] ??= build === 'simd' ? inflate(simdPacked) : import('./release-scalar.browser.js').then((m) => inflate(m.scalarPacked)));
 }
 
-async function unpack(): Promise<Modules> {
+async function inflate(packed: Bytes): Promise<Bytes> {
   if (typeof DecompressionStream !== 'function') {
     throw new Error('fastloss: this browser has no DecompressionStream (Chrome 80+, Firefox 113+ and Safari 16.4+ have it), which the browser build needs to unpack its WebAssembly');
   }
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  const scalarLength = new DataView(bytes.buffer).getUint32(0, true);
-  return { scalar: bytes.subarray(4, 4 + scalarLength), simd: bytes.subarray(4 + scalarLength) };
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -120,8 +120,13 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
 
   it('runs every landed conformance fixture in the page on the SIMD build, equal to Node to 1e-6', async () => {
     const page = await blankPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
     const { build, out } = await browserResults(page, 'auto');
     expect(build).toBe('simd'); // Chromium validates the SIMD probe
+    // the scalar build's chunk is never fetched by a page that has SIMD
+    expect(requested.filter((u) => u.includes('/dist/browser/')).length).toBeGreaterThanOrEqual(2);
+    expect(requested.filter((u) => u.includes('release-scalar'))).toEqual([]);
     const ran = compare(out, await nodeResults('simd'), 'simd');
     expect(ran.some((f) => f.startsWith('regression.torch.json'))).toBe(true);
     expect(ran.some((f) => f.startsWith('ctc.torch.json'))).toBe(true);
@@ -140,6 +145,8 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
 
   it('falls back to the scalar build where SIMD does not validate', async () => {
     const page = await blankPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
     const result = await inPage<{ auto: string; value: number }>(page, `
       const validate = WebAssembly.validate;
       WebAssembly.validate = (bytes) => bytes.length < 64 ? false : validate(bytes); // the SIMD probe is 31 bytes
@@ -148,6 +155,8 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
       return { auto: fl.build, value: fl.loss('mse')({ pred: [1, 2, 3], target: [0, 2, 5] }) };`);
     expect(result.auto).toBe('scalar');
     expect(result.value).toBeCloseTo(5 / 3, 6);
+    // ... which it imported from its lazy chunk
+    expect(requested.some((u) => u.includes('release-scalar'))).toBe(true);
     await page.close();
   });
 
