@@ -310,3 +310,33 @@ export function hinge_embedding_rows_f32(rows: i32, cols: i32, pred: usize, targ
 export function hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE, n, pred, target, grad, param, scale); }
 export function squared_hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_HINGE, n, pred, target, grad, param, scale); }
 export function hinge_embedding_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE_EMBEDDING, n, pred, target, grad, param, scale); }
+
+/**
+ * What Keras's whole-tensor rule (convert_binary_labels_to_hinge) needs to know of the labels t[0..n): bit 0 set
+ * when some label is 0 (either sign), bit 1 when some label is neither 0 nor 1 (NaN included). One pass with no
+ * branch per element (a JS loop over random 0/1 labels mispredicts half its branches: 4-8 ms per million labels).
+ */
+export function binary_labels_f32(n: i32, t: usize): i32 {
+  let zero = 0;
+  let other = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let vzero = i32x4.splat(0);
+    let vother = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(ptr(t, i));
+      const z = f32x4.eq(v, f32x4.splat(0));
+      vzero = v128.or(vzero, z);
+      vother = v128.or(vother, v128.not(v128.or(z, f32x4.eq(v, f32x4.splat(1)))));
+    }
+    zero = <i32>v128.any_true(vzero);
+    other = <i32>v128.any_true(vother);
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(ptr(t, i));
+    const z = <i32>(v == 0);
+    zero |= z;
+    other |= <i32>(v != 1) & (z ^ 1);
+  }
+  return zero | (other << 1);
+}

@@ -8,6 +8,8 @@ import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { expectClose, uniform } from './helpers.js';
 import { asPlainJs, type PlainJsFastLoss } from './plain-js.js';
+import { kerasHinge, kerasSquaredHinge } from '../src/reference/margin.js';
+import { CHUNK } from '../src/wasm.js';
 
 let fl: PlainJsFastLoss; // some tests below make a plain-JS user's mistakes, which the types would refuse
 let scalar: FastLoss;
@@ -250,5 +252,54 @@ describe('builds agree, accumulation in f64, memory', () => {
     expect(Math.abs((fl.loss('hinge')({ pred: pos, target: y }) as number) / (sumH / n) - 1)).toBeLessThan(1e-6);
     fl.loss('cosine_embedding').withGrad({ x1: { data: pos, shape: [n / 64, 64] }, x2: { data: neg, shape: [n / 64, 64] }, target: new Float32Array(n / 64).fill(1) });
     expect(fl.memory.buffer.byteLength).toBe(bytes);
+  });
+});
+
+describe("hinge: the whole-tensor 0/1 rule, scanned in wasm (binary_labels_f32) against the float64 reference", () => {
+  it('one label that is neither 0 nor 1, at a block edge or the end, decides; every input form; both builds and the JS path', async () => {
+    const n = 2 * CHUNK + 5;
+    const x = uniform(n, 5, -2, 2);
+    const builds = [fl, asPlainJs(scalar), asPlainJs(await loadLosses({ jsBelow: Infinity }))];
+    for (const at of [-1, 0, 3, CHUNK - 1, CHUNK, n - 1]) {
+      for (const odd of [2, -1, 0.5, NaN]) {
+        if (at < 0 && odd !== 2) continue;
+        // 0/1 labels; at -1 none is odd (converted), else one odd label (not converted, the 0s stay 0)
+        const t = Float32Array.from({ length: n }, (_, i) => (i * 7919) % 3 === 0 ? 0 : 1);
+        if (at >= 0) t[at] = odd;
+        for (const [name, ref] of [['hinge', kerasHinge], ['squared_hinge', kerasSquaredHinge]] as const) {
+          const want = ref(x, t, [n], { reduction: 'sum' }).value as number;
+          for (const [b, lib] of builds.entries()) {
+            const loss = lib.loss(name, { reduction: 'sum' });
+            const tensor = lib.tensor([n]);
+            tensor.data.set(t);
+            const forms: Record<string, unknown> = { Float32Array: t, 'fl.tensor': tensor, 'number[]': Array.from(t), Float64Array: Float64Array.from(t) };
+            for (const [form, target] of Object.entries(forms)) {
+              const got = loss({ pred: x, target }) as number;
+              const label = `${name} build ${b} odd ${odd} at ${at} ${form}`;
+              if (Number.isNaN(want)) expect(Number.isNaN(got), label).toBe(true);
+              else expectClose([got], [want], label);
+            }
+            tensor.free();
+          }
+        }
+      }
+    }
+  });
+
+  it('streaming: a batch with an odd label after a converted batch is an error; odd-first batches fix "as given"', () => {
+    const hinge = fl.loss('hinge');
+    const n = CHUNK + 3;
+    const zeroOne = Float32Array.from({ length: n }, (_, i) => i % 2);
+    const odd = Float32Array.from(zeroOne);
+    odd[n - 1] = 2;
+    const x = uniform(n, 9, -1, 1);
+    const acc = hinge.accumulator();
+    acc.update({ pred: x, target: zeroOne });
+    const e = caught(() => acc.update({ pred: x, target: odd }));
+    expect([e.code, e.argument]).toEqual(['LABEL_OUT_OF_RANGE', 'target (batch 1)']);
+    const acc2 = hinge.accumulator();
+    acc2.update({ pred: x, target: odd });
+    acc2.update({ pred: x, target: zeroOne }); // as given: 0/1 labels after an odd batch are consistent
+    expect(Number.isFinite(acc2.result() as number)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
 
 import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
-import { floatInput, forBlocks, type FloatInput, type OutputTensor } from '../tensor.js';
+import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
 import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 import {
@@ -18,6 +18,8 @@ import {
   type JsPairKernels,
 } from './elementwise.js';
 import { kerasRowsDefinition } from './rows-margin.js';
+import { blockSize, inPlace, place } from '../stream.js';
+import type { Runtime } from '../wasm.js';
 
 /** Any finite number (torch's margins are unconstrained floats). */
 export function finiteOption(defaultValue: number): OptionSpec {
@@ -109,15 +111,46 @@ const hingeEmbedding: JsPairKernels = {
 
 // ---- Keras Hinge and SquaredHinge: the whole-tensor 0/1 → -1/1 rule ----
 
-/** Keras's convert_binary_labels_to_hinge: true when every label is 0 or 1 (then y = 2t - 1). */
-function allZeroOrOne(t: FloatInput): boolean {
-  return forBlocks(t, (block) => {
-    for (let i = 0; i < block.length; i++) {
-      const v = block[i]!;
-      if (v !== 0 && v !== 1) return false;
-    }
-    return true;
-  });
+/** Bits of a label scan: some label is 0; some label is neither 0 nor 1. */
+const SOME_ZERO = 1;
+const SOME_OTHER = 2;
+
+/**
+ * The SOME_ZERO / SOME_OTHER bits of the labels, for Keras's convert_binary_labels_to_hinge: by the wasm kernel
+ * binary_labels_f32 (in place, or block by block through a scratch slot, stopping at the first block with a label
+ * neither 0 nor 1), or by a JS loop for inputs of at most jsBelow elements.
+ */
+function labelBits(rt: Runtime, t: FloatInput, jsBelow: number): number {
+  if (t.size <= jsBelow) {
+    let bits = 0;
+    forBlocks(t, (block) => {
+      for (let i = 0; i < block.length; i++) {
+        const v = block[i]!;
+        if (v === 0) bits |= SOME_ZERO;
+        else if (v !== 1) {
+          bits |= SOME_OTHER;
+          return false;
+        }
+      }
+      return true;
+    });
+    return bits;
+  }
+  // ±1 labels (the common case, which needs no conversion) show a -1 within their first elements almost surely
+  const head = t instanceof JsArrayInput ? null : t.array;
+  if (head !== null) for (let i = 0; i < Math.min(64, head.length); i++) if (head[i] !== 0 && head[i] !== 1) return SOME_OTHER;
+  const scan = rt.kernel('binary_labels_f32');
+  const input = inPlace(rt, t);
+  if (input.ptr >= 0) return scan(input.size, input.ptr);
+  const f32 = rt.f32();
+  const slot = rt.slots[0]!;
+  const block = blockSize(input);
+  let bits = 0;
+  for (let start = 0; start < input.size && !(bits & SOME_OTHER); start += block) {
+    const len = Math.min(block, input.size - start);
+    bits |= scan(len, place(rt, f32, input, slot, start, len));
+  }
+  return bits;
 }
 
 function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
@@ -131,7 +164,7 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
       const [asGiven, converted] = [pick(0), pick(1)];
       const choose = (inputs: Inputs): BoundLoss => {
         checkInputNames(inputs, def, where);
-        return allZeroOrOne(floatInput(inputs.target, runtime, where, 'target')) ? converted : asGiven;
+        return labelBits(runtime, floatInput(inputs.target, runtime, where, 'target'), ctx.jsBelow) & SOME_OTHER ? asGiven : converted;
       };
       return {
         forward: (inputs) => choose(inputs).forward(inputs),
@@ -145,6 +178,8 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
             return floatInput(inputs.target, runtime, where, 'target');
           },
           where,
+          runtime,
+          ctx.jsBelow,
         ),
       };
     },
@@ -159,17 +194,9 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
  */
 type Convention = 'convert' | 'given' | 'either';
 
-function convention(t: FloatInput): Convention {
-  let zero = false;
-  const binary = forBlocks(t, (block) => {
-    for (let i = 0; i < block.length; i++) {
-      const v = block[i]!;
-      if (v === 0) zero = true;
-      else if (v !== 1) return false;
-    }
-    return true;
-  });
-  return !binary ? 'given' : zero ? 'convert' : 'either';
+function convention(rt: Runtime, t: FloatInput, jsBelow: number): Convention {
+  const bits = labelBits(rt, t, jsBelow);
+  return bits & SOME_OTHER ? 'given' : bits & SOME_ZERO ? 'convert' : 'either';
 }
 
 /**
@@ -177,14 +204,14 @@ function convention(t: FloatInput): Convention {
  * batch with a label other than 0 or 1 after a converted batch (one with a 0) is an error: the whole tensor
  * would not have been converted. 0/1 labels after a label that was neither are consistent (used as given).
  */
-function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => FloatInput, where: string): StreamHook {
+function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => FloatInput, where: string, rt: Runtime, jsBelow: number): StreamHook {
   return {
     reducer() {
       let decided: 'convert' | 'given' | null = null;
       const reducers = [bound[0].stream!.reducer(), bound[1].stream!.reducer()] as const;
       let batch = 0;
       const decide = (inputs: Inputs): 0 | 1 => {
-        const c = convention(labelsOf(inputs));
+        const c = convention(rt, labelsOf(inputs), jsBelow);
         if (decided === null && c !== 'either') decided = c;
         else if (decided === 'convert' && c === 'given') {
           throw new LossError({
