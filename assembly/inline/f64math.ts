@@ -2,7 +2,7 @@
 // (the KL-divergence and Poisson kernels of assembly/probability.ts).
 //
 // Why not Math.exp / Math.log: at shrink level 0 AssemblyScript's Math.exp and Math.log are musl's table-driven
-// versions (about 6.5 KB of tables in the module's data, 6.7 KB of a browser's gzipped download); these are the
+// versions (about 6.5 KB of tables in the module's data, 6.4 KB of a browser's gzipped download); these are the
 // table-free algorithms of fdlibm that musl used before (Sun Microsystems' e_log.c and e_exp.c, "freely
 // distributable", in musl's src/math/log.c and exp.c until 2017), under 1 ulp, the same that AssemblyScript
 // compiles at shrink levels >= 1. The f64x2 versions run the same operations in the same order on the lanes
