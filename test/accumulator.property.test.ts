@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
+import { propertyRuns } from './helpers.js';
 
 type Shape = number[];
 interface Batched {
@@ -220,7 +221,7 @@ describe('loss.accumulator()', () => {
             }
           },
         ),
-        { numRuns: 40 },
+        { numRuns: propertyRuns(40) },
       );
     });
   });

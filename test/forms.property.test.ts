@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, type FastLoss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
-import { expectClose } from './helpers.js';
+import { expectClose, propertyRuns } from './helpers.js';
 
 type Shape = number[];
 interface Made {
@@ -180,7 +180,7 @@ describe.each([
           }
         }
       }),
-      { numRuns: 25, seed: 20261129 },
+      { numRuns: propertyRuns(25), seed: 20261129 },
     );
   });
 });

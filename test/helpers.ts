@@ -144,3 +144,12 @@ export function expectLossError(fn: () => unknown, code: string, label = ''): Lo
   }
   return expect.fail(`${label}: expected a LossError ${code}, nothing was thrown`);
 }
+
+/**
+ * Cases a fast-check property runs: `runs`, or a fifth of it (at least 4) inside `npm run mutate`, where each
+ * surviving mutant reruns every property that reaches it (Stryker starts its test workers with
+ * STRYKER_MUTATOR_WORKER set). Fewer cases can only let more mutants survive: the score stays a lower bound.
+ */
+export function propertyRuns(runs: number): number {
+  return process.env.STRYKER_MUTATOR_WORKER === undefined ? runs : Math.max(4, Math.ceil(runs / 5));
+}
