@@ -5,7 +5,7 @@
  * reduction 'none' concatenates the batches' values, so it keeps them all (mode 'concatenate').
  */
 
-import { describe, LossError } from './errors.js';
+import { LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { BatchStats, BoundLoss, Inputs, StreamReducer } from './losses/definition.js';
 import { shapeString, type OutputTensor } from './tensor.js';
@@ -15,24 +15,14 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   const where = `${loss} (${framework})`;
   const concatenate = reduction === 'none';
   const hook = bound.stream;
-  if (hook === undefined && !concatenate) {
-    throw new LossError({
-      code: 'NOT_IMPLEMENTED',
-      loss: where,
-      argument: 'accumulator()',
-      expected: "a loss whose family streams its reductions (reduction 'none' streams for every loss)",
-      received: `reduction ${describe(reduction)}`,
-    });
-  }
-  let reducer: StreamReducer | null = hook?.reducer() ?? null;
+  let reducer: StreamReducer = hook.reducer();
   let sum = 0;
   let count = 0;
   let batches = 0;
   let item: readonly number[] | null = null;
   let parts: OutputTensor[] = [];
 
-  function checkItem(shape: readonly number[] | undefined, what: string): void {
-    if (shape === undefined) return;
+  function checkItem(shape: readonly number[], what: string): void {
     if (item === null) item = [...shape];
     else if (shape.length !== item.length || shape.some((d, i) => d !== item![i])) {
       throw new LossError({
@@ -48,9 +38,9 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   const acc: Accumulator = {
     update(batch: Inputs) {
       if (concatenate) {
-        const out = reducer?.values?.(batch) ?? bound.forward(batch);
+        const out = reducer.values?.(batch) ?? bound.forward(batch);
         if (typeof out === 'number') throw new Error(`${where}: reduction 'none' returned a number`); // unreachable
-        if (out.shape.length === 0 && hook?.stacksScalars !== true) {
+        if (out.shape.length === 0 && hook.stacksScalars !== true) {
           throw new LossError({
             code: 'SHAPE_MISMATCH',
             loss: where,
@@ -62,7 +52,7 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
         checkItem(out.shape.slice(1), 'its values');
         parts.push({ data: out.data.slice(), shape: [...out.shape] }); // a copy: the caller may reuse the arrays it gave
       } else {
-        const stats: BatchStats = reducer!.update(batch);
+        const stats: BatchStats = reducer.update(batch);
         checkItem(stats.item, 'its inputs');
         sum += stats.sum;
         count += stats.count;
@@ -86,14 +76,14 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
         }
         return { data, shape: [rows, ...(item ?? [])] };
       }
-      const custom = reducer!.result;
+      const custom = reducer.result;
       if (custom !== undefined) return custom(sum, count);
       if (reduction === 'sum') return sum;
       if (count === 0) return framework === 'tensorflow' ? 0 : NaN;
       return sum / count;
     },
     reset() {
-      reducer = hook?.reducer() ?? null;
+      reducer = hook.reducer();
       sum = 0;
       count = 0;
       batches = 0;

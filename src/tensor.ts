@@ -181,9 +181,8 @@ export function floatInput(value: unknown, runtime: Runtime, loss: string, argum
   });
 }
 
-/** Any other typed array: numbers are converted to float32, BigInt arrays cannot be. */
-function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array | Float64Array | Int32Array {
-  if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) return value;
+/** Any other typed array (floatInput took Float32Array, Float64Array and Int32Array): converted to float32. */
+function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array {
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
     throw new LossError({
       code: 'BAD_DTYPE',

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
-import { propertyRuns } from './helpers.js';
+import { expectLossError, propertyRuns } from './helpers.js';
 
 type Shape = number[];
 interface Batched {
@@ -246,6 +246,49 @@ describe('loss.accumulator() rules', () => {
       );
       expect(acc.batches).toBe(1); // the bad batch was not counted
     }
+  });
+
+  it('items of another rank are SHAPE_MISMATCH too, with the whole message, in both modes', async () => {
+    const fl = await loadLosses();
+    for (const [reduction, what] of [['sum', 'its inputs'], ['none', 'its values']] as const) {
+      const acc = fl.loss('mse', { framework: 'pytorch', reduction }).accumulator();
+      acc.update({ pred: { data: new Float32Array(6), shape: [2, 3, 1] }, target: { data: new Float32Array(6), shape: [2, 3, 1] } });
+      const e = expectLossError(() => acc.update({ pred: { data: new Float32Array(6), shape: [2, 3] }, target: { data: new Float32Array(6), shape: [2, 3] } }), 'SHAPE_MISMATCH');
+      expect([e.loss, e.argument, e.expected, e.received]).toEqual([
+        'mean_squared_error (pytorch)', `batch 1 (${what})`, 'items of shape [3, 1] along axis 0, as the first batch', 'items of shape [3]',
+      ]);
+    }
+  });
+
+  it("a rank-0 'none' value does not concatenate (Keras, one sample), except where the family stacks them (unbatched CTC)", async () => {
+    const fl = await loadLosses();
+    const e = expectLossError(() => fl.loss('mse', { reduction: 'none' }).accumulator().update({ pred: [1, 2], target: [0, 0] }), 'SHAPE_MISMATCH');
+    expect([e.loss, e.argument, e.expected, e.received]).toEqual([
+      'mean_squared_error (tensorflow)',
+      'batch 0',
+      "inputs with a batch axis (this call's 'none' value has shape [], a reduction over the whole batch, which does not concatenate)",
+      'a value of shape []',
+    ]);
+    // unbatched CTC: log-probabilities [T, C], one sequence a call; 'none' stacks the calls into [k]
+    const ctc = fl.loss('ctc', { reduction: 'none' });
+    const T = 4;
+    const C = 3;
+    const logProbs = { data: new Float32Array(T * C).fill(Math.log(1 / C)), shape: [T, C] };
+    const one = { logProbs, targets: [1, 2], inputLengths: [T], targetLengths: [2] };
+    const single = ctc(one) as OutputTensor;
+    expect(single.shape).toEqual([]);
+    const acc = ctc.accumulator();
+    const got = acc.update(one).update(one).update(one).result() as OutputTensor;
+    expect(got.shape).toEqual([3]);
+    expect(Array.from(got.data)).toEqual([single.data[0], single.data[0], single.data[0]]);
+  });
+
+  it('an empty accumulator of a family with the default result rule: NaN in PyTorch, 0 in Keras, 0 for a sum', async () => {
+    const fl = await loadLosses();
+    expect(fl.loss('CrossEntropyLoss').accumulator().result()).toBeNaN();
+    expect(fl.loss('CrossEntropyLoss', { reduction: 'sum' }).accumulator().result()).toBe(0);
+    expect(fl.loss('categorical_crossentropy').accumulator().result()).toBe(0);
+    expect(fl.loss('categorical_crossentropy', { reduction: 'sum' }).accumulator().result()).toBe(0);
   });
 
   it('Keras sampleWeight with a rank-1 pred does not stream (one sample, split along its last axis)', async () => {

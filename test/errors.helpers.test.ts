@@ -88,6 +88,7 @@ group('didYouMean', () => {
 group('describe (what came, in a message)', () => {
   class Thing {}
   class Item {}
+  class MyEvent {}
   const cases: [string, unknown, string][] = [
     ['undefined', undefined, 'undefined'],
     ['null', null, 'null'],
@@ -107,6 +108,7 @@ group('describe (what came, in a message)', () => {
     ['a Date', new Date(0), 'a Date'],
     ['a class instance', new Thing(), 'a Thing'],
     ['a class instance whose name starts with a vowel', new Item(), 'an Item'],
+    ['a class instance with a capital vowel later in its name', new MyEvent(), 'a MyEvent'],
     ['an empty object', {}, 'an empty object {}'],
     ['an object', { data: [1], shape: [1] }, 'an object with keys {data, shape}'],
     ['an object without a prototype', Object.assign(Object.create(null) as object, { a: 1 }), 'an object with keys {a}'],

@@ -36,12 +36,8 @@ export interface BoundLoss {
   /** Becomes the loss callable itself (its name and options are defined on it): a new function per bind. */
   forward(inputs: Inputs): number | OutputTensor;
   withGrad(inputs: Inputs, options?: GradOptions): GradResult;
-  /**
-   * Streaming (`loss.accumulator()`, src/accumulator.ts): how a batch contributes to the reduction. Every family
-   * provides it; without it only reduction 'none' streams (by concatenation) and a scalar reduction's
-   * accumulator() throws NOT_IMPLEMENTED.
-   */
-  stream?: StreamHook;
+  /** Streaming (`loss.accumulator()`, src/accumulator.ts): how a batch contributes to the reduction. */
+  stream: StreamHook;
 }
 
 /**
@@ -62,7 +58,7 @@ export interface BatchStats {
    * The shape of one item along the batch axis (the driving input's shape without axis 0). Every batch of an
    * accumulator must have the same (else SHAPE_MISMATCH): batches are slices of one tensor along axis 0.
    */
-  item?: readonly number[];
+  item: readonly number[];
 }
 
 /** The state of one accumulator (made fresh by `reducer()` on creation and on reset()). */

@@ -1,0 +1,88 @@
+// `npm run mutate [-- group ...]`: Stryker over src/, one group of files per run, each group's report kept in
+// reports/mutation/<group>.json, then the score summed over every report there (the newest report of each file).
+//
+// Why groups: a run over all of src/ is ~7,000 mutants, hours on two cores, and its report is written only at
+// the end. A group is minutes to an hour, and what finished is kept. `npm run mutate -- 2` runs the second group
+// below; `npm run mutate -- src/npy.ts` runs one file against the whole suite; no argument runs every group.
+// `node scripts/mutate.mjs --score` only prints the sum of the reports already there.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Each group's mutants are judged by the suites that test that part (Stryker's testFiles): a mutant that
+// survives reruns every test that reaches it, and the engine is reached by nearly all of them, so judging the
+// facade by the whole suite costs minutes per survivor. Suites left out can only lower a score.
+const FACADE = ['test/errors*.test.ts', 'test/error-codes.test.ts', 'test/tensor*.test.ts', 'test/heap.test.ts', 'test/registry.test.ts', 'test/forms.property.test.ts', 'test/accumulator*.test.ts', 'test/keras-squeeze.test.ts', 'test/regression.paths.test.ts', 'test/regression.semantics.test.ts'];
+const ERRORS = ['test/errors*.test.ts', 'test/error-codes.test.ts', 'test/forms.property.test.ts', 'test/accumulator.property.test.ts'];
+const GROUPS = [
+  { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts', tests: FACADE },
+  {
+    mutate: 'src/reduction.ts,src/stream.ts,src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts',
+    tests: [...FACADE, 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts'],
+  },
+  {
+    mutate: 'src/losses/elementwise.ts,src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
+    tests: [...ERRORS, 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.semantics.test.ts', 'test/margin.conformance.test.ts'],
+  },
+  { mutate: 'src/losses/crossentropy.ts,src/losses/rows.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts'] },
+  {
+    mutate: 'src/losses/margin.ts,src/losses/rows-margin.ts,src/losses/probability.ts',
+    tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts'],
+  },
+  { mutate: 'src/losses/ctc.ts', tests: [...ERRORS, 'test/ctc.*.test.ts'] },
+];
+const DIR = 'reports/mutation';
+const base = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
+
+const slug = (group) => group.replace(/src\//g, '').replace(/\.ts/g, '').replace(/[^a-z0-9]+/gi, '-');
+
+function runGroup({ mutate, tests }) {
+  const config = `.stryker-${slug(mutate)}.config.json`;
+  const report = join(DIR, `${slug(mutate)}.json`);
+  const testFiles = tests === undefined ? {} : { testFiles: tests };
+  writeFileSync(config, JSON.stringify({ ...base, mutate: mutate.split(','), ...testFiles, jsonReporter: { fileName: report } }, null, 2));
+  console.log(`\n# ${mutate}${tests === undefined ? '' : ` (judged by ${tests.join(', ')})`}`);
+  const r = spawnSync('npx', ['stryker', 'run', config], { stdio: 'inherit' });
+  rmSync(config, { force: true });
+  if (r.status !== 0) process.exitCode = 1;
+}
+
+/** Killed or timed out over all mutants that are not ignored (no coverage counts as survived), per file. */
+function score() {
+  if (!existsSync(DIR)) return;
+  const newest = new Map(); // file -> { time, mutants }
+  for (const name of readdirSync(DIR).filter((f) => f.endsWith('.json'))) {
+    const path = join(DIR, name);
+    const time = statSync(path).mtimeMs;
+    const files = JSON.parse(readFileSync(path, 'utf8')).files ?? {};
+    for (const [file, { mutants }] of Object.entries(files)) {
+      if (!newest.has(file) || newest.get(file).time < time) newest.set(file, { time, mutants });
+    }
+  }
+  const rows = [];
+  const all = { killed: 0, survived: 0, noCoverage: 0 };
+  for (const [file, { mutants }] of [...newest].sort()) {
+    const c = { killed: 0, survived: 0, noCoverage: 0 };
+    for (const m of mutants) {
+      if (m.status === 'Killed' || m.status === 'Timeout') c.killed++;
+      else if (m.status === 'Survived') c.survived++;
+      else if (m.status === 'NoCoverage') c.noCoverage++;
+    }
+    for (const k of Object.keys(all)) all[k] += c[k];
+    rows.push([file, c]);
+  }
+  const pct = (c) => ((100 * c.killed) / (c.killed + c.survived + c.noCoverage)).toFixed(1);
+  console.log('\n| file | score | killed | survived | no coverage |\n| --- | ---: | ---: | ---: | ---: |');
+  for (const [file, c] of rows) console.log(`| ${file} | ${pct(c)}% | ${c.killed} | ${c.survived} | ${c.noCoverage} |`);
+  console.log(`| all ${rows.length} files | ${pct(all)}% | ${all.killed} | ${all.survived} | ${all.noCoverage} |`);
+}
+
+const args = process.argv.slice(2);
+if (!args.includes('--score')) {
+  mkdirSync(DIR, { recursive: true });
+  // an argument is a group's files, judged by the whole suite, or the number of a group above (1-based)
+  const chosen = args.map((a) => (/^\d+$/.test(a) ? GROUPS[Number(a) - 1] : { mutate: a }));
+  for (const group of chosen.length > 0 ? chosen : GROUPS) runGroup(group);
+}
+score();
