@@ -19,7 +19,7 @@ const GROUPS = [
   { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts', tests: FACADE },
   {
     mutate: 'src/reduction.ts,src/stream.ts,src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts',
-    tests: [...FACADE, 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts'],
+    tests: [...FACADE, 'test/stream.test.ts', 'test/reduction.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts'],
   },
   {
     mutate: 'src/losses/elementwise.ts,src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',

@@ -1,0 +1,294 @@
+/**
+ * src/stream.ts on its own: the engine that runs kernels over inputs wherever they are (in place in wasm
+ * memory, or copied block by block through the scratch slots: Float32Array, Float64Array narrowed on entry,
+ * number[] and nested arrays converted as they stream, Int32Array), with outputs copied out block by block or
+ * written in place. The kernels here are JavaScript functions with the wasm kernels' signature that read and
+ * write wasm memory, so each test sees exactly which blocks the engine hands over, and compares every result
+ * with a float64 computation over the caller's data. The loss suites reach these paths only through whole
+ * losses, at the block sizes their cases happen to have.
+ */
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { floatInput, WasmTensor, type FloatInput } from '../src/tensor.js';
+import { blockSize, inPlace, pairGrad, pairRows, pairSum, place, streamRows, type BlockBuffer } from '../src/stream.js';
+import { CHUNK, instantiate, type KernelFn, type Runtime } from '../src/wasm.js';
+import { rng } from './helpers.js';
+
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await instantiate('simd');
+});
+
+const HALF = CHUNK / 2;
+const f32 = (byteOffset: number, i: number) => rt.f32()[(byteOffset >> 2) + i]!;
+
+/** Σ param·(p − t)², the MSE kernel's contract; records each call's n. */
+function sumKernel(calls: number[]): KernelFn {
+  return (n, p, t, param) => {
+    calls.push(n);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += param * (f32(p, i) - f32(t, i)) ** 2;
+    return s;
+  };
+}
+
+/** out[r] = scale · Σ_c param·(p − t)² for `rows` rows of `cols`. */
+function rowsKernel(calls: number[]): KernelFn {
+  return (rows, cols, p, t, out, param, scale) => {
+    calls.push(rows);
+    const m = rt.f32();
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += param * (f32(p, r * cols + c) - f32(t, r * cols + c)) ** 2;
+      m[(out >> 2) + r] = s * scale;
+    }
+    return 0;
+  };
+}
+
+/** g = scale · 2·param·(p − t); returns Σ param·(p − t)². */
+function gradKernel(calls: number[]): KernelFn {
+  return (n, p, t, g, param, scale) => {
+    calls.push(n);
+    const m = rt.f32();
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = f32(p, i) - f32(t, i);
+      m[(g >> 2) + i] = scale * 2 * param * d;
+      s += param * d * d;
+    }
+    return s;
+  };
+}
+
+const scaleRows: KernelFn = (rows, cols, x, s) => {
+  const m = rt.f32();
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[(x >> 2) + r * cols + c]! *= m[(s >> 2) + r]!;
+  return 0;
+};
+
+/** n float32-representable values, as every form a caller holds (and a tensor in wasm memory). */
+function forms(n: number, seed: number, cols: number): [string, () => FloatInput, Float64Array][] {
+  const r = rng(seed);
+  const values = Float64Array.from({ length: n }, () => Math.fround(r() * 4 - 2));
+  const nested = () => Array.from({ length: n / cols }, (_, i) => Array.from(values.subarray(i * cols, (i + 1) * cols)));
+  return [
+    ['Float32Array', () => floatInput(Float32Array.from(values), rt, 'mse', 'x'), values],
+    ['Float64Array', () => floatInput(Float64Array.from(values, (v) => v + 1e-12), rt, 'mse', 'x'), values], // rounded on entry
+    ['number[]', () => floatInput(Array.from(values), rt, 'mse', 'x'), values],
+    ['nested', () => floatInput(nested(), rt, 'mse', 'x'), values],
+    ['tensor', () => {
+      const t = new WasmTensor(rt, [n], 'float32');
+      t.data.set(values);
+      return floatInput(t, rt, 'mse', 'x');
+    }, values],
+  ];
+}
+
+const sq = (p: Float64Array, t: Float64Array, from = 0, to = p.length) => {
+  let s = 0;
+  for (let i = from; i < to; i++) s += (p[i]! - t[i]!) ** 2;
+  return s;
+};
+
+describe('where an input is', () => {
+  it('inPlace: a tensor keeps its offset; a Float32Array viewing this memory is found; others are copied', () => {
+    const t = new WasmTensor(rt, [4], 'float32');
+    expect(inPlace(rt, floatInput(t, rt, 'mse', 'x')).ptr).toBe(t.byteOffset);
+    const view = new Float32Array(rt.memory.buffer, t.byteOffset, 4);
+    expect(inPlace(rt, floatInput(view, rt, 'mse', 'x')).ptr).toBe(t.byteOffset);
+    expect(inPlace(rt, floatInput(new Float32Array(4), rt, 'mse', 'x')).ptr).toBe(-1);
+    expect(inPlace(rt, floatInput(new Float64Array(rt.memory.buffer, 0, 2), rt, 'mse', 'x')).ptr).toBe(-1);
+    expect(inPlace(rt, floatInput([1, 2], rt, 'mse', 'x')).ptr).toBe(-1);
+    t.free();
+  });
+
+  it('blockSize: half a slot when a copied input is a Float64Array', () => {
+    const f = floatInput(new Float32Array(3), rt, 'mse', 'x');
+    const d = floatInput(new Float64Array(3), rt, 'mse', 'x');
+    const t = new WasmTensor(rt, [3], 'float32');
+    const placed = inPlace(rt, floatInput(t, rt, 'mse', 'x'));
+    expect([blockSize(f, f), blockSize(f, d), blockSize(d, f), blockSize(placed, placed)]).toEqual([CHUNK, HALF, HALF, CHUNK]);
+    t.free();
+  });
+
+  it('place: each form lands in the slot as float32; a placed input is not copied', () => {
+    const slot = rt.slots[0]!;
+    for (const [name, make, values] of forms(64, 3, 8)) {
+      const x = inPlace(rt, make());
+      const at = place(rt, rt.f32(), x, slot, 8, 16);
+      if (x.ptr >= 0) expect(at, name).toBe(x.ptr + 32);
+      else expect(at, name).toBe(slot);
+      expect(Array.from(rt.f32().subarray(at >> 2, (at >> 2) + 16)), name).toEqual(Array.from(values.subarray(8, 24)));
+    }
+  });
+});
+
+describe('pairSum', () => {
+  for (const n of [1, 5, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 7]) {
+    it(`every pair of forms, n = ${n}: the sum, in blocks of the slot (half a slot with a Float64Array)`, () => {
+      const ps = forms(n, 10 + n, 1);
+      const ts = forms(n, 20 + n, 1);
+      for (const [pn, pm, pv] of ps) {
+        for (const [tn, tm, tv] of ts) {
+          const calls: number[] = [];
+          const p = pm();
+          const t = tm();
+          const got = pairSum(rt, sumKernel(calls), p, t, 0.5);
+          expect(got, `${pn} × ${tn}`).toBeCloseTo(0.5 * sq(pv, tv), 6);
+          const both = pn === 'tensor' && tn === 'tensor';
+          const block = pn === 'Float64Array' || tn === 'Float64Array' ? HALF : CHUNK;
+          const want = both ? [n] : Array.from({ length: Math.ceil(n / block) }, (_, i) => Math.min(block, n - i * block));
+          expect(calls, `${pn} × ${tn}`).toEqual(want);
+        }
+      }
+    });
+  }
+});
+
+describe('pairRows', () => {
+  const cases: [number, number][] = [[3, 5], [1, 1], [CHUNK + 3, 1], [5, CHUNK / 4 + 1], [2, HALF + 5], [3, CHUNK + 9], [2, 2 * CHUNK + 1]];
+  for (const [rows, cols] of cases) {
+    it(`[${rows}, ${cols}]: per-row sums times the scale, from every form`, () => {
+      const n = rows * cols;
+      const ps = forms(n, rows, cols);
+      const ts = forms(n, cols + 1, cols);
+      for (const [i, [pn, pm, pv]] of ps.entries()) {
+        const [tn, tm, tv] = ts[(i + 1) % ts.length]!;
+        const rowCalls: number[] = [];
+        const sumCalls: number[] = [];
+        const out = pairRows(rt, rowsKernel(rowCalls), sumKernel(sumCalls), rows, cols, pm(), tm(), 2, 0.25);
+        expect(out.length).toBe(rows);
+        for (let r = 0; r < rows; r++) expect(out[r], `${pn} × ${tn} row ${r}`).toBeCloseTo(Math.fround(0.5 * sq(pv, tv, r * cols, (r + 1) * cols)), 3);
+        const chunk = pn === 'Float64Array' || tn === 'Float64Array' ? HALF : CHUNK;
+        if (cols <= chunk) {
+          expect(sumCalls).toEqual([]);
+          const block = Math.floor(chunk / cols);
+          expect(rowCalls, `${pn} × ${tn}`).toEqual(Array.from({ length: Math.ceil(rows / block) }, (_, k) => Math.min(block, rows - k * block)));
+        } else {
+          expect(rowCalls).toEqual([]);
+          const pieces = Array.from({ length: Math.ceil(cols / chunk) }, (_, k) => Math.min(chunk, cols - k * chunk));
+          expect(sumCalls, `${pn} × ${tn}`).toEqual(Array.from({ length: rows }, () => pieces).flat());
+        }
+      }
+    });
+  }
+});
+
+describe('pairGrad', () => {
+  const cases: [number, number, boolean][] = [
+    [4, 3, false], [4, 3, true], [CHUNK + 5, 1, false], [CHUNK + 5, 1, true], [7, CHUNK / 4 + 3, true], [2, CHUNK + 11, true], [3, HALF + 1, true],
+  ];
+  for (const [rows, cols, withRowScale] of cases) {
+    for (const destInWasm of [false, true]) {
+      it(`[${rows}, ${cols}]${withRowScale ? ', per-row factors' : ''}, gradient ${destInWasm ? 'in place' : 'copied out'}: every form`, () => {
+        const n = rows * cols;
+        const rowScale = withRowScale ? Float32Array.from({ length: rows }, (_, r) => 1 + (r % 5)) : null;
+        for (const [[pn, pm, pv], [tn, tm, tv]] of forms(n, 5, cols).map((f, i, all) => [f, all[(i + 2) % all.length]!] as const)) {
+          const tensor = destInWasm ? new WasmTensor(rt, [n], 'float32') : null;
+          const array = tensor === null ? new Float32Array(n) : (tensor.data as Float32Array);
+          const calls: number[] = [];
+          const s = pairGrad(rt, gradKernel(calls), scaleRows, rows, cols, pm(), tm(), 1, 0.5, rowScale, { array, ptr: tensor === null ? -1 : tensor.byteOffset });
+          const grad = tensor === null ? array : (tensor.data as Float32Array);
+          expect(s, `${pn} × ${tn}`).toBeCloseTo(sq(pv, tv), 4);
+          for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 97))) {
+            const factor = rowScale === null ? 1 : rowScale[Math.floor(i / cols)]!;
+            expect(grad[i], `${pn} × ${tn} [${i}]`).toBeCloseTo(Math.fround(Math.fround(0.5 * 2 * (pv[i]! - tv[i]!)) * factor), 5);
+          }
+          expect(grad[n - 1]).toBeCloseTo((rowScale === null ? 1 : rowScale[rows - 1]!) * (pv[n - 1]! - tv[n - 1]!), 5);
+          expect(calls.reduce((a, b) => a + b, 0)).toBe(n);
+          tensor?.free();
+        }
+      });
+    }
+  }
+});
+
+describe('streamRows', () => {
+  /**
+   * A row kernel over [rows, cols]: out[r] = Σ_c p·t + label[r] (per row), e = p − t (per element); returns Σ out.
+   * Buffers: 0 p, 1 t, 2 label (per row), 3 null, 4 out (per row), 5 e.
+   */
+  function run(rowsSeen: number[][]) {
+    return (count: number, ptrs: number[], firstRow: number) => {
+      rowsSeen.push([firstRow, count]);
+      const m = rt.f32();
+      const cols = colsNow;
+      let total = 0;
+      expect(ptrs[3]).toBe(0);
+      for (let r = 0; r < count; r++) {
+        let s = 0;
+        for (let c = 0; c < cols; c++) {
+          const p = m[(ptrs[0]! >> 2) + r * cols + c]!;
+          const t = m[(ptrs[1]! >> 2) + r * cols + c]!;
+          s += p * t;
+          m[(ptrs[5]! >> 2) + r * cols + c] = p - t;
+        }
+        s += m[(ptrs[2]! >> 2) + r]!;
+        m[(ptrs[4]! >> 2) + r] = s;
+        total += s;
+      }
+      return total;
+    };
+  }
+  let colsNow = 0;
+
+  const cases: [number, number][] = [[5, 3], [HALF + 3, 1], [HALF / 4 + 1, 4], [3, HALF], [2, HALF + 1], [1, 3 * HALF + 7]];
+  for (const [rows, cols] of cases) {
+    for (const where of ['copied', 'in place', 'mixed'] as const) {
+      it(`[${rows}, ${cols}], inputs and outputs ${where}`, () => {
+        colsNow = cols;
+        const n = rows * cols;
+        const r = rng(rows * 31 + cols);
+        const p = Float32Array.from({ length: n }, () => Math.fround(r() * 2 - 1));
+        const t = Float32Array.from({ length: n }, () => Math.fround(r() * 2 - 1));
+        const labels = Float32Array.from({ length: rows }, (_, i) => i % 7);
+        const tensors: WasmTensor[] = [];
+        const wasm = (data: Float32Array) => {
+          const x = new WasmTensor(rt, [data.length], 'float32');
+          x.data.set(data);
+          tensors.push(x);
+          return x;
+        };
+        const inPlaceIn = where === 'in place';
+        const pIn = floatInput(inPlaceIn || where === 'mixed' ? wasm(p) : p, rt, 'x', 'p');
+        const tIn = floatInput(inPlaceIn ? wasm(t) : Array.from(t), rt, 'x', 't');
+        const lIn = floatInput(inPlaceIn ? wasm(labels) : Float64Array.from(labels), rt, 'x', 'label');
+        const outT = inPlaceIn || where === 'mixed' ? wasm(new Float32Array(rows)) : null;
+        const eT = inPlaceIn ? wasm(new Float32Array(n)) : null;
+        const out = outT === null ? new Float32Array(rows) : (outT.data as Float32Array);
+        const e = eT === null ? new Float32Array(n) : (eT.data as Float32Array);
+        const buffers: (BlockBuffer | null)[] = [
+          { input: pIn },
+          { input: tIn },
+          { input: lIn, perRow: true },
+          null,
+          { output: { array: out, ptr: outT === null ? -1 : outT.byteOffset }, perRow: true },
+          { output: { array: e, ptr: eT === null ? -1 : eT.byteOffset } },
+        ];
+        const before = rt.heap.allocatedBytes;
+        const seen: number[][] = [];
+        const total = streamRows(rt, rows, cols, buffers, run(seen));
+        expect(rt.heap.allocatedBytes).toBe(before); // temporary blocks of long rows are freed
+        const outNow = outT === null ? out : (outT.data as Float32Array);
+        const eNow = eT === null ? e : (eT.data as Float32Array);
+        let want = 0;
+        for (let row = 0; row < rows; row++) {
+          let s = 0;
+          for (let c = 0; c < cols; c++) s += p[row * cols + c]! * t[row * cols + c]!;
+          s += labels[row]!;
+          want += Math.fround(s);
+          expect(outNow[row], `row ${row}`).toBeCloseTo(s, 4);
+        }
+        expect(total).toBeCloseTo(want, 2);
+        for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 101))) expect(eNow[i], `e[${i}]`).toBe(Math.fround(p[i]! - t[i]!));
+        expect(eNow[n - 1]).toBe(Math.fround(p[n - 1]! - t[n - 1]!));
+        // blocks of whole rows, in order, covering every row once; one call when everything is in place
+        const block = cols > HALF ? rows : Math.max(1, Math.floor(HALF / cols));
+        const want_ = inPlaceIn ? [[0, rows]] : Array.from({ length: Math.ceil(rows / block) }, (_, k) => [k * block, Math.min(block, rows - k * block)]);
+        expect(seen).toEqual(want_);
+        for (const x of tensors) x.free();
+      });
+    }
+  }
+});
