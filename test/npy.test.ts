@@ -4,7 +4,7 @@
  * (Files written by NumPy itself: test/cli.test.ts, test/fixtures/cli.)
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,31 @@ describe('parseNpyHeader', () => {
     expect(parse(dictOf('<f4', '(2,)'), 8, 3)).toMatchObject({ shape: [2] });
   });
 
+  it('tolerates the spacing a hand-written header may have, and reads multi-digit dimensions', () => {
+    expect(parse("{'descr' : '<f4','fortran_order':False ,'shape':(12, ) }", 48)).toMatchObject({ dtype: 'float32', shape: [12] });
+    expect(parse(dictOf('<f4', '(10, 21)'), 840)).toMatchObject({ shape: [10, 21], size: 210 });
+    const e = (() => {
+      try {
+        parseNpyHeader(new Uint8Array(6), 6);
+      } catch (error) {
+        return error as Error;
+      }
+      return null;
+    })();
+    expect(e?.name).toBe('NpyError');
+    expect(e?.message.startsWith('file: not a .npy file')).toBe(true); // the default name
+  });
+
+  it('a header past 65535 bytes is written as version 2.0 and read back', () => {
+    const shape = Array.from({ length: 25000 }, () => 1);
+    const h = npyHeader(shape);
+    expect([h[6], h[7], h.length % 64]).toEqual([2, 0, 0]);
+    expect(new DataView(h.buffer).getUint32(8, true)).toBe(h.length - 12);
+    expect(parseNpyHeader(h, h.length + 4, 'big.npy')).toMatchObject({ shape, size: 1, dataOffset: h.length });
+    const small = npyHeader([2]);
+    expect([small[6], new DataView(small.buffer).getUint16(8, true)]).toEqual([1, small.length - 10]);
+  });
+
   it('matches the header np.save writes, byte for byte (the writer)', () => {
     const h = npyHeader([3, 4]);
     expect(h.length % 64).toBe(0);
@@ -83,6 +108,21 @@ describe('parseNpyHeader', () => {
     ['a negative dimension', () => parse("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", 8), /malformed \.npy header/],
     ['fortran_order not a boolean', () => parse("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", 8), /malformed \.npy header/],
     ['not a dict', () => parse('[1, 2]', 8), /malformed \.npy header \(not a dict\)/],
+    ['text before the dict', () => parse(`x${dictOf('<f4', '(2,)')}`, 8), /^x\.npy: malformed \.npy header \(not a dict\)$/],
+    ['text after the dict', () => parse(`${dictOf('<f4', '(2,)')}x`, 8), /^x\.npy: malformed \.npy header \(not a dict\)$/],
+    ['a file shorter than the preamble, whatever was read', () => parseNpyHeader(head(dictOf('<f4', '(2,)')), 9, 'x.npy'), /^x\.npy: not a \.npy file \(9 bytes: shorter than the \.npy preamble, truncated\?\)$/],
+    ['a version 1.1', () => {
+      const h = head(dictOf('<f4', '(2,)'));
+      h[7] = 1;
+      return parseNpyHeader(h, h.length + 8, 'x.npy');
+    }, /^x\.npy: unsupported \.npy format version 1\.1 \(1\.0, 2\.0 and 3\.0 are read\)$/],
+    ['a header cut inside the preamble of version 2', () => parseNpyHeader(head(dictOf('<f4', '(2,)'), 2).subarray(0, 11), 200, 'x.npy'), /^x\.npy: truncated \.npy header$/],
+    ['a header cut before its end', () => parseNpyHeader(head(dictOf('<f4', '(2,)')).subarray(0, 10), 200, 'x.npy'), /^x\.npy: truncated \.npy header$/],
+    ['a shape too large to address', () => parse(dictOf('<f4', '(4294967296, 4294967296)'), 8), /^x\.npy: shape \(4294967296, 4294967296\) is too large$/],
+    ['descr that is not a string', () => parse("{'descr': True, 'fortran_order': False, 'shape': (2,), }", 8), /^x\.npy: malformed \.npy header \(descr is not a string\)$/],
+    ['fortran_order that is a tuple', () => parse("{'descr': '<f4', 'fortran_order': (1,), 'shape': (2,), }", 8), /^x\.npy: malformed \.npy header \(fortran_order is not True or False\)$/],
+    ['two numbers in one dimension', () => parse(dictOf('<f4', '(2 3,)'), 8), /^x\.npy: malformed \.npy header \(shape \(2 3,\)\)$/],
+    ['an empty dimension', () => parse(dictOf('<f4', '(2,,3)'), 24), /^x\.npy: malformed \.npy header \(shape \(2,,3\)\)$/],
     ['no final newline', () => {
       const h = head(dictOf('<f4', '(2,)'));
       h[h.length - 1] = 0x20;
@@ -134,6 +174,34 @@ describe('NpyReader', () => {
     big.close();
   });
 
+  it('reads no further than the rows asked for, and says where an int64 does not fit', () => {
+    const r64 = new NpyReader(file('f64rows.npy', head(dictOf('<f8', '(3, 2)')), Float64Array.of(1, 2, 3, 4, 5, 6)));
+    const out = new Float32Array(5).fill(-1);
+    r64.read(1, 2, out);
+    expect(Array.from(out)).toEqual([3, 4, 5, 6, -1]);
+    const again = new Float32Array(3).fill(-1);
+    r64.read(2, 1, again); // the staging buffer of the first read is reused
+    expect(Array.from(again)).toEqual([5, 6, -1]);
+    expect(() => r64.read(0, 3, new Float32Array(5))).toThrow(new Error('NpyReader.read: 5 < 6'));
+    expect(() => r64.read(0, 1, new Int32Array(2))).toThrow(new Error('NpyReader.read: float64 into Int32Array'));
+    r64.close();
+    const i64 = new NpyReader(file('i64rows.npy', head(dictOf('<i8', '(3, 2)')), BigInt64Array.of(1n, 2n, 3n, 4n, -2147483649n, 6n)));
+    const ints = new Int32Array(3).fill(-1);
+    i64.read(0, 1, ints);
+    expect(Array.from(ints)).toEqual([1, 2, -1]);
+    expect(() => i64.read(1, 2, new Int32Array(4))).toThrow(/i64rows\.npy: int64 value -2147483649 at element 4 does not fit in int32$/);
+    expect(() => i64.read(0, 1, new Float32Array(2))).toThrow(new Error('NpyReader.read: int64 into Float32Array'));
+    i64.close();
+  });
+
+  it('close() gives the file descriptor back', () => {
+    const r = new NpyReader(file('fd.npy', npyHeader([1]), Float32Array.of(1)));
+    const fd = (r as unknown as { fd: number }).fd;
+    expect(fstatSync(fd).size).toBeGreaterThan(0);
+    r.close();
+    expect(() => fstatSync(fd)).toThrow(/EBADF/);
+  });
+
   it('a rank-0 array is one row of one element; an empty array reads nothing', () => {
     const r = new NpyReader(file('scalar.npy', npyHeader([]), Float32Array.of(2.5)));
     expect([r.rows, r.rowSize]).toEqual([1, 1]);
@@ -165,6 +233,11 @@ describe('NpyWriter', () => {
     expect(r.header.shape).toEqual([3, 2]);
     expect(Array.from(r.readAll())).toEqual([1, 2, 3, 4, 5, 6]);
     r.close();
+  });
+
+  it('a path it cannot create is an NpyError naming it', () => {
+    const path = join(tmp, 'no-such-dir', 'w.npy');
+    expect(() => new NpyWriter(path, [2])).toThrow(new NpyError(`${path}: cannot write (ENOENT)`));
   });
 
   it('refuses more or fewer elements than its shape', () => {
