@@ -221,6 +221,8 @@ export function suggestLoss(given: string): { name: string; note?: string } | un
   const g = words(given).filter((w) => w !== 'loss'); // 'hinge_loss', 'mae_loss': the suffix says nothing
   if (g.length === 0) return undefined;
   const joined = g.join('');
+  const colloquial = Object.hasOwn(COLLOQUIAL, joined) ? COLLOQUIAL[joined]! : undefined;
+  if (colloquial !== undefined) return { name: CLASS_NAMES[colloquial]!.canonical, note: colloquial };
   const candidates: Array<{ name: string; canonical: Canonical; rank: number }> = [
     ...Object.keys(LOSSES).map((name) => ({ name, canonical: name as Canonical, rank: 0 })),
     ...Object.entries(CLASS_NAMES).map(([name, c]) => ({ name, canonical: c.canonical, rank: 0 })),
@@ -242,8 +244,9 @@ export function suggestLoss(given: string): { name: string; note?: string } | un
       bestScore = score;
     }
   }
-  // 2. Otherwise a plausible typo of any name.
-  if (best === undefined) {
+  // 2. Otherwise a plausible typo of any name, for a name long enough to have one: any two letters are two edits
+  // from the two-letter aliases ('hi' from 'ch'), which helps no one.
+  if (best === undefined && joined.length >= 3) {
     const near = didYouMean(given, candidates.map((c) => c.name));
     best = candidates.find((c) => c.name === near);
   }
@@ -252,6 +255,9 @@ export function suggestLoss(given: string): { name: string; note?: string } | un
   const named = best.name !== best.canonical && (Object.hasOwn(CLASS_NAMES, best.name) || Object.hasOwn(FUNCTION_NAMES, best.name));
   return named ? { name: best.canonical, note: best.name } : { name: best.canonical };
 }
+
+/** What people call a loss that is no name of it in either framework (L2 loss, CE, xent): suggested, never resolved. */
+const COLLOQUIAL: Readonly<Record<string, string>> = { l2: 'MSELoss', ce: 'CrossEntropyLoss', xent: 'CrossEntropyLoss' };
 
 /** The losses in the order of how often people reach for them: the tie-breaker of suggestions. */
 const POPULARITY: readonly Canonical[] = [

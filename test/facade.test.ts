@@ -52,16 +52,17 @@ describe('loadLosses', () => {
   it('an unknown option, with a suggestion when one is near', async () => {
     const e = await rejection(loadLosses({ jsbelow: 3 } as never));
     expect([e.code, e.loss, e.argument, e.expected, e.received, e.suggestion]).toEqual(['UNKNOWN_OPTION', 'loadLosses', 'option "jsbelow"', 'build or jsBelow', '"jsbelow"', 'jsBelow']);
+    expect((await rejection(loadLosses({ bild: 'simd' } as never))).suggestion).toBe('build');
     const far = await rejection(loadLosses({ threads: 2 } as never));
     expect([far.argument, far.suggestion]).toEqual(['option "threads"', undefined]);
   });
 
   it('a bad build and a bad jsBelow', async () => {
     const b = await rejection(loadLosses({ build: 'wasm' as never }));
-    expect([b.code, b.argument, b.expected, b.received]).toEqual(['BAD_OPTION', 'option "build"', 'one of "auto" | "simd" | "scalar" | "debug"', '"wasm"']);
+    expect([b.code, b.loss, b.argument, b.expected, b.received]).toEqual(['BAD_OPTION', 'loadLosses', 'option "build"', 'one of "auto" | "simd" | "scalar" | "debug"', '"wasm"']);
     for (const [jsBelow, received] of [[-1, '-1'], [NaN, 'NaN'], ['8', '"8"']] as const) {
       const e = await rejection(loadLosses({ jsBelow: jsBelow as never }));
-      expect([e.code, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'option "jsBelow"', 'a number >= 0', received]);
+      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'option "jsBelow"', 'a number >= 0', received]);
     }
   });
 
@@ -125,6 +126,36 @@ describe('fl.loss: the name', () => {
       ['ranking', { name: 'margin_ranking' }],
       ['squaredhinge', { name: 'squared_hinge' }],
       ['mean_squared_logarithmic', { name: 'mean_squared_logarithmic_error' }],
+      ['l2', { name: 'mean_squared_error', note: 'MSELoss' }], // what people call it
+      ['ce', { name: 'categorical_crossentropy', note: 'CrossEntropyLoss' }],
+      ['xent', { name: 'categorical_crossentropy', note: 'CrossEntropyLoss' }],
+      ['hi', undefined], // two letters are two edits from the two-letter aliases: no typo suggestion
+      ['sq', undefined],
+      ['cat', { name: 'categorical_crossentropy' }], // a word's first three letters
+      ['cate', { name: 'categorical_crossentropy' }],
+      ['catHinge', { name: 'categorical_hinge' }],
+      ['kull', { name: 'kullback_leibler_divergence' }],
+      ['kld_loss', { name: 'kullback_leibler_divergence' }],
+      ['div', { name: 'kullback_leibler_divergence', note: 'KLDivLoss' }],
+      ['smoothl', { name: 'smooth_l1' }],
+      ['SmoothL1', { name: 'smooth_l1' }],
+      ['neg_log', { name: 'negative_log_likelihood' }],
+      ['cosine_emb', { name: 'cosine_embedding' }],
+      ['hinge_emb', { name: 'hinge_embedding' }],
+      ['marg_rank', { name: 'margin_ranking' }],
+      ['ranking_margin', { name: 'margin_ranking' }],
+      ['pois_nll', { name: 'poisson_negative_log_likelihood', note: 'PoissonNLLLoss' }],
+      ['abs', { name: 'mean_absolute_error' }],
+      ['meanabs', { name: 'mean_absolute_error' }],
+      ['mean_percent', { name: 'mean_absolute_percentage_error' }],
+      ['sparse', { name: 'sparse_categorical_crossentropy' }],
+      ['spar', { name: 'sparse_categorical_crossentropy' }],
+      ['logits', { name: 'binary_crossentropy', note: 'BCEWithLogitsLoss' }],
+      ['sim', { name: 'cosine_similarity' }],
+      ['pair', { name: 'pair_hinge' }],
+      ['entropy_cross', { name: 'categorical_crossentropy', note: 'CrossEntropyLoss' }],
+      ['error_squared_mean', { name: 'mean_squared_error' }],
+      ['crossent', { name: 'categorical_crossentropy' }],
       ['loss', undefined],
       ['', undefined],
       ['___', undefined],
@@ -196,6 +227,9 @@ describe('fl.loss: the options', () => {
       'an option of mean_squared_error (tensorflow): reduction (sampleWeight is an input: pass it with the inputs, loss({ pred, target, sampleWeight }))',
       '"sampleWeight" as an option',
     ]);
+    expect(parts(() => js.loss('huber', { sampleWeight: 1 }), 'UNKNOWN_OPTION')[3]).toBe(
+      'an option of huber (tensorflow): reduction, delta (sampleWeight is an input: pass it with the inputs, loss({ pred, target, sampleWeight }))',
+    );
     expect(parts(() => js.loss('mse', { pred: [1] }), 'UNKNOWN_OPTION')[3]).toBe(
       'an option of mean_squared_error (tensorflow): reduction (pred is an input: pass it with the inputs, loss({ pred, target }))',
     );
@@ -278,11 +312,12 @@ describe('fl.compute', () => {
 describe('fl.tensor', () => {
   it('refuses a shape that is not an array, a bad entry, a bad dtype, and a size past wasm memory', () => {
     expect(parts(() => js.tensor(3 as never), 'SHAPE_MISMATCH')).toEqual(['SHAPE_MISMATCH', 'tensor', 'shape', 'an array of non-negative integers', '3', undefined, undefined]);
-    expect(parts(() => js.tensor([2, -1]), 'SHAPE_MISMATCH').slice(2, 5)).toEqual(['shape[1]', 'a non-negative integer (each entry of the shape)', '-1']);
+    expect(parts(() => js.tensor([2, -1]), 'SHAPE_MISMATCH').slice(1, 5)).toEqual(['tensor', 'shape[1]', 'a non-negative integer (each entry of the shape)', '-1']);
     expect(parts(() => js.tensor([2.5]), 'SHAPE_MISMATCH').slice(2, 5)).toEqual(['shape[0]', 'a non-negative integer (each entry of the shape)', '2.5']);
     expect(parts(() => js.tensor([2], 'float64' as never), 'BAD_DTYPE')).toEqual(['BAD_DTYPE', 'tensor', 'dtype', '"float32" or "int32"', '"float64"', undefined, undefined]);
     const own = fl;
-    expect(parts(() => (own as unknown as Untyped).tensor([65536, 65536]), 'SHAPE_MISMATCH').slice(2, 5)).toEqual([
+    expect(parts(() => (own as unknown as Untyped).tensor([65536, 65536]), 'SHAPE_MISMATCH').slice(1, 5)).toEqual([
+      'tensor',
       'shape', 'a tensor that fits in wasm memory (4 GiB in all)', `[65536, 65536] (${4 * 65536 * 65536} bytes)`,
     ]);
   });
