@@ -72,10 +72,10 @@ function score() {
     for (const k of Object.keys(all)) all[k] += c[k];
     rows.push([file, c]);
   }
-  const pct = (c) => ((100 * c.killed) / (c.killed + c.survived + c.noCoverage)).toFixed(1);
+  const pct = (c) => (c.killed + c.survived + c.noCoverage === 0 ? "n/a (no mutants)" : `${((100 * c.killed) / (c.killed + c.survived + c.noCoverage)).toFixed(1)}%`);
   console.log('\n| file | score | killed | survived | no coverage |\n| --- | ---: | ---: | ---: | ---: |');
-  for (const [file, c] of rows) console.log(`| ${file} | ${pct(c)}% | ${c.killed} | ${c.survived} | ${c.noCoverage} |`);
-  console.log(`| all ${rows.length} files | ${pct(all)}% | ${all.killed} | ${all.survived} | ${all.noCoverage} |`);
+  for (const [file, c] of rows) console.log(`| ${file} | ${pct(c)} | ${c.killed} | ${c.survived} | ${c.noCoverage} |`);
+  console.log(`| all ${rows.length} files | ${pct(all)} | ${all.killed} | ${all.survived} | ${all.noCoverage} |`);
 }
 
 const args = process.argv.slice(2);
