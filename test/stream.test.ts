@@ -184,7 +184,8 @@ describe('pairGrad', () => {
       it(`[${rows}, ${cols}]${withRowScale ? ', per-row factors' : ''}, gradient ${destInWasm ? 'in place' : 'copied out'}: every form`, () => {
         const n = rows * cols;
         const rowScale = withRowScale ? Float32Array.from({ length: rows }, (_, r) => 1 + (r % 5)) : null;
-        for (const [[pn, pm, pv], [tn, tm, tv]] of forms(n, 5, cols).map((f, i, all) => [f, all[(i + 2) % all.length]!] as const)) {
+        const targets = forms(n, 6, cols);
+        for (const [[pn, pm, pv], [tn, tm, tv]] of forms(n, 5, cols).map((f, i) => [f, targets[(i + 2) % targets.length]!] as const)) {
           const tensor = destInWasm ? new WasmTensor(rt, [n], 'float32') : null;
           const array = tensor === null ? new Float32Array(n) : (tensor.data as Float32Array);
           const calls: number[] = [];
