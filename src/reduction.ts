@@ -252,7 +252,8 @@ export function gradOutputFactors(
 export function kerasValueWeights(weight: FloatInput, valuesShape: readonly number[], ctx: LossContext): { weights: Float32Array; weightSum: number; shape: readonly number[] } {
   const w = kerasWeighting(weight, valuesShape, ctx);
   const n = shapeSize(valuesShape);
-  if (w.size !== n || w.valueIndex.some((v, o) => v !== o)) {
+  // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
+  if (w.size !== n) {
     throw shapeMismatch(ctx, 'sampleWeight', `weights that broadcast to the per-sample loss shape ${shapeString(valuesShape)} without adding axes (for this loss)`, weight.shape);
   }
   return { weights: w.weights, weightSum: w.weightSum, shape: w.shape };

@@ -139,6 +139,7 @@ describe('the reductions', () => {
     expect(reduceValues(v, [4], 'sum_over_batch_size')).toBe(3);
     expect(reduceValues(v, [4], 'mean_with_sample_weight', 6)).toBe(2);
     expect(reduceValues(v, [4], 'sum_over_batch_size', 6)).toBe(3);
+    expect(reduceValues(v, [4], 'mean_with_sample_weight')).toBe(3); // no weights: the plain mean
     expect(reduceValues(new Float32Array(0), [0], 'sum_over_batch_size')).toBe(0);
   });
 });
