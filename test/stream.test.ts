@@ -292,4 +292,63 @@ describe('streamRows', () => {
       });
     }
   }
+  // Eight buffers, every one copied, the null one third: each of the eight half slots holds a different buffer,
+  // so a half slot placed at another's offset (the 4th and the 8th were never used above) overwrites a value.
+  // The last output may also be in place while the others are copied: its blocks are then at row·cols floats.
+  for (const [rows, cols, fInPlace] of [[HALF / 2 + 5, 2, false], [7, 3, false], [HALF / 2 + 5, 2, true]] as [number, number, boolean][]) {
+    it(`eight buffers in eight half slots, [${rows}, ${cols}]${fInPlace ? ', the last output in place' : ''}`, () => {
+      const n = rows * cols;
+      const r = rng(rows + 17 * cols);
+      const p = Float32Array.from({ length: n }, () => Math.fround(r() * 2 - 1));
+      const t = Float32Array.from({ length: n }, () => Math.fround(r() * 2 - 1));
+      const w = Float32Array.from({ length: n }, () => Math.fround(r() + 0.5));
+      const label = Float32Array.from({ length: rows }, (_, i) => (i % 5) - 2);
+      const out = new Float32Array(rows);
+      const e = new Float32Array(n);
+      const fT = fInPlace ? new WasmTensor(rt, [n], 'float32') : null;
+      const f = fT === null ? new Float32Array(n) : (fT.data as Float32Array);
+      const buffers: (BlockBuffer | null)[] = [
+        { input: floatInput(p, rt, 'x', 'p') },
+        { input: floatInput(Array.from(t), rt, 'x', 't') },
+        null,
+        { input: floatInput(Float64Array.from(label), rt, 'x', 'label'), perRow: true },
+        { input: floatInput(w, rt, 'x', 'w') },
+        { output: { array: out, ptr: -1 }, perRow: true },
+        { output: { array: e, ptr: -1 } },
+        { output: { array: f, ptr: fT === null ? -1 : fT.byteOffset } },
+      ];
+      // out[r] = Σ_c (p − t)·w + label[r];  e = p − t;  f = p·w
+      const kernel = (count: number, ptrs: number[], firstRow: number) => {
+        expect(ptrs[2]).toBe(0);
+        expect(new Set(ptrs.filter((x) => x !== 0)).size).toBe(7);
+        if (fT !== null) expect(ptrs[7]).toBe(fT.byteOffset + firstRow * cols * 4);
+        const m = rt.f32();
+        const at = (k: number, i: number) => (ptrs[k]! >> 2) + i;
+        for (let row = 0; row < count; row++) {
+          let s = 0;
+          for (let c = 0; c < cols; c++) {
+            const i = row * cols + c;
+            const d = m[at(0, i)]! - m[at(1, i)]!;
+            s += d * m[at(4, i)]!;
+            m[at(6, i)] = d;
+            m[at(7, i)] = m[at(0, i)]! * m[at(4, i)]!;
+          }
+          m[at(5, row)] = s + m[at(3, row)]!;
+        }
+        return count;
+      };
+      expect(streamRows(rt, rows, cols, buffers, kernel)).toBe(rows);
+      for (let row = 0; row < rows; row++) {
+        let s = 0;
+        for (let c = 0; c < cols; c++) s += (p[row * cols + c]! - t[row * cols + c]!) * w[row * cols + c]!;
+        expect(out[row], `out[${row}]`).toBeCloseTo(s + label[row]!, 5);
+      }
+      for (let i = 0; i < n; i++) {
+        if (e[i] !== Math.fround(p[i]! - t[i]!)) expect(e[i], `e[${i}]`).toBe(Math.fround(p[i]! - t[i]!));
+        const fNow = fT === null ? f : (fT.data as Float32Array);
+        if (fNow[i] !== Math.fround(p[i]! * w[i]!)) expect(fNow[i], `f[${i}]`).toBe(Math.fround(p[i]! * w[i]!));
+      }
+      fT?.free();
+    });
+  }
 });
