@@ -55,6 +55,33 @@ describe('parseNpyHeader', () => {
     expect(parse(dictOf('<f4', '(2,)'), 8, 3)).toMatchObject({ shape: [2] });
   });
 
+  it('decodes a version 3.0 header as UTF-8 and older ones as Latin-1, as NumPy does', () => {
+    // NumPy writes 3.0 only for a header that needs UTF-8; the same bytes in a 1.0 header are two Latin-1 characters.
+    const utf8Head = (major: number) => {
+      const pre = major === 1 ? 10 : 12;
+      const dict = new TextEncoder().encode(dictOf('<\u00e94', '(2,)'));
+      const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
+      const out = new Uint8Array(total).fill(0x20);
+      out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
+      if (pre === 10) new DataView(out.buffer).setUint16(8, total - pre, true);
+      else new DataView(out.buffer).setUint32(8, total - pre, true);
+      out.set(dict, pre);
+      out[total - 1] = 0x0a;
+      return out;
+    };
+    const message = (major: number) => {
+      const h = utf8Head(major);
+      try {
+        parseNpyHeader(h, h.length + 8, 'x.npy');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(3)).toMatch(/^x\.npy: unsupported dtype '<\u00e94' \(read:/);
+    expect(message(1)).toMatch(/^x\.npy: unsupported dtype '<\u00c3\u00a94' \(read:/);
+  });
+
   it('tolerates the spacing a hand-written header may have, and reads multi-digit dimensions', () => {
     expect(parse("{'descr' : '<f4','fortran_order':False ,'shape':(12, ) }", 48)).toMatchObject({ dtype: 'float32', shape: [12] });
     expect(parse(dictOf('<f4', '(10, 21)'), 840)).toMatchObject({ shape: [10, 21], size: 210 });
