@@ -227,7 +227,7 @@ export function suggestLoss(given: string): { name: string; note?: string } | un
     ...Object.keys(LOSSES).map((name) => ({ name, canonical: name as Canonical, rank: 0 })),
     ...Object.entries(CLASS_NAMES).map(([name, c]) => ({ name, canonical: c.canonical, rank: 0 })),
     ...Object.entries(FUNCTION_NAMES).map(([name, c]) => ({ name, canonical: c.canonical, rank: 1 })),
-    ...Object.entries(ALIASES).map(([name, canonical]) => ({ name, canonical, rank: 2 })),
+    ...Object.entries(ALIASES).map(([name, canonical]) => ({ name, canonical, rank: TABLE_FUNCTION_NAMES.has(name) ? 1 : 2 })),
   ];
   // 1. Every word given is a word (or the start of one) of the candidate, or the letters run together match.
   let best: (typeof candidates)[number] | undefined;
@@ -255,6 +255,13 @@ export function suggestLoss(given: string): { name: string; note?: string } | un
   const named = best.name !== best.canonical && (Object.hasOwn(CLASS_NAMES, best.name) || Object.hasOwn(FUNCTION_NAMES, best.name));
   return named ? { name: best.canonical, note: best.name } : { name: best.canonical };
 }
+
+/**
+ * torch.nn.functional names that the alias table holds (framework-free there, so not in FUNCTION_NAMES): ranked
+ * as the function names they are. Ranked as odd aliases, they lost to a longer function name with more to say:
+ * 'bin_cross_entropy_loss' suggested binary_cross_entropy_with_logits, a name that fixes fromLogits.
+ */
+const TABLE_FUNCTION_NAMES: ReadonlySet<string> = new Set(['binary_cross_entropy', 'smooth_l1_loss', 'hinge_embedding_loss', 'cosine_embedding_loss', 'margin_ranking_loss']);
 
 /** What people call a loss that is no name of it in either framework (L2 loss, CE, xent): suggested, never resolved. */
 const COLLOQUIAL: Readonly<Record<string, string>> = { l2: 'MSELoss', ce: 'CrossEntropyLoss', xent: 'CrossEntropyLoss' };

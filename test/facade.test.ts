@@ -156,6 +156,14 @@ describe('fl.loss: the name', () => {
       ['entropy_cross', { name: 'categorical_crossentropy', note: 'CrossEntropyLoss' }],
       ['error_squared_mean', { name: 'mean_squared_error' }],
       ['crossent', { name: 'categorical_crossentropy' }],
+      ['cross', { name: 'categorical_crossentropy', note: 'CrossEntropyLoss' }], // the class name, whose first word it is
+      ['cro', { name: 'categorical_crossentropy' }], // three letters are a word's start: not ctc by edit distance
+      ['square', { name: 'squared_hinge' }], // the name with the fewest other words
+      ['kl_di', { name: 'kullback_leibler_divergence', note: 'KLDivLoss' }],
+      ['uber_loss', { name: 'huber' }], // four letters run together inside a name
+      // the plain function name of the table, not binary_cross_entropy_with_logits (which fixes fromLogits)
+      ['bin_cross_entropy_loss', { name: 'binary_crossentropy' }],
+      ['cross_entropy_bin', { name: 'binary_crossentropy' }],
       ['loss', undefined],
       ['', undefined],
       ['___', undefined],
