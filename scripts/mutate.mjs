@@ -23,7 +23,7 @@ const GROUPS = [
   },
   {
     mutate: 'src/losses/elementwise.ts,src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
-    tests: [...ERRORS, 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.semantics.test.ts', 'test/margin.conformance.test.ts'],
+    tests: [...ERRORS, 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.semantics.test.ts', 'test/margin.conformance.test.ts'],
   },
   { mutate: 'src/losses/crossentropy.ts,src/losses/rows.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts'] },
   {
