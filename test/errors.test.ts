@@ -257,3 +257,69 @@ describe('withGrad out', () => {
     expect(caught(() => mse.withGrad({ pred, target }, { out: { target: new Float32Array(8) } })).argument).toBe('out.target');
   });
 });
+
+describe('withGrad out, each refusal whole and each place it may be', () => {
+  const fields = (fn: () => unknown) => {
+    const e = caught(fn);
+    return [e.code, e.loss, e.argument, e.expected, e.received];
+  };
+  const where = 'mean_squared_error (pytorch)';
+
+  it('says what was wrong: the key, the type, a freed or int32 tensor, the size, an overlap', () => {
+    const mse = fl.loss('mse', { framework: 'pytorch' });
+    const pred = Float32Array.of(1, 2, 3, 4);
+    const target = Float32Array.of(0, 0, 0, 0);
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { target: new Float32Array(4) } as never }))).toEqual(['BAD_OPTION', where, 'out.target', 'out.pred only (pred is the input with a gradient)', '"target"']);
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { pred: [0, 0, 0, 0] } as never }))).toEqual(['BAD_OPTION', where, 'out.pred', 'a Float32Array or a float32 fl.tensor()', 'object']);
+    const freed = fl.tensor([4]);
+    freed.free();
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { pred: freed } }))).toEqual(['BAD_OPTION', where, 'out.pred', 'a Float32Array or a float32 fl.tensor()', 'a freed tensor']);
+    const ints = fl.tensor([4], 'int32');
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { pred: ints as never } }))).toEqual(['BAD_OPTION', where, 'out.pred', 'a Float32Array or a float32 fl.tensor()', 'a int32 tensor']);
+    ints.free();
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { pred: new Float32Array(5) } }))).toEqual(['BAD_OPTION', where, 'out.pred', "4 elements (pred's size)", '5 elements']);
+    expect(fields(() => mse.withGrad({ pred, target }, { out: { pred: target } }))).toEqual(['BAD_OPTION', where, 'out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer']);
+  });
+
+  it('an overlap by one element is refused, a neighbour in the same buffer is not', () => {
+    const mse = fl.loss('mse', { framework: 'pytorch' });
+    const buffer = new Float32Array(12);
+    buffer.set([1, 2, 3, 4], 4); // pred = [4, 8)
+    const pred = buffer.subarray(4, 8);
+    const target = new Float32Array(4);
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: buffer.subarray(1, 5) } })).received).toBe('an overlapping buffer');
+    expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: buffer.subarray(7, 11) } })).received).toBe('an overlapping buffer');
+    for (const out of [buffer.subarray(0, 4), buffer.subarray(8, 12)]) {
+      const r = mse.withGrad({ pred, target }, { out: { pred: out } });
+      expect(r.grad.pred.data).toBe(out);
+      expect(Array.from(out)).toEqual([0.5, 1, 1.5, 2]); // 2(p - t)/4
+      expect(Array.from(pred)).toEqual([1, 2, 3, 4]);
+      out.fill(0);
+    }
+    // number[] inputs live in no buffer: nothing to overlap
+    const out = new Float32Array(4);
+    expect(mse.withGrad({ pred: [1, 2, 3, 4], target: [0, 0, 0, 0] }, { out: { pred: out } }).grad.pred.data).toBe(out);
+    expect(Array.from(out)).toEqual([0.5, 1, 1.5, 2]);
+  });
+
+  it('a float32 tensor or a view of wasm memory is written in place, above the small-input size too', () => {
+    const mse = fl.loss('mse', { framework: 'pytorch' });
+    for (const n of [4, 3000]) {
+      const pred = Float32Array.from({ length: n }, (_, i) => i % 5);
+      const target = new Float32Array(n);
+      const want = Array.from(pred, (p) => Math.fround((2 * p) / n));
+      const t = fl.tensor([n]);
+      const same = (got: Float32Array) => got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-6 * want[i]!));
+      const r = mse.withGrad({ pred, target }, { out: { pred: t } });
+      expect(r.grad.pred.data).toBe(t.data);
+      same(t.data as Float32Array);
+      // a Float32Array over wasm memory (here the tensor's own view) is the same place
+      const view = new Float32Array(fl.memory.buffer, t.byteOffset, n);
+      view.fill(0);
+      expect(mse.withGrad({ pred, target }, { out: { pred: view } }).grad.pred.data).toBe(view);
+      same(t.data as Float32Array);
+      expect((t.data as Float32Array)[1]).toBeGreaterThan(0);
+      t.free();
+    }
+  });
+});
