@@ -323,3 +323,61 @@ describe('withGrad out, each refusal whole and each place it may be', () => {
     }
   });
 });
+
+describe('the option and input checks, each refusal whole', () => {
+  const whole = (fn: () => unknown) => {
+    const e = caught(fn);
+    return [e.code, e.loss, e.argument, e.expected, e.received, e.suggestion];
+  };
+
+  it('numbers: the domain, closed or open, and the value received', () => {
+    expect(whole(() => fl.loss('huber', { delta: -1 }))).toEqual(['BAD_OPTION', 'huber (tensorflow)', 'option "delta"', 'a finite number >= 0', '-1', undefined]);
+    expect(whole(() => fl.loss('huber', { framework: 'pytorch', delta: 0 }))).toEqual(['BAD_OPTION', 'huber (pytorch)', 'option "delta"', 'a finite number > 0', '0', undefined]);
+    expect(whole(() => fl.loss('huber', { framework: 'pytorch', beta: Infinity }))).toEqual(['BAD_OPTION', 'huber (pytorch)', 'option "beta"', 'a finite number >= 0', 'Infinity', undefined]);
+    expect(whole(() => fl.loss('huber', { delta: '1' }))).toEqual(['BAD_OPTION', 'huber (tensorflow)', 'option "delta"', 'a finite number >= 0', '"1"', undefined]);
+    expect(fl.loss('huber', { framework: 'pytorch', beta: 0 }).options.beta).toBe(0); // closed at 0
+  });
+
+  it('a reduction: one of the names, with the name meant when it is one by case or a prefix', () => {
+    const keras = 'one of "sum_over_batch_size" | "sum" | "none" | "mean" | "mean_with_sample_weight"';
+    const reduction = (r: unknown) => whole(() => fl.loss('mse', { reduction: r } as never));
+    expect(reduction('SUM')).toEqual(['BAD_OPTION', 'mean_squared_error (tensorflow)', 'option "reduction"', keras, '"SUM"', 'sum']);
+    expect(reduction('summ')).toEqual(['BAD_OPTION', 'mean_squared_error (tensorflow)', 'option "reduction"', keras, '"summ"', 'sum']);
+    expect(reduction('sum_over')[5]).toBe('sum_over_batch_size');
+    expect(reduction('avg')[5]).toBeUndefined();
+    expect(reduction(1)).toEqual(['BAD_OPTION', 'mean_squared_error (tensorflow)', 'option "reduction"', keras, '1', undefined]);
+    expect(whole(() => fl.loss('mse', { framework: 'pytorch', reduction: 'Mean' }))).toEqual(['BAD_OPTION', 'mean_squared_error (pytorch)', 'option "reduction"', 'one of "mean" | "sum" | "none"', '"Mean"', 'mean']);
+  });
+
+  it('inputs: not an object, an unknown name, a missing one', () => {
+    const mse = fl.loss('mse', { framework: 'pytorch' });
+    const expected = 'inputs { pred, target }';
+    expect(whole(() => mse(5 as never))).toEqual(['MISSING_INPUT', 'mean_squared_error (pytorch)', 'inputs', `an object of named ${expected}`, '5', undefined]);
+    expect(whole(() => mse({ preds: [1], target: [1] } as never))).toEqual(['UNKNOWN_INPUT', 'mean_squared_error (pytorch)', 'input "preds"', expected, 'an input named "preds"', 'pred']);
+    expect(whole(() => mse({ target: [1] } as never))).toEqual(['MISSING_INPUT', 'mean_squared_error (pytorch)', 'input "pred"', expected, 'no "pred"', undefined]);
+    expect(whole(() => fl.loss('mse')({ pred: [1], target: [1], weights: [1] } as never))).toEqual(['UNKNOWN_INPUT', 'mean_squared_error (tensorflow)', 'input "weights"', 'inputs { pred, target, sampleWeight? }', 'an input named "weights"', undefined]);
+  });
+
+  it("withGrad's options: not an object, an unknown key with the one meant", () => {
+    const mse = fl.loss('mse', { framework: 'pytorch' });
+    const inputs = { pred: [1, 2], target: [0, 0] };
+    expect(whole(() => mse.withGrad(inputs, 5 as never))).toEqual(['BAD_OPTION', 'mean_squared_error (pytorch)', 'withGrad options', 'an object { gradOutput?, out? } or nothing', '5', undefined]);
+    expect(whole(() => mse.withGrad(inputs, [] as never))[4]).toBe('an array of length 0');
+    expect(whole(() => mse.withGrad(inputs, { gradoutput: 2 } as never))).toEqual(['UNKNOWN_OPTION', 'mean_squared_error (pytorch)', 'withGrad option "gradoutput"', 'gradOutput or out', '"gradoutput"', 'gradOutput']);
+    expect(whole(() => mse.withGrad(inputs, { scale: 2 } as never))).toEqual(['UNKNOWN_OPTION', 'mean_squared_error (pytorch)', 'withGrad option "scale"', 'gradOutput or out', '"scale"', undefined]);
+    expect(mse.withGrad(inputs, undefined).value).toBe(2.5);
+  });
+
+  it("PyTorch huber: beta and delta together, beta given to HuberLoss; delta resolves to HuberLoss's options alone", () => {
+    expect(whole(() => fl.loss('huber', { framework: 'pytorch', beta: 1, delta: 2 }))).toEqual(['BAD_OPTION', 'huber (pytorch)', 'option "beta"', 'beta (SmoothL1Loss) or delta (HuberLoss), not both', 'beta 1 and delta 2', undefined]);
+    expect(whole(() => fl.loss('HuberLoss', { beta: 1 }))).toEqual(['UNKNOWN_OPTION', 'huber (pytorch)', 'option "beta"', "an option of HuberLoss: reduction, delta (beta is SmoothL1Loss's)", '"beta"', undefined]);
+    expect(fl.loss('huber', { framework: 'pytorch', delta: 2 }).options).toEqual({ reduction: 'mean', delta: 2 });
+    expect(fl.loss('huber', { framework: 'pytorch' }).options).toEqual({ reduction: 'mean', beta: 1 });
+  });
+
+  it("MAPE's gradient is 0 where pred equals target (sign(0)), on the small-input path", () => {
+    const mape = fl.loss('mape');
+    const r = mape.withGrad({ pred: Float32Array.of(1, 2, 0.5), target: Float32Array.of(1, 1, 1) });
+    expect(Array.from(r.grad.pred.data)).toEqual([0, Math.fround(100 / 3), Math.fround(-100 / 3)]);
+  });
+});
