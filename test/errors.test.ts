@@ -291,14 +291,14 @@ describe('withGrad out, each refusal whole and each place it may be', () => {
     expect(caught(() => mse.withGrad({ pred, target }, { out: { pred: buffer.subarray(7, 11) } })).received).toBe('an overlapping buffer');
     for (const out of [buffer.subarray(0, 4), buffer.subarray(8, 12)]) {
       const r = mse.withGrad({ pred, target }, { out: { pred: out } });
-      expect(r.grad.pred.data).toBe(out);
+      expect(r.grad.pred!.data).toBe(out);
       expect(Array.from(out)).toEqual([0.5, 1, 1.5, 2]); // 2(p - t)/4
       expect(Array.from(pred)).toEqual([1, 2, 3, 4]);
       out.fill(0);
     }
     // number[] inputs live in no buffer: nothing to overlap
     const out = new Float32Array(4);
-    expect(mse.withGrad({ pred: [1, 2, 3, 4], target: [0, 0, 0, 0] }, { out: { pred: out } }).grad.pred.data).toBe(out);
+    expect(mse.withGrad({ pred: [1, 2, 3, 4], target: [0, 0, 0, 0] }, { out: { pred: out } }).grad.pred!.data).toBe(out);
     expect(Array.from(out)).toEqual([0.5, 1, 1.5, 2]);
   });
 
@@ -311,12 +311,12 @@ describe('withGrad out, each refusal whole and each place it may be', () => {
       const t = fl.tensor([n]);
       const same = (got: Float32Array) => got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-6 * want[i]!));
       const r = mse.withGrad({ pred, target }, { out: { pred: t } });
-      expect(r.grad.pred.data).toBe(t.data);
+      expect(r.grad.pred!.data).toBe(t.data);
       same(t.data as Float32Array);
       // a Float32Array over wasm memory (here the tensor's own view) is the same place
       const view = new Float32Array(fl.memory.buffer, t.byteOffset, n);
       view.fill(0);
-      expect(mse.withGrad({ pred, target }, { out: { pred: view } }).grad.pred.data).toBe(view);
+      expect(mse.withGrad({ pred, target }, { out: { pred: view } }).grad.pred!.data).toBe(view);
       same(t.data as Float32Array);
       expect((t.data as Float32Array)[1]).toBeGreaterThan(0);
       t.free();
@@ -378,6 +378,6 @@ describe('the option and input checks, each refusal whole', () => {
   it("MAPE's gradient is 0 where pred equals target (sign(0)), on the small-input path", () => {
     const mape = fl.loss('mape');
     const r = mape.withGrad({ pred: Float32Array.of(1, 2, 0.5), target: Float32Array.of(1, 1, 1) });
-    expect(Array.from(r.grad.pred.data)).toEqual([0, Math.fround(100 / 3), Math.fround(-100 / 3)]);
+    expect(Array.from(r.grad.pred!.data)).toEqual([0, Math.fround(100 / 3), Math.fround(-100 / 3)]);
   });
 });
