@@ -39,6 +39,13 @@ describe.each(IMPLEMENTATIONS)('margin conformance: $label', (impl) => {
             const refG = c.ref(inputs, { reduction, gradOutput });
             const gg = loss.withGrad(inputs, { gradOutput: { data: gradOutput, shape: lossShape } });
             for (const name of c.differentiated) expectClose(gg.grad[name]!.data, refG.grads[name]!, `${label} grad ${name} with gradOutput`);
+          } else {
+            // a scalar reduction's upstream gradient is a number that scales every gradient
+            const go = 0.5 + (seed++ % 4);
+            const refS = c.ref(inputs, { reduction, gradOutput: [go] });
+            const gs = loss.withGrad(inputs, { gradOutput: go });
+            expectClose(valueOf(gs.value), refValue(ref), `${label} value with gradOutput ${go}`);
+            for (const name of c.differentiated) expectClose(gs.grad[name]!.data, refS.grads[name]!, `${label} grad ${name} with gradOutput ${go}`);
           }
           if (c.framework === 'tensorflow') {
             // per-sample weights of the per-sample shape, a scalar weight, and the other shapes Keras 3 reconciles
@@ -54,6 +61,12 @@ describe.each(IMPLEMENTATIONS)('margin conformance: $label', (impl) => {
               const gw = loss.withGrad({ ...inputs, sampleWeight });
               expectClose(valueOf(gw.value), refValue(refW), `${wl} withGrad value`);
               for (const name of c.differentiated) expectClose(gw.grad[name]!.data, refW.grads[name]!, `${wl} grad ${name}`);
+              // with an upstream gradient too: per weighted value for 'none' (of the shape 'none' returns), else a number
+              const noneShape = reduction === 'none' ? (loss({ ...inputs, sampleWeight }) as OutputTensor).shape : [];
+              const go = reduction === 'none' ? uniform(Math.max(1, noneShape.reduce((a, b) => a * b, 1)), seed++) : Float64Array.of(1.75);
+              const refWG = c.ref(inputs, { reduction, sampleWeight, gradOutput: go });
+              const gwg = loss.withGrad({ ...inputs, sampleWeight }, { gradOutput: reduction === 'none' ? { data: go, shape: noneShape } : go[0]! });
+              for (const name of c.differentiated) expectClose(gwg.grad[name]!.data, refWG.grads[name]!, `${wl} grad ${name} with gradOutput`);
             }
           }
         }
