@@ -1,0 +1,117 @@
+/**
+ * The cross-entropy rows' options and shapes at their edges, each refusal whole (code, loss, argument, expected,
+ * received) and each edge that is accepted pinned by value: the families' suites assert the codes and the common
+ * values; a changed word, or a bound moved by one, would pass them.
+ */
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LossError, loadLosses, type FastLoss } from '../src/index.js';
+
+let fl: FastLoss;
+beforeAll(async () => {
+  fl = await loadLosses();
+});
+
+function whole(fn: () => unknown): unknown[] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LossError);
+    const err = e as LossError;
+    return [err.code, err.loss, err.argument, err.expected, err.received];
+  }
+  throw new Error('no error');
+}
+
+const cce = 'categorical_crossentropy (tensorflow)';
+const scce = 'sparse_categorical_crossentropy (tensorflow)';
+const torchCe = 'categorical_crossentropy (pytorch)';
+
+describe('cross-entropy options', () => {
+  it('fromLogits is true or false', () => {
+    expect(whole(() => fl.loss('cce', { fromLogits: 'yes' } as never))).toEqual(['BAD_OPTION', cce, 'option "fromLogits"', 'true or false', '"yes"']);
+    expect(whole(() => fl.loss('cce', { fromLogits: 1 } as never))[4]).toBe('1');
+  });
+
+  it('integers: the axis, ignoreIndex, and ignoreClass (which may be null)', () => {
+    expect(whole(() => fl.loss('cce', { axis: 0.5 } as never))).toEqual(['BAD_OPTION', cce, 'option "axis"', 'an integer', '0.5']);
+    expect(whole(() => fl.loss('CrossEntropyLoss', { ignoreIndex: 'none' } as never))).toEqual(['BAD_OPTION', torchCe, 'option "ignoreIndex"', 'an integer', '"none"']);
+    expect(whole(() => fl.loss('CrossEntropyLoss', { ignoreIndex: null } as never))).toEqual(['BAD_OPTION', torchCe, 'option "ignoreIndex"', 'an integer', 'null']);
+    expect(whole(() => fl.loss('scce', { ignoreClass: 1.5 } as never))).toEqual(['BAD_OPTION', scce, 'option "ignoreClass"', 'an integer or null', '1.5']);
+    expect(fl.loss('scce', { ignoreClass: null } as never).options.ignoreClass).toBeNull();
+    expect(fl.loss('scce', { ignoreClass: 2 }).options.ignoreClass).toBe(2);
+  });
+
+  it('labelSmoothing is in [0, 1], both ends included', () => {
+    for (const bad of [-0.001, 1.001, NaN, '0.1']) {
+      expect(whole(() => fl.loss('cce', { labelSmoothing: bad } as never))).toEqual(['BAD_OPTION', cce, 'option "labelSmoothing"', 'a number in [0, 1]', typeof bad === 'string' ? '"0.1"' : String(bad)]);
+    }
+    // y ← y(1 - ls) + ls/C: at ls = 1 every class has 1/C, so the loss is the mean of -log p over the classes
+    const pred = { data: Float32Array.of(0.25, 0.75), shape: [1, 2] };
+    const target = { data: Float32Array.of(0, 1), shape: [1, 2] };
+    expect(fl.loss('cce', { labelSmoothing: 1 })({ pred, target })).toBeCloseTo(-(Math.log(0.25) + Math.log(0.75)) / 2, 6);
+    expect(fl.loss('cce', { labelSmoothing: 0 })({ pred, target })).toBeCloseTo(-Math.log(0.75), 6);
+  });
+
+  it("weight: a tensor or array of numbers, one per class", () => {
+    expect(whole(() => fl.loss('CrossEntropyLoss', { weight: 'heavy' } as never))).toEqual(['BAD_OPTION', torchCe, 'option "weight"', 'a tensor or array of numbers', '"heavy"']);
+    const ce = fl.loss('CrossEntropyLoss', { weight: [1, 2] });
+    const pred = { data: new Float32Array(6), shape: [2, 3] };
+    expect(whole(() => ce({ pred, target: [0, 1] }))).toEqual(['SHAPE_MISMATCH', torchCe, 'option "weight"', 'a 1-D weight of C = 3 elements (one per class)', 'shape [2]']);
+    expect(whole(() => fl.loss('CrossEntropyLoss', { weight: [[1, 2, 3]] })({ pred, target: [0, 1] }))[3]).toBe('a 1-D weight of C = 3 elements (one per class)');
+  });
+});
+
+describe('cross-entropy shapes', () => {
+  it('PyTorch: a scalar pred; targets that are neither class indices of the row shape nor probabilities of pred\'s', () => {
+    const ce = fl.loss('CrossEntropyLoss');
+    expect(whole(() => ce({ pred: 1, target: 0 } as never))).toEqual(['SHAPE_MISMATCH', torchCe, 'pred', 'an input of shape [C], [N, C] or [N, C, d1, ...]', 'shape []']);
+    const pred = { data: new Float32Array(6), shape: [2, 3] };
+    expect(whole(() => ce({ pred, target: [0, 1, 2] }))).toEqual([
+      'SHAPE_MISMATCH', torchCe, 'target', "class indices of shape [2] (pred's shape without the class axis) or probabilities of pred's shape [2, 3]", 'shape [3]',
+    ]);
+    expect(whole(() => fl.loss('NLLLoss')({ pred, target: [0, 1, 2] }))).toEqual([
+      'SHAPE_MISMATCH', 'negative_log_likelihood (pytorch)', 'target', "class indices of shape [2] (pred's shape without the class axis)", 'shape [3]',
+    ]);
+    // a [C] pred with probabilities of [C] is the dense form, a number its one class index
+    const one = { data: Float32Array.of(0, Math.log(3)), shape: [2] };
+    const dense = ce({ pred: one, target: Float32Array.of(0, 1) });
+    expect(dense).toBeCloseTo(-Math.log(0.75), 6);
+    expect(ce({ pred: one, target: 1 })).toBeCloseTo(-Math.log(0.75), 6);
+  });
+
+  it('Keras sparse: labels [N] or [N, 1]; anything else named with the axis', () => {
+    const scceLoss = fl.loss('scce');
+    const pred = { data: Float32Array.of(0.25, 0.75, 0.5, 0.5), shape: [2, 2] };
+    const want = -(Math.log(0.75) + Math.log(0.5)) / 2;
+    expect(scceLoss({ pred, target: [1, 0] })).toBeCloseTo(want, 6);
+    expect(scceLoss({ pred, target: [[1], [0]] })).toBeCloseTo(want, 6);
+    expect(whole(() => scceLoss({ pred, target: [[1, 0]] }))).toEqual(['SHAPE_MISMATCH', scce, 'target', "class indices of shape [2] (pred's shape without axis -1)", 'shape [1, 2]']);
+    expect(whole(() => scceLoss({ pred, target: [1, 0, 1] }))[4]).toBe('shape [3]');
+    // a [C] pred is one sample: one label, as a number or a one-element array
+    const one = { data: Float32Array.of(0.25, 0.75), shape: [2] };
+    expect(scceLoss({ pred: one, target: 1 })).toBeCloseTo(-Math.log(0.75), 6);
+    expect(scceLoss({ pred: one, target: [1] })).toBeCloseTo(-Math.log(0.75), 6);
+    expect(whole(() => fl.loss('cce')({ pred, target: { data: new Float32Array(6), shape: [2, 3] } }))).toEqual(['SHAPE_MISMATCH', cce, 'target', "pred's shape [2, 2]", 'shape [2, 3]']);
+  });
+
+  it('Keras sparse with ignoreClass: sample weights must not add axes', () => {
+    const loss = fl.loss('scce', { ignoreClass: 0 });
+    const pred = { data: new Float32Array(12).fill(0.5), shape: [2, 3, 2] };
+    const target = { data: Float32Array.of(1, 0, 1, 1, 1, 0), shape: [2, 3] };
+    for (const shape of [[4, 2, 3], [2, 1, 3]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      expect(whole(() => loss({ pred, target, sampleWeight: { data: new Float32Array(n).fill(1), shape } }))).toEqual([
+        'SHAPE_MISMATCH', scce, 'sampleWeight', 'with ignoreClass, weights that broadcast to the per-sample shape [2, 3] without adding axes', `shape [${shape.join(', ')}]`,
+      ]);
+      // without ignoreClass the same weights broadcast
+      expect(typeof fl.loss('scce')({ pred, target, sampleWeight: { data: new Float32Array(n).fill(1), shape } })).toBe('number');
+    }
+    // weights of the per-sample shape are fine: the ignored entries drop out, and sum_over_batch_size divides by
+    // the entries kept (Keras's apply_mask rescales the mask by total / valid)
+    const w = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const value = loss({ pred, target, sampleWeight: { data: w, shape: [2, 3] } }) as number;
+    const kept = [0, 2, 3, 4]; // entries whose label is not 0
+    expect(value).toBeCloseTo((kept.reduce((s, i) => s + w[i]!, 0) * Math.LN2) / kept.length, 6);
+  });
+});
