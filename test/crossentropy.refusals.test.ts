@@ -115,3 +115,58 @@ describe('cross-entropy shapes', () => {
     expect(value).toBeCloseTo((kept.reduce((s, i) => s + w[i]!, 0) * Math.LN2) / kept.length, 6);
   });
 });
+
+describe('class-index targets: every form, and what each refusal says', () => {
+  const nll = 'negative_log_likelihood (pytorch)';
+  const expectedForms = 'class indices: an Int32Array, Float32Array, Float64Array, number[] or { data, shape } of integers';
+  // log-probabilities [2, 3]: the loss of labels [2, 0] is -(lp[0][2] + lp[1][0]) / 2
+  const pred = { data: Float32Array.of(-1, -2, -3, -4, -5, -6), shape: [2, 3] };
+  const want = (3 + 4) / 2;
+
+  it('every form of the same labels gives the same value; an int32 tensor is read in place', () => {
+    const loss = fl.loss('NLLLoss');
+    const int32 = fl.tensor([2], 'int32');
+    int32.data.set([2, 0]);
+    const float32 = fl.tensor([2]);
+    float32.data.set([2, 0]);
+    const forms: unknown[] = [
+      [2, 0], Int32Array.of(2, 0), Float32Array.of(2, 0), Float64Array.of(2, 0), int32, float32,
+      { data: [2, 0], shape: [2] }, { data: Int32Array.of(2, 0), shape: [2] }, { data: Float64Array.of(2, 0), shape: [2] }, { data: int32, shape: [2] },
+    ];
+    for (const target of forms) expect(loss({ pred, target } as never), String(target)).toBeCloseTo(want, 6);
+    // nested labels against [N, C, d]
+    const pred3 = { data: Float32Array.of(-1, -2, -3, -4, -5, -6, -7, -8), shape: [2, 2, 2] };
+    expect(loss({ pred: pred3, target: [[1, 0], [0, 1]] })).toBeCloseTo((3 + 2 + 5 + 8) / 4, 6);
+    int32.free();
+    float32.free();
+    expect(whole(() => loss({ pred, target: int32 }))).toEqual(['FREED_TENSOR', nll, 'target', 'a tensor that has not been freed', 'a tensor after free()']);
+  });
+
+  it('refusals: a form that is no labels, a fraction, a class out of range (with and without an ignored index)', () => {
+    const loss = fl.loss('NLLLoss');
+    const refusedForms: [unknown, string][] = [
+      ['2', '"2"'],
+      [{ data: [2, 0], shape: [3] }, 'an object with keys {data, shape}'],
+      [{ data: [2, 0], shape: [-2] }, 'an object with keys {data, shape}'],
+      [{ data: [2, 0], shape: [2.5] }, 'an object with keys {data, shape}'],
+      [{ data: [2, '0'], shape: [2] }, 'an object with keys {data, shape}'],
+      [{ data: 'xy', shape: [2] }, 'an object with keys {data, shape}'],
+      [{ data: [2, 0], shape: 2 }, 'an object with keys {data, shape}'],
+      [[[2], [0, 1]], 'an array of length 2'],
+      [[2, 'a'], 'an array of length 2'],
+      [null, 'null'],
+    ];
+    for (const [target, received] of refusedForms) {
+      const got = whole(() => loss({ pred, target } as never));
+      expect(got.slice(0, 4), JSON.stringify(target)).toEqual(['BAD_DTYPE', nll, 'target', expectedForms]);
+      expect(got[4], JSON.stringify(target)).toBe(received);
+    }
+    expect(whole(() => loss({ pred, target: [2, 0.5] }))).toEqual(['BAD_DTYPE', nll, 'target[1]', 'an integer class index', '0.5']);
+    expect(whole(() => loss({ pred, target: [3, 0] }))).toEqual(['LABEL_OUT_OF_RANGE', nll, 'target[0]', 'a class index in [0, 3) or the ignored -100 (C = 3)', '3']);
+    expect(whole(() => fl.loss('scce')({ pred: { data: new Float32Array(6).fill(1 / 3), shape: [2, 3] }, target: [0, -1] }))).toEqual([
+      'LABEL_OUT_OF_RANGE', 'sparse_categorical_crossentropy (tensorflow)', 'target[1]', 'a class index in [0, 3) (C = 3)', '-1',
+    ]);
+    // the ignored index is skipped wherever it is, and only it
+    expect(loss({ pred, target: [-100, 0] })).toBeCloseTo(4, 6);
+  });
+});
