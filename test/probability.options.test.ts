@@ -35,7 +35,7 @@ describe('PyTorch probability options, value and gradient', () => {
       ];
       for (const [options, f, df] of cases) {
         const what = JSON.stringify(options);
-        const none = fl.loss('PoissonNLLLoss', { ...options, reduction: 'none' } as never)({ pred: x, target: t });
+        const none = fl.loss('PoissonNLLLoss', { ...options, reduction: 'none' } as never)({ pred: x, target: t }) as unknown as { data: Float32Array };
         close(none.data, Array.from(x, (a, i) => f(a, t[i]!)), `${what} none`);
         const g = fl.loss('PoissonNLLLoss', { ...options, reduction: 'sum' } as never).withGrad({ pred: x, target: t });
         close([g.value], [Array.from(x, (a, i) => f(a, t[i]!)).reduce((s, v) => s + v, 0)], `${what} sum`);
