@@ -145,6 +145,17 @@ export function expectLossError(fn: () => unknown, code: string, label = ''): Lo
   return expect.fail(`${label}: expected a LossError ${code}, nothing was thrown`);
 }
 
+/** A refusal whole: [code, loss, argument, expected, received] of the LossError `fn` throws (fails if none). */
+export function refusal(fn: () => unknown): (string | undefined)[] {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof LossError)) return expect.fail(`expected a LossError, got ${String(e)}`);
+    return [e.code, e.loss, e.argument, e.expected, e.received];
+  }
+  return expect.fail('expected a LossError, nothing was thrown');
+}
+
 /**
  * Cases a fast-check property runs: `runs`, or a fifth of it (at least 4) inside `npm run mutate`, where each
  * surviving mutant reruns every property that reaches it (Stryker starts its test workers with
