@@ -255,6 +255,17 @@ describe('what the fast paths decline goes to the general path, which computes i
     const v = observe(none, { pred: Array.from(p), target: Array.from(t) });
     expect(v.predReads).toBeGreaterThanOrEqual(3);
     expect(Array.from(v.result.data)).toEqual(Array.from(p, (x, i) => Math.fround((x - t[i]!) ** 2)));
+    // withGrad with reduction 'none': the small gradient (tinyView) declines for every flat form, so the value
+    // is the per-element tensor and the gradient 2 (p - t) unscaled
+    const noneGrad = fl.loss('mse', { framework: 'pytorch', reduction: 'none' });
+    for (const form of ['number[]', 'Float64Array', 'Float32Array', '{ number[], shape }'] as const) {
+      const g = observe((i) => noneGrad.withGrad(i as never), { pred: asForm(p, [p.length], form), target: asForm(t, [t.length], form) });
+      expect(g.predReads, form).toBeGreaterThanOrEqual(3);
+      const { value, grad } = g.result as unknown as { value: OutputTensor; grad: { pred: { data: Float32Array } } };
+      expect(value.shape, form).toEqual([p.length]);
+      expect(Array.from(value.data), form).toEqual(Array.from(p, (x, i) => Math.fround((x - t[i]!) ** 2)));
+      for (let i = 0; i < p.length; i++) expect(grad.pred.data[i], form).toBeCloseTo(2 * (p[i]! - t[i]!), 5);
+    }
     const f = mse();
     for (const pred of [p, Array.from(p), Float64Array.from(p)]) {
       const g = observe((i) => f.withGrad(i, { gradOutput: 3 }), { pred, target: Array.isArray(pred) ? Array.from(t) : pred instanceof Float64Array ? Float64Array.from(t) : t });
