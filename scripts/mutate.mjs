@@ -19,7 +19,7 @@ const GROUPS = [
   { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts', tests: FACADE },
   {
     mutate: 'src/reduction.ts,src/stream.ts,src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts',
-    tests: [...FACADE, 'test/stream.test.ts', 'test/reduction.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts'],
+    tests: [...FACADE, 'test/stream.test.ts', 'test/reduction.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts', 'test/memory.growth.test.ts'],
   },
   {
     mutate: 'src/losses/elementwise.ts,src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
@@ -28,7 +28,7 @@ const GROUPS = [
     // pairwise engine's and the ±1 label check's mutants alive for want of a test that reaches them).
     tests: [...ERRORS, 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts'],
   },
-  { mutate: 'src/losses/crossentropy.ts,src/losses/rows.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts'] },
+  { mutate: 'src/losses/crossentropy.ts,src/losses/rows.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts', 'test/rows.tiling.test.ts', 'test/memory.growth.test.ts'] },
   {
     mutate: 'src/losses/margin.ts,src/losses/rows-margin.ts,src/losses/probability.ts',
     tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts'],

@@ -49,6 +49,16 @@ export function place(rt: Runtime, f32: Float32Array, input: FloatInput, slot: n
   return slot;
 }
 
+/**
+ * The gradient's data once the kernels have written it. A destination in wasm memory (an `out` tensor, or a view
+ * of the memory) is returned as a view taken now when the one taken before the call was detached: a block the
+ * call took (a row wider than the scratch region) may have grown the memory.
+ */
+export function writtenData(rt: Runtime, dest: GradDestination, size: number): Float32Array {
+  if (dest.ptr < 0 || dest.array.length === size) return dest.array;
+  return rt.f32().subarray(dest.ptr >> 2, (dest.ptr >> 2) + size);
+}
+
 /** Σ f over all elements: `sum(n, pred, target, param) -> f64`. In place, one call; otherwise per block. */
 export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput, param: number): number {
   const n = p.size;

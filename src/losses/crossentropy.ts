@@ -8,7 +8,7 @@
 
 import type { Framework } from '../frameworks.js';
 import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
-import type { GradDestination } from '../stream.js';
+import { writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, badOption, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
@@ -239,7 +239,7 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
     else rowScale = go;
     const r = run(x, { scale, rowScale, grad: dest, rows: reduction === 'none' });
     const value = reduction === 'none' ? noneTensor(r.values!, x.geometry.rowShape) : reduction === 'sum' ? r.sum : r.sum / d;
-    return { value, grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+    return { value, grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
 
   // Streaming (loss.accumulator()): Σ of the (class-weighted) losses and the weighted mean's divisor (Σ w[y] over
@@ -404,7 +404,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       // d value / d (per-sample value i): Σ over the weighted values it meets of weight × reduction × upstream
       const rowScale = weightingFactors(n, x.weighting!, reduction as Reduction, go);
       const r = run(x, { scale: 1, rowScale, grad: dest, rows: true });
-      return { value: expanded(x, r.values!), grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+      return { value: expanded(x, r.values!), grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
     }
     // The factor the reduction applies does not depend on the values: take it from a zero sum.
     const factor = reduction === 'none' ? 1 : kerasRowReduction(0, 0, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, (x.weighting?.shape ?? x.geometry.rowShape).length === 0).factor;
@@ -419,7 +419,7 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
       value = noneTensor(v, x.weighting?.shape ?? x.geometry.rowShape);
     } else value = reduce(x, r.sum, r.values).value;
-    return { value, grad: { pred: { data: dest.array, shape: [...x.pred.shape] } } };
+    return { value, grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
 
   // Streaming (loss.accumulator()): Σ of the weighted per-sample values and the reduction's divisor (samples,

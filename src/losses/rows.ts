@@ -233,6 +233,13 @@ export const NO_IGNORE = -2147483648;
 interface Operand {
   /** Byte offset in wasm memory when read or written in place, else -1. */
   readonly ptr: number;
+  /**
+   * Byte offset in wasm memory of the data when it lives there (a tensor, or a view of the memory), else -1.
+   * Equal to ptr unless the operand is copied through the region anyway (partial inner ranges): it is then
+   * copied from wasm memory by offset, not through `array`, a view that memory growth (a temporary block)
+   * would have detached.
+   */
+  readonly at: number;
   /** The data (not read for a `source`: a number[] or nested arrays are converted block by block instead). */
   readonly array: Float32Array | Float64Array | Int32Array;
   readonly source?: JsArrayInput;
@@ -243,18 +250,25 @@ const NO_DATA = new Float32Array(0);
 const floatOperand = (rt: Runtime, x: FloatInput): Operand => {
   // number[] and nested arrays are read into each block as it is copied in (no whole float32 copy allocated:
   // a fresh 4 MB array costs more in first-touch page faults than converting its million numbers)
-  if (x instanceof JsArrayInput) return { ptr: -1, array: NO_DATA, source: x };
+  if (x instanceof JsArrayInput) return { ptr: -1, at: -1, array: NO_DATA, source: x };
   const p = inPlace(rt, x);
-  return { ptr: p.ptr, array: p.array };
+  return { ptr: p.ptr, at: p.ptr, array: p.array };
 };
 
 /** Elements [from, from + len) of an operand copied in as float32 at f32 index `to`. */
 function copyIn(f32: Float32Array, x: Operand, from: number, len: number, to: number): void {
   if (x.source !== undefined) x.source.read(f32, to, from, len);
+  else if (x.at >= 0) f32.copyWithin(to, (x.at >> 2) + from, (x.at >> 2) + from + len);
   else f32.set(x.array.subarray(from, from + len), to);
 }
 
-const destOperand = (d: GradDestination): Operand => ({ ptr: d.ptr, array: d.array });
+/** Elements [from, from + len) of f32 (the region) written back to an operand at its element `to`. */
+function copyOut(f32: Float32Array, x: Operand, from: number, len: number, to: number): void {
+  if (x.at >= 0) f32.copyWithin((x.at >> 2) + to, from, from + len);
+  else (x.array as Float32Array).set(f32.subarray(from, from + len), to);
+}
+
+const destOperand = (d: GradDestination): Operand => ({ ptr: d.ptr, at: d.ptr, array: d.array });
 
 /** Runs `kernel` over the whole geometry, block by block. */
 export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
@@ -373,9 +387,8 @@ export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
       };
       const wideBack = (x: Operand | null, slot: number): void => {
         if (x === null || x.ptr >= 0) return;
-        const dst = x.array as Float32Array;
-        if (whole) dst.set(f32.subarray(slot >> 2, (slot >> 2) + nrows * C), o * C * inner);
-        else for (let c = 0; c < C; c++) dst.set(f32.subarray((slot >> 2) + c * len, (slot >> 2) + (c + 1) * len), o * C * inner + c * inner + i0);
+        if (whole) copyOut(f32, x, slot >> 2, nrows * C, o * C * inner);
+        else for (let c = 0; c < C; c++) copyOut(f32, x, (slot >> 2) + c * len, len, o * C * inner + c * inner + i0);
       };
       const [pp, ps] = wideIn(pred, predSlot);
       let tp = 0;
