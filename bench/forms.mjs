@@ -60,6 +60,7 @@ export const FORMS = [
 ];
 
 export const SIZES = [64, 4096, 65536, 1048576];
+const sizesFor = (quick) => (quick ? [64, 65536] : SIZES);
 
 /** Goals: fastloss time ÷ plain-JS time (≤), or plain ÷ fastloss (≥) for Float64Array at 1M. */
 export function goalOf(form, n) {
@@ -135,7 +136,7 @@ async function measureCells(forms, sizes, { quick, log }) {
  * 2.2x after number[] and nested arrays).
  */
 export async function runSuite({ quick = false, log = () => {} } = {}) {
-  const sizes = quick ? [64, 65536] : SIZES;
+  const sizes = sizesFor(quick);
   const own = [];
   for (let i = 0; i < FORMS.length; i++) {
     log(`forms: ${FORMS[i].key}, in a process of its own`);
@@ -194,7 +195,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf('--form');
   if (at >= 0) {
     // a child of runSuite: one form at every size, its cells as JSON on stdout
-    const cells = await measureCells([FORMS[Number(process.argv[at + 1])]], quick ? [64, 65536] : SIZES, { quick, log });
+    const cells = await measureCells([FORMS[Number(process.argv[at + 1])]], sizesFor(quick), { quick, log });
     process.stdout.write(JSON.stringify(cells));
   } else {
     const { markdown } = await runSuite({ quick, log });

@@ -52,7 +52,8 @@ export function place(rt: Runtime, f32: Float32Array, input: FloatInput, slot: n
 /**
  * The gradient's data once the kernels have written it. A destination in wasm memory (an `out` tensor, or a view
  * of the memory) is returned as a view taken now when the one taken before the call was detached: a block the
- * call took (a row wider than the scratch region) may have grown the memory.
+ * call took (the row engine's, for a row wider than the scratch region) may have grown the memory. The
+ * elementwise engine takes no block during a gradient, so its destinations need none of this.
  */
 export function writtenData(rt: Runtime, dest: GradDestination, size: number): Float32Array {
   if (dest.ptr < 0 || dest.array.length === size) return dest.array;

@@ -12,7 +12,7 @@ import { FastLoss } from '../src/index.js';
 import { ctcReference } from '../src/reference/ctc.js';
 import { instantiate, Runtime, type KernelExports } from '../src/wasm.js';
 import { randomLogProbs, randomTarget } from './ctc.cases.js';
-import { expectLossError, rng } from './helpers.js';
+import { expectClose, expectLossError, rng } from './helpers.js';
 
 let base: Awaited<ReturnType<typeof instantiate>>;
 const calls: { name: string; args: number[] }[] = [];
@@ -50,7 +50,8 @@ function batch(T: number, N: number, C: number, L: number, seed: number) {
   };
 }
 
-const close = (got: number, want: number, what: string) => expect(Math.abs(got - want), what).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want)));
+/** CTC's f32 path against the float64 reference (and against itself, scaled): 1e-5 of the largest value. */
+const close = (got: ArrayLike<number> | number, want: ArrayLike<number> | number, what: string) => expectClose(got, want, what, {}, 1e-5);
 
 describe('ctc: the JS path, the kernels, and the f64 retry', () => {
   it('at most jsBelow elements run in JavaScript, one more in the kernels: the same value and gradient', () => {
@@ -67,7 +68,7 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
       const g = loss.withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest });
       expect(calls.map((c) => c.name).filter((n) => n !== 'ctc_workspace_f32')).toEqual(kernels.length === 0 ? [] : ['ctc_grad_f32']);
       close(g.value as number, ref.value as number, 'withGrad value');
-      g.grad.logProbs!.data.forEach((x, i) => close(x, ref.grad[i]!, `grad[${i}]`));
+      close(g.grad.logProbs!.data, ref.grad, 'grad');
     }
   });
 
@@ -140,8 +141,8 @@ describe('ctc: log-probabilities of -Infinity (a class impossible at a frame)', 
       const g = recorded(jsBelow).fl.loss('ctc', { reduction: 'none' }).withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest });
       const value = (g.value as { data: Float32Array }).data;
       expect(Number.isFinite(value[0]) && Number.isFinite(value[1])).toBe(true);
-      (ref.value as number[]).forEach((v, n) => close(value[n]!, v, `loss ${n}`));
-      g.grad.logProbs!.data.forEach((x, i) => close(x, ref.grad[i]!, `grad[${i}]`));
+      close(value, ref.value as number[], 'losses');
+      close(g.grad.logProbs!.data, ref.grad, 'grad');
     });
   }
 });
@@ -160,7 +161,7 @@ describe("ctc: the scalar reductions' upstream gradient", () => {
           // the types take a number for a scalar reduction; JavaScript may pass a one-element tensor too
           const g = loss.withGrad({ logProbs, ...rest }, { gradOutput } as never);
           expect(g.value).toBe(plain.value);
-          g.grad.logProbs!.data.forEach((x, i) => close(x, 2.5 * plain.grad.logProbs!.data[i]!, `${JSON.stringify(gradOutput)} grad[${i}]`));
+          close(g.grad.logProbs!.data, plain.grad.logProbs!.data.map((x) => 2.5 * x), `${JSON.stringify(gradOutput)} grad`);
         }
         expect(expectLossError(() => loss.withGrad({ logProbs, ...rest }, { gradOutput: [1, 2] } as never), 'SHAPE_MISMATCH').argument).toBe('gradOutput');
       });
@@ -173,14 +174,14 @@ describe("ctc: the scalar reductions' upstream gradient", () => {
     const plain = loss.withGrad({ logProbs, ...rest });
     const g = loss.withGrad({ logProbs, ...rest }, { gradOutput: [2, -1] });
     const p = plain.grad.logProbs!.data;
-    g.grad.logProbs!.data.forEach((x, i) => close(x, (Math.floor(i / C) % N === 0 ? 2 : -1) * p[i]!, `grad[${i}]`));
+    close(g.grad.logProbs!.data, p.map((x, i) => (Math.floor(i / C) % N === 0 ? 2 : -1) * x), 'grad');
     expect(expectLossError(() => loss.withGrad({ logProbs, ...rest }, { gradOutput: [2] }), 'SHAPE_MISMATCH').argument).toBe('gradOutput');
     expect(expectLossError(() => loss.withGrad({ logProbs, ...rest }, { gradOutput: { data: [2, -1], shape: [1, 2] } }), 'SHAPE_MISMATCH').argument).toBe('gradOutput');
     // unbatched: logProbs [T, C], one target; the loss is a scalar and gradOutput has shape []
     const one = { logProbs: { data: lp.slice(0, T * C), shape: [T, C] }, targets: [1, 2], inputLengths: [T], targetLengths: [2] };
     const u = loss.withGrad(one);
     const scaled = loss.withGrad(one, { gradOutput: { data: [3], shape: [] } });
-    scaled.grad.logProbs!.data.forEach((x, i) => close(x, 3 * u.grad.logProbs!.data[i]!, `unbatched grad[${i}]`));
+    close(scaled.grad.logProbs!.data, u.grad.logProbs!.data.map((x) => 3 * x), 'unbatched grad');
     expect(expectLossError(() => loss.withGrad(one, { gradOutput: [3] }), 'SHAPE_MISMATCH').argument).toBe('gradOutput');
   });
 });

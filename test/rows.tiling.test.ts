@@ -24,7 +24,7 @@ import { runRows, type JsRowKernel, type Labels, type RowGeometry, type RowRun }
 import type { GradDestination } from '../src/stream.js';
 import { JsArrayInput, type FloatInput } from '../src/tensor.js';
 import { CHUNK, instantiate, Runtime } from '../src/wasm.js';
-import { rng } from './helpers.js';
+import { expectClose, rng } from './helpers.js';
 
 let rt: Runtime;
 
@@ -249,13 +249,6 @@ function reference(cfg: Config, m: Made): { values: Float64Array; grad: Float64A
   return { values, grad, gradTarget };
 }
 
-function closeAll(got: ArrayLike<number>, want: Float64Array, what: string, tol: number): void {
-  expect(got.length, what).toBe(want.length);
-  for (let k = 0; k < want.length; k++) {
-    if (Math.abs(got[k]! - want[k]!) > tol * (1 + Math.abs(want[k]!))) expect(got[k], `${what}[${k}]`).toBeCloseTo(want[k]!, 4);
-  }
-}
-
 /** How many of the four wide operands and of the per-row operands the configuration streams through the region. */
 function operandCounts(cfg: Config, partial: boolean): { wide: number; narrow: number } {
   const copied = (place: string) => place !== 'in place' && place !== 'view';
@@ -300,13 +293,13 @@ function check(cfg: Config, seed: number): Block[] {
   }
   const what = JSON.stringify(cfg);
   const ref = reference(cfg, m);
-  closeAll(result.values!, ref.values, `${what}: values`, 1e-5);
+  expectClose(result.values!, ref.values, `${what}: values`, {}, 1e-5);
   expect(result.sum, what).toBeCloseTo(ref.values.reduce((a, b) => a + b, 0), 2);
   // a destination in wasm memory is read anew: a temporary block may have grown the memory (detaching old views)
   const n = cfg.outer * cfg.C * cfg.inner;
   const written = (d: GradDestination) => (d.ptr < 0 ? d.array : rt.f32().subarray(d.ptr >> 2, (d.ptr >> 2) + n));
-  if (m.grad !== null) closeAll(written(m.grad), ref.grad, `${what}: grad`, 1e-6);
-  if (m.gradTarget !== null) closeAll(written(m.gradTarget), ref.gradTarget, `${what}: gradTarget`, 1e-6);
+  if (m.grad !== null) expectClose(written(m.grad), ref.grad, `${what}: grad`);
+  if (m.gradTarget !== null) expectClose(written(m.gradTarget), ref.gradTarget, `${what}: gradTarget`);
 
   // memory: a temporary block only for a row wider than the region, freed before returning
   expect(frees, what).toEqual(allocs.map((a) => a.ptr));

@@ -13,7 +13,7 @@
  */
 
 import { applyWeighting, kerasValueWeights, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
-import { pairGrad, pairRows, pairSum, streamRows, writtenData, type GradDestination } from '../stream.js';
+import { pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
 import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
@@ -456,7 +456,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     if (ew !== null) rowScale = rowScale === null ? ew : Float32Array.from(rowScale, (r, i) => r * ew[i]!);
     const dest = gradDestination(options?.out, x, runtime, ctx);
     const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
-    const gradPred = { data: writtenData(runtime, dest, x.p.size), shape: [...x.p.shape] };
+    const gradPred = { data: dest.array, shape: [...x.p.shape] };
     if (reduction !== 'none' && w === null && x.elementWeights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
