@@ -5,7 +5,7 @@
 //   dist/browser/{index,debug}.js (ESM for browsers) and dist/fastloss.iife.js (a script tag's global
 //   `fastloss`): minified, both release modules inlined compressed, the debug build only in dist/browser/debug.js
 // and reports each module's size, gzipped. Generated files are never committed.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
@@ -118,9 +118,49 @@ console.log(
     `${gzSum([...lazy])} more for the scalar build's chunk; dist/fastloss.iife.js ${gz(readFileSync('dist/fastloss.iife.js'))}`,
 );
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+await buildCommonJs();
 // What `import { loadLosses } from 'fastloss'` loads: index.js and the chunks it imports (not cli, not debug).
 const main = result.metafile.outputs['dist/index.js'];
 const loaded = ['dist/index.js', ...main.imports.map((i) => i.path)];
 const bytes = loaded.reduce((sum, f) => sum + readFileSync(f).length, 0);
 const debug = readFileSync('dist/debug.js').length;
 console.log(`dist: ${bytes} bytes loaded by import (both release wasm modules inlined); fastloss/debug adds ${debug}`);
+
+/**
+ * dist/cjs/: the same library for `require('fastloss')` (package.json's "require" conditions). esbuild cannot
+ * split CommonJS, so index.cjs is one file, and debug.cjs reaches the index's runtime module by requiring
+ * ./index.cjs (src/index.cjs.ts adds the hook it registers with, not declared in the types). The types are the
+ * ESM declarations copied as .d.cts, their relative imports pointed at the .cjs names, so TypeScript reads
+ * them as CommonJS declarations (a .d.ts under "type": "module" is ESM to it, and a CommonJS file may not
+ * import that).
+ */
+async function buildCommonJs() {
+  const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', loader: { '.wasm': 'binary' }, legalComments: 'none', logLevel: 'warning' };
+  await esbuild.build({ ...common, entryPoints: ['src/index.cjs.ts'], outfile: 'dist/cjs/index.cjs' });
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/debug.ts'],
+    outfile: 'dist/cjs/debug.cjs',
+    plugins: [
+      {
+        name: 'fastloss-debug-cjs',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/wasm\.js$/ }, () => ({ path: './index.cjs', external: true }));
+        },
+      },
+    ],
+  });
+  const copyDeclarations = (from, to) => {
+    mkdirSync(to, { recursive: true });
+    for (const name of readdirSync(from)) {
+      const full = path.join(from, name);
+      if (statSync(full).isDirectory()) {
+        if (name !== 'cjs' && name !== 'browser' && name !== 'chunks') copyDeclarations(full, path.join(to, name));
+      } else if (name.endsWith('.d.ts')) {
+        const text = readFileSync(full, 'utf8').replace(/(from\s+|import\()(['"])(\.\.?\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
+        writeFileSync(path.join(to, name.replace(/\.d\.ts$/, '.d.cts')), text);
+      }
+    }
+  };
+  copyDeclarations('dist', 'dist/cjs');
+}

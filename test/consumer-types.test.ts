@@ -15,14 +15,14 @@
  * One tsc run for all of it (a few seconds).
  */
 
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OptionSpec } from '../src/losses/definition.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type Canonical } from '../src/registry.js';
 import type { Framework } from '../src/frameworks.js';
-import { consumerProject, ROOT, type ConsumerProject } from './consumer.js';
+import { consumerProject, runTsc, type ConsumerProject, type Diagnostic } from './consumer.js';
 
 /**
  * Names the types know that the runtime registry does not have yet: the functional names of torch.nn.functional
@@ -36,8 +36,6 @@ const PENDING_NAMES = [
 /** Reductions the types give that a landed definition may not accept yet (Keras >= 3.13, issue 10). */
 const PENDING_REDUCTIONS = ['mean_with_sample_weight'];
 const ALL_REDUCTIONS = ['none', 'sum', 'mean', 'sum_over_batch_size', 'mean_with_sample_weight', 'batchmean'];
-
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 
 const q = (s: string) => JSON.stringify(s);
 const union = (xs: readonly string[]) => (xs.length === 0 ? 'never' : [...new Set(xs)].sort().map(q).join(' | '));
@@ -106,29 +104,6 @@ function syncSource(): string {
   ].join('\n');
 }
 
-interface Diagnostic {
-  file: string;
-  line: number;
-  code: string;
-  text: string;
-}
-
-function runTsc(dir: string): Diagnostic[] {
-  let out = '';
-  try {
-    execFileSync(process.execPath, [TSC, '-p', dir, '--pretty', 'false'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    out = (e as { stdout?: string }).stdout ?? String(e);
-  }
-  const diagnostics: Diagnostic[] = [];
-  for (const line of out.split('\n')) {
-    const m = /^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/.exec(line);
-    if (m !== null) diagnostics.push({ file: path.relative(dir, path.resolve(dir, m[1]!)), line: Number(m[2]), code: m[3]!, text: m[4]! });
-    else if (line.startsWith('error') || (line.trim() !== '' && diagnostics.length === 0)) diagnostics.push({ file: '?', line: 0, code: '?', text: line });
-  }
-  return diagnostics;
-}
-
 let project: ConsumerProject;
 let diagnostics: Diagnostic[];
 let misuseLines: number[];
@@ -185,5 +160,22 @@ describe('the published types in a consumer project (tsc --strict)', () => {
     const errors = diagnostics.filter((d) => d.file === 'src/sync.ts').map((d) => `${sync[d.line - 1]}\n    ${d.code} ${d.text}`);
     expect(errors.join('\n')).toBe('');
     expect(sync.length).toBeGreaterThan(400);
+  });
+});
+
+// The harness itself: a clone of the repository may sit at any depth, and so may the temporary directory
+// (TMPDIR). A project made three levels further down must still get its errors on its own files and lines.
+describe('runTsc reads the paths tsc prints wherever the project sits', () => {
+  it('an error in a project three levels below the temporary directory is on src/bad.ts line 2', () => {
+    const deep = path.join(mkdtempSync(path.join(tmpdir(), 'fastloss-depth-')), 'a', 'b', 'c');
+    mkdirSync(deep, { recursive: true });
+    const p = consumerProject('deep', deep);
+    try {
+      p.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, include: ['src'] }));
+      p.write('src/bad.ts', 'export const ok: number = 1;\nexport const bad: number = "two";\n');
+      expect(runTsc(p.dir).map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(['src/bad.ts:2 TS2322']);
+    } finally {
+      rmSync(path.dirname(path.dirname(path.dirname(deep))), { recursive: true, force: true });
+    }
   });
 });
