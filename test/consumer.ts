@@ -76,6 +76,6 @@ export function runNode(dir: string, file: string): string {
     return execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`node ${file} failed: ${err.stderr ?? err.message}`);
+    throw new Error(`node ${file} failed: ${err.stderr ?? err.message}`, { cause: e });
   }
 }
