@@ -149,31 +149,48 @@ function jsonNumber(x: number): number | string {
   return Number.isFinite(x) ? x : String(x);
 }
 
-/** A progress bar on stderr, only when stderr is a terminal; at most 10 redraws a second. */
-class Progress {
-  private readonly tty = process.stderr.isTTY === true;
+/** Where the bar is drawn, and the clock it reads (a test gives a fake one of each). */
+export interface ProgressTerminal {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * A progress bar on stderr, only when stderr is a terminal: drawn at the first step, then at most 10 times a
+ * second, and erased before the value is printed. (It once waited until 100 ms after the *process* started,
+ * so a run shorter than that drew nothing.)
+ */
+export class Progress {
+  private readonly tty: boolean;
   private fraction = 0;
-  private last = 0;
-  private readonly start = performance.now();
+  private last = -Infinity;
+  private readonly start: number;
   private drawn = false;
 
-  constructor(private readonly bytes: number) {}
+  constructor(
+    private readonly bytes: number,
+    private readonly out: ProgressTerminal = process.stderr,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tty = out.isTTY === true;
+    this.start = now();
+  }
 
   advance(part: number): void {
     this.fraction = Math.min(1, this.fraction + part);
     if (!this.tty) return;
-    const now = performance.now();
+    const now = this.now();
     if (now - this.last < 100) return;
     this.last = now;
     const width = 30;
     const filled = Math.round(this.fraction * width);
     const seconds = (now - this.start) / 1000;
     const rate = seconds > 0 ? (this.fraction * this.bytes) / 1e6 / seconds : 0;
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(this.fraction * 100).toFixed(0).padStart(3)}%  ${rate.toFixed(0)} MB/s `);
+    this.out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(this.fraction * 100).toFixed(0).padStart(3)}%  ${rate.toFixed(0)} MB/s `);
     this.drawn = true;
   }
 
   done(): void {
-    if (this.drawn) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+    if (this.drawn) this.out.write('\r' + ' '.repeat(60) + '\r');
   }
 }
