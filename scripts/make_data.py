@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes data/*.json: the outputs of small real models on the datasets scikit-learn ships, for `npm start`.
 
-    /usr/bin/python3 scripts/make_data.py
+    /usr/bin/python3 scripts/make_data.py                    # train, score, write every file
+    /usr/bin/python3 scripts/make_data.py --references-only  # recompute digits.json's torch references only
 
 Deterministic (fixed seeds, one thread, float32 training) and offline (load_diabetes, load_linnerud,
 load_digits: no fetch_*). Each file names its producer (this script, the Python/torch/sklearn/numpy
@@ -203,7 +204,6 @@ def digits():
     logits, logits32 = f32(raw, digits=5)
     y_test = y[test_idx]
     acc = float(np.mean(logits32.argmax(1) == y_test))
-    lt = torch.tensor(y_test, dtype=torch.long)
     write('digits.json', {
         'description': 'Handwritten digits (sklearn load_digits, 1797 8x8 images, 10 classes), scored by a small MLP; '
                        'the held-out test split only: raw logits (pre-softmax) and integer class labels.',
@@ -219,18 +219,42 @@ def digits():
         'logits': logits,
         'labels': y_test.tolist(),
         'index': test_idx.tolist(),
-        'torch_reference': torch_refs(logits32, lt, [
-            ('categorical_crossentropy', 'F.cross_entropy(logits, labels)', lambda p, t: F.cross_entropy(p, t)),
-            ('negative_log_likelihood', 'F.nll_loss(F.log_softmax(logits, 1), labels)',
-             lambda p, t: F.nll_loss(F.log_softmax(p, 1), t)),
-        ]),
+        'torch_reference': digits_refs(logits32, y_test),
     })
+
+
+def digits_refs(logits32, labels):
+    """Each reference is differentiated with respect to the input fastloss is given: CrossEntropyLoss's pred is
+    the logits; NLLLoss's pred is the log-probabilities (log_softmax of the logits, taken here in float32 as a
+    model's LogSoftmax layer gives them), so its gradient is -1/N at each label, not a gradient of the logits."""
+    lt = torch.tensor(labels, dtype=torch.long)
+    return torch_refs(logits32, lt, [
+        ('categorical_crossentropy', 'F.cross_entropy(logits, labels)', lambda p, t: F.cross_entropy(p, t)),
+    ]) + torch_refs(F.log_softmax(torch.tensor(logits32), 1).numpy(), lt, [
+        ('negative_log_likelihood', 'F.nll_loss(log_probs, labels), log_probs = F.log_softmax(logits, 1)',
+         lambda p, t: F.nll_loss(p, t)),
+    ])
+
+
+def references_only():
+    """`--references-only`: recomputes data/digits.json's torch_reference from the logits it stores, without
+    training again (training is deterministic on one machine, not across CPUs: the logits differ in the last
+    digits elsewhere, and the stored data must stay what the references describe)."""
+    path = os.path.join(OUT, 'digits.json')
+    with open(path) as f:
+        data = json.load(f)
+    data['torch_reference'] = digits_refs(np.asarray(data['logits'], dtype=np.float32), np.asarray(data['labels']))
+    data['producer']['references'] = {'torch': torch.__version__, 'numpy': np.__version__}
+    write('digits.json', data)
 
 
 if __name__ == '__main__':
     if sys.version_info < (3, 8):
         sys.exit('python 3.8+ required')
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:] == ['--references-only']:
+        references_only()
+        sys.exit(0)
     diabetes()
     linnerud()
     digits()

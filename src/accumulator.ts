@@ -7,7 +7,7 @@
 
 import { LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
-import type { BatchStats, BoundLoss, Inputs, StreamReducer } from './losses/definition.js';
+import { refuseCallOptions, type BatchStats, type BoundLoss, type Inputs, type StreamReducer } from './losses/definition.js';
 import { shapeString, type OutputTensor } from './tensor.js';
 import type { Accumulator } from './types.js';
 
@@ -36,7 +36,8 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   }
 
   const acc: Accumulator = {
-    update(batch: Inputs) {
+    update(batch: Inputs, extra?: unknown) {
+      if (extra !== undefined) throw refuseCallOptions(where, extra);
       if (concatenate) {
         const out = reducer.values?.(batch) ?? bound.forward(batch);
         if (typeof out === 'number') throw new Error(`${where}: reduction 'none' returned a number`); // unreachable

@@ -100,8 +100,12 @@ export function didYouMean(given: string, candidates: Iterable<string>): string 
   return best !== given && bestDistance <= limit ? best : undefined;
 }
 
-/** A short, readable description of a received value for error messages. */
-export function describe(value: unknown): string {
+/**
+ * A short, readable description of a received value for error messages. A tensor-like object (one with a
+ * `data` key) is described by its parts, `{ data: a BigInt64Array of length 2, shape: [2] }`, since what is
+ * wrong is nearly always inside it; `depth` stops that at one level.
+ */
+export function describe(value: unknown, depth = 0): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
@@ -110,7 +114,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) {
     const length = (value as unknown as { length?: number }).length;
-    return `a ${value.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
+    const name = value.constructor.name;
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${length === undefined ? '' : ` of length ${length}`}`;
   }
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
@@ -123,9 +128,24 @@ export function describe(value: unknown): string {
       return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}${size}`;
     }
     const keys = Object.keys(value as object);
+    if (depth === 0 && keys.includes('data')) {
+      const parts = keys.map((k) => {
+        const v = (value as Record<string, unknown>)[k];
+        if (k === 'data') return `data: ${describe(v, 1)}`;
+        if (k === 'shape') return `shape: ${describeShape(v)}`;
+        return k;
+      });
+      return `{ ${parts.join(', ')} }`;
+    }
     return keys.length === 0 ? 'an empty object {}' : `an object with keys {${keys.join(', ')}}`;
   }
   return typeof value;
+}
+
+/** A shape as written, `[2, 3]`, when it is a short array; otherwise what it is. */
+function describeShape(shape: unknown): string {
+  if (!Array.isArray(shape) || shape.length > 8) return describe(shape, 1);
+  return `[${shape.map((d) => (typeof d === 'number' ? String(d) : describe(d, 1))).join(', ')}]`;
 }
 
 /** `a | b | c`, quoted: the expected-values part of a message. */

@@ -136,12 +136,12 @@ describe('class-index targets: every form, and what each refusal says', () => {
     const loss = fl.loss('NLLLoss');
     const refusedForms: [unknown, string][] = [
       ['2', '"2"'],
-      [{ data: [2, 0], shape: [3] }, 'an object with keys {data, shape}'],
-      [{ data: [2, 0], shape: [-2] }, 'an object with keys {data, shape}'],
-      [{ data: [2, 0], shape: [2.5] }, 'an object with keys {data, shape}'],
-      [{ data: [2, '0'], shape: [2] }, 'an object with keys {data, shape}'],
-      [{ data: 'xy', shape: [2] }, 'an object with keys {data, shape}'],
-      [{ data: [2, 0], shape: 2 }, 'an object with keys {data, shape}'],
+      [{ data: [2, 0], shape: [3] }, '{ data: an array of length 2, shape: [3] }'],
+      [{ data: [2, 0], shape: [-2] }, '{ data: an array of length 2, shape: [-2] }'],
+      [{ data: [2, 0], shape: [2.5] }, '{ data: an array of length 2, shape: [2.5] }'],
+      [{ data: [2, '0'], shape: [2] }, '{ data: an array of length 2, shape: [2] }'],
+      [{ data: 'xy', shape: [2] }, '{ data: "xy", shape: [2] }'],
+      [{ data: [2, 0], shape: 2 }, '{ data: an array of length 2, shape: 2 }'],
       [[[2], [0, 1]], 'an array of length 2'],
       [[2, 'a'], 'an array of length 2'],
       [null, 'null'],

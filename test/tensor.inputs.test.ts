@@ -118,7 +118,7 @@ describe('floatInput: each form', () => {
 
 describe('floatInput: refusals, with their exact words', () => {
   it('not a tensor at all', () => {
-    for (const [value, text] of [[undefined, 'undefined'], [null, 'null'], ['x', '"x"'], [true, 'true'], [new Map(), 'a Map of size 0'], [{ data: [1] }, 'an object with keys {data}']] as const) {
+    for (const [value, text] of [[undefined, 'undefined'], [null, 'null'], ['x', '"x"'], [true, 'true'], [new Map(), 'a Map of size 0'], [{ data: [1] }, '{ data: an array of length 1 }']] as const) {
       const e = refusal(value, 'BAD_DTYPE');
       expect(e.argument).toBe('pred');
       expect(e.received).toBe(text);

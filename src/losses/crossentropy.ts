@@ -6,12 +6,13 @@
  * are in ./probability.ts.
  */
 
+import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
 import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
 import { writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
-import { checkInputNames, badOption, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { checkInputNames, badOption, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
 import { gradDestination } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
 
@@ -217,7 +218,8 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
     });
   }
 
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
     if (reduction === 'none') return noneTensor(run(x, { rows: true }).values!, x.geometry.rowShape);
     const { sum } = run(x, {});
@@ -319,7 +321,19 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
       if (ignoreClass !== null) valid = labels.valid;
     } else {
       const input = floatInput(inputs.target, runtime, where, 'target');
-      if (!sameShape(input.shape, pred.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)}`, input.shape);
+      if (!sameShape(input.shape, pred.shape)) {
+        // Class indices given to the one-hot loss: the commonest mix-up, so say which losses take them.
+        if (!sameShape(input.shape, geometry.rowShape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)}`, input.shape);
+        throw new LossError({
+          code: 'SHAPE_MISMATCH',
+          loss: where,
+          argument: 'target',
+          expected: `one-hot or probability targets of pred's shape ${shapeString(pred.shape)}`,
+          received: `shape ${shapeString(input.shape)}, pred's shape without its class axis, as class indices have`,
+          suggestion: 'sparse_categorical_crossentropy',
+          suggestionNote: "it takes class indices, as does categorical_crossentropy with framework 'pytorch'",
+        });
+      }
       target = { kind: 'dense', input };
     }
     let weights: Float32Array | null = null;
@@ -381,7 +395,8 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
     return r;
   }
 
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
     const needRows = reduction === 'none' || x.weighting !== null;
     const { sum, values } = run(x, { rows: needRows });

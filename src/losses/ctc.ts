@@ -19,7 +19,7 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { checkInputNames, enumOption, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
+import { checkInputNames, enumOption, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;
 
@@ -117,9 +117,13 @@ function prepare(inputs: Inputs, runtime: Runtime, ctx: LossContext, def: LossDe
     if (l < 0) throw badLengths(where, `targetLengths[${n}]`, 'a length >= 0', String(l));
     total += l;
   }
+  // What targets may be: for a batch, padded [N, S] or the sequences concatenated; for logProbs [T, C] (one
+  // sequence, no batch axis, as torch's unbatched ctc_loss takes it), the one sequence [S].
+  const targetForms = batched ? `[${N}, S] (padded) or a 1-D concatenation` : '[S] (one sequence: logProbs [T, C] has no batch axis)';
+  if (!batched && targets.shape.length > 1) throw shapeMismatch(ctx, 'targets', targetForms, targets.shape);
   if (padded) {
     const shapeOk = batched ? targets.shape[0] === N : true;
-    if (!shapeOk) throw shapeMismatch(ctx, 'targets', `[${N}, S] (padded) or a 1-D concatenation`, targets.shape);
+    if (!shapeOk) throw shapeMismatch(ctx, 'targets', targetForms, targets.shape);
     const S = batched ? targets.shape[1]! : targets.data.length;
     for (let n = 0; n < N; n++) {
       const l = targetLengths.data[n]!;
@@ -128,7 +132,7 @@ function prepare(inputs: Inputs, runtime: Runtime, ctx: LossContext, def: LossDe
   } else if (targets.data.length !== total) {
     throw badLengths(where, 'targets', `a 1-D concatenation of length ${total} (the sum of targetLengths)`, `length ${targets.data.length}`);
   } else if (targets.shape.length !== 1) {
-    throw shapeMismatch(ctx, 'targets', `[${N}, S] (padded) or a 1-D concatenation`, targets.shape);
+    throw shapeMismatch(ctx, 'targets', targetForms, targets.shape);
   }
   const S = padded ? (batched ? targets.shape[1]! : targets.data.length) : 0;
   const labels = new Int32Array(total);
@@ -358,7 +362,8 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     return sum;
   }
 
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const b = prepare(inputs, runtime, ctx, def, blank);
     const { losses } = run(b, null);
     applyZeroInfinity(losses);

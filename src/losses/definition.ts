@@ -33,8 +33,11 @@ export interface GradResult {
 }
 
 export interface BoundLoss {
-  /** Becomes the loss callable itself (its name and options are defined on it): a new function per bind. */
-  forward(inputs: Inputs): number | OutputTensor;
+  /**
+   * Becomes the loss callable itself (its name and options are defined on it): a new function per bind. It takes
+   * one argument; a second (`mse(inputs, { reduction: 'sum' })`) is refused by `refuseCallOptions`, never ignored.
+   */
+  forward(inputs: Inputs, extra?: unknown): number | OutputTensor;
   withGrad(inputs: Inputs, options?: GradOptions): GradResult;
   /** Streaming (`loss.accumulator()`, src/accumulator.ts): how a batch contributes to the reduction. */
   stream: StreamHook;
@@ -159,6 +162,21 @@ export function enumOption(values: readonly string[], defaultValue: string): Opt
 function nearest(value: string, values: readonly string[]): string | undefined {
   const lower = value.toLowerCase();
   return values.find((v) => v === lower) ?? values.find((v) => v.startsWith(lower) || lower.startsWith(v));
+}
+
+/**
+ * A loss call takes its inputs only: options belong to `fl.loss(name, options)` (or `fl.compute`), and a second
+ * argument passed in plain JavaScript would otherwise be dropped without a word (`mse(inputs, { reduction:
+ * 'sum' })` returning the mean). Called by every forward with its second argument, when there is one.
+ */
+export function refuseCallOptions(loss: string, extra: unknown): LossError {
+  return new LossError({
+    code: 'BAD_OPTION',
+    loss,
+    argument: 'second argument of the call',
+    expected: 'no second argument: a loss is called with its inputs alone; give options to fl.loss(name, options) or fl.compute(name, inputs, options), and withGrad its { gradOutput, out }',
+    received: describe(extra),
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -284,7 +284,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
   // stays inlinable into the caller's loop; everything else goes to forwardGeneral.
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     if (inputs === undefined || inputs === null) return forwardGeneral(inputs); // reported by checkInputNames
     const pred = inputs.pred;
     const target = inputs.target;
@@ -662,7 +663,8 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     return s * factorOf(x);
   }
 
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const x = prepare(inputs);
     if (reduction === 'none' || x.weights !== null) return reduced(x, null);
     const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));

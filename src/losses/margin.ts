@@ -10,7 +10,7 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
-import { badOption, checkInputNames, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
+import { badOption, checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
 import {
   bindPairLoss,
   bindPairwiseLoss,
@@ -167,7 +167,10 @@ function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
         return labelBits(runtime, floatInput(inputs.target, runtime, where, 'target'), ctx.jsBelow) & SOME_OTHER ? asGiven : converted;
       };
       return {
-        forward: (inputs) => choose(inputs).forward(inputs),
+        forward: (inputs, extra) => {
+          if (extra !== undefined) throw refuseCallOptions(where, extra);
+          return choose(inputs).forward(inputs);
+        },
         withGrad: (inputs, gradOptions) => choose(inputs).withGrad(inputs, gradOptions),
         // Streaming: the first batch whose labels decide (all 0/1 with a 0, or any other label) fixes the
         // conversion for every later batch (hingeStream).
@@ -256,7 +259,8 @@ function torchHingeEmbedding(): LossDefinition {
         checkPlusMinusOne(floatInput(inputs.target, runtime, where, 'target'), where, 'target');
       };
       return {
-        forward(inputs) {
+        forward(inputs, extra) {
+          if (extra !== undefined) throw refuseCallOptions(where, extra);
           check(inputs);
           return bound.forward(inputs);
         },

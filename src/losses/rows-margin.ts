@@ -15,7 +15,7 @@ import { LossError } from '../errors.js';
 import { kerasValueWeights, gradOutputFactors, kerasCommonShape, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
-import { badOption, checkInputNames, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
+import { badOption, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry, type RowResult } from './rows.js';
 import { reductionOption } from '../reduction.js';
@@ -110,7 +110,8 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
     return { data: values, shape: [...x.lossShape] };
   }
 
-  function forward(inputs: Inputs): number | OutputTensor {
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
     const r = run(x, x.weights, null, 1, reduction === 'none');
     return reduction === 'none' ? noneValue(x, r.values!) : reduced(x, r.sum).value;
@@ -206,7 +207,8 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
   }
 
   return {
-    forward(inputs) {
+    forward(inputs, extra) {
+      if (extra !== undefined) throw refuseCallOptions(where, extra);
       const x = prepare(inputs);
       return reduced(x, run(x, reduction === 'none', null, null, null, 1));
     },
