@@ -7,17 +7,19 @@
  *   fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F] [--reduction R]
  *                 [--option key=value ...] [--out FILE] [--json]
  *   fastloss bench [--quick]       the benchmark driver (bench/run.mjs, in a checkout of the repository)
+ *   fastloss --help | help         the usage;  fastloss --version (-v): the version
  *
  * A bad file or argument is one line on stderr and exit code 2; never a stack trace.
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runDemo } from './cli/demo.js';
 import { runEval, parseOption } from './cli/eval.js';
 import { CliError } from './cli/files.js';
+import { didYouMean } from './errors.js';
 import { loadLosses, LossError } from './index.js';
 import { LOSSES } from './registry.js';
 
@@ -28,7 +30,8 @@ const USAGE = `usage:
                 [--reduction R] [--option key=value ...] [--out FILE] [--json]
                 files: .npy (float32, float64, int32, int64; C order), .json, .csv;
                 --out FILE.npy|FILE.csv writes the per-sample losses of --reduction none
-  fastloss bench [--quick]     the benchmark driver (in a checkout of the repository)`;
+  fastloss bench [--quick]     the benchmark driver (in a checkout of the repository)
+  fastloss --help | help       this text;  fastloss --version (-v): the version`;
 
 const SEE_HELP = ' (fastloss --help for usage)';
 
@@ -43,6 +46,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   quick: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -82,16 +86,37 @@ function bench(quick: boolean): number {
   return run.status ?? 1;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
+/**
+ * node:util's parseArgs, its errors said the command's way: an unknown flag with the nearest known one
+ * (`--reducton`: did you mean --reduction?), instead of Node's text about positionals after '--'.
+ */
+function parse(argv: readonly string[]): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>> {
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CliError(`${(e as Error).message.split('\n')[0]}${SEE_HELP}`);
+    const err = e as Error & { code?: string };
+    const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^']*)'/.exec(err.message)?.[1] : undefined;
+    if (unknown !== undefined) {
+      const near = didYouMean(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+      throw new CliError(`unknown option ${unknown}${near === undefined ? '' : `: did you mean --${near}?`}${SEE_HELP}`);
+    }
+    throw new CliError(`${err.message.split('\n')[0]}${SEE_HELP}`);
   }
-  const { values, positionals } = parsed;
+}
+
+/** The package's version, from the package.json beside dist/ (in a checkout and in an installed package). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
   const [command, ...rest] = positionals;
-  if (values.help === true) {
+  if (values.version === true) {
+    print(`fastloss ${version()}`);
+    return 0;
+  }
+  if (values.help === true || command === 'help') {
     print(USAGE);
     return 0;
   }

@@ -23,7 +23,7 @@ describe('a second argument to a loss call', () => {
     for (const n of [4, 4096]) {
       const pred = Float32Array.from({ length: n }, (_, i) => i / n);
       const target = new Float32Array(n);
-      const mse = fl.loss('mse', { framework: 'pytorch' }) as Loss;
+      const mse = fl.loss('mse', { framework: 'pytorch' }) as unknown as (inputs: unknown, extra?: unknown) => number;
       expect(refusal(() => mse({ pred, target }, { reduction: 'sum' }))).toEqual(['BAD_OPTION', 'mean_squared_error (pytorch)', 'second argument of the call', SECOND, 'an object with keys {reduction}']);
       // the same options where they belong
       expect(fl.loss('mse', { framework: 'pytorch', reduction: 'sum' })({ pred, target })).toBeCloseTo(Array.from(pred, (p) => p * p).reduce((a, b) => a + b, 0), 3);

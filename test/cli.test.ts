@@ -150,7 +150,9 @@ describe('bad files and arguments: one line on stderr, exit code 2', () => {
     ['an input the loss has not', () => ['eval', 'mse', '--framework', 'pytorch', '--pred', good, '--target', good, '--input', 'sampleWeight=w.npy'], /has no input "sampleWeight"/],
     ['--out without none', () => ['eval', 'mse', '--pred', good, '--target', good, '--out', join(tmp, 'o.npy')], /--out writes per-sample losses/],
     ['--out of an unknown type', () => ['eval', 'mse', '--pred', good, '--target', good, '--reduction', 'none', '--out', join(tmp, 'o.txt')], /o\.txt: unknown output type/],
-    ['an unknown flag', () => ['eval', 'mse', '--prd', good], /Unknown option '--prd'/],
+    ['an unknown flag, with the nearest one', () => ['eval', 'mse', '--prd', good], /^fastloss: unknown option --prd: did you mean --pred\? \(fastloss --help for usage\)$/],
+    ['a misspelt --reduction', () => ['eval', 'mse', '--pred', good, '--target', good, '--reducton', 'sum'], /^fastloss: unknown option --reducton: did you mean --reduction\? \(fastloss --help for usage\)$/],
+    ['an unknown flag with nothing near', () => ['--frobnicate'], /^fastloss: unknown option --frobnicate \(fastloss --help for usage\)$/],
     ['an unknown command', () => ['evaluate'], /unknown command "evaluate"/],
   ];
   for (const [label, args, message] of cases) {
@@ -166,6 +168,31 @@ describe('bad files and arguments: one line on stderr, exit code 2', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  // Files read in chunks: a shape the loss refuses is said with the files' shapes (not the chunk's) and names
+  // the file; class indices given to Keras's one-hot loss say which losses take them.
+  it.each([
+    ['whole', {}],
+    ['in chunks of 64 elements', { FASTLOSS_CHUNK_ELEMENTS: '64' }],
+  ])('a shape refused, read %s: the files\' shapes and names', (_label, env) => {
+    const logits = join(FIXTURES, 'ce_logits.npy'); // [300, 7]
+    const labels = join(FIXTURES, 'ce_labels_i64.npy'); // [300]
+    const r = run(['eval', 'cce', '--pred', logits, '--target', labels], env);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      "fastloss: [SHAPE_MISMATCH] categorical_crossentropy (tensorflow): target (ce_labels_i64.npy): expected one-hot or probability targets of pred's shape [300, 7], received shape [300], pred's shape without its class axis, as class indices have. Did you mean \"sparse_categorical_crossentropy\" (it takes class indices, as does categorical_crossentropy with framework 'pytorch')?\n",
+    );
+    const m = run(['eval', 'mse', '--pred', logits, '--target', join(FIXTURES, 'pred_f32.npy')], env); // [300, 7] against [257, 5]
+    expect(m.stderr).toBe("fastloss: [SHAPE_MISMATCH] mean_squared_error (tensorflow): target (pred_f32.npy): expected pred's shape [300, 7] (or one that differs by a trailing axis of 1), received shape [257, 5].\n");
+    // the same rows, another width: read in chunks, the rows of both start with the files' row count
+    const wide = write(`wide-${_label.length}.npy`, (() => {
+      const b = new Uint8Array(128 + 300 * 8 * 4);
+      b.set(npyHeader([300, 8]));
+      return b;
+    })());
+    const w = run(['eval', 'mse', '--pred', logits, '--target', wide], env);
+    expect(w.stderr).toBe(`fastloss: [SHAPE_MISMATCH] mean_squared_error (tensorflow): target (${wide.split('/').pop()}): expected pred's shape [300, 7] (or one that differs by a trailing axis of 1), received shape [300, 8].\n`);
+  });
 
   it('int64 values beyond int32 are an error', () => {
     const b = new Uint8Array(128 + 8 * 2);
@@ -203,9 +230,13 @@ describe('the rest of the command', () => {
     expect(json.find((l) => l.loss === 'mean_squared_error')!.aliases).toContain('MSELoss');
   });
 
-  it('--help prints the usage', () => {
-    const r = run(['--help']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/fastloss eval <loss> --pred FILE --target FILE/);
+  it('--help, -h and help print the usage; --version and -v the version', () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['eval', '--help']]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^usage:\n[^]*fastloss eval <loss> --pred FILE --target FILE/);
+    }
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    for (const flag of ['--version', '-v']) expect(run([flag])).toEqual({ status: 0, stdout: `fastloss ${version}\n`, stderr: '' });
   });
 });

@@ -5,7 +5,8 @@
  * a scalar reduction through loss.accumulator(), 'none' chunk by chunk into --out.
  */
 
-import type { FastLoss, Loss, OutputTensor } from '../index.js';
+import { basename } from 'node:path';
+import { LossError, type FastLoss, type Loss, type OutputTensor } from '../index.js';
 import { IMPLEMENTATIONS } from '../registry.js';
 import { checkOutPath, CliError, openSink, openSource, type Chunk, type Sink, type Source } from './files.js';
 
@@ -85,6 +86,14 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
       }
       return inputs;
     };
+    // The loss checks each chunk; a shape it refuses is reported with the files' shapes, not the chunk's.
+    const call = <T>(at: number, count: number, f: (inputs: Record<string, { data: Chunk; shape: number[] }>) => T): T => {
+      try {
+        return f(batch(at, count));
+      } catch (e) {
+        throw e instanceof LossError && e.code === 'SHAPE_MISMATCH' ? inFileTerms(e, sources, chunked ? count : null) : e;
+      }
+    };
 
     let value: number | OutputTensor | null = null;
     const header = { loss: loss.name, framework: loss.framework, reduction };
@@ -92,7 +101,7 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
       const acc = loss.accumulator();
       for (let at = 0; at < rows || at === 0; at += step) {
         const count = Math.min(step, rows - at);
-        acc.update(batch(at, count));
+        call(at, count, (inputs) => acc.update(inputs));
         progress.advance(count / Math.max(rows, 1));
         if (!chunked) break;
       }
@@ -108,7 +117,7 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
     const kept: Float32Array[] = [];
     for (let at = 0; at < rows || at === 0; at += step) {
       const count = Math.min(step, rows - at);
-      const out = loss(batch(at, count)) as OutputTensor;
+      const out = call(at, count, (inputs) => loss(inputs) as OutputTensor);
       if (sink === null && args.out !== undefined) {
         shape = chunked ? [rows, ...out.shape.slice(1)] : [...out.shape];
         sink = openSink(args.out, shape);
@@ -137,6 +146,27 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
   } finally {
     for (const s of sources) s.close();
   }
+}
+
+/**
+ * A shape the loss refused, said of the files: the argument names its file (`target (labels.npy)`), and a chunk's
+ * shapes, which start with the chunk's row count, start with the files' row count instead (every file read in
+ * chunks has that many rows), so the message reads as the whole files would have been refused. And where the
+ * target has pred's shape less its last axis, as class indices do, it says which losses take those.
+ */
+function inFileTerms(e: LossError, sources: readonly Source[], chunkRows: number | null): LossError {
+  const rows = sources[0]!.rows;
+  const files = (text: string): string => (chunkRows === null ? text : text.replace(new RegExp(`\\[${chunkRows}(?=[,\\]])`, 'g'), `[${rows}`));
+  const source = sources.find((s) => s.input === e.argument);
+  return new LossError({
+    code: e.code,
+    loss: e.loss,
+    argument: source === undefined ? e.argument : `${e.argument} (${basename(source.path)})`,
+    expected: files(e.expected),
+    received: files(e.received),
+    ...(e.suggestion === undefined ? {} : { suggestion: e.suggestion }),
+    ...(e.suggestionNote === undefined ? {} : { suggestionNote: e.suggestionNote }),
+  });
 }
 
 /** Shortest round-trip text of a number (NaN, Infinity as words). */
