@@ -204,6 +204,12 @@ export interface KerasAxisOptions extends KerasOptions {
 export interface CtcOptions extends TorchOptions {
   blank?: number | undefined;
   zeroInfinity?: boolean | undefined;
+  /**
+   * Which gradient `withGrad` returns. `'logProbs'` (the default): the exact derivative with respect to
+   * `logProbs`, −γ (the posterior occupancy). `'logits'`: PyTorch's numbers, `exp(logProbs) − γ`, which is what
+   * torch's CTCLoss backward returns although it calls it the gradient of `log_probs` (pytorch/pytorch#52241):
+   * the gradient with respect to the logits before `log_softmax`. Both train the same after log_softmax.
+   */
   gradOf?: 'logProbs' | 'logits' | undefined;
 }
 
