@@ -301,6 +301,47 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     await page.close();
   });
 
+  // A result on screen belongs to the data and loss it was scored with: loading other data, or an error, clears
+  // it; a refused file does not stay in its picker as if it were loaded.
+  it('new files or an error clear the shown result; a refused file leaves its picker empty', async () => {
+    const page = await openDemo();
+    const shown = async () => ({
+      value: await page.textContent('#value'),
+      fast: await page.textContent('#fast-ms'),
+      plain: await page.textContent('#plain-ms'),
+      histogram: await page.textContent('#histogram-note'),
+      bars: await barPixels(page),
+      worst: await page.$$eval('#worst tbody tr', (trs) => trs.length),
+    });
+    const cleared = { value: '–', fast: '–', plain: '–', histogram: '', bars: 0, worst: 0 };
+    await loadExample(page, 'diabetes');
+    expect(await score(page, 'mse', 'pytorch')).toBe('scored');
+    expect((await shown()).worst).toBe(10);
+    // 442 elements: the timing says why the loop can be as fast
+    expect(await page.textContent('#timing-note')).toMatch(/^442 elements: at this size a call costs about what the loop costs/);
+
+    // a refused predictions file: the error, the result cleared, the picker emptied, the loaded data unchanged
+    const loaded = await page.textContent('#loaded');
+    expect(await settle(page, () => page.setInputFiles('#predictions-file', { name: 'bad.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('not numpy') }))).toBe('error');
+    expect(await shown()).toEqual(cleared);
+    expect(await page.$eval('#predictions-file', (el) => (el as HTMLInputElement).files!.length)).toBe(0);
+    expect(await page.textContent('#loaded')).toBe(loaded);
+
+    // scored again, then new labels loaded: the old result goes
+    expect(await score(page, 'mse', 'pytorch')).toBe('scored');
+    expect((await shown()).value).not.toBe('–');
+    expect(await settle(page, () => page.setInputFiles('#labels-file', { name: 'y.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(diabetes.target)) }))).toBe('loaded');
+    expect(await shown()).toEqual(cleared);
+    expect(await page.$eval('#labels-file', (el) => (el as HTMLInputElement).files!.length)).toBe(1);
+
+    // and a scoring error clears it too
+    expect(await score(page, 'mse', 'pytorch')).toBe('scored');
+    await page.fill('#loss', 'msee');
+    expect(await settle(page, () => page.click('#score'))).toBe('error');
+    expect(await shown()).toEqual(cleared);
+    await page.close();
+  });
+
   it('forced to the scalar build (?build=scalar), the page gives the same loss', async () => {
     const page = await openDemo('?build=scalar');
     expect(await page.textContent('#build')).toContain('scalar');

@@ -144,54 +144,94 @@ export function worst(values, inputs, k = 10) {
 }
 
 /**
- * Milliseconds per call: calls are timed in batches of at least ~4 ms (a page's clock is coarse: 0.1 ms
- * without cross-origin isolation), and the median batch wins; as many batches as fit in about `budget` ms.
+ * Milliseconds per call of `fast` (fastloss) and of `plain` (the loop, or null), timed side by side: each is
+ * first called for about 20 ms (the JIT's and the WebAssembly tier-up's warm-up: a first timing of a cold call
+ * read 3x slow), then batches of each alternate, at least ~4 ms a batch (a page's clock is coarse: 0.1 ms
+ * without cross-origin isolation), and each one's median batch wins; as many rounds as fit in about `budget` ms.
  */
-export function time(fn, budget = 300) {
-  const t0 = performance.now();
-  let result = fn(); // the first call also warms up
-  const first = performance.now() - t0;
-  let batch = Math.max(1, Math.ceil(4 / Math.max(first, 0.01)));
-  const perCall = [];
-  const start = performance.now();
-  while (perCall.length < 3 || (perCall.length < 15 && performance.now() - start < budget)) {
-    const b0 = performance.now();
-    for (let i = 0; i < batch; i++) result = fn();
-    const elapsed = performance.now() - b0;
-    perCall.push(elapsed / batch);
-    if (elapsed < 2) batch *= 2;
+export function timePair(fast, plain, budget = 400) {
+  const runners = [fast, plain].filter((f) => f !== null).map((fn) => ({ fn, batch: 1, perCall: [], result: undefined }));
+  for (const r of runners) {
+    const t0 = performance.now();
+    let calls = 0;
+    while (performance.now() - t0 < 100) {
+      r.result = r.fn();
+      calls++;
+    }
+    r.batch = Math.max(1, Math.ceil((4 * calls) / Math.max(performance.now() - t0, 0.01)));
   }
-  perCall.sort((a, b) => a - b);
-  return { ms: perCall[perCall.length >> 1], runs: perCall.length * batch, result };
+  const start = performance.now();
+  while (runners[0].perCall.length < 3 || (runners[0].perCall.length < 15 && performance.now() - start < budget)) {
+    for (const r of runners) {
+      const b0 = performance.now();
+      for (let i = 0; i < r.batch; i++) r.result = r.fn();
+      r.perCall.push((performance.now() - b0) / r.batch);
+    }
+  }
+  const report = (r) => {
+    const sorted = [...r.perCall].sort((a, b) => a - b);
+    return { ms: sorted[sorted.length >> 1], runs: r.perCall.length * r.batch, result: r.result };
+  };
+  return { fast: report(runners[0]), plain: plain === null ? null : report(runners[1]) };
 }
 
 // ---- plain JS: the loop a page would write by hand, for the losses this example knows ----
+//
+// One loop per loss, each a function of its own: a loop shared by every loss and calling the loss's term through
+// a function (as this file once did) is fast for the first loss timed and 5-10x slower after a second one, when
+// the engine no longer inlines the term (one feedback vector per function literal), and reported the loop as
+// faster or slower than it is. Each returns Σ over the elements.
 
-const pointwise = {
-  mean_squared_error: () => (p, t) => (p - t) * (p - t),
-  mean_absolute_error: () => (p, t) => Math.abs(p - t),
-  mean_absolute_percentage_error: () => (p, t) => (100 * Math.abs(t - p)) / Math.max(Math.abs(t), 1e-7),
-  mean_squared_logarithmic_error: () => (p, t) => {
-    const d = Math.log(Math.max(p, 1e-7) + 1) - Math.log(Math.max(t, 1e-7) + 1);
-    return d * d;
-  },
-  huber: (framework, o) => {
-    if (framework === 'tensorflow' || o.delta !== undefined) {
-      const d = o.delta ?? 1;
-      return (p, t) => {
-        const e = Math.abs(p - t);
-        return e <= d ? 0.5 * e * e : d * (e - 0.5 * d);
-      };
+const loops = {
+  mean_squared_error: () => (p, t) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const d = p[i] - t[i];
+      s += d * d;
     }
-    return smoothL1(o.beta ?? 1);
+    return s;
   },
-  smooth_l1: (_framework, o) => smoothL1(o.beta ?? 1),
+  mean_absolute_error: () => (p, t) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - t[i]);
+    return s;
+  },
+  mean_absolute_percentage_error: () => (p, t) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += (100 * Math.abs(t[i] - p[i])) / Math.max(Math.abs(t[i]), 1e-7);
+    return s;
+  },
+  mean_squared_logarithmic_error: () => (p, t) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const d = Math.log(Math.max(p[i], 1e-7) + 1) - Math.log(Math.max(t[i], 1e-7) + 1);
+      s += d * d;
+    }
+    return s;
+  },
+  huber: (framework, o) => (framework === 'tensorflow' || o.delta !== undefined ? huberLoop(o.delta ?? 1) : smoothL1Loop(o.beta ?? 1)),
+  smooth_l1: (_framework, o) => smoothL1Loop(o.beta ?? 1),
 };
 
-function smoothL1(beta) {
+function huberLoop(d) {
   return (p, t) => {
-    const e = Math.abs(p - t);
-    return beta > 0 && e < beta ? (0.5 * e * e) / beta : e - 0.5 * beta;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const e = Math.abs(p[i] - t[i]);
+      s += e <= d ? 0.5 * e * e : d * (e - 0.5 * d);
+    }
+    return s;
+  };
+}
+
+function smoothL1Loop(beta) {
+  return (p, t) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const e = Math.abs(p[i] - t[i]);
+      s += beta > 0 && e < beta ? (0.5 * e * e) / beta : e - 0.5 * beta;
+    }
+    return s;
   };
 }
 
@@ -200,19 +240,16 @@ export function plainJs(name, framework, options) {
   const reduction = options.reduction;
   const mean = reduction === 'mean' || reduction === 'sum_over_batch_size';
   if (!mean && !(reduction === 'sum' && framework === 'pytorch')) return null;
-  const make = pointwise[name];
-  if (make !== undefined) {
-    const f = make(framework, options);
-    return (inputs) => {
-      const names = Object.keys(inputs);
-      if (names.length !== 2) return null;
-      const p = inputs[names[0]].data;
-      const t = inputs[names[1]].data;
-      if (p.length !== t.length) return null;
-      let s = 0;
-      for (let i = 0; i < p.length; i++) s += f(p[i], t[i]);
-      return mean ? s / p.length : s;
-    };
-  }
-  return null;
+  const make = loops[name];
+  if (make === undefined) return null;
+  const sum = make(framework, options);
+  return (inputs) => {
+    const names = Object.keys(inputs);
+    if (names.length !== 2) return null;
+    const p = inputs[names[0]].data;
+    const t = inputs[names[1]].data;
+    if (p.length !== t.length) return null;
+    const s = sum(p, t);
+    return mean ? s / p.length : s;
+  };
 }

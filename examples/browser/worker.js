@@ -3,7 +3,7 @@
 // loaded, result, error ({ message } shown on the page as it is).
 import { loadLosses } from '../../dist/browser/index.js';
 import { FileError, jsonTensors, parseFile } from './parse.js';
-import { catalog, histogram, mapInputs, perSample, plainJs, time, worst } from './score.js';
+import { catalog, histogram, mapInputs, perSample, plainJs, timePair, worst } from './score.js';
 
 let fl;
 const slots = { predictions: {}, labels: {} };
@@ -119,12 +119,10 @@ function score({ name, framework, options }) {
   const { inputs } = withDtypes(resolved, mapped.inputs);
   progress('scoring', 0.1);
   const inWasm = place(inputs);
-  const fast = time(() => resolved(inWasm));
-  progress('per-sample losses', 0.4);
-  const values = perSample(fl, resolved.name, resolved.framework, { ...resolved.options }, inputs, inWasm);
-  progress('plain JS', 0.7);
   const js = plainJs(resolved.name, resolved.framework, resolved.options);
-  const plain = js === null ? null : time(() => js(inputs));
+  const { fast, plain } = timePair(() => resolved(inWasm), js === null ? null : () => js(inputs));
+  progress('per-sample losses', 0.7);
+  const values = perSample(fl, resolved.name, resolved.framework, { ...resolved.options }, inputs, inWasm);
   progress('done', 1);
   const value = fast.result;
   return {
@@ -140,6 +138,7 @@ function score({ name, framework, options }) {
     plainMs: plain?.ms ?? null,
     plainValue: plain?.result ?? null,
     samples: values?.length ?? 0,
+    elements: Object.values(inputs)[0]?.data.length ?? 0,
     histogram: values === null ? null : histogram(values),
     worst: values === null ? [] : worst(values, inputs),
   };
