@@ -13,11 +13,12 @@
 import { createAccumulator } from './accumulator.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
-import type { BoundLoss, Inputs, LossContext, LossDefinition } from './losses/definition.js';
+import type { BoundLoss, Inputs, LossDefinition } from './losses/definition.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
 import type { ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
+import type { LossContext } from './options.js';
 
 export { LossError } from './errors.js';
 export type { LossErrorCode, LossErrorFields } from './errors.js';

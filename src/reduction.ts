@@ -11,9 +11,9 @@
 
 import { LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
-import { enumOption, type LossContext, type OptionSpec } from './losses/definition.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from './tensor.js';
 import type { Runtime } from './wasm.js';
+import { enumOption, type LossContext, type OptionSpec } from './options.js';
 
 export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'mean_with_sample_weight' | 'batchmean';
 

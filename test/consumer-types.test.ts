@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OptionSpec } from '../src/losses/definition.js';
+import type { OptionSpec } from '../src/options.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type Canonical } from '../src/registry.js';
 import type { Framework } from '../src/frameworks.js';
 import { consumerProject, runTsc, type ConsumerProject, type Diagnostic } from './consumer.js';

@@ -7,7 +7,7 @@
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LossContext } from '../src/losses/definition.js';
+import type { LossContext } from '../src/options.js';
 import {
   applyWeighting, broadcastShapes, gradOutputFactors, kerasCommonShape, kerasGeometry, kerasScale, kerasValueWeights, kerasWeightedScale,
   kerasWeighting, reduceValues, torchScale, weightingFactors,

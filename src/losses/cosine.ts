@@ -6,7 +6,7 @@
 import type { Framework } from '../frameworks.js';
 import { reductionOption } from '../reduction.js';
 import type { LossDefinition } from './definition.js';
-import { finiteOption } from './margin.js';
+import { finiteOption } from '../options.js';
 import { bindCosineEmbedding, kerasRowsDefinition } from './rows-margin.js';
 
 const cosineEmbedding: LossDefinition = {

@@ -12,38 +12,12 @@ import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reduct
 import { writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
-import { checkInputNames, badOption, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 import { gradDestination } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
+import { badOption, booleanOption, integerOption, type LossContext, type OptionSpec, smoothingOption } from '../options.js';
 
 // ---- option parsers of the family ----
-
-export const booleanOption = (defaultValue: boolean): OptionSpec => ({
-  default: defaultValue,
-  parse(value, ctx, name) {
-    if (typeof value !== 'boolean') throw badOption(ctx, name, 'true or false', value);
-    return value;
-  },
-});
-
-/** An integer (PyTorch's ignore_index, Keras's axis); `nullable`: null or undefined means none. */
-export const integerOption = (defaultValue: number | null | undefined): OptionSpec => ({
-  ...(defaultValue === undefined ? {} : { default: defaultValue }),
-  parse(value, ctx, name) {
-    if (value === null && defaultValue === null) return null;
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw badOption(ctx, name, defaultValue === null ? 'an integer or null' : 'an integer', value);
-    return value;
-  },
-});
-
-/** A label-smoothing amount in [0, 1] (Keras and PyTorch both reject values outside). */
-export const smoothingOption: OptionSpec = {
-  default: 0,
-  parse(value, ctx, name) {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw badOption(ctx, name, 'a number in [0, 1]', value);
-    return value;
-  },
-};
 
 /** A float array option (PyTorch's weight, pos_weight): kept as a Float32Array; its length is checked per call. */
 export const weightOption: OptionSpec = {

@@ -19,7 +19,8 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { checkInputNames, enumOption, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
+import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import { booleanOption, classIndexOption, enumOption, type LossContext } from '../options.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;
 
@@ -39,30 +40,6 @@ interface Batch {
 }
 
 // ---- options ----
-
-function integerOption(defaultValue: number): OptionSpec {
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-        throw new LossError({ code: 'BAD_OPTION', loss: `${ctx.loss} (${ctx.framework})`, argument: `option "${name}"`, expected: 'an integer >= 0 (a class index)', received: describe(value) });
-      }
-      return value;
-    },
-  };
-}
-
-function booleanOption(defaultValue: boolean): OptionSpec {
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'boolean') {
-        throw new LossError({ code: 'BAD_OPTION', loss: `${ctx.loss} (${ctx.framework})`, argument: `option "${name}"`, expected: 'true or false', received: describe(value) });
-      }
-      return value;
-    },
-  };
-}
 
 // ---- input validation ----
 
@@ -423,7 +400,7 @@ const definition: LossDefinition = {
   optionalInputs: [],
   options: {
     reduction: reductionOption('pytorch'),
-    blank: integerOption(0),
+    blank: classIndexOption(0),
     zeroInfinity: booleanOption(false),
     gradOf: enumOption(['logProbs', 'logits'], 'logProbs'),
   },

@@ -4,8 +4,8 @@
  * forward and gradient. Framework semantics live in the family's file; this file holds only the shapes.
  */
 
-import { describe, didYouMean, LossError, oneOf } from '../errors.js';
-import type { Framework } from '../frameworks.js';
+import { describe, didYouMean, LossError } from '../errors.js';
+import type { LossContext, OptionSpec } from '../options.js';
 import type { OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 
@@ -87,22 +87,6 @@ export interface StreamHook {
   readonly stacksScalars?: boolean;
 }
 
-/** Where the loss is being resolved, for messages. */
-export interface LossContext {
-  /** Canonical name. */
-  readonly loss: string;
-  readonly framework: Framework;
-  /** Tuning: inputs with at most this many elements take the plain-JS path (0 = always wasm). */
-  readonly jsBelow: number;
-}
-
-export interface OptionSpec {
-  /** Filled in when the option is not given; `undefined`: absent unless given. */
-  readonly default?: unknown;
-  /** Checks a given value and returns it normalized; throws BAD_OPTION. */
-  readonly parse: (value: unknown, ctx: LossContext, name: string) => unknown;
-}
-
 export interface LossDefinition {
   /** Required inputs, in the order messages list them. */
   readonly inputs: readonly string[];
@@ -116,52 +100,6 @@ export interface LossDefinition {
    */
   readonly finalize?: (given: ReadonlySet<string>, options: Record<string, unknown>, ctx: LossContext, implied: ReadonlySet<string>) => void;
   readonly bind: (options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext) => BoundLoss;
-}
-
-// ---- option parsers shared by the families ----
-
-export function badOption(ctx: LossContext, name: string, expected: string, value: unknown, suggestion?: string): LossError {
-  return new LossError({
-    code: 'BAD_OPTION',
-    loss: `${ctx.loss} (${ctx.framework})`,
-    argument: `option "${name}"`,
-    expected,
-    received: describe(value),
-    ...(suggestion === undefined ? {} : { suggestion }),
-  });
-}
-
-/** A finite number within [min, max] (`open` excludes min). */
-export function numberOption(defaultValue: number | undefined, min: number, open = false): OptionSpec {
-  const domain = `a finite number ${open ? '>' : '>='} ${min}`;
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || (open ? value <= min : value < min)) {
-        throw badOption(ctx, name, domain, value);
-      }
-      return value;
-    },
-  };
-}
-
-/** One of a closed set of strings, with a suggestion for a near miss (Keras's standardize_reduction). */
-export function enumOption(values: readonly string[], defaultValue: string): OptionSpec {
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'string' || !values.includes(value)) {
-        const near = typeof value === 'string' ? nearest(value, values) : undefined;
-        throw badOption(ctx, name, oneOf(values), value, near);
-      }
-      return value;
-    },
-  };
-}
-
-function nearest(value: string, values: readonly string[]): string | undefined {
-  const lower = value.toLowerCase();
-  return values.find((v) => v === lower) ?? values.find((v) => v.startsWith(lower) || lower.startsWith(v));
 }
 
 /**

@@ -18,7 +18,8 @@ import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import type { LossContext } from '../options.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {

@@ -10,7 +10,7 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
-import { badOption, checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type OptionSpec, type StreamHook } from './definition.js';
+import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
 import {
   bindPairLoss,
   bindPairwiseLoss,
@@ -20,17 +20,7 @@ import {
 import { kerasRowsDefinition } from './rows-margin.js';
 import { blockSize, inPlace, place } from '../stream.js';
 import type { Runtime } from '../wasm.js';
-
-/** Any finite number (torch's margins are unconstrained floats). */
-export function finiteOption(defaultValue: number): OptionSpec {
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw badOption(ctx, name, 'a finite number', value);
-      return value;
-    },
-  };
-}
+import { finiteOption, type OptionSpec } from '../options.js';
 
 /** Keras reductions, with Keras 3's mean_with_sample_weight. */
 export const kerasReductions = (): OptionSpec => reductionOption('tensorflow');

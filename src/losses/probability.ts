@@ -10,9 +10,10 @@ import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { shapeString, type FloatInput } from '../tensor.js';
-import { numberOption, type LossContext, type LossDefinition, type OptionSpec } from './definition.js';
+import { type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
-import { booleanOption, smoothingOption, weightOption, type WeightTensor } from './crossentropy.js';
+import { weightOption, type WeightTensor } from './crossentropy.js';
+import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec } from '../options.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
 const ONE_MINUS_EPSILON = 1 - EPSILON; // in float64, as Keras on float64 inputs (the kernels: assembly/probability.ts)

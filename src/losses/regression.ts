@@ -8,8 +8,9 @@
 import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
-import { numberOption, type LossDefinition, type OptionSpec } from './definition.js';
+import { type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
+import { numberOption, type OptionSpec } from '../options.js';
 
 /** keras.backend.epsilon(). */
 const EPSILON = 1e-7;

@@ -15,26 +15,16 @@ import { LossError } from '../errors.js';
 import { kerasValueWeights, gradOutputFactors, kerasCommonShape, shapeMismatch, torchScale, type Reduction } from '../reduction.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
-import { badOption, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type OptionSpec, type BatchStats, type StreamHook } from './definition.js';
+import { checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry, type RowResult } from './rows.js';
 import { reductionOption } from '../reduction.js';
+import { axisOption, type LossContext } from '../options.js';
 
 function noOut(where: string, options?: GradOptions): void {
   if (options?.out !== undefined) {
     throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: 'no out option (this loss returns new gradient arrays)', received: 'an out option' });
   }
-}
-
-/** An integer axis option (CosineSimilarity), checked against the rank at call time. */
-export function axisOption(defaultValue: number): OptionSpec {
-  return {
-    default: defaultValue,
-    parse(value, ctx, name) {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw badOption(ctx, name, 'an integer axis', value);
-      return value;
-    },
-  };
 }
 
 // ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----

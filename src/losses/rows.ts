@@ -36,7 +36,7 @@ import { describe, LossError } from '../errors.js';
 import { inPlace, type GradDestination } from '../stream.js';
 import { JsArrayInput, shapeSize, shapeString, WasmTensor, type FloatInput } from '../tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from '../wasm.js';
-import type { LossContext } from './definition.js';
+import type { LossContext } from '../options.js';
 
 // ---- geometry ----
 
