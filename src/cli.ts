@@ -3,7 +3,7 @@
  * The `fastloss` command (package.json "bin"; `npm start` runs the demo):
  *
  *   fastloss                       the demo: every implemented loss on the built-in data (src/cli/demo.ts)
- *   fastloss list [--json]         names, canonical losses, frameworks, implemented or not
+ *   fastloss list [--json | --markdown]  names, canonical losses, frameworks (--markdown: the README's alias table)
  *   fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F] [--reduction R]
  *                 [--option key=value ...] [--out FILE] [--json]
  *   fastloss bench [--quick]       the benchmark driver (bench/run.mjs, in a checkout of the repository)
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runDemo } from './cli/demo.js';
 import { runEval, parseOption } from './cli/eval.js';
+import { aliasTableMarkdown } from './cli/tables.js';
 import { CliError } from './cli/files.js';
 import { didYouMean } from './errors.js';
 import { loadLosses, LossError } from './index.js';
@@ -25,7 +26,7 @@ import { LOSSES } from './registry.js';
 
 const USAGE = `usage:
   fastloss                     the demo on the built-in data (npm start)
-  fastloss list [--json]       every loss name: canonical loss, frameworks, implemented or not
+  fastloss list [--json | --markdown]  every loss: canonical name, frameworks, aliases (--markdown: the alias table)
   fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F]
                 [--reduction R] [--option key=value ...] [--out FILE] [--json]
                 files: .npy (float32, float64, int32, int64; C order), .json, .csv;
@@ -44,6 +45,7 @@ const OPTIONS = {
   option: { type: 'string', multiple: true },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
   quick: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -59,7 +61,11 @@ function only(values: Values, allowed: readonly string[], command: string): void
 
 const print = (line: string): void => void process.stdout.write(line + '\n');
 
-async function list(json: boolean): Promise<void> {
+async function list(json: boolean, markdown: boolean): Promise<void> {
+  if (markdown) {
+    print(aliasTableMarkdown());
+    return;
+  }
   const fl = await loadLosses();
   const implemented = new Map(fl.implemented().map((l) => [l.name as string, l.frameworks as string[]]));
   const rows = Object.entries(LOSSES).map(([name, spec]) => ({
@@ -127,9 +133,10 @@ async function main(argv: readonly string[]): Promise<number> {
       await runDemo();
       return 0;
     case 'list':
-      only(values, ['json'], 'fastloss list');
+      only(values, ['json', 'markdown'], 'fastloss list');
       if (rest.length > 0) throw new CliError(`fastloss list: unexpected argument "${rest[0]}"`);
-      await list(values.json === true);
+      if (values.json === true && values.markdown === true) throw new CliError('fastloss list: --json or --markdown, not both');
+      await list(values.json === true, values.markdown === true);
       return 0;
     case 'bench':
       only(values, ['quick'], 'fastloss bench');

@@ -88,17 +88,8 @@ export class FastLoss {
     }
     const resolved = resolveName(name);
     const framework = chooseFramework(resolved, options.framework);
-    const definition = IMPLEMENTATIONS[resolved.canonical]?.[framework];
-    if (definition === undefined) {
-      const spec = LOSSES[resolved.canonical];
-      throw new LossError({
-        code: 'NOT_IMPLEMENTED',
-        loss: resolved.canonical,
-        argument: 'name',
-        expected: `a loss whose family has landed (the ${spec.family} family of ${resolved.canonical} has not yet)`,
-        received: JSON.stringify(resolved.given),
-      });
-    }
+    // chooseFramework returns one of the loss's frameworks, and every declared framework has its definition.
+    const definition = IMPLEMENTATIONS[resolved.canonical][framework]!;
     const ctx: LossContext = { loss: resolved.canonical, framework, jsBelow: this.jsBelow };
     const resolvedOptions = resolveOptions(definition, resolved, options, ctx);
     return makeLoss(definition.bind(resolvedOptions, this.runtime, ctx), resolved.canonical, framework, resolvedOptions);

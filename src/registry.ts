@@ -1,93 +1,29 @@
 /**
- * The registry: canonical loss specs, and the names users call them by (the alias table of docs/design.md §7, every odd
- * spelling kept), plus the frameworks' class names, which imply a framework and sometimes options. Two
- * tables, as Keras's ALL_OBJECTS_DICT and its alias update: aliases point at canonical names, never at specs.
+ * The registry: every name a loss is called by, derived from the losses' declarations (src/losses/declaration.ts;
+ * each family file declares its losses). Two tables, as Keras's ALL_OBJECTS_DICT and its alias update: the
+ * canonical declarations, and the names pointing at canonical names; plus the frameworks' class and function
+ * names, which imply a framework and sometimes options. Nothing here is written by hand per loss.
  */
 
 import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
+import type { LossDeclaration, NameRule } from './losses/declaration.js';
 import type { LossDefinition } from './losses/definition.js';
-import { CTC } from './losses/ctc.js';
-import { CROSSENTROPY_ROWS } from './losses/crossentropy.js';
-import { PROBABILITY } from './losses/probability.js';
 import { COSINE } from './losses/cosine.js';
+import { CROSSENTROPY } from './losses/crossentropy.js';
+import { CTC } from './losses/ctc.js';
 import { MARGIN } from './losses/margin.js';
+import { PROBABILITY } from './losses/probability.js';
 import { REGRESSION } from './losses/regression.js';
 
-export interface CanonicalSpec {
-  /** Default first. */
-  readonly frameworks: readonly Framework[];
-  /** The kernel family (assembly/<family>.ts) that computes it. */
-  readonly family: string;
-  /** What it is in each framework (the alias table of docs/design.md §7). */
-  readonly meaning: string;
-}
-
-export const LOSSES = {
-  binary_crossentropy: { frameworks: ['tensorflow', 'pytorch'], family: 'crossentropy', meaning: 'tf.keras.losses.BinaryCrossentropy; torch BCELoss, and BCEWithLogitsLoss when fromLogits' },
-  categorical_crossentropy: { frameworks: ['tensorflow', 'pytorch'], family: 'crossentropy', meaning: 'CategoricalCrossentropy; torch CrossEntropyLoss (class-index or probability targets)' },
-  categorical_hinge: { frameworks: ['tensorflow', 'pytorch'], family: 'margin', meaning: 'CategoricalHinge; torch MarginRankingLoss (inputs x1, x2, target)' },
-  cosine_similarity: { frameworks: ['tensorflow'], family: 'cosine', meaning: 'CosineSimilarity (axis)' },
-  hinge: { frameworks: ['tensorflow'], family: 'margin', meaning: 'Hinge (0/1 labels mapped to -1/1)' },
-  huber: { frameworks: ['tensorflow', 'pytorch'], family: 'regression', meaning: 'Huber (delta); torch SmoothL1Loss (beta), HuberLoss when delta is given' },
-  kullback_leibler_divergence: { frameworks: ['tensorflow', 'pytorch'], family: 'divergence', meaning: 'KLDivergence; torch KLDivLoss (pred = log-probabilities, logTarget)' },
-  mean_absolute_error: { frameworks: ['tensorflow', 'pytorch'], family: 'regression', meaning: 'MeanAbsoluteError; torch L1Loss' },
-  mean_absolute_percentage_error: { frameworks: ['tensorflow'], family: 'regression', meaning: 'MeanAbsolutePercentageError' },
-  mean_squared_error: { frameworks: ['tensorflow', 'pytorch'], family: 'regression', meaning: 'MeanSquaredError; torch MSELoss' },
-  mean_squared_logarithmic_error: { frameworks: ['tensorflow'], family: 'regression', meaning: 'MeanSquaredLogarithmicError' },
-  sparse_categorical_crossentropy: { frameworks: ['tensorflow'], family: 'crossentropy', meaning: 'SparseCategoricalCrossentropy' },
-  ctc: { frameworks: ['pytorch'], family: 'ctc', meaning: 'CTCLoss' },
-  negative_log_likelihood: { frameworks: ['pytorch'], family: 'crossentropy', meaning: 'NLLLoss' },
-  poisson_negative_log_likelihood: { frameworks: ['pytorch'], family: 'divergence', meaning: 'PoissonNLLLoss' },
-  bpr: { frameworks: ['tensorflow'], family: 'ranking', meaning: 'pairwise: loss = -log(sigmoid(s+ - s-))' },
-  pair_hinge: { frameworks: ['tensorflow'], family: 'ranking', meaning: 'pairwise: loss = max(0, margin - s+ + s-)' },
-  squared_hinge: { frameworks: ['tensorflow'], family: 'margin', meaning: 'SquaredHinge' },
-  hinge_embedding: { frameworks: ['pytorch'], family: 'margin', meaning: 'HingeEmbeddingLoss (margin)' },
-  cosine_embedding: { frameworks: ['pytorch'], family: 'cosine', meaning: 'CosineEmbeddingLoss (margin)' },
-  smooth_l1: { frameworks: ['pytorch'], family: 'regression', meaning: 'SmoothL1Loss (beta)' },
-  margin_ranking: { frameworks: ['pytorch'], family: 'ranking', meaning: 'MarginRankingLoss (margin)' },
-} as const satisfies Record<string, CanonicalSpec>;
+/** Every loss's declaration by canonical name, in the order `fastloss list` and the alias tables show them. */
+export const LOSSES = { ...REGRESSION, ...PROBABILITY, ...CROSSENTROPY, ...MARGIN, ...COSINE, ...CTC } as const;
 
 export type Canonical = keyof typeof LOSSES;
 
-/** Every accepted name (lower case) → canonical. The canonical names are aliases of themselves. */
-export const ALIASES: Readonly<Record<string, Canonical>> = {
-  bce: 'binary_crossentropy', bin_crossentropy: 'binary_crossentropy', bin_cross_entropy: 'binary_crossentropy',
-  binary_crossentropy: 'binary_crossentropy', binary_cross_entropy: 'binary_crossentropy',
-  cce: 'categorical_crossentropy', cate_crossentropy: 'categorical_crossentropy', cate_cross_entropy: 'categorical_crossentropy',
-  categorical_crossentropy: 'categorical_crossentropy', categorical_cross_entropy: 'categorical_crossentropy',
-  ch: 'categorical_hinge', chinge: 'categorical_hinge', cate_hinge: 'categorical_hinge', catehinge: 'categorical_hinge',
-  categorical_hinge: 'categorical_hinge',
-  cs: 'cosine_similarity', cos_similarity: 'cosine_similarity', cossimilarity: 'cosine_similarity', cos_sim: 'cosine_similarity',
-  cossim: 'cosine_similarity', cosine_similarity: 'cosine_similarity',
-  hinge: 'hinge',
-  huber: 'huber',
-  kld: 'kullback_leibler_divergence', kullback_leibler_divergence: 'kullback_leibler_divergence',
-  mae: 'mean_absolute_error', mean_abs_error: 'mean_absolute_error', mean_absolute_error: 'mean_absolute_error',
-  mape: 'mean_absolute_percentage_error', mean_abs_percent_error: 'mean_absolute_percentage_error',
-  mean_absolute_percentage_error: 'mean_absolute_percentage_error',
-  mse: 'mean_squared_error', mean_square_error: 'mean_squared_error', mean_squared_error: 'mean_squared_error',
-  msle: 'mean_squared_logarithmic_error', mean_square_log_error: 'mean_squared_logarithmic_error',
-  mean_squared_log_error: 'mean_squared_logarithmic_error', mean_squared_logarithmic_error: 'mean_squared_logarithmic_error',
-  scce: 'sparse_categorical_crossentropy', sparse_cate_crosse_entropy: 'sparse_categorical_crossentropy',
-  sparse_cate_cross_entropy: 'sparse_categorical_crossentropy', // accepted beside the listed misspelling above
-  sparse_categorical_cross_entropy: 'sparse_categorical_crossentropy', sparse_cate_crossentropy: 'sparse_categorical_crossentropy',
-  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
-  ctc: 'ctc',
-  nll: 'negative_log_likelihood', neg_ll: 'negative_log_likelihood', neg_log_likelihood: 'negative_log_likelihood',
-  negative_log_likelihood: 'negative_log_likelihood',
-  pnll: 'poisson_negative_log_likelihood', p_neg_ll: 'poisson_negative_log_likelihood',
-  p_neg_log_likelihood: 'poisson_negative_log_likelihood', poisson_negative_log_likelihood: 'poisson_negative_log_likelihood',
-  bpr: 'bpr', bpr_loss: 'bpr',
-  phinge: 'pair_hinge', pair_hinge: 'pair_hinge', pair_hinge_loss: 'pair_hinge',
-  squared_hinge: 'squared_hinge',
-  hinge_embedding: 'hinge_embedding', hinge_embedding_loss: 'hinge_embedding',
-  cosine_embedding: 'cosine_embedding', cosine_embedding_loss: 'cosine_embedding',
-  smooth_l1: 'smooth_l1', smooth_l1_loss: 'smooth_l1',
-  margin_ranking: 'margin_ranking', margin_ranking_loss: 'margin_ranking',
-};
+const DECLARED = Object.entries(LOSSES) as Array<[Canonical, LossDeclaration]>;
 
-/** A framework class name: its canonical loss, the framework it implies, and options it fixes or implies. */
+/** A framework class or function name: its canonical loss, the framework it implies, and options it fixes or implies. */
 export interface ClassAlias {
   readonly canonical: Canonical;
   readonly framework: Framework;
@@ -97,73 +33,83 @@ export interface ClassAlias {
   readonly implied?: Readonly<Record<string, unknown>>;
 }
 
-const torch = (canonical: Canonical, extra: Omit<ClassAlias, 'canonical' | 'framework'> = {}): ClassAlias => ({ canonical, framework: 'pytorch', ...extra });
-const keras = (canonical: Canonical): ClassAlias => ({ canonical, framework: 'tensorflow' });
+/** The names of one kind ('classes' or 'functions') that each loss's frameworks declare, with what they imply. */
+function namesOf(kind: 'classes' | 'functions'): Record<string, ClassAlias> {
+  const out: Record<string, ClassAlias> = {};
+  for (const framework of ['pytorch', 'tensorflow'] as const) {
+    for (const [canonical, declaration] of DECLARED) {
+      const names: Readonly<Record<string, NameRule>> = declaration[framework]?.[kind] ?? {};
+      for (const [name, rule] of Object.entries(names)) {
+        out[name] = { canonical, framework, ...(rule.fixed === undefined ? {} : { fixed: rule.fixed }), ...(rule.implied === undefined ? {} : { implied: rule.implied }) };
+      }
+    }
+  }
+  return out;
+}
 
-/** Exact-case class names. Case-insensitive lookup tries the aliases first ('huber' stays framework-free). */
-export const CLASS_NAMES: Readonly<Record<string, ClassAlias>> = {
-  BCELoss: torch('binary_crossentropy', { fixed: { fromLogits: false } }),
-  BCEWithLogitsLoss: torch('binary_crossentropy', { fixed: { fromLogits: true } }),
-  CrossEntropyLoss: torch('categorical_crossentropy'),
-  NLLLoss: torch('negative_log_likelihood'),
-  KLDivLoss: torch('kullback_leibler_divergence'),
-  L1Loss: torch('mean_absolute_error'),
-  MSELoss: torch('mean_squared_error'),
-  SmoothL1Loss: torch('smooth_l1'),
-  HuberLoss: torch('huber', { implied: { delta: 1 } }),
-  PoissonNLLLoss: torch('poisson_negative_log_likelihood'),
-  CTCLoss: torch('ctc'),
-  MarginRankingLoss: torch('margin_ranking'),
-  HingeEmbeddingLoss: torch('hinge_embedding'),
-  CosineEmbeddingLoss: torch('cosine_embedding'),
-  BinaryCrossentropy: keras('binary_crossentropy'),
-  CategoricalCrossentropy: keras('categorical_crossentropy'),
-  SparseCategoricalCrossentropy: keras('sparse_categorical_crossentropy'),
-  CategoricalHinge: keras('categorical_hinge'),
-  CosineSimilarity: keras('cosine_similarity'),
-  Hinge: keras('hinge'),
-  SquaredHinge: keras('squared_hinge'),
-  Huber: keras('huber'),
-  KLDivergence: keras('kullback_leibler_divergence'),
-  MeanAbsoluteError: keras('mean_absolute_error'),
-  MeanAbsolutePercentageError: keras('mean_absolute_percentage_error'),
-  MeanSquaredError: keras('mean_squared_error'),
-  MeanSquaredLogarithmicError: keras('mean_squared_logarithmic_error'),
-};
+/** Every accepted framework-free name (lower case) → canonical. The canonical names are aliases of themselves. */
+export const ALIASES: Readonly<Record<string, Canonical>> = Object.fromEntries(DECLARED.flatMap(([canonical, d]) => d.aliases.map((alias) => [alias, canonical])));
+
+/** Exact-case class names (torch's first). Case-insensitive lookup tries the aliases first ('huber' stays framework-free). */
+export const CLASS_NAMES: Readonly<Record<string, ClassAlias>> = namesOf('classes');
 
 /**
  * The frameworks' function names (lower case), which imply their framework as the class names do:
  * torch.nn.functional's (torch/nn/functional.py) and Keras 3's keras.losses functions (keras/src/losses/losses.py).
  * Where one is also a name of the alias table (binary_cross_entropy, huber, smooth_l1_loss, hinge_embedding_loss,
  * cosine_embedding_loss, margin_ranking_loss, the Keras names that are canonical names), the table wins: it is
- * framework-free there, as docs/design.md §7's table lists it. So these are the function names the table does not have.
+ * framework-free there. So these are the function names the table does not have.
  */
-export const FUNCTION_NAMES: Readonly<Record<string, ClassAlias>> = {
-  // torch.nn.functional
-  mse_loss: torch('mean_squared_error'),
-  l1_loss: torch('mean_absolute_error'),
-  huber_loss: torch('huber', { implied: { delta: 1 } }), // F.huber_loss(delta=1.0) is HuberLoss, not SmoothL1Loss
-  binary_cross_entropy_with_logits: torch('binary_crossentropy', { fixed: { fromLogits: true } }),
-  cross_entropy: torch('categorical_crossentropy'),
-  nll_loss: torch('negative_log_likelihood'),
-  kl_div: torch('kullback_leibler_divergence'),
-  poisson_nll_loss: torch('poisson_negative_log_likelihood'),
-  ctc_loss: torch('ctc'),
-  // keras.losses (Keras 3)
-  kl_divergence: keras('kullback_leibler_divergence'),
-};
+export const FUNCTION_NAMES: Readonly<Record<string, ClassAlias>> = namesOf('functions');
 
 const CLASS_NAMES_LOWER: ReadonlyMap<string, ClassAlias> = new Map(Object.entries(CLASS_NAMES).map(([k, v]) => [k.toLowerCase(), v]));
 
-/** The families that have landed: (canonical, framework) → definition. */
-export const IMPLEMENTATIONS: Partial<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = {
-  ...REGRESSION,
-  ...CTC,
-  ...CROSSENTROPY_ROWS,
-  ...PROBABILITY,
-  ...MARGIN,
-  ...COSINE,
-};
+/** (canonical, framework) → definition: what `fl.loss` binds. */
+export const IMPLEMENTATIONS: Readonly<Record<Canonical, Partial<Record<Framework, LossDefinition>>>> = Object.fromEntries(
+  DECLARED.map(([canonical, d]) => [canonical, Object.fromEntries(d.frameworks.map((f) => [f, d[f]!.definition]))]),
+) as Record<Canonical, Partial<Record<Framework, LossDefinition>>>;
+
+/** The losses in the order of how often people reach for them (each declaration's rank): the tie-breaker of suggestions. */
+const POPULARITY: readonly Canonical[] = DECLARED.map(([canonical, d]) => ({ canonical, rank: d.rank }))
+  .sort((a, b) => a.rank - b.rank)
+  .map((x) => x.canonical);
+
+/**
+ * What the declarations must agree on, checked once when the module loads (a mistake in a new declaration fails
+ * every test at once, with the name): a framework listed has its declaration and no other is declared; the
+ * canonical name is one of its aliases; no name is declared twice; ranks are distinct.
+ */
+export function checkDeclarations(declared: ReadonlyArray<readonly [string, LossDeclaration]>): void {
+  const fail = (what: string): never => {
+    throw new Error(`fastloss: bad loss declaration: ${what}`);
+  };
+  // A name is declared once; its other cases may name the same loss (Keras's class Huber, the alias huber), no other.
+  const exact = new Set<string>();
+  const owners = new Map<string, string>();
+  const once = (name: string, owner: string): void => {
+    const before = owners.get(name.toLowerCase());
+    if (exact.has(name) || (before !== undefined && before !== owner)) fail(`the name "${name}" of ${owner} is declared twice${before === owner ? '' : ` (also ${before}'s)`}`);
+    exact.add(name);
+    owners.set(name.toLowerCase(), owner);
+  };
+  const ranks = new Map<number, string>();
+  for (const [canonical, d] of declared) {
+    if (d.frameworks.length === 0) fail(`${canonical} has no framework`);
+    for (const f of ['tensorflow', 'pytorch'] as const) {
+      if (d.frameworks.includes(f) !== (d[f] !== undefined)) fail(`${canonical}: frameworks [${d.frameworks.join(', ')}] and the ${f} declaration disagree`);
+    }
+    if (!d.aliases.includes(canonical)) fail(`${canonical} is not among its own aliases`);
+    for (const alias of d.aliases) {
+      if (alias !== alias.toLowerCase()) fail(`${canonical}'s alias "${alias}" is not lower case`);
+      once(alias, canonical);
+    }
+    for (const f of d.frameworks) for (const name of [...Object.keys(d[f]!.classes ?? {}), ...Object.keys(d[f]!.functions ?? {})]) once(name, canonical);
+    const other = ranks.get(d.rank);
+    if (other !== undefined) fail(`${canonical} and ${other} have the same rank ${d.rank}`);
+    ranks.set(d.rank, canonical);
+  }
+}
+checkDeclarations(DECLARED);
 
 export interface ResolvedName {
   readonly canonical: Canonical;
@@ -266,13 +212,6 @@ const TABLE_FUNCTION_NAMES: ReadonlySet<string> = new Set(['binary_cross_entropy
 /** What people call a loss that is no name of it in either framework (L2 loss, CE, xent): suggested, never resolved. */
 const COLLOQUIAL: Readonly<Record<string, string>> = { l2: 'MSELoss', ce: 'CrossEntropyLoss', xent: 'CrossEntropyLoss' };
 
-/** The losses in the order of how often people reach for them: the tie-breaker of suggestions. */
-const POPULARITY: readonly Canonical[] = [
-  'categorical_crossentropy', 'mean_squared_error', 'binary_crossentropy', 'mean_absolute_error', 'sparse_categorical_crossentropy',
-  'huber', 'smooth_l1', 'negative_log_likelihood', 'kullback_leibler_divergence', 'cosine_similarity', 'hinge', 'ctc',
-  'mean_absolute_percentage_error', 'mean_squared_logarithmic_error', 'squared_hinge', 'categorical_hinge', 'margin_ranking',
-  'cosine_embedding', 'hinge_embedding', 'poisson_negative_log_likelihood', 'bpr', 'pair_hinge',
-];
 
 export interface AliasEntry {
   readonly alias: string;

@@ -16,6 +16,7 @@
 
 import type { Framework } from './frameworks.js';
 import type { Inputs } from './losses/definition.js';
+import type { LossSignature, Sig } from './losses/declaration.js';
 import type { Canonical, LOSSES } from './registry.js';
 import type { OutputTensor, TensorLike, WasmTensor } from './tensor.js';
 
@@ -213,151 +214,47 @@ export interface CtcOptions extends TorchOptions {
   gradOf?: 'logProbs' | 'logits' | undefined;
 }
 
-// ---- the table: every canonical loss × framework ----
+// ---- the table: every canonical loss × framework, derived from the declarations (src/losses/*.ts) ----
 
-/** One loss in one framework: its inputs, the inputs withGrad differentiates, its options. */
-export interface LossSignature {
-  readonly inputs: object;
-  readonly grad: string;
-  readonly options: object;
-}
+export type { LossSignature } from './losses/declaration.js';
 
-interface Sig<I extends object, G extends string, O extends object> {
-  readonly inputs: I;
-  readonly grad: G;
-  readonly options: O;
-}
+type Declared = typeof LOSSES;
+type FrameworksDeclared<C extends Canonical> = Declared[C]['frameworks'][number];
+type FrameworkDeclared<C extends Canonical, F extends Framework> = Declared[C] extends { readonly [K in F]: infer D } ? D : never;
 
-type KerasPair<O extends object = KerasOptions> = Sig<KerasPairInputs, 'pred', O>;
-type TorchPair<O extends object = TorchOptions> = Sig<PairInputs, 'pred', O>;
-
-/** Every canonical loss of the registry (LOSSES) with each of its frameworks. */
-export interface LossSignatures {
-  binary_crossentropy: { tensorflow: KerasPair<KerasBceOptions>; pytorch: TorchPair<TorchBceProbabilityOptions | TorchBceLogitsOptions> };
-  categorical_crossentropy: { tensorflow: KerasPair<KerasCceOptions>; pytorch: TorchPair<TorchCceOptions> };
-  categorical_hinge: { tensorflow: KerasPair; pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
-  cosine_similarity: { tensorflow: KerasPair<KerasAxisOptions> };
-  hinge: { tensorflow: KerasPair };
-  huber: { tensorflow: KerasPair<KerasHuberOptions>; pytorch: TorchPair<TorchHuberOptions> };
-  kullback_leibler_divergence: { tensorflow: KerasPair; pytorch: TorchPair<TorchKldOptions> };
-  mean_absolute_error: { tensorflow: KerasPair; pytorch: TorchPair };
-  mean_absolute_percentage_error: { tensorflow: KerasPair };
-  mean_squared_error: { tensorflow: KerasPair; pytorch: TorchPair };
-  mean_squared_logarithmic_error: { tensorflow: KerasPair };
-  sparse_categorical_crossentropy: { tensorflow: KerasPair<KerasScceOptions> };
-  ctc: { pytorch: Sig<CtcInputs, 'logProbs', CtcOptions> };
-  negative_log_likelihood: { pytorch: TorchPair<TorchNllOptions> };
-  poisson_negative_log_likelihood: { pytorch: TorchPair<TorchPoissonNllOptions> };
-  bpr: { tensorflow: Sig<PairwiseInputs, 'positive' | 'negative', KerasOptions> };
-  pair_hinge: { tensorflow: Sig<PairwiseInputs, 'positive' | 'negative', KerasMarginOptions> };
-  squared_hinge: { tensorflow: KerasPair };
-  hinge_embedding: { pytorch: TorchPair<TorchMarginOptions> };
-  cosine_embedding: { pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
-  smooth_l1: { pytorch: TorchPair<TorchSmoothL1Options> };
-  margin_ranking: { pytorch: Sig<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions> };
-}
+/** Every canonical loss with each of its frameworks: its inputs, differentiated inputs and options (from its declaration). */
+export type LossSignatures = {
+  [C in Canonical]: { [F in FrameworksDeclared<C>]: FrameworkDeclared<C, F> extends { readonly signature: infer S extends LossSignature } ? S : never };
+};
 
 /**
  * Every alias, lower case (lookup is case-insensitive), → canonical. These imply no framework: the default is
  * the loss's first (LOSSES[canonical].frameworks[0]), and `framework` picks another.
  */
-export interface LossAliases {
-  bce: 'binary_crossentropy'; bin_crossentropy: 'binary_crossentropy'; bin_cross_entropy: 'binary_crossentropy';
-  binary_crossentropy: 'binary_crossentropy'; binary_cross_entropy: 'binary_crossentropy';
-  cce: 'categorical_crossentropy'; cate_crossentropy: 'categorical_crossentropy'; cate_cross_entropy: 'categorical_crossentropy';
-  categorical_crossentropy: 'categorical_crossentropy'; categorical_cross_entropy: 'categorical_crossentropy';
-  ch: 'categorical_hinge'; chinge: 'categorical_hinge'; cate_hinge: 'categorical_hinge'; catehinge: 'categorical_hinge';
-  categorical_hinge: 'categorical_hinge';
-  cs: 'cosine_similarity'; cos_similarity: 'cosine_similarity'; cossimilarity: 'cosine_similarity'; cos_sim: 'cosine_similarity';
-  cossim: 'cosine_similarity'; cosine_similarity: 'cosine_similarity';
-  hinge: 'hinge';
-  huber: 'huber';
-  kld: 'kullback_leibler_divergence'; kullback_leibler_divergence: 'kullback_leibler_divergence';
-  mae: 'mean_absolute_error'; mean_abs_error: 'mean_absolute_error'; mean_absolute_error: 'mean_absolute_error';
-  mape: 'mean_absolute_percentage_error'; mean_abs_percent_error: 'mean_absolute_percentage_error';
-  mean_absolute_percentage_error: 'mean_absolute_percentage_error';
-  mse: 'mean_squared_error'; mean_square_error: 'mean_squared_error'; mean_squared_error: 'mean_squared_error';
-  msle: 'mean_squared_logarithmic_error'; mean_square_log_error: 'mean_squared_logarithmic_error';
-  mean_squared_log_error: 'mean_squared_logarithmic_error'; mean_squared_logarithmic_error: 'mean_squared_logarithmic_error';
-  scce: 'sparse_categorical_crossentropy'; sparse_cate_crosse_entropy: 'sparse_categorical_crossentropy';
-  sparse_cate_cross_entropy: 'sparse_categorical_crossentropy'; sparse_categorical_cross_entropy: 'sparse_categorical_crossentropy';
-  sparse_cate_crossentropy: 'sparse_categorical_crossentropy'; sparse_categorical_crossentropy: 'sparse_categorical_crossentropy';
-  ctc: 'ctc';
-  nll: 'negative_log_likelihood'; neg_ll: 'negative_log_likelihood'; neg_log_likelihood: 'negative_log_likelihood';
-  negative_log_likelihood: 'negative_log_likelihood';
-  pnll: 'poisson_negative_log_likelihood'; p_neg_ll: 'poisson_negative_log_likelihood';
-  p_neg_log_likelihood: 'poisson_negative_log_likelihood'; poisson_negative_log_likelihood: 'poisson_negative_log_likelihood';
-  bpr: 'bpr'; bpr_loss: 'bpr';
-  phinge: 'pair_hinge'; pair_hinge: 'pair_hinge'; pair_hinge_loss: 'pair_hinge';
-  squared_hinge: 'squared_hinge';
-  hinge_embedding: 'hinge_embedding'; hinge_embedding_loss: 'hinge_embedding';
-  cosine_embedding: 'cosine_embedding'; cosine_embedding_loss: 'cosine_embedding';
-  smooth_l1: 'smooth_l1'; smooth_l1_loss: 'smooth_l1';
-  margin_ranking: 'margin_ranking'; margin_ranking_loss: 'margin_ranking';
-}
+export type LossAliases = { [C in Canonical as Declared[C]['aliases'][number]]: C };
 
-/** A name that implies a framework, and sometimes narrows the options (BCEWithLogitsLoss: logits). */
-export interface ImpliedName {
-  readonly canonical: Canonical;
-  readonly framework: Framework;
-  /** Replaces the loss's options in that framework. */
-  readonly options?: object;
-}
+/** The class and function names a loss declares for one framework, with what each implies. */
+type NamesDeclared<C extends Canonical, F extends Framework> = FrameworkDeclared<C, F> extends infer D
+  ? (D extends { readonly classes: infer N } ? N : Record<never, never>) & (D extends { readonly functions: infer N } ? N : Record<never, never>)
+  : never;
 
-type Torch<C extends Canonical, O extends object | undefined = undefined> = O extends object
-  ? { canonical: C; framework: 'pytorch'; options: O }
-  : { canonical: C; framework: 'pytorch' };
-type Keras<C extends Canonical> = { canonical: C; framework: 'tensorflow' };
+/** One name's entry: [name, canonical, framework, rule]. */
+type NameEntry = {
+  [C in Canonical]: {
+    [F in FrameworksDeclared<C>]: { [N in keyof NamesDeclared<C, F> & string]: [N, C, F, NamesDeclared<C, F>[N]] }[keyof NamesDeclared<C, F> & string];
+  }[FrameworksDeclared<C>];
+}[Canonical];
 
 /**
  * The frameworks' class names (exact case first; any case also resolves) and the functional names of
- * torch.nn.functional and keras.losses that are not already aliases, each with the framework it implies.
+ * torch.nn.functional and keras.losses that are not already aliases, each with the framework it implies and, for
+ * a name that narrows them (BCEWithLogitsLoss: logits), the options it takes.
  */
-export interface LossClassNames {
-  // torch.nn classes (torch/nn/modules/loss.py)
-  BCELoss: Torch<'binary_crossentropy', TorchBceProbabilityOptions>;
-  BCEWithLogitsLoss: Torch<'binary_crossentropy', TorchBceWithLogitsOptions>;
-  CrossEntropyLoss: Torch<'categorical_crossentropy'>;
-  NLLLoss: Torch<'negative_log_likelihood'>;
-  KLDivLoss: Torch<'kullback_leibler_divergence'>;
-  L1Loss: Torch<'mean_absolute_error'>;
-  MSELoss: Torch<'mean_squared_error'>;
-  SmoothL1Loss: Torch<'smooth_l1'>;
-  HuberLoss: Torch<'huber', TorchHuberDeltaOptions>;
-  PoissonNLLLoss: Torch<'poisson_negative_log_likelihood'>;
-  CTCLoss: Torch<'ctc'>;
-  MarginRankingLoss: Torch<'margin_ranking'>;
-  HingeEmbeddingLoss: Torch<'hinge_embedding'>;
-  CosineEmbeddingLoss: Torch<'cosine_embedding'>;
-  // keras.losses classes (keras/src/losses/losses.py)
-  BinaryCrossentropy: Keras<'binary_crossentropy'>;
-  CategoricalCrossentropy: Keras<'categorical_crossentropy'>;
-  SparseCategoricalCrossentropy: Keras<'sparse_categorical_crossentropy'>;
-  CategoricalHinge: Keras<'categorical_hinge'>;
-  CosineSimilarity: Keras<'cosine_similarity'>;
-  Hinge: Keras<'hinge'>;
-  SquaredHinge: Keras<'squared_hinge'>;
-  Huber: Keras<'huber'>;
-  KLDivergence: Keras<'kullback_leibler_divergence'>;
-  MeanAbsoluteError: Keras<'mean_absolute_error'>;
-  MeanAbsolutePercentageError: Keras<'mean_absolute_percentage_error'>;
-  MeanSquaredError: Keras<'mean_squared_error'>;
-  MeanSquaredLogarithmicError: Keras<'mean_squared_logarithmic_error'>;
-  // torch.nn.functional (torch/nn/functional.py); binary_cross_entropy, smooth_l1_loss, margin_ranking_loss,
-  // hinge_embedding_loss and cosine_embedding_loss are aliases above
-  mse_loss: Torch<'mean_squared_error'>;
-  l1_loss: Torch<'mean_absolute_error'>;
-  huber_loss: Torch<'huber', TorchHuberDeltaOptions>;
-  binary_cross_entropy_with_logits: Torch<'binary_crossentropy', TorchBceWithLogitsOptions>;
-  cross_entropy: Torch<'categorical_crossentropy'>;
-  nll_loss: Torch<'negative_log_likelihood'>;
-  kl_div: Torch<'kullback_leibler_divergence'>;
-  poisson_nll_loss: Torch<'poisson_negative_log_likelihood'>;
-  ctc_loss: Torch<'ctc'>;
-  // keras.losses functions (keras/src/losses/__init__.py); the others (mean_squared_error, huber, hinge, …)
-  // are aliases above
-  kl_divergence: Keras<'kullback_leibler_divergence'>;
-}
+export type LossClassNames = {
+  [E in NameEntry as E[0]]: E[3] extends { readonly options: infer O extends object }
+    ? { canonical: E[1]; framework: E[2]; options: O }
+    : { canonical: E[1]; framework: E[2] };
+};
 
 /** Every name in the tables, as written there (any other case of it resolves too). */
 export type LossName = keyof LossAliases | keyof LossClassNames;

@@ -7,7 +7,6 @@
  */
 
 import { LossError } from '../errors.js';
-import type { Framework } from '../frameworks.js';
 import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
 import { writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
@@ -16,6 +15,8 @@ import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, ty
 import { gradDestination } from './elementwise.js';
 import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
 import { badOption, booleanOption, integerOption, type LossContext, type OptionSpec, smoothingOption } from '../options.js';
+import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../types.js';
+import { kerasPair, torchPair, type Declarations } from './declaration.js';
 
 // ---- option parsers of the family ----
 
@@ -463,7 +464,8 @@ function definition(base: Omit<LossDefinition, 'bind'>, bind: (o: Readonly<Recor
  * `axis`); PyTorch `pred` [C], [N, C] or [N, C, d1, ...] with the class axis 1, target class indices of pred's
  * shape without the class axis, or (CrossEntropyLoss) probabilities of pred's shape.
  */
-export const CROSSENTROPY_ROWS: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+/** The cross-entropy family's declarations (the row engine, ./rows.ts). */
+export const CROSSENTROPY = {
   /**
    * Categorical cross-entropy (cce, CategoricalCrossentropy, CrossEntropyLoss).
    * Keras: one-hot or soft targets y of pred's shape, `fromLogits` (default false: pred holds probabilities,
@@ -474,14 +476,28 @@ export const CROSSENTROPY_ROWS: Record<string, Partial<Record<Framework, LossDef
    * @example fl.loss('cce', { framework: 'pytorch' })({ pred: [[2, 1, 0]], target: [0] }) // 0.40760596
    */
   categorical_crossentropy: {
-    tensorflow: definition(
-      { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), labelSmoothing: smoothingOption, axis: integerOption(-1) } },
-      (o, rt, ctx, def) => bindKerasRows({ sparse: false }, o, rt, ctx, def),
-    ),
-    pytorch: definition(
-      { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100), labelSmoothing: smoothingOption } },
-      (o, rt, ctx, def) => bindTorchRows({ dense: true, sparseKernel: SPARSE_SOFTMAX }, o, rt, ctx, def),
-    ),
+    aliases: ['cce', 'cate_crossentropy', 'cate_cross_entropy', 'categorical_crossentropy', 'categorical_cross_entropy'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'crossentropy',
+    meaning: 'CategoricalCrossentropy; torch CrossEntropyLoss (class-index or probability targets)',
+    rank: 0,
+    tensorflow: {
+      classes: { CategoricalCrossentropy: {} },
+      signature: kerasPair<KerasCceOptions>(),
+      definition: definition(
+        { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), labelSmoothing: smoothingOption, axis: integerOption(-1) } },
+        (o, rt, ctx, def) => bindKerasRows({ sparse: false }, o, rt, ctx, def),
+      ),
+    },
+    pytorch: {
+      classes: { CrossEntropyLoss: {} },
+      functions: { cross_entropy: {} },
+      signature: torchPair<TorchCceOptions>(),
+      definition: definition(
+        { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100), labelSmoothing: smoothingOption } },
+        (o, rt, ctx, def) => bindTorchRows({ dense: true, sparseKernel: SPARSE_SOFTMAX }, o, rt, ctx, def),
+      ),
+    },
   },
   /**
    * Sparse categorical cross-entropy (scce, SparseCategoricalCrossentropy; Keras only): integer labels of pred's
@@ -489,19 +505,41 @@ export const CROSSENTROPY_ROWS: Record<string, Partial<Record<Framework, LossDef
    * label count 0 and the mean divides by the number of the others, 0 when there are none, as Keras >= 3.13).
    */
   sparse_categorical_crossentropy: {
-    tensorflow: definition(
-      { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), ignoreClass: integerOption(null), axis: integerOption(-1) } },
-      (o, rt, ctx, def) => bindKerasRows({ sparse: true }, o, rt, ctx, def),
-    ),
+    aliases: [
+      'scce', 'sparse_cate_crosse_entropy', 'sparse_categorical_cross_entropy', 'sparse_cate_crossentropy', 'sparse_categorical_crossentropy',
+      'sparse_cate_cross_entropy', // accepted beside the table's own misspelling, sparse_cate_crosse_entropy
+    ],
+    frameworks: ['tensorflow'],
+    family: 'crossentropy',
+    meaning: 'SparseCategoricalCrossentropy',
+    rank: 4,
+    tensorflow: {
+      classes: { SparseCategoricalCrossentropy: {} },
+      signature: kerasPair<KerasScceOptions>(),
+      definition: definition(
+        { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), ignoreClass: integerOption(null), axis: integerOption(-1) } },
+        (o, rt, ctx, def) => bindKerasRows({ sparse: true }, o, rt, ctx, def),
+      ),
+    },
   },
   /**
    * Negative log-likelihood (nll, NLLLoss; PyTorch only): pred holds log-probabilities (taken as they are),
    * l = -weight[y]·pred[y]; `weight`, `ignoreIndex` = -100, the weighted mean as CrossEntropyLoss.
    */
   negative_log_likelihood: {
-    pytorch: definition(
-      { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100) } },
-      (o, rt, ctx, def) => bindTorchRows({ dense: false, sparseKernel: NLL }, o, rt, ctx, def),
-    ),
+    aliases: ['nll', 'neg_ll', 'neg_log_likelihood', 'negative_log_likelihood'],
+    frameworks: ['pytorch'],
+    family: 'crossentropy',
+    meaning: 'NLLLoss',
+    rank: 7,
+    pytorch: {
+      classes: { NLLLoss: {} },
+      functions: { nll_loss: {} },
+      signature: torchPair<TorchNllOptions>(),
+      definition: definition(
+        { ...TORCH_INPUTS, options: { reduction: reductionOption('pytorch'), weight: weightOption, ignoreIndex: integerOption(-100) } },
+        (o, rt, ctx, def) => bindTorchRows({ dense: false, sparseKernel: NLL }, o, rt, ctx, def),
+      ),
+    },
   },
-};
+} as const satisfies Declarations;

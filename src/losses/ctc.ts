@@ -15,12 +15,13 @@
  */
 
 import { describe, LossError } from '../errors.js';
-import type { Framework } from '../frameworks.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
 import { booleanOption, classIndexOption, enumOption, type LossContext } from '../options.js';
+import type { CtcInputs, CtcOptions } from '../types.js';
+import { signature, type Declarations } from './declaration.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;
 
@@ -416,6 +417,14 @@ const definition: LossDefinition = {
  * bounds), and a logProbs entry of -inf on a finite loss has gradient 0 (torch: NaN).
  * @example fl.loss('ctc')({ logProbs, targets, inputLengths, targetLengths })
  */
-export const CTC: Record<string, Partial<Record<Framework, LossDefinition>>> = {
-  ctc: { pytorch: definition },
-};
+/** The CTC family's declaration. */
+export const CTC = {
+  ctc: {
+    aliases: ['ctc'],
+    frameworks: ['pytorch'],
+    family: 'ctc',
+    meaning: 'CTCLoss',
+    rank: 11,
+    pytorch: { classes: { CTCLoss: {} }, functions: { ctc_loss: {} }, signature: signature<CtcInputs, 'logProbs', CtcOptions>(), definition },
+  },
+} as const satisfies Declarations;

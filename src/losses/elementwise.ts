@@ -55,8 +55,6 @@ export interface PairLoss {
   readonly torchWeights?: (shape: readonly number[], target: FloatInput) => { weights: Float32Array | null; target: FloatInput };
 }
 
-export const PAIR_INPUTS = { tensorflow: ['pred', 'target'], pytorch: ['pred', 'target'] } as const;
-
 interface Prepared {
   p: FloatInput;
   t: FloatInput;

@@ -21,6 +21,8 @@ import { kerasRowsDefinition } from './rows-margin.js';
 import { blockSize, inPlace, place } from '../stream.js';
 import type { Runtime } from '../wasm.js';
 import { finiteOption, type OptionSpec } from '../options.js';
+import type { KerasMarginOptions, KerasOptions, PairwiseInputs, TorchMarginOptions, TwoInputTargetInputs } from '../types.js';
+import { kerasPair, signature, torchPair, type Declarations } from './declaration.js';
 
 /** Keras reductions, with Keras 3's mean_with_sample_weight. */
 export const kerasReductions = (): OptionSpec => reductionOption('tensorflow');
@@ -311,31 +313,89 @@ function pairwiseDefinition(
  */
 const marginRanking = pairwiseDefinition('pytorch', 'margin_ranking', ['x1', 'x2'], 'target', { margin: finiteOption(0) });
 
-export const MARGIN: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+/** The margin and ranking families' declarations. */
+export const MARGIN = {
   /**
    * Keras Hinge: mean over the last axis of max(1 - y·p, 0). Labels become y = 2t - 1 only when every label of
    * the tensor is 0 or 1 (so {-1, 0, 1} keeps its 0s). Gradient -y/D where 1 - y·p >= 0.
    * @example fl.loss('hinge')({ pred: [0.3, -0.2], target: [1, -1] }) // 0.75
    */
-  hinge: { tensorflow: kerasHinge('hinge', hinge) },
+  hinge: {
+    aliases: ['hinge'],
+    frameworks: ['tensorflow'],
+    family: 'margin',
+    meaning: 'Hinge (0/1 labels mapped to -1/1)',
+    rank: 10,
+    tensorflow: { classes: { Hinge: {} }, signature: kerasPair<KerasOptions>(), definition: kerasHinge('hinge', hinge) },
+  },
   /** Keras SquaredHinge: mean over the last axis of max(1 - y·p, 0)², labels as Hinge. */
-  squared_hinge: { tensorflow: kerasHinge('squared_hinge', squaredHinge) },
+  squared_hinge: {
+    aliases: ['squared_hinge'],
+    frameworks: ['tensorflow'],
+    family: 'margin',
+    meaning: 'SquaredHinge',
+    rank: 14,
+    tensorflow: { classes: { SquaredHinge: {} }, signature: kerasPair<KerasOptions>(), definition: kerasHinge('squared_hinge', squaredHinge) },
+  },
   /**
    * torch HingeEmbeddingLoss(margin = 1): l = p where t = 1, max(margin - p, 0) where t = -1, elementwise; targets
    * must be ±1 (torch silently mixes both branches for other values; here LABEL_OUT_OF_RANGE).
    */
-  hinge_embedding: { pytorch: torchHingeEmbedding() },
+  hinge_embedding: {
+    aliases: ['hinge_embedding', 'hinge_embedding_loss'],
+    frameworks: ['pytorch'],
+    family: 'margin',
+    meaning: 'HingeEmbeddingLoss (margin)',
+    rank: 18,
+    pytorch: { classes: { HingeEmbeddingLoss: {} }, signature: torchPair<TorchMarginOptions>(), definition: torchHingeEmbedding() },
+  },
   /**
    * Keras CategoricalHinge (per sample over the last axis: max(max((1-t)·p) - Σ t·p + 1, 0), ties in the max
    * share the gradient); with framework pytorch, MarginRankingLoss on `{ x1, x2, target }`.
    */
-  categorical_hinge: { tensorflow: kerasRowsDefinition('categorical_hinge_f32', false), pytorch: marginRanking },
-  margin_ranking: { pytorch: marginRanking },
+  categorical_hinge: {
+    aliases: ['ch', 'chinge', 'cate_hinge', 'catehinge', 'categorical_hinge'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'margin',
+    meaning: 'CategoricalHinge; torch MarginRankingLoss (inputs x1, x2, target)',
+    rank: 15,
+    tensorflow: { classes: { CategoricalHinge: {} }, signature: kerasPair<KerasOptions>(), definition: kerasRowsDefinition('categorical_hinge_f32', false) },
+    pytorch: { signature: signature<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions>(), definition: marginRanking },
+  },
+  /** torch MarginRankingLoss(margin = 0) on `{ x1, x2, target }` (target ±1): l = max(0, -y·(x1 - x2) + margin). */
+  margin_ranking: {
+    aliases: ['margin_ranking', 'margin_ranking_loss'],
+    frameworks: ['pytorch'],
+    family: 'ranking',
+    meaning: 'MarginRankingLoss (margin)',
+    rank: 16,
+    pytorch: { classes: { MarginRankingLoss: {} }, signature: signature<TwoInputTargetInputs, 'x1' | 'x2', TorchMarginOptions>(), definition: marginRanking },
+  },
   /**
    * BPR (Rendle et al. 2009) on `{ positive, negative }` scores of one shape: l = -log σ(s+ - s-) = softplus(s- - s+),
    * stable for any difference; per pair, Keras reductions and sampleWeight. Gradients ∓σ(s- - s+).
    */
-  bpr: { tensorflow: pairwiseDefinition('tensorflow', 'bpr', ['positive', 'negative'], undefined, {}) },
+  bpr: {
+    aliases: ['bpr', 'bpr_loss'],
+    frameworks: ['tensorflow'],
+    family: 'ranking',
+    meaning: 'pairwise: loss = -log(sigmoid(s+ - s-))',
+    rank: 20,
+    tensorflow: {
+      signature: signature<PairwiseInputs, 'positive' | 'negative', KerasOptions>(),
+      definition: pairwiseDefinition('tensorflow', 'bpr', ['positive', 'negative'], undefined, {}),
+    },
+  },
   /** Pairwise hinge on `{ positive, negative }`: l = max(0, margin - s+ + s-), margin 1; gradients ∓1 where active. */
-  pair_hinge: { tensorflow: pairwiseDefinition('tensorflow', 'pair_hinge', ['positive', 'negative'], undefined, { margin: finiteOption(1) }) },
-};
+  pair_hinge: {
+    aliases: ['phinge', 'pair_hinge', 'pair_hinge_loss'],
+    frameworks: ['tensorflow'],
+    family: 'ranking',
+    meaning: 'pairwise: loss = max(0, margin - s+ + s-)',
+    rank: 21,
+    tensorflow: {
+      signature: signature<PairwiseInputs, 'positive' | 'negative', KerasMarginOptions>(),
+      definition: pairwiseDefinition('tensorflow', 'pair_hinge', ['positive', 'negative'], undefined, { margin: finiteOption(1) }),
+    },
+  },
+} as const satisfies Declarations;

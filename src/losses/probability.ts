@@ -14,6 +14,8 @@ import { type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
 import { weightOption, type WeightTensor } from './crossentropy.js';
 import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec } from '../options.js';
+import type { KerasBceOptions, KerasOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../types.js';
+import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
 const ONE_MINUS_EPSILON = 1 - EPSILON; // in float64, as Keras on float64 inputs (the kernels: assembly/probability.ts)
@@ -165,7 +167,8 @@ function pairDefinition(framework: Framework, options: Record<string, OptionSpec
  * The elementwise probability losses by canonical name and framework. `pred` and `target` of one shape;
  * Keras's per-sample loss has the shape without the last axis, PyTorch's the input's shape.
  */
-export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+/** The probability family's declarations (the elementwise engine, ./elementwise.ts). */
+export const PROBABILITY = {
   /**
    * Binary cross-entropy (bce, BinaryCrossentropy, BCELoss, BCEWithLogitsLoss).
    * Keras: `fromLogits` (default false: probabilities clipped to [1e-7, 1 - 1e-7], gradient 0 where clipped),
@@ -176,13 +179,29 @@ export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinitio
    * @example fl.loss('BCEWithLogitsLoss')({ pred: [0, 2], target: [1, 0] }) // 1.4119
    */
   binary_crossentropy: {
-    tensorflow: pairDefinition('tensorflow', { fromLogits: booleanOption(false), labelSmoothing: smoothingOption }, (o) => ({
-      kernels: o.fromLogits === true ? 'bce_logits' : 'bce',
-      js: o.fromLogits === true ? binaryLogits : kerasBinary,
-      param: o.labelSmoothing as number,
-      valueScale: 1,
-    })),
-    pytorch: pairDefinition(
+    aliases: ['bce', 'bin_crossentropy', 'bin_cross_entropy', 'binary_crossentropy', 'binary_cross_entropy'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'crossentropy',
+    meaning: 'tf.keras.losses.BinaryCrossentropy; torch BCELoss, and BCEWithLogitsLoss when fromLogits',
+    rank: 2,
+    tensorflow: {
+      classes: { BinaryCrossentropy: {} },
+      signature: kerasPair<KerasBceOptions>(),
+      definition: pairDefinition('tensorflow', { fromLogits: booleanOption(false), labelSmoothing: smoothingOption }, (o) => ({
+        kernels: o.fromLogits === true ? 'bce_logits' : 'bce',
+        js: o.fromLogits === true ? binaryLogits : kerasBinary,
+        param: o.labelSmoothing as number,
+        valueScale: 1,
+      })),
+    },
+    pytorch: {
+      classes: {
+        BCELoss: { fixed: { fromLogits: false }, options: narrowed<TorchBceProbabilityOptions>() },
+        BCEWithLogitsLoss: { fixed: { fromLogits: true }, options: narrowed<TorchBceWithLogitsOptions>() },
+      },
+      functions: { binary_cross_entropy_with_logits: { fixed: { fromLogits: true }, options: narrowed<TorchBceWithLogitsOptions>() } },
+      signature: torchPair<TorchBceProbabilityOptions | TorchBceLogitsOptions>(),
+      definition: pairDefinition(
       'pytorch',
       { fromLogits: booleanOption(false), weight: weightOption, posWeight: weightOption },
       (o, ctx) => {
@@ -206,7 +225,8 @@ export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinitio
           });
         }
       },
-    ),
+      ),
+    },
   },
   /**
    * Kullback-Leibler divergence (kld, KLDivergence, KLDivLoss).
@@ -215,14 +235,29 @@ export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinitio
    * 'mean' averages every element (as torch does, with its warning), 'batchmean' divides the sum by the batch size.
    */
   kullback_leibler_divergence: {
-    tensorflow: pairDefinition('tensorflow', {}, () => ({ kernels: 'kld', js: kerasKld, param: 0, valueScale: 1, rowSum: true })),
-    pytorch: pairDefinition(
-      'pytorch',
-      { logTarget: booleanOption(false) },
-      (o) => ({ kernels: 'kld_torch', js: torchKld, param: o.logTarget === true ? 1 : 0, valueScale: 1 }),
-      undefined,
-      ['batchmean'],
-    ),
+    aliases: ['kld', 'kullback_leibler_divergence'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'divergence',
+    meaning: 'KLDivergence; torch KLDivLoss (pred = log-probabilities, logTarget)',
+    rank: 8,
+    tensorflow: {
+      classes: { KLDivergence: {} },
+      functions: { kl_divergence: {} },
+      signature: kerasPair<KerasOptions>(),
+      definition: pairDefinition('tensorflow', {}, () => ({ kernels: 'kld', js: kerasKld, param: 0, valueScale: 1, rowSum: true })),
+    },
+    pytorch: {
+      classes: { KLDivLoss: {} },
+      functions: { kl_div: {} },
+      signature: torchPair<TorchKldOptions>(),
+      definition: pairDefinition(
+        'pytorch',
+        { logTarget: booleanOption(false) },
+        (o) => ({ kernels: 'kld_torch', js: torchKld, param: o.logTarget === true ? 1 : 0, valueScale: 1 }),
+        undefined,
+        ['batchmean'],
+      ),
+    },
   },
   /**
    * Poisson negative log-likelihood (pnll, PoissonNLLLoss; PyTorch only): `logInput` (default true):
@@ -230,14 +265,24 @@ export const PROBABILITY: Record<string, Partial<Record<Framework, LossDefinitio
    * t·log t - t + ½·log(2πt) where t > 1 (no gradient).
    */
   poisson_negative_log_likelihood: {
-    pytorch: pairDefinition(
-      'pytorch',
-      { logInput: booleanOption(true), full: booleanOption(false), eps: numberOption(1e-8, 0) },
-      (o) => {
-        const logInput = o.logInput === true;
-        const full = o.full === true;
-        return { kernels: `poisson${logInput ? '_log' : ''}${full ? '_full' : ''}`, js: poisson(logInput, full), param: o.eps as number, valueScale: 1 };
-      },
-    ),
+    aliases: ['pnll', 'p_neg_ll', 'p_neg_log_likelihood', 'poisson_negative_log_likelihood'],
+    frameworks: ['pytorch'],
+    family: 'divergence',
+    meaning: 'PoissonNLLLoss',
+    rank: 19,
+    pytorch: {
+      classes: { PoissonNLLLoss: {} },
+      functions: { poisson_nll_loss: {} },
+      signature: torchPair<TorchPoissonNllOptions>(),
+      definition: pairDefinition(
+        'pytorch',
+        { logInput: booleanOption(true), full: booleanOption(false), eps: numberOption(1e-8, 0) },
+        (o) => {
+          const logInput = o.logInput === true;
+          const full = o.full === true;
+          return { kernels: `poisson${logInput ? '_log' : ''}${full ? '_full' : ''}`, js: poisson(logInput, full), param: o.eps as number, valueScale: 1 };
+        },
+      ),
+    },
   },
-};
+} as const satisfies Declarations;

@@ -9,6 +9,8 @@ import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
 import { type LossDefinition } from './definition.js';
+import type { KerasHuberOptions, KerasOptions, TorchHuberDeltaOptions, TorchHuberOptions, TorchOptions, TorchSmoothL1Options } from '../types.js';
+import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
 import { numberOption, type OptionSpec } from '../options.js';
 
@@ -193,10 +195,10 @@ const torchHuber: Configure = (o) =>
   o.delta !== undefined ? { kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 } : smoothL1(o);
 
 /**
- * The regression family by canonical name and framework. Shapes: `pred` and `target` of one shape `[..., D]`
- * (Keras also reconciles `[N]` with `[N, 1]`); Keras's per-sample loss has shape `[...]`, PyTorch's `[..., D]`.
+ * The regression family's declarations. Shapes: `pred` and `target` of one shape `[..., D]` (Keras also
+ * reconciles `[N]` with `[N, 1]`); Keras's per-sample loss has shape `[...]`, PyTorch's `[..., D]`.
  */
-export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition>>> = {
+export const REGRESSION = {
   /**
    * Mean squared error (mse, MeanSquaredError, MSELoss): f = (p - t)², f' = 2(p - t).
    * Keras: mean_D(f) per sample. PyTorch: f elementwise.
@@ -204,30 +206,50 @@ export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition
    * @see mean_absolute_error, huber
    */
   mean_squared_error: {
-    tensorflow: pairDefinition('tensorflow', {}, plain('mse', squared)),
-    pytorch: pairDefinition('pytorch', {}, plain('mse', squared)),
+    aliases: ['mse', 'mean_square_error', 'mean_squared_error'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'regression',
+    meaning: 'MeanSquaredError; torch MSELoss',
+    rank: 1,
+    tensorflow: { classes: { MeanSquaredError: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('mse', squared)) },
+    pytorch: { classes: { MSELoss: {} }, functions: { mse_loss: {} }, signature: torchPair<TorchOptions>(), definition: pairDefinition('pytorch', {}, plain('mse', squared)) },
   },
   /**
    * Mean absolute error (mae, MeanAbsoluteError, L1Loss): f = |p - t|, f' = sign(p - t), 0 at p = t (and, as
    * torch.sign, at NaN). Keras: mean_D(f) per sample. PyTorch: f elementwise.
    */
   mean_absolute_error: {
-    tensorflow: pairDefinition('tensorflow', {}, plain('mae', absolute)),
-    pytorch: pairDefinition('pytorch', {}, plain('mae', absolute)),
+    aliases: ['mae', 'mean_abs_error', 'mean_absolute_error'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'regression',
+    meaning: 'MeanAbsoluteError; torch L1Loss',
+    rank: 3,
+    tensorflow: { classes: { MeanAbsoluteError: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('mae', absolute)) },
+    pytorch: { classes: { L1Loss: {} }, functions: { l1_loss: {} }, signature: torchPair<TorchOptions>(), definition: pairDefinition('pytorch', {}, plain('mae', absolute)) },
   },
   /**
    * Mean absolute percentage error (mape, Keras only): f = 100·|t - p| / max(|t|, 1e-7), mean_D per sample.
    * t = 0 divides by 1e-7 (huge values, not an error).
    */
   mean_absolute_percentage_error: {
-    tensorflow: pairDefinition('tensorflow', {}, plain('mape', percentage)),
+    aliases: ['mape', 'mean_abs_percent_error', 'mean_absolute_percentage_error'],
+    frameworks: ['tensorflow'],
+    family: 'regression',
+    meaning: 'MeanAbsolutePercentageError',
+    rank: 12,
+    tensorflow: { classes: { MeanAbsolutePercentageError: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('mape', percentage)) },
   },
   /**
    * Mean squared logarithmic error (msle, Keras only): f = (log(max(p, ε) + 1) - log(max(t, ε) + 1))², ε = 1e-7,
    * mean_D per sample. Negative values are clipped to ε (no NaN); the gradient is 0 where p < ε.
    */
   mean_squared_logarithmic_error: {
-    tensorflow: pairDefinition('tensorflow', {}, plain('msle', squaredLog)),
+    aliases: ['msle', 'mean_square_log_error', 'mean_squared_log_error', 'mean_squared_logarithmic_error'],
+    frameworks: ['tensorflow'],
+    family: 'regression',
+    meaning: 'MeanSquaredLogarithmicError',
+    rank: 13,
+    tensorflow: { classes: { MeanSquaredLogarithmicError: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('msle', squaredLog)) },
   },
   /**
    * Huber. Keras `Huber(delta = 1)`: 0.5·e² where |e| <= δ, else δ·|e| - 0.5·δ², mean_D per sample.
@@ -236,8 +258,22 @@ export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition
    * The two conventions at |e| = δ agree in value and gradient.
    */
   huber: {
-    tensorflow: pairDefinition('tensorflow', { delta: numberOption(1, 0) }, (o) => ({ kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 })),
-    pytorch: pairDefinition(
+    aliases: ['huber'],
+    frameworks: ['tensorflow', 'pytorch'],
+    family: 'regression',
+    meaning: 'Huber (delta); torch SmoothL1Loss (beta), HuberLoss when delta is given',
+    rank: 5,
+    tensorflow: {
+      classes: { Huber: {} },
+      signature: kerasPair<KerasHuberOptions>(),
+      definition: pairDefinition('tensorflow', { delta: numberOption(1, 0) }, (o) => ({ kernels: 'huber', js: huber, param: o.delta as number, valueScale: 1 })),
+    },
+    pytorch: {
+      classes: { HuberLoss: { implied: { delta: 1 }, options: narrowed<TorchHuberDeltaOptions>() } },
+      // F.huber_loss(delta=1.0) is HuberLoss, not SmoothL1Loss
+      functions: { huber_loss: { implied: { delta: 1 }, options: narrowed<TorchHuberDeltaOptions>() } },
+      signature: torchPair<TorchHuberOptions>(),
+      definition: pairDefinition(
       'pytorch',
       // torch: smooth_l1_loss rejects beta < 0, huber_loss rejects delta <= 0.
       { beta: numberOption(1, 0), delta: numberOption(undefined, 0, true) },
@@ -258,10 +294,16 @@ export const REGRESSION: Record<string, Partial<Record<Framework, LossDefinition
         }
         if (options.delta !== undefined) delete options.beta;
       },
-    ),
+      ),
+    },
   },
   /** torch SmoothL1Loss(beta = 1) (smooth_l1, smooth_l1_loss): see huber; β = 0 is L1. */
   smooth_l1: {
-    pytorch: pairDefinition('pytorch', { beta: numberOption(1, 0) }, smoothL1),
+    aliases: ['smooth_l1', 'smooth_l1_loss'],
+    frameworks: ['pytorch'],
+    family: 'regression',
+    meaning: 'SmoothL1Loss (beta)',
+    rank: 6,
+    pytorch: { classes: { SmoothL1Loss: {} }, signature: torchPair<TorchSmoothL1Options>(), definition: pairDefinition('pytorch', { beta: numberOption(1, 0) }, smoothL1) },
   },
-};
+} as const satisfies Declarations;

@@ -34,7 +34,7 @@
 
 import { describe, LossError } from '../errors.js';
 import { inPlace, type GradDestination } from '../stream.js';
-import { JsArrayInput, shapeSize, shapeString, WasmTensor, type FloatInput } from '../tensor.js';
+import { JsArrayInput, shapeSize, WasmTensor, type FloatInput } from '../tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from '../wasm.js';
 import type { LossContext } from '../options.js';
 
@@ -476,8 +476,4 @@ export function weightSum(w: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < w.length; i++) s += w[i]!;
   return s;
-}
-
-export function shapeLabel(shape: readonly number[]): string {
-  return shapeString(shape);
 }
