@@ -10,7 +10,15 @@
 //   PERCENTAGE   mape       f = 100·|d| / max(|t|, ε)                f' = 100·sign(d) / max(|t|, ε)
 //   SQUARED_LOG  msle       f = (log1p(max(p, ε)) - log1p(max(t, ε)))²
 //                                              f' = 2·(log1p(p) - log1p(max(t, ε))) / (1 + p) where p >= ε, else 0
+//   LOG_COSH     log_cosh   f = log(cosh d)                          f' = tanh(d)
 // f' is ∂f/∂p. ε = 1e-7 is Keras's backend.epsilon().
+//
+// log_cosh: Keras writes it d + softplus(-2d) - log 2 (keras/src/losses/losses.py, log_cosh), which in float32
+// cancels to 0 for |d| below about 1e-3 (the value is d²/2 there): Keras's own float32 result is 0 at d = 1e-4. So
+// with a = |d|: below 1, log(cosh a) = log1p(cosh a - 1) = log1p(2·sinh²(a/2)), sinh by its Taylor series (no
+// cancellation anywhere), and tanh a = sinh a / cosh a = 2·s·sqrt(1 + s²) / (1 + 2s²), s = sinh(a/2); from 1 on,
+// (a - log 2) + log1p(e^(-2a)) and tanh a = (1 - e^(-2a)) / (1 + e^(-2a)), whose terms no longer cancel. Both
+// branches are computed and one selected, so the SIMD loops stay branch-free; a = ±inf gives inf and ±1, NaN stays NaN.
 //
 // min and max are the "pseudo" forms, pmin(a, b) = b < a ? b : a (wasm's f32x4.pmin): one x86 minps, where
 // wasm's IEEE f32x4.min costs V8 a sequence of about eight instructions (its NaN and ±0 rules). Every pmin and
@@ -37,6 +45,7 @@
 //   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
 // Every loop has a 16-element SIMD body, a 4-element SIMD loop and a scalar tail; f accumulates in f64.
 
+import { expf, log1pf, vexp, vlog1p } from "./inline/exp";
 import { hsum_f64x2, vaccumulate, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { maxNonNegative, minNonNegative, selectf } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
@@ -46,11 +55,19 @@ const ABSOLUTE: i32 = 1;
 const HUBER: i32 = 2;
 const PERCENTAGE: i32 = 3;
 const SQUARED_LOG: i32 = 4;
+const LOG_COSH: i32 = 5;
 
 /** keras.backend.epsilon() = 1e-7, as float32 (TF converts it to the input's dtype). */
 const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
 /** The same ε in f64 for msle, which runs in f64 (see above). */
 const EPSILON_F64: f64 = 1e-7;
+/** ln 2, float32. */
+const LN2: f32 = reinterpret<f32>(0x3F317218); // 6.93147182e-1f
+/** 1/3!, 1/5!, 1/7!, 1/9!: sinh's Taylor coefficients. */
+const SINH_C3: f32 = reinterpret<f32>(0x3E2AAAAB); // 1.66666672e-1f
+const SINH_C5: f32 = reinterpret<f32>(0x3C088889); // 8.33333377e-3f
+const SINH_C7: f32 = reinterpret<f32>(0x39500D01); // 1.98412701e-4f
+const SINH_C9: f32 = reinterpret<f32>(0x3638EF1D); // 2.75573188e-6f
 
 /** f' is returned divided by this constant; the loops fold it into `scale` once instead of per element. */
 // @ts-ignore: decorator
@@ -62,9 +79,70 @@ const EPSILON_F64: f64 = 1e-7;
 
 // ---- f and f'/gradFactor, one lane and four lanes. Kind is a compile-time constant after inlining. ----
 
+/**
+ * sinh(x) for 0 <= x <= 0.5 by its Taylor series to x⁹: the next term, x¹¹/11!, is below 2^-24 of sinh x there.
+ */
+// @ts-ignore: decorator
+@inline function sinhHalf(x: f32): f32 {
+  const x2 = x * x;
+  return x + x * x2 * (SINH_C3 + x2 * (SINH_C5 + x2 * (SINH_C7 + x2 * SINH_C9)));
+}
+
+// @ts-ignore: decorator
+@inline function vsinhHalf(vx: v128): v128 {
+  const vx2 = f32x4.mul(vx, vx);
+  let vp = f32x4.add(f32x4.mul(vx2, f32x4.splat(SINH_C9)), f32x4.splat(SINH_C7));
+  vp = f32x4.add(f32x4.mul(vx2, vp), f32x4.splat(SINH_C5));
+  vp = f32x4.add(f32x4.mul(vx2, vp), f32x4.splat(SINH_C3));
+  return f32x4.add(vx, f32x4.mul(f32x4.mul(vx, vx2), vp));
+}
+
+// The four log_cosh helpers below are functions, not @inline: each holds an exp and a log, and inlined into every
+// loop of the family they cost 25 KB of the SIMD module (3.5 KB gzipped); a call per four lanes costs little
+// beside them.
+
+/** log(cosh a), a = |d| (see the header: two branches, both computed). */
+function logCosh(a: f32): f32 {
+  const s = sinhHalf(a * <f32>0.5);
+  const small = a < 1;
+  const y = small ? <f32>2 * s * s : expf(<f32>-2 * a);
+  return (small ? <f32>0 : a - LN2) + log1pf(y);
+}
+
+function vlogCosh(va: v128): v128 {
+  const vs = vsinhHalf(f32x4.mul(va, f32x4.splat(0.5)));
+  const vsmall = f32x4.lt(va, f32x4.splat(1));
+  const vy = v128.bitselect(f32x4.mul(f32x4.splat(2), f32x4.mul(vs, vs)), vexp(f32x4.mul(va, f32x4.splat(-2))), vsmall);
+  return f32x4.add(v128.andnot(f32x4.sub(va, f32x4.splat(LN2)), vsmall), vlog1p(vy));
+}
+
+/** tanh(d), with d's sign (see the header). */
+function tanhOf(d: f32): f32 {
+  const a = Mathf.abs(d);
+  const s = sinhHalf(a * <f32>0.5);
+  const u = expf(<f32>-2 * a);
+  const small = a < 1;
+  const num = small ? <f32>2 * s * Mathf.sqrt(<f32>1 + s * s) : <f32>1 - u;
+  const den = small ? <f32>1 + <f32>2 * s * s : <f32>1 + u;
+  return copysign<f32>(num / den, d);
+}
+
+function vtanh(vd: v128): v128 {
+  const va = f32x4.abs(vd);
+  const vs = vsinhHalf(f32x4.mul(va, f32x4.splat(0.5)));
+  const vu = vexp(f32x4.mul(va, f32x4.splat(-2)));
+  const vsmall = f32x4.lt(va, f32x4.splat(1));
+  const vs2 = f32x4.mul(vs, vs);
+  const vnum = v128.bitselect(f32x4.mul(f32x4.add(vs, vs), f32x4.sqrt(f32x4.add(f32x4.splat(1), vs2))), f32x4.sub(f32x4.splat(1), vu), vsmall);
+  const vden = v128.bitselect(f32x4.add(f32x4.splat(1), f32x4.add(vs2, vs2)), f32x4.add(f32x4.splat(1), vu), vsmall);
+  const vsignbit = i32x4.splat(0x80000000);
+  return v128.or(v128.andnot(f32x4.div(vnum, vden), vsignbit), v128.and(vd, vsignbit)); // copysign; NaN stays NaN
+}
+
 // @ts-ignore: decorator
 @inline function loss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d * d;
+  if (kind == LOG_COSH) return logCosh(Mathf.abs(d));
   if (kind == ABSOLUTE) return Mathf.abs(d);
   if (kind == HUBER) {
     const a = Mathf.abs(d);
@@ -77,6 +155,7 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function dloss(kind: i32, d: f32, t: f32, param: f32): f32 {
   if (kind == SQUARED) return d;
+  if (kind == LOG_COSH) return tanhOf(d);
   if (kind == ABSOLUTE) {
     if (param == 0) return sign(d);
     return d != d ? d : (d > 0 ? <f32>1 : <f32>-1); // smooth_l1(β = 0): torch's `x <= -β` branch takes the tie
@@ -92,6 +171,7 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function vloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
   if (kind == SQUARED) return f32x4.mul(vd, vd);
+  if (kind == LOG_COSH) return vlogCosh(f32x4.abs(vd));
   if (kind == ABSOLUTE) return f32x4.abs(vd);
   if (kind == HUBER) {
     const va = f32x4.abs(vd);
@@ -104,6 +184,7 @@ const EPSILON_F64: f64 = 1e-7;
 // @ts-ignore: decorator
 @inline function vdloss(kind: i32, vd: v128, vt: v128, vparam: v128): v128 {
   if (kind == SQUARED) return vd;
+  if (kind == LOG_COSH) return vtanh(vd);
   if (kind == ABSOLUTE) {
     // param != 0 selects torch's smooth_l1 backward at β = 0: -1 where d <= 0 (ties included), 1 where d > 0,
     // NaN kept; param = 0 is L1's sign(d) (0 at ties and NaN).
@@ -291,3 +372,6 @@ export function mae_grad_f32(n: i32, pred: usize, target: usize, grad: usize, pa
 export function huber_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HUBER, n, pred, target, grad, param, scale); }
 export function mape_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(PERCENTAGE, n, pred, target, grad, param, scale); }
 export function msle_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_LOG, n, pred, target, grad, param, scale); }
+export function log_cosh_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(LOG_COSH, n, pred, target, param); }
+export function log_cosh_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(LOG_COSH, rows, cols, pred, target, out, param, scale); }
+export function log_cosh_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(LOG_COSH, n, pred, target, grad, param, scale); }

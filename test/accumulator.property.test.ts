@@ -41,7 +41,7 @@ const pairMaker =
   };
 
 export const BATCH_MAKERS: Record<string, Maker> = {};
-for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) BATCH_MAKERS[name] = pairMaker(-3, 3);
+for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error', 'log_cosh']) BATCH_MAKERS[name] = pairMaker(-3, 3);
 BATCH_MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
 for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH_MAKERS[name] = pairMaker(0.05, 0.95);
 BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);

@@ -167,7 +167,8 @@ describe('fl.loss: the name', () => {
       ['loss', undefined],
       ['', undefined],
       ['___', undefined],
-      ['LogCosh', undefined],
+      ['Tversky', undefined],
+      ['logcosh_loss', { name: 'log_cosh' }],
       ['focal', undefined],
     ];
     for (const [given, want] of cases) expect(suggestLoss(given), given).toEqual(want);

@@ -29,7 +29,7 @@ const pairMaker = (lo: number, hi: number) => (shape: Shape, u: () => number): M
   const make = () => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
   return { inputs: { pred: { data: make(), shape }, target: { data: make(), shape } }, floats: ['pred', 'target'] };
 };
-for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error']) MAKERS[name] = pairMaker(-3, 3);
+for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error', 'log_cosh']) MAKERS[name] = pairMaker(-3, 3);
 MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
 /** Probabilities in (0, 1) and 0/1-ish targets: binary cross-entropy (both frameworks' defaults take probabilities). */
 MAKERS.binary_crossentropy = pairMaker(0.02, 0.98);

@@ -38,6 +38,7 @@ const TABLE: Record<string, [string[], string[]]> = {
   cosine_embedding: [['cosine_embedding', 'cosine_embedding_loss'], ['pytorch']],
   smooth_l1: [['smooth_l1', 'smooth_l1_loss'], ['pytorch']],
   margin_ranking: [['margin_ranking', 'margin_ranking_loss'], ['pytorch']],
+  log_cosh: [['log_cosh', 'logcosh', 'log_cosh_loss'], ['tensorflow']], // the third wave's first
 };
 
 describe('the alias table', () => {
@@ -69,7 +70,7 @@ describe('the alias table', () => {
     }
     expect(fl.implemented().map((x) => x.name).sort()).toEqual(
       [
-        'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1',
+        'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
         'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood',
         ...MARGIN_FAMILIES,

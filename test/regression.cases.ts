@@ -6,6 +6,7 @@
 import {
   absoluteError,
   kerasHuber,
+  logCoshError,
   percentageError,
   squaredError,
   squaredLogError,
@@ -45,6 +46,7 @@ export const REGRESSION_CASES: readonly RegressionCase[] = [
   { name: 'mae', options: {}, framework: 'tensorflow', ref: absoluteError, data: symmetric },
   { name: 'mape', options: {}, framework: 'tensorflow', ref: percentageError, data: awayFromZero },
   { name: 'msle', options: {}, framework: 'tensorflow', ref: squaredLogError, data: mostlyPositive },
+  { name: 'log_cosh', options: {}, framework: 'tensorflow', ref: logCoshError, data: symmetric },
   { name: 'huber', options: {}, framework: 'tensorflow', ref: kerasHuber(1), data: symmetric },
   { name: 'huber', options: { delta: 0.5 }, framework: 'tensorflow', ref: kerasHuber(0.5), data: symmetric },
   { name: 'huber', options: { delta: 0 }, framework: 'tensorflow', ref: kerasHuber(0), data: symmetric },

@@ -152,6 +152,35 @@ const squaredLog: JsPairKernels = {
   },
 };
 
+/** log(cosh d) in f64, without cancellation near 0: log1p(2·sinh²(a/2)) below a = 1, (a - log 2) + log1p(e^(-2a)) above. */
+function logCoshOf(d: number): number {
+  const a = Math.abs(d);
+  if (a < 1) {
+    const s = Math.sinh(0.5 * a);
+    return Math.log1p(2 * s * s);
+  }
+  return a - Math.LN2 + Math.log1p(Math.exp(-2 * a)); // NaN lands here and stays NaN
+}
+
+/** Keras LogCosh (assembly/regression.ts LOG_COSH): f = log cosh(p - t), f' = tanh(p - t). */
+const logCosh: JsPairKernels = {
+  sum(n, p, t) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += logCoshOf(p[i]! - t[i]!);
+    return s;
+  },
+  grad(n, p, t, _param, scale, grad) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i]! - t[i]!;
+      grad[i] = scale * Math.tanh(d);
+      s += logCoshOf(d);
+    }
+    return s;
+  },
+  point: (p, t) => logCoshOf(p - t),
+};
+
 // ---- definitions ----
 
 const REGRESSION_INPUTS = {
@@ -296,6 +325,20 @@ export const REGRESSION = {
       },
       ),
     },
+  },
+  /**
+   * Keras LogCosh (log_cosh, logcosh): f = log(cosh(p - t)), mean over the last axis per sample; f' = tanh(p - t).
+   * Keras computes d + softplus(-2d) - log 2, which float32 cancels to 0 near d = 0; fastloss keeps full precision
+   * there (assembly/regression.ts). Stable for any |d| (1e4 gives 1e4 - log 2).
+   * @example fl.loss('log_cosh')({ pred: [[1, -2]], target: [[0, 0]] }) // 0.879392
+   */
+  log_cosh: {
+    aliases: ['log_cosh', 'logcosh', 'log_cosh_loss'],
+    frameworks: ['tensorflow'],
+    family: 'regression',
+    meaning: 'LogCosh',
+    rank: 22,
+    tensorflow: { classes: { LogCosh: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('log_cosh', logCosh)) },
   },
   /** torch SmoothL1Loss(beta = 1) (smooth_l1, smooth_l1_loss): see huber; β = 0 is L1. */
   smooth_l1: {

@@ -62,6 +62,22 @@ export const squaredLogError: Pointwise = {
 };
 
 /** Keras Huber(δ): where(|e| <= δ, 0.5·e², δ·|e| - 0.5·δ²); gradient e or δ·sign(e) by the same branch. */
+/**
+ * Keras LogCosh: log(cosh(p - t)), its derivative tanh(p - t). Three regimes, each exact to float64 rounding:
+ * the Taylor series a²/2 - a⁴/12 + a⁶/45 below a = 1e-2 (log(cosh a) itself rounds cosh a to 1 there), log(cosh a)
+ * up to 20, and a - log 2 + log(1 + e^(-2a)) above (cosh overflows past 710).
+ */
+export const logCoshError: Pointwise = {
+  f: (p, t) => {
+    const a = Math.abs(p - t);
+    if (Number.isNaN(a)) return NaN;
+    if (a < 1e-2) return (a * a) / 2 - a ** 4 / 12 + a ** 6 / 45;
+    if (a <= 20) return Math.log(Math.cosh(a));
+    return a - Math.log(2) + Math.log(1 + Math.exp(-2 * a));
+  },
+  df: (p, t) => Math.tanh(p - t),
+};
+
 export function kerasHuber(delta: number): Pointwise {
   return {
     f(p, t) {
