@@ -241,20 +241,3 @@ export function gradOutputFactors(
   }
   return g.array instanceof Float32Array ? g.array : Float32Array.from(g.array);
 }
-
-/**
- * Keras's weighting as one weight per per-sample value, for the engines that weigh values in place (the
- * pairwise losses, cosine and categorical hinge rows): every weight shape Keras accepts that does not add axes
- * beyond the values (the common ones: [], [1], the per-sample shape, its trailing axes, [..., 1], [N, 1] against
- * [N]). `shape` is what 'none' returns ([N, 1] for values [N] with weights [N, 1]). Weights that would broadcast
- * the values to more elements are SHAPE_MISMATCH here (the elementwise and cross-entropy engines apply those).
- */
-export function kerasValueWeights(weight: FloatInput, valuesShape: readonly number[], ctx: LossContext): { weights: Float32Array; weightSum: number; shape: readonly number[] } {
-  const w = kerasWeighting(weight, valuesShape, ctx);
-  const n = shapeSize(valuesShape);
-  // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
-  if (w.size !== n) {
-    throw shapeMismatch(ctx, 'sampleWeight', `weights that broadcast to the per-sample loss shape ${shapeString(valuesShape)} without adding axes (for this loss)`, weight.shape);
-  }
-  return { weights: w.weights, weightSum: w.weightSum, shape: w.shape };
-}

@@ -20,12 +20,16 @@ describe('margin, ranking and cosine refusals', () => {
     }
   });
 
-  it('CosineSimilarity: an axis that is no integer, an out option, shapes that do not meet', () => {
+  it('CosineSimilarity: an axis that is no integer, an out option of another input or size, shapes that do not meet', () => {
     expect(refusal(() => fl.loss('cosine_similarity', { axis: 0.5 } as never))).toEqual(['BAD_OPTION', 'cosine_similarity (tensorflow)', 'option "axis"', 'an integer axis', '0.5']);
     const cs = fl.loss('cosine_similarity');
     const pred = { data: new Float32Array(6).fill(1), shape: [2, 3] };
-    expect(refusal(() => cs.withGrad({ pred, target: pred }, { out: { pred: new Float32Array(6) } }))).toEqual([
-      'BAD_OPTION', 'cosine_similarity (tensorflow)', 'out', 'no out option (this loss returns new gradient arrays)', 'an out option',
+    // `out` is taken as by every engine (test/out.engines.test.ts): refused only for another input or size
+    expect(refusal(() => cs.withGrad({ pred, target: pred }, { out: { target: new Float32Array(6) } } as never))).toEqual([
+      'BAD_OPTION', 'cosine_similarity (tensorflow)', 'out.target', 'out.pred only (pred is the input with a gradient)', '"target"',
+    ]);
+    expect(refusal(() => cs.withGrad({ pred, target: pred }, { out: { pred: new Float32Array(5) } }))).toEqual([
+      'BAD_OPTION', 'cosine_similarity (tensorflow)', 'out.pred', "6 elements (pred's size)", '5 elements',
     ]);
     expect(refusal(() => cs({ pred, target: { data: new Float32Array(4), shape: [2, 2] } }))).toEqual([
       'SHAPE_MISMATCH', 'cosine_similarity (tensorflow)', 'target', "pred's shape [2, 3] (or one that differs by a trailing axis of 1)", 'shape [2, 2]',

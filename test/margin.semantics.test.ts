@@ -196,7 +196,7 @@ describe('errors', () => {
     expect(caught(() => fl.loss('bpr', { framework: 'pytorch' })).code).toBe('UNSUPPORTED_FRAMEWORK');
     expect(caught(() => fl.loss('CategoricalHinge', { framework: 'pytorch' })).code).toBe('BAD_OPTION');
     expect(caught(() => fl.loss('hinge', { reduction: 'batchmean' })).code).toBe('BAD_OPTION');
-    expect(caught(() => fl.loss('bpr').withGrad({ positive: [1], negative: [0] }, { out: { positive: new Float32Array(1) } })).code).toBe('BAD_OPTION');
+    expect(caught(() => fl.loss('bpr').withGrad({ positive: [1], negative: [0] }, { out: { pred: new Float32Array(1) } } as never)).code).toBe('BAD_OPTION');
   });
 
   it('BAD_DTYPE and FREED_TENSOR come through the shared input checks', () => {

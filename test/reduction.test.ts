@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LossContext } from '../src/options.js';
 import {
-  applyWeighting, broadcastShapes, gradOutputFactors, kerasCommonShape, kerasGeometry, kerasScale, kerasValueWeights, kerasWeightedScale,
+  applyWeighting, broadcastShapes, gradOutputFactors, kerasCommonShape, kerasGeometry, kerasScale, kerasWeightedScale,
   kerasWeighting, reduceValues, torchScale, weightingFactors,
 } from '../src/reduction.js';
 import { floatInput } from '../src/tensor.js';
@@ -168,15 +168,3 @@ describe('gradOutputFactors (the upstream gradient)', () => {
   });
 });
 
-describe('kerasValueWeights (one weight per per-sample value)', () => {
-  it('accepts the shapes that add no axes, and says so for the others', () => {
-    expect(Array.from(kerasValueWeights(weight([2], []), [3], ctx).weights)).toEqual([2, 2, 2]);
-    const col = kerasValueWeights(weight([1, 2, 3], [3, 1]), [3], ctx);
-    expect([Array.from(col.weights), col.weightSum, col.shape]).toEqual([[1, 2, 3], 6, [3, 1]]);
-    expect(Array.from(kerasValueWeights(weight([1, 2], [2, 1]), [2, 3], ctx).weights)).toEqual([1, 1, 1, 2, 2, 2]);
-    const e = expectLossError(() => kerasValueWeights(weight([1, 2], [2, 1, 1]), [3], ctx), 'SHAPE_MISMATCH');
-    expect([e.argument, e.expected, e.received]).toEqual(['sampleWeight', 'weights that broadcast to the per-sample loss shape [3] without adding axes (for this loss)', 'shape [2, 1, 1]']);
-    // [1, 3] against [3]: same size, but the values would be read in another order ([3] -> [1, 3] is fine; [3, 1] -> [3, 3] is not)
-    expectLossError(() => kerasValueWeights(weight([1, 2, 3], [3, 1]), [1, 3], ctx), 'SHAPE_MISMATCH');
-  });
-});

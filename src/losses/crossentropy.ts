@@ -8,11 +8,11 @@
 
 import { LossError } from '../errors.js';
 import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
-import { writtenData, type GradDestination } from '../stream.js';
+import { gradDestination, writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
-import { gradDestination } from './elementwise.js';
+
 import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
 import { badOption, booleanOption, integerOption, type LossContext, type OptionSpec, smoothingOption } from '../options.js';
 import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../types.js';

@@ -18,7 +18,8 @@ import { describe, LossError } from '../errors.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
 import { booleanOption, classIndexOption, enumOption, type LossContext } from '../options.js';
 import type { CtcInputs, CtcOptions } from '../types.js';
 import { signature, type Declarations } from './declaration.js';
@@ -245,12 +246,17 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     }
   }
 
-  /** Per-sample losses (f64) and, when `scales` is given, the gradient [T, N, C]. */
-  function run(b: Batch, scales: Float64Array | null): { losses: Float64Array; grad: Float32Array | null } {
+  /**
+   * Per-sample losses (f64) and, when `scales` is given, the gradient [T, N, C] into `dest` (withGrad's `out`, or
+   * a new array). A destination in wasm memory (an fl.tensor) is written by the kernel in place; the workspace
+   * blocks taken before may grow memory, so its view is taken again after them.
+   */
+  function run(b: Batch, scales: Float64Array | null, dest: GradDestination | null): { losses: Float64Array; grad: Float32Array | null } {
     const { T, N, C } = b;
     const losses = new Float64Array(N);
     const size = T * N * C;
-    const grad = scales === null ? null : new Float32Array(size);
+    let grad = scales === null ? null : (dest?.array ?? new Float32Array(size));
+    const inPlaceGrad = grad !== null && dest !== null && dest.ptr >= 0;
     if (size <= ctx.jsBelow || N === 0) {
       const lp = b.lp.array;
       for (let n = 0; n < N; n++) losses[n] = logSpaceSequence(lp, b, n, blank, grad, scales?.[n] ?? 0, logits, zeroInfinity);
@@ -271,7 +277,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       small = alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
       ws = alloc(Math.max(16, work));
       if (lpPtr < 0) lpCopy = alloc(size * 4);
-      if (grad !== null) gradPtr = alloc(size * 4);
+      if (grad !== null && !inPlaceGrad) gradPtr = alloc(size * 4);
       if (lpCopy >= 0) {
         runtime.f32().set(b.lp.array, lpCopy >> 2);
         lpPtr = lpCopy;
@@ -291,7 +297,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       const kernel = (wide: number) =>
         scales === null
           ? lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, wide)
-          : gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, gradPtr, scalesPtr, logits ? 1 : 0, zeroInfinity ? 1 : 0, wide);
+          : gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, inPlaceGrad ? dest!.ptr : gradPtr, scalesPtr, logits ? 1 : 0, zeroInfinity ? 1 : 0, wide);
       kernel(0);
       losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
       // Sequences the f32 path handed back (NaN: a frame's mass left the f32 range): again with f64 rows, then,
@@ -309,7 +315,8 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
         kernel(1);
         losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
       }
-      if (grad !== null) grad.set(runtime.f32().subarray(gradPtr >> 2, (gradPtr >> 2) + size));
+      if (inPlaceGrad) grad = writtenData(runtime, dest!, size);
+      else if (grad !== null) grad.set(runtime.f32().subarray(gradPtr >> 2, (gradPtr >> 2) + size));
       for (let n = 0; n < N; n++) {
         if (losses[n] !== losses[n]) {
           const lp = runtime.f32().subarray(lpPtr >> 2, (lpPtr >> 2) + size);
@@ -343,16 +350,15 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const b = prepare(inputs, runtime, ctx, def, blank);
-    const { losses } = run(b, null);
+    const { losses } = run(b, null, null);
     applyZeroInfinity(losses);
     return reduce(b, losses);
   }
 
   function withGrad(inputs: Inputs, gradOptions?: GradOptions): GradResult {
+    checkGradOptions(gradOptions, where);
     const b = prepare(inputs, runtime, ctx, def, blank);
-    if (gradOptions?.out !== undefined) {
-      throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: 'no out buffers (ctc returns a new gradient array)', received: describe(gradOptions.out) });
-    }
+    const dest = gradDestinations(gradOptions?.out, [{ name: 'logProbs', size: b.T * b.N * b.C }], [b.lp], runtime, ctx).logProbs!;
     const scales = new Float64Array(b.N);
     const go = gradOptions?.gradOutput;
     if (reduction === 'none') {
@@ -372,7 +378,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       }
       for (let n = 0; n < b.N; n++) scales[n] = reduction === 'sum' ? g : g / (Math.max(b.targetLengths[n]!, 1) * b.N);
     }
-    const { losses, grad } = run(b, scales);
+    const { losses, grad } = run(b, scales, dest);
     applyZeroInfinity(losses);
     return { value: reduce(b, losses), grad: { logProbs: { data: grad!, shape: [...b.lp.shape] } } };
   }
@@ -384,7 +390,7 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     reducer: () => ({
       update(inputs: Inputs): BatchStats {
         const b = prepare(inputs, runtime, ctx, def, blank);
-        const { losses } = run(b, null);
+        const { losses } = run(b, null, null);
         applyZeroInfinity(losses);
         let sum = 0;
         for (let n = 0; n < b.N; n++) sum += reduction === 'sum' ? losses[n]! : losses[n]! / Math.max(b.targetLengths[n]!, 1);

@@ -12,8 +12,8 @@
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 
-import { applyWeighting, kerasValueWeights, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
-import { pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
+import { applyWeighting, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import { gradDestination, gradDestinations, pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
 import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
@@ -514,34 +514,6 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
  * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
  * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
  */
-export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: FloatInput }, runtime: Runtime, ctx: LossContext): GradDestination {
-  const n = x.p.size;
-  if (out === undefined) return { array: new Float32Array(n), ptr: -1 };
-  const where = `${ctx.loss} (${ctx.framework})`;
-  const bad = (argument: string, expected: string, received: string) =>
-    new LossError({ code: 'BAD_OPTION', loss: where, argument, expected, received });
-  for (const key in out) if (key !== 'pred') throw bad(`out.${key}`, 'out.pred only (pred is the input with a gradient)', `"${key}"`);
-  const value = out.pred;
-  let array: Float32Array;
-  let ptr = -1;
-  if (value instanceof WasmTensor && value.dtype === 'float32' && !value.freed) {
-    array = value.data as Float32Array;
-    ptr = value.placeFor(runtime);
-  } else if (value instanceof Float32Array) {
-    array = value;
-    if (array.buffer === runtime.buffer()) ptr = array.byteOffset;
-  } else {
-    throw bad('out.pred', 'a Float32Array or a float32 fl.tensor()', value instanceof WasmTensor ? `a ${value.freed ? 'freed' : value.dtype} tensor` : typeof value);
-  }
-  if (array.length !== n) throw bad('out.pred', `${n} elements (pred's size)`, `${array.length} elements`);
-  for (const input of [x.p, x.t].filter((i) => !(i instanceof JsArrayInput)).map((i) => i.array)) {
-    const sameBuffer = input.buffer === array.buffer;
-    const overlaps = sameBuffer && input.byteOffset < array.byteOffset + array.byteLength && array.byteOffset < input.byteOffset + input.byteLength;
-    if (overlaps) throw bad('out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer');
-  }
-  return { array, ptr };
-}
-
 // ==== Two differentiated inputs: the pairwise losses (bpr, pair_hinge, margin_ranking) ====
 //
 // f(a, b[, y]) elementwise over inputs of one shape, with gradients with respect to both a and b. The per-sample
@@ -606,7 +578,10 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     shape: readonly number[];
     /** What 'none' returns: the inputs' shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
     lossShape: readonly number[];
+    /** One weight per element (Keras weights that add no axes), or null. */
     weights: Float32Array | null;
+    /** Keras weights that broadcast the values to more of them ([K, N] against [N]), or null. */
+    weighting: KerasWeighting | null;
     weightSum: number | null;
   }
 
@@ -622,15 +597,18 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       checkPlusMinusOne(y, where, label);
     }
     let weights: Float32Array | null = null;
+    let weighting: KerasWeighting | null = null;
     let weightSum: number | null = null;
     let lossShape = a.shape;
     if (keras && inputs.sampleWeight !== undefined) {
-      const w = kerasValueWeights(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
-      weights = w.weights;
+      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
+      // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
+      if (w.size === a.size) weights = w.weights;
+      else weighting = w;
       weightSum = w.weightSum;
       lossShape = w.shape;
     }
-    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weightSum };
+    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, weightSum };
   }
 
   const ins = (x: PairPrepared) => [{ input: x.a }, { input: x.b }, x.y === null ? null : { input: x.y }];
@@ -641,6 +619,9 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     // Keras reduce_values (./rows.ts): 1/n, 1/Σw for mean_with_sample_weight, 1 for 'sum' or a scalar per sample
     return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.lossShape.length === 0).factor;
   }
+
+  /** Weights that add axes: Keras's reduce_values over the broadcast product of the unweighted values. */
+  const broadcastValue = (w: KerasWeighting, v: Float32Array) => reduceValues(applyWeighting(v, w), w.shape, reduction, w.weightSum);
 
   /** The per-element (weighted) values: what 'none' returns, and what weighted reductions sum. */
   function values(x: PairPrepared): Float32Array {
@@ -654,6 +635,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   }
 
   function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
+    if (x.weighting !== null) return broadcastValue(x.weighting, values(x));
     if (reduction !== 'none' && x.weights === null && sum !== null) return sum * factorOf(x);
     const v = values(x);
     if (reduction === 'none') return { data: v, shape: [...x.lossShape] };
@@ -665,24 +647,27 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const x = prepare(inputs);
-    if (reduction === 'none' || x.weights !== null) return reduced(x, null);
+    if (reduction === 'none' || x.weights !== null || x.weighting !== null) return reduced(x, null);
     const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
     return reduced(x, sum);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
-    if (options?.out !== undefined) {
-      throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'out', expected: `no out option (${ctx.loss} returns new gradient arrays)`, received: 'an out option' });
-    }
+    checkGradOptions(options, where);
     const x = prepare(inputs);
+    const dest = gradDestinations(options?.out, [{ name: nameA, size: x.n }, { name: nameB, size: x.n }], [x.a, x.b, ...(x.y === null ? [] : [x.y])], runtime, ctx);
     const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction as Reduction, runtime, ctx);
     let scale = reduction === 'none' ? 1 : factorOf(x);
     let rowScale = x.weights;
-    if (typeof go === 'number') scale *= go;
+    if (x.weighting !== null) {
+      // d result / d value_i: Σ over the weighted values it meets of weight · the reduction's factor · upstream
+      rowScale = weightingFactors(x.n, x.weighting, reduction, go);
+      scale = 1;
+    } else if (typeof go === 'number') scale *= go;
     else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
-    const ga = new Float32Array(x.n);
-    const gb = new Float32Array(x.n);
-    const buffers = [...ins(x), { output: { array: ga, ptr: -1 } }, { output: { array: gb, ptr: -1 } }, rowScale === null ? null : { input: asFloatInput(rowScale) }];
+    const ga = dest[nameA]!;
+    const gb = dest[nameB]!;
+    const buffers = [...ins(x), { output: ga }, { output: gb }, rowScale === null ? null : { input: asFloatInput(rowScale) }];
     const sum = streamRows(runtime, x.n, 1, buffers, (count, [pa, pb, py, pga, pgb, ps]) => {
       const s = gradKernel(count, pa!, pb!, py!, pga!, pgb!, param, scale);
       if (ps !== 0) {
@@ -691,7 +676,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       }
       return s;
     });
-    const grad = { [nameA]: { data: ga, shape: [...x.shape] }, [nameB]: { data: gb, shape: [...x.shape] } };
+    const grad = { [nameA]: { data: ga.array, shape: [...x.shape] }, [nameB]: { data: gb.array, shape: [...x.shape] } };
     return { value: reduced(x, sum), grad };
   }
 
@@ -705,12 +690,12 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
           const x = prepare(inputs);
           scalar = keras && x.shape.length === 0;
           let sum = 0;
-          if (x.weights === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
+          if (x.weights === null && x.weighting === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
           else {
-            const v = values(x);
+            const v = x.weighting === null ? values(x) : applyWeighting(values(x), x.weighting);
             for (let i = 0; i < v.length; i++) sum += v[i]!;
           }
-          const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : x.n;
+          const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : (x.weighting?.size ?? x.n);
           return { sum, count, item: x.shape.slice(1) };
         },
         result: (sum: number, count: number) => (scalar || reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
