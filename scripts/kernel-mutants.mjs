@@ -36,7 +36,7 @@ const CTC = [
 const MARGIN = [
   'test/margin.conformance.test.ts', 'test/margin.gradcheck.test.ts', 'test/margin.keras3.test.ts',
   'test/margin.semantics.test.ts', 'test/margin.tails.test.ts', 'test/margin.torch.test.ts',
-  'test/margin.refusals.test.ts', 'test/accumulator.margin.test.ts', 'test/memory.growth.test.ts',
+  'test/margin.refusals.test.ts', 'test/margin.ties.test.ts', 'test/accumulator.margin.test.ts', 'test/memory.growth.test.ts',
 ];
 /** scale_rows_f32: the gradient's per-row factors (Keras sample weights, a 'none' reduction's gradOutput). */
 const REDUCE = [
