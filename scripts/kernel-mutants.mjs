@@ -183,6 +183,13 @@ export const MUTANTS = [
   },
   {
     file: 'probability.ts',
+    find: 'if (!(p >= EPSILON && complement >= EPSILON)) return 0;',
+    replace: 'if (!(p > EPSILON && complement >= EPSILON)) return 0;',
+    description: 'Keras BCE gradient (one lane: tails, the scalar build): p = ε treated as clipped',
+    tests: PROBABILITY,
+  },
+  {
+    file: 'probability.ts',
     find: 'const vbig = f64x2.gt(vt, vone);',
     replace: 'const vbig = f64x2.ge(vt, vone);',
     description: 'Poisson full=True (f64x2): the Stirling term also added at t = 1',
