@@ -25,8 +25,8 @@ const PROBABILITY = [
 const CROSSENTROPY = [
   'test/crossentropy.semantics.test.ts', 'test/crossentropy.torch.test.ts', 'test/crossentropy.keras.test.ts',
   'test/crossentropy.rows.test.ts', 'test/crossentropy.gradcheck.test.ts', 'test/crossentropy.refusals.test.ts',
-  'test/crossentropy.errors.test.ts', 'test/crossentropy.large.test.ts', 'test/rows.tiling.test.ts',
-  'test/accumulator.crossentropy.test.ts', 'test/accumulator.property.test.ts', 'test/memory.growth.test.ts',
+  'test/crossentropy.errors.test.ts', 'test/crossentropy.large.test.ts', 'test/crossentropy.accuracy.test.ts',
+  'test/rows.tiling.test.ts', 'test/accumulator.crossentropy.test.ts', 'test/accumulator.property.test.ts', 'test/memory.growth.test.ts',
   'test/keras3.test.ts',
 ];
 const CTC = [
