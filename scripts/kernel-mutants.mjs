@@ -522,6 +522,7 @@ export const MUTANTS = [
     replace: 'return ((reinterpret<i32>(x) >>> 23) & 0xff) - 126;',
     description: 'exponentOf: the exponent one too large, so rows are rescaled into [1/2, 1) instead of [1, 2)',
     tests: CTC,
+    equivalent: 'the exponent both rescales a row (by 2^-e) and is added back to the loss (e·ln 2), so an offset cancels, and scaling by a power of two is exact; what moves is only how near the range checks (sums >= 2^-60, Z_t >= 2^-80) a sequence may come before it is redone with f64 rows, which give the same value',
   },
 
   // ---- inline/hsum.ts ----
