@@ -1,4 +1,4 @@
-// Builds everything `npm install` needs (the `prepare` script):
+// Builds everything `npm install` needs (the `prepare` script; `--kernels`: the three wasm builds only):
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
 //   dist/index.js, dist/debug.js (the `fastloss/debug` entry: the debug build and its loader), dist/cli.js,
 //   dist/*.d.ts
@@ -27,6 +27,10 @@ for (const target of ['simd', 'scalar', 'debug']) {
   const bytes = readFileSync(`build/fastloss.${target}.wasm`);
   console.log(`build/fastloss.${target}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
+// `--kernels`: the kernels alone (what the test suite loads, through src/release.ts and src/debug.ts), for the kernel
+// mutants of scripts/mutate-kernels.mjs, which rebuild them once per mutant. (Not `--wasm`: asc reads that one
+// from process.argv itself, as the path of a compiler binary.)
+if (process.argv.includes('--kernels')) process.exit(0);
 
 // dist/ is overwritten in place (not removed first), so a process reading it meanwhile never sees it vanish.
 const result = await esbuild.build({

@@ -5,6 +5,10 @@
 // the end. A group is minutes to an hour, and what finished is kept. `npm run mutate -- 2` runs the second group
 // below; `npm run mutate -- src/npy.ts` runs one file against the whole suite; no argument runs every group.
 // `node scripts/mutate.mjs --score` only prints the sum of the reports already there.
+//
+// `npm run mutate -- kernels [filter ...] [--bail | --list | --check | --score]`: the kernel mutants instead
+// (scripts/mutate-kernels.mjs, the list in scripts/kernel-mutants.mjs): plausible bugs in assembly/, which Stryker
+// does not mutate, one at a time in a copy of the tree, each judged by its suites; reports/kernel-mutants.{json,md}.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -82,6 +86,10 @@ function score() {
 }
 
 const args = process.argv.slice(2);
+if (args[0] === 'kernels') {
+  const r = spawnSync(process.execPath, ['scripts/mutate-kernels.mjs', ...args.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 if (!args.includes('--score')) {
   mkdirSync(DIR, { recursive: true });
   // an argument is a group's files, judged by the whole suite, or the number of a group above (1-based)

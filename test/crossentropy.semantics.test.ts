@@ -56,6 +56,22 @@ describe.each(IMPLEMENTATIONS)('fastloss reproduces them: $label', (impl) => {
     close(num(fl.loss('CrossEntropyLoss')({ pred: [[1e4, 0, -1e4]], target: [2] })), 2e4);
   });
 
+  it('Keras BCE: the clip passes the gradient at its bound p = ε (float32 1.00000001e-7), not below it', async () => {
+    // clip_by_value passes the gradient where ε <= p <= 1 - ε, bounds included (§1); p = ε is the float32 ε
+    // TensorFlow compares with. Nine elements: the 4-wide SIMD loop twice, then the one-lane tail, each with p = ε.
+    const fl = await instance(impl);
+    const eps = Math.fround(1e-7);
+    const below = new Float32Array(new Uint32Array([new Uint32Array(Float32Array.of(eps).buffer)[0]! - 1]).buffer)[0]!;
+    const pred = Float32Array.of(eps, 0.5, below, eps, 0, 1 - 2 ** -23, 1 - 2 ** -24, 1, eps);
+    const target = Float32Array.of(1, 1, 1, 0, 1, 0, 0, 0, 1);
+    const shape = [pred.length, 1];
+    const g = fl.loss('bce', { reduction: 'sum' }).withGrad({ pred: { data: pred, shape }, target: { data: target, shape } });
+    const ref = kerasElementwise(kerasBinary(false), pred, target, shape, 'mean', { reduction: 'sum' });
+    expect(ref.grad[0]).toBeCloseTo(-1 / eps, -1); // inside: (p - y)/(p(1 - p))
+    expect(ref.grad[2]).toBe(0); // the float32 below ε: clipped
+    for (let i = 0; i < pred.length; i++) close(g.grad.pred!.data[i]!, ref.grad[i]!);
+  });
+
   it('rows of all -inf are NaN, every label ignored is NaN with a zero gradient (torch) or 0 (Keras)', async () => {
     const fl = await instance(impl);
     const ce = fl.loss('CrossEntropyLoss', { reduction: 'none' });

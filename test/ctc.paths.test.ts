@@ -93,6 +93,52 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     }
   });
 
+  it('a target that needs more frames than it has only because of equal adjacent labels is infeasible in the f32 kernels: no f64 retry', () => {
+    // [1, 1, 2, 2] needs 6 frames (a blank between each pair of equal labels) and has 4 = L: the kernels count the
+    // repeats and give inf at once, where a forward pass would find p = 0 and hand the sequence on to the f64 rows
+    // and then to the log-space path (the same inf, for two more passes)
+    const T = 4, N = 2, C = 5;
+    const lp = randomLogProbs(T, N, C, 17);
+    const targets = [[1, 1, 2, 2], [1, 2, 3]];
+    const rest = { targets: targets.flat(), inputLengths: [T, T], targetLengths: [4, 3] };
+    const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'none' });
+    expect((ref.value as number[])[0]).toBe(Infinity);
+    const { fl } = recorded(0);
+    const loss = fl.loss('ctc', { reduction: 'none' });
+    for (const grad of [false, true]) {
+      calls.length = 0;
+      const out = grad ? loss.withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest }) : null;
+      const value = out === null ? loss({ logProbs: { data: lp, shape: [T, N, C] }, ...rest }) : out.value;
+      close((value as { data: Float32Array }).data, ref.value as number[], `grad ${grad}: losses`);
+      if (out !== null) close(out.grad.logProbs!.data, ref.grad, 'grad');
+      const runs = calls.filter((c) => c.name === (grad ? 'ctc_grad_f32' : 'ctc_loss_f32'));
+      expect(runs.map((c) => c.args[c.args.length - 1]), `grad ${grad}: wide 0 only`).toEqual([0]);
+    }
+  });
+
+  it('a blank 200 below the labels (in log space) at some frames is an emission of 0 to the f32 kernels: no f64 retry', () => {
+    // a confident network's log_softmax: the blank at -200 relative to its frame's labels. The blank's emission
+    // is e^(lp - m) of the one-lane expf, clamped below (e^-200 rounds to 0 in float32); the label states carry
+    // the mass through those frames, so the f32 rows stay in range and need no retry.
+    const T = 9, N = 2, C = 5;
+    const lp = randomLogProbs(T, N, C, 23);
+    for (const t of [1, 4, 7]) for (let n = 0; n < N; n++) lp[(t * N + n) * C + 0] = lp[(t * N + n) * C + 1]! - 200;
+    const targets = [[1, 2, 3], [2, 4]];
+    const rest = { targets: targets.flat(), inputLengths: [T, T], targetLengths: [3, 2] };
+    const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'none' });
+    const { fl } = recorded(0);
+    const loss = fl.loss('ctc', { reduction: 'none' });
+    for (const grad of [false, true]) {
+      calls.length = 0;
+      const out = grad ? loss.withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest }) : null;
+      const value = out === null ? loss({ logProbs: { data: lp, shape: [T, N, C] }, ...rest }) : out.value;
+      close((value as { data: Float32Array }).data, ref.value as number[], `grad ${grad}: losses`);
+      if (out !== null) close(out.grad.logProbs!.data, ref.grad, 'grad');
+      const runs = calls.filter((c) => c.name === (grad ? 'ctc_grad_f32' : 'ctc_loss_f32'));
+      expect(runs.map((c) => c.args[c.args.length - 1]), `grad ${grad}: wide 0 only`).toEqual([0]);
+    }
+  });
+
   it('every block is given back, and a view of wasm memory is read in place (no copy)', () => {
     const T = 40, N = 3, C = 9;
     const { lp, rest } = batch(T, N, C, 6, 7);

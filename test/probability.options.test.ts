@@ -2,7 +2,8 @@
  * The PyTorch options of the probability family that change the formula, each worked by hand in float64 from
  * torch's documented definitions, on the small-input (plain-JS) path and on the wasm path (n > jsBelow):
  * PoissonNLLLoss's log_input and full (Stirling's term t·log t - t + ½·log(2πt), where t > 1), KLDivLoss's
- * log_target, BCEWithLogitsLoss's pos_weight; and CosineEmbeddingLoss over an empty feature axis.
+ * log_target, BCEWithLogitsLoss's pos_weight; exp arguments below -708 in PoissonNLLLoss and KLDivLoss(log_target);
+ * and CosineEmbeddingLoss over an empty feature axis.
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,23 @@ describe('PyTorch probability options, value and gradient', () => {
       const logged = fl.loss('KLDivLoss', { reduction: 'sum', logTarget: true }).withGrad({ pred: x, target: logT });
       close([logged.value], [Array.from(x, (a, i) => Math.exp(logT[i]!) * (logT[i]! - a)).reduce((s, v) => s + v, 0)], 'log_target value');
       close(logged.grad.pred!.data, Array.from(logT, (b) => -Math.exp(b)), 'log_target grad');
+    });
+
+    it(`PoissonNLLLoss and KLDivLoss(log_target): exp arguments below -708, where e^x underflows to 0 (n ${n})`, () => {
+      // A log-rate (or log-target) of -750 is a rate of 0 for float64: the loss is -t·x (or 0), the gradient -t (or
+      // -0). The kernels' f64x2 exp takes |x| <= 708 only and computes a block holding such an element again one
+      // element at a time (assembly/probability.ts): its values and gradients, not only its sum, must come back.
+      const x = cycle([0.5, -1000, 0.25, -750, 1.5, -709.5], n);
+      const t = cycle([1, 2, 0, 3, 2, 0.5], n);
+      const poisson = fl.loss('PoissonNLLLoss', { reduction: 'none' });
+      close(poisson({ pred: x, target: t }).data, Array.from(x, (a, i) => Math.exp(a) - t[i]! * a), 'PoissonNLLLoss none');
+      const pg = fl.loss('PoissonNLLLoss', { reduction: 'sum' }).withGrad({ pred: x, target: t });
+      close(pg.grad.pred!.data, Array.from(x, (a, i) => Math.exp(a) - t[i]!), 'PoissonNLLLoss grad');
+      const logT = cycle([-800, -1, -710, -0.5], n);
+      const kx = cycle([-0.5, -1.5, -2, -0.25], n);
+      const kld = fl.loss('KLDivLoss', { reduction: 'none', logTarget: true }).withGrad({ pred: kx, target: logT });
+      close((kld.value as unknown as { data: Float32Array }).data, Array.from(kx, (a, i) => Math.exp(logT[i]!) * (logT[i]! - a)), 'KLDivLoss log_target none');
+      close(kld.grad.pred!.data, Array.from(logT, (b) => -Math.exp(b)), 'KLDivLoss log_target grad');
     });
 
     it(`BCEWithLogitsLoss: pos_weight per class, with and without weight (n ${n})`, () => {

@@ -1,7 +1,8 @@
 /**
  * The elementwise probability kernels (assembly/probability.ts) at every tail length 1..33 (16-wide body, 4-wide
  * loop, scalar tail) and across scratch blocks, streamed and in place, forward and gradient, against the float64
- * references; Keras rows (the mean or, for KLD, the sum over the last axis) across the same tails.
+ * references; Keras rows (the mean or, for KLD, the sum over the last axis) across the same tails; Keras KLD's
+ * gradient at p = 1 exactly (the clip's upper bound) in the f64x2 pairs and the one-lane tail.
  */
 
 import { describe, it } from 'vitest';
@@ -65,6 +66,35 @@ describe.each(WASM)('probability kernels, tails and blocks: $label', (impl) => {
           tp.free();
         }
       }
+    }
+  });
+
+  it('Keras KLDivergence gradient on one-hot predictions (p exactly 0 and 1), odd last axes', async () => {
+    // The gradient is -t where p = 1 (inside the clip [ε, 1], bound included) and 0 where p = 0 (below ε). An
+    // odd number of elements runs f64x2 pairs and a one-lane tail: the hot class is placed in either lane of a
+    // pair and, in the last row, in the tail.
+    const fl = await instance(impl);
+    const loss = fl.loss('kullback_leibler_divergence', { framework: 'tensorflow', reduction: 'none' });
+    for (const shape of [[5, 7], [3, 9], [1, 33], [4, 5]]) {
+      const [R, D] = shape as [number, number];
+      const hot = (r: number) => {
+        if (r === R - 1) return D - 1;
+        const h = (3 * r) % D;
+        return (r * D + h) % 2 === r % 2 ? h : (h + 1) % D;
+      };
+      const pred = Float32Array.from({ length: R * D }, (_, k) => (k % D === hot(Math.floor(k / D)) ? 1 : 0));
+      // soft targets: each row a distribution with every class above 0
+      const raw = uniform(R * D, R * D, 0.05, 1);
+      const target = raw.map((x, k) => {
+        let s = 0;
+        for (let c = 0; c < D; c++) s += raw[Math.floor(k / D) * D + c]!;
+        return x / s;
+      });
+      const ref = kerasElementwise(kerasKld, pred, target, shape, 'sum', { reduction: 'none' });
+      const g = loss.withGrad({ pred: { data: pred, shape }, target: { data: target, shape } });
+      const label = `kld one-hot ${JSON.stringify(shape)}`;
+      expectClose(values(g.value), Array.from((ref.value as { data: Float64Array }).data), `${label} value`);
+      expectClose(g.grad.pred!.data, ref.grad, `${label} grad`, { pred, target });
     }
   });
 
