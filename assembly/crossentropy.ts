@@ -815,29 +815,3 @@ export function nll_f32(
   }
   return total;
 }
-
-// ---- the exp and log helpers as kernels, for the accuracy tests (dst[i] = f(src[i])) ----
-
-export function exp_f32(n: i32, src: usize, dst: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at(dst, i), vexp(v128.load(at(src, i))));
-  for (; i < n; i++) store<f32>(at(dst, i), expf(load<f32>(at(src, i))));
-}
-
-export function expneg_f32(n: i32, src: usize, dst: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at(dst, i), vexpneg(v128.load(at(src, i))));
-  for (; i < n; i++) store<f32>(at(dst, i), expnegf(load<f32>(at(src, i))));
-}
-
-export function log_f32(n: i32, src: usize, dst: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at(dst, i), vlog(v128.load(at(src, i))));
-  for (; i < n; i++) store<f32>(at(dst, i), logf(load<f32>(at(src, i))));
-}
-
-export function log1p_f32(n: i32, src: usize, dst: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(at(dst, i), vlog1p(v128.load(at(src, i))));
-  for (; i < n; i++) store<f32>(at(dst, i), log1pf(load<f32>(at(src, i))));
-}

@@ -527,32 +527,3 @@ export function poisson_log_grad_f32(n: i32, pred: usize, target: usize, grad: u
 export function poisson_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON, n, pred, target, grad, param, scale); }
 export function poisson_log_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG_FULL, n, pred, target, grad, param, scale); }
 export function poisson_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_FULL, n, pred, target, grad, param, scale); }
-
-// ---- the f64 exp and log of assembly/inline/f64math.ts as kernels, for the accuracy tests (dst[i] = f(src[i]),
-// float64 arrays): pairs through the f64x2 versions, a pair with a NaN lane again through the one-lane ones ----
-
-// @ts-ignore: decorator
-@inline function map64(LOG: bool, n: i32, src: usize, dst: usize): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; i + 2 <= n; i += 2) {
-      const at = <usize>i << 3;
-      const x = v128.load(src + at);
-      const v = LOG ? vlog64(x) : vexp64(x);
-      if (v128.any_true(f64x2.ne(v, v))) {
-        one64(LOG, src + at, dst + at);
-        one64(LOG, src + at + 8, dst + at + 8);
-      } else v128.store(dst + at, v);
-    }
-  }
-  for (; i < n; i++) one64(LOG, src + (<usize>i << 3), dst + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline function one64(LOG: bool, src: usize, dst: usize): void {
-  const x = load<f64>(src);
-  store<f64>(dst, LOG ? log64(x) : exp64(x));
-}
-
-export function exp_f64(n: i32, src: usize, dst: usize): void { map64(false, n, src, dst); }
-export function log_f64(n: i32, src: usize, dst: usize): void { map64(true, n, src, dst); }

@@ -208,8 +208,9 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   const torch = await startTorch();
   if (torch.note) notes.push(torch.note);
   const floorSum = await loadFloor(simd.memory, tmp);
-  // vexpneg over every logit once, read and write: fastloss's own exp kernel in a second instance of its module
-  const expModule = await WebAssembly.instantiate(readFileSync(join(ROOT, 'build', 'fastloss.simd.wasm')), {});
+  // vexpneg over every logit once, read and write: fastloss's own exp kernel (expneg_f32, a probe kernel of the
+  // testing build: assembly/testing.ts) in an instance of its own
+  const expModule = await WebAssembly.instantiate(readFileSync(join(ROOT, 'build', 'fastloss.testing.simd.wasm')), {});
   const expKernel = expModule.instance.exports;
   const opts = quick ? { sampleMs: 10, rounds: 3, budgetS: 10 } : { sampleMs: 40, rounds: 15, budgetS: 60 };
   const results = [];

@@ -1,5 +1,6 @@
 // Builds everything `npm install` needs (the `prepare` script; `--kernels`: the three wasm builds only):
 //   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
+//   build/fastloss.testing.{simd,scalar,debug}.wasm  the same with the tests' probe kernels (assembly/testing.ts)
 //   dist/index.js, dist/debug.js (the `fastloss/debug` entry: the debug build and its loader), dist/cli.js,
 //   dist/*.d.ts
 //   dist/browser/{index,debug}.js (ESM for browsers) and dist/fastloss.iife.js (a script tag's global
@@ -18,15 +19,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 mkdirSync('build', { recursive: true });
 
-for (const target of ['simd', 'scalar', 'debug']) {
-  const { error, stderr } = await asc.main(['--config', 'asconfig.json', '--target', target], { stdout: process.stdout, stderr: process.stderr });
+/** One asc build: an entry file, a target of asconfig.json, and where it goes. */
+async function asBuild(entry, target, out) {
+  const { error, stderr } = await asc.main([entry, '--config', 'asconfig.json', '--target', target, '--outFile', `${out}.wasm`, '--textFile', `${out}.wat`], { stdout: process.stdout, stderr: process.stderr });
   if (error) {
     console.error(stderr.toString());
     throw error;
   }
-  const bytes = readFileSync(`build/fastloss.${target}.wasm`);
-  console.log(`build/fastloss.${target}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
+  const bytes = readFileSync(`${out}.wasm`);
+  console.log(`${out}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
+// The release and debug builds: the wasm ABI (assembly/index.ts).
+for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+// The testing builds: the same kernels with the probe kernels of assembly/testing.ts (the exp and log helpers over
+// arrays, for test/exp.test.ts and test/f64math.test.ts), which no build a user loads carries.
+for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.testing.ts', target, `build/fastloss.testing.${target}`);
 // `--kernels`: the kernels alone (what the test suite loads, through src/release.ts and src/debug.ts), for the kernel
 // mutants of scripts/mutate-kernels.mjs, which rebuild them once per mutant. (Not `--wasm`: asc reads that one
 // from process.argv itself, as the path of a compiler binary.)

@@ -52,8 +52,38 @@ const CONVERT = [
 const EXP = ['test/exp.test.ts', ...PROBABILITY, ...CROSSENTROPY.filter((t) => !PROBABILITY.includes(t)), 'test/ctc.conformance.test.ts', 'test/ctc.paths.test.ts', 'test/ctc.torch.test.ts'];
 const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.ts' && t !== 'test/f64math.test.ts')];
 
+const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
+
 export const MUTANTS = [
   // ---- regression.ts ----
+  {
+    file: 'regression.ts',
+    find: '  const small = a < 1;\n  const y = small ? <f32>2 * s * s : expf(<f32>-2 * a);',
+    replace: '  const small = a < 0;\n  const y = small ? <f32>2 * s * s : expf(<f32>-2 * a);',
+    description: "log_cosh's one-lane value takes Keras's cancelling form for every |d| (the sinh branch lost)",
+    tests: LOG_COSH,
+  },
+  {
+    file: 'regression.ts',
+    find: 'const vsmall = f32x4.lt(va, f32x4.splat(1));\n  const vy',
+    replace: 'const vsmall = f32x4.lt(va, f32x4.splat(0));\n  const vy',
+    description: "log_cosh's four-lane value takes Keras's cancelling form for every |d| (the sinh branch lost)",
+    tests: LOG_COSH,
+  },
+  {
+    file: 'regression.ts',
+    find: 'const num = small ? <f32>2 * s * Mathf.sqrt(<f32>1 + s * s) : <f32>1 - u;',
+    replace: 'const num = small ? <f32>2 * s : <f32>1 - u;',
+    description: "log_cosh's one-lane tanh drops the cosh(a/2) factor below |d| = 1",
+    tests: LOG_COSH,
+  },
+  {
+    file: 'regression.ts',
+    find: 'return v128.or(v128.andnot(f32x4.div(vnum, vden), vsignbit), v128.and(vd, vsignbit)); // copysign; NaN stays NaN',
+    replace: 'return v128.andnot(f32x4.div(vnum, vden), vsignbit); // copysign; NaN stays NaN',
+    description: "log_cosh's four-lane tanh loses d's sign",
+    tests: LOG_COSH,
+  },
   {
     file: 'regression.ts',
     find: 'if (kind == HUBER) return f32x4.pmax(f32x4.pmin(vd, vparam), f32x4.neg(vparam));',

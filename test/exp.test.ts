@@ -7,7 +7,8 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { instantiate, type Runtime } from '../src/wasm.js';
+import type { Runtime } from '../src/wasm.js';
+import { instantiateTesting } from './testing-build.js';
 
 /** One ulp of float32 at the (float64) value e: the spacing of floats of e's binade; 2^-149 in the denormals. */
 function ulp(e: number): number {
@@ -74,13 +75,13 @@ function measure(rt: Runtime, kernel: string, ref: (x: number) => number, lo: nu
 
 describe.each(['simd', 'scalar'] as const)('exp and log in ulps: %s build', (build) => {
   it('vexp: < 1 ulp over [-104, 89] and beyond (denormal results included; 0 below, +inf above, NaN)', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     const m = measure(rt, 'exp_f32', Math.exp, -Infinity, Infinity);
     expect(m.worst, `worst at x = ${m.at}`).toBeLessThan(1);
   });
 
   it('vexpneg: < 2.5 ulp over [-87.34, 0]; flushes to 0 below, NaN stays NaN', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     const m = measure(rt, 'expneg_f32', Math.exp, -87.33654, 0);
     expect(m.worst, `worst at x = ${m.at}`).toBeLessThan(2.5);
     // below the cutoff: exactly 0 (the result would be a denormal), and -inf → 0; the NaN input measure() always
@@ -90,13 +91,13 @@ describe.each(['simd', 'scalar'] as const)('exp and log in ulps: %s build', (bui
   });
 
   it('vlog: < 1 ulp over (0, +inf] with denormals; log(±0) = -inf, log(x < 0) = log(NaN) = NaN', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     const m = measure(rt, 'log_f32', Math.log, -Infinity, Infinity);
     expect(m.worst, `worst at x = ${m.at}`).toBeLessThan(1);
   });
 
   it('vlog1p: < 1.5 ulp over [0, 1]', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     const m = measure(rt, 'log1p_f32', Math.log1p, 0, 1);
     expect(m.worst, `worst at x = ${m.at}`).toBeLessThan(1.5);
   });

@@ -9,7 +9,8 @@
 
 import { describe, expect, it } from 'vitest';
 import '../src/debug.js';
-import { instantiate, type Runtime } from '../src/wasm.js';
+import type { Runtime } from '../src/wasm.js';
+import { instantiateTesting } from './testing-build.js';
 
 /** Distance in representable doubles between a and b (0 for equal values, both NaN, or ±0). */
 function ulps(a: number, b: number): number {
@@ -51,7 +52,7 @@ const EXP_SPECIALS = [0, -0, NaN, Infinity, -Infinity, 708, -708, 708.0000000000
 
 describe.each(['simd', 'scalar', 'debug'] as const)('f64 exp and log: %s build', (build) => {
   it('log: within 1 ulp of Math.log on (0, max] by bit pattern (denormals included), exact specials', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     // the negatives, a NaN and an odd count: the SIMD build's pairs, its one-lane fallback and its tail
     const xs = spread(5e-324, Number.MAX_VALUE, build === 'debug' ? 20001 : 400001, LOG_SPECIALS);
     const got = run(rt, 'log_f64', xs);
@@ -68,7 +69,7 @@ describe.each(['simd', 'scalar', 'debug'] as const)('f64 exp and log: %s build',
   });
 
   it('exp: within 1 ulp of Math.exp on [-746, 710] by bit pattern (denormal results included), specials', async () => {
-    const rt = await instantiate(build);
+    const rt = await instantiateTesting(build);
     const neg = spread(-746, -1e-300, build === 'debug' ? 10001 : 200001, []);
     const pos = spread(1e-300, 710, build === 'debug' ? 10000 : 200000, EXP_SPECIALS);
     const xs = new Float64Array(neg.length + pos.length);
