@@ -17,7 +17,8 @@ export type LossErrorCode =
   | 'BAD_LENGTHS'
   | 'FREED_TENSOR'
   | 'DETACHED_VIEW'
-  | 'NOT_IMPLEMENTED';
+  | 'NOT_IMPLEMENTED'
+  | 'BAD_STATE';
 
 export interface LossErrorFields {
   code: LossErrorCode;

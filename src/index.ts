@@ -11,12 +11,13 @@
  */
 
 import { createAccumulator } from './accumulator.js';
+import { checkFormat, decodeOptions, STATE_FORMAT, STATE_VERSION } from './accumulator-state.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
 import type { BoundLoss, Inputs, LossContext, LossDefinition } from './losses/definition.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
-import type { ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
+import type { Accumulator, AccumulatorOf, AccumulatorState, ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
 
 export { LossError } from './errors.js';
@@ -27,7 +28,7 @@ export type { AliasEntry, Canonical } from './registry.js';
 export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
 export type { Build, BuildRequest } from './wasm.js';
 export type {
-  Accumulator, CanonicalOf, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
+  Accumulator, AccumulatorOf, AccumulatorState, CanonicalOf, ConcatenateState, ReduceState, StateNumber, StateOf, StateOption, StateTensor, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
   KerasPairInputs, KerasReduction, Loss, LossAliases, LossClassNames, LossName, LossShape, LossSignature, LossSignatures,
   OptionsOf, PairInputs, PairwiseInputs, PyTorchName, Reduction, ReductionOf, ScalarReduction, TensorFlowName,
   TorchReduction, TwoInputTargetInputs, ValueOf,
@@ -119,6 +120,34 @@ export class FastLoss {
       this.cache.set(key, loss);
     }
     return loss(inputs);
+  }
+
+  /**
+   * An accumulator resumed from a state (`acc.state()`, or its JSON parsed), of the loss the state names with the
+   * options it names: what a merge step that has only the states calls (`fl.accumulator(a).merge(b).result()`).
+   * A state that is not one (another format version, a loss that is not a canonical name, a bad option, a
+   * missing key…) is a LossError BAD_STATE.
+   */
+  accumulator<S extends AccumulatorState>(state: S): AccumulatorOf<S>;
+  accumulator(state: unknown): Accumulator {
+    const where = { loss: 'accumulator', argument: 'state' };
+    checkFormat(where, state, `an accumulator state: the object acc.state() returns ({ format: "${STATE_FORMAT}", version: ${STATE_VERSION}, loss, … }), or its JSON parsed`);
+    const name = state.loss;
+    if (typeof name !== 'string' || !Object.hasOwn(LOSSES, name)) {
+      throw new LossError({ code: 'BAD_STATE', loss: 'accumulator', argument: 'state.loss', expected: 'a canonical loss name (what loss.name is; fl.implemented() lists them)', received: describe(name) });
+    }
+    const options = decodeOptions(where, state.options);
+    let loss: Loss;
+    try {
+      loss = this.loss(name, { ...options, framework: state.framework as string });
+    } catch (e) {
+      if (!(e instanceof LossError)) throw e;
+      // the state's loss, framework or options refused: said of the state's keys
+      const option = /^option "(.*)"$/.exec(e.argument)?.[1];
+      const argument = option === 'framework' ? 'state.framework' : option !== undefined ? `state.options.${option}` : e.argument === 'name' ? 'state.loss' : `state (${e.argument})`;
+      throw new LossError({ code: 'BAD_STATE', loss: e.loss, argument, expected: e.expected, received: e.received });
+    }
+    return loss.accumulator(state as unknown as AccumulatorState);
   }
 
   /** The losses that have landed, each with the frameworks it is implemented for (default first). */
@@ -289,7 +318,7 @@ function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, optio
   Object.defineProperty(loss, 'framework', { value: framework, enumerable: true });
   Object.defineProperty(loss, 'options', { value: Object.freeze({ ...options }), enumerable: true });
   loss.withGrad = bound.withGrad;
-  loss.accumulator = () => createAccumulator(bound, name, framework, options.reduction);
+  loss.accumulator = (state?: unknown) => createAccumulator(bound, name, framework, options, state);
   return loss;
 }
 

@@ -18,7 +18,7 @@ import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook, type StreamRule, type StreamRules, type StreamSeen } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -465,46 +465,45 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) values and the mean's divisor ----
 
   const stream: StreamHook = {
-    reducer() {
-      /** Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. */
-      let oneSample = false;
-      return {
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          const item = x.p.shape.slice(1);
-          if (!keras) {
-            let sum: number;
-            const ew = x.elementWeights;
-            if (ew === null) sum = total(x.p, x.t) * valueScale;
-            else {
-              const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
-              sum = 0;
-              for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
-            }
-            // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
-            return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
-          }
-          if (x.lossShape.length === 0) {
-            if (x.weighting !== null) {
-              throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
-            }
-            oneSample = true;
-            return { sum: total(x.p, x.t) * valueScale, count: x.cols, item };
-          }
-          if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item };
-          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
-          let sum = 0;
-          for (let i = 0; i < v.length; i++) sum += v[i]!;
-          return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item };
-        },
-        result(sum: number, count: number): number {
-          // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
-          if (oneSample) return spec.rowSum === true ? sum : sum / count;
-          if (reduction === 'sum') return sum;
-          if (count === 0) return keras ? 0 : NaN;
-          return sum / count;
-        },
-      };
+    // Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. Which a
+    // stream has is a rule: a pred [n] with a target [n, 1] has the same item shape [] but a value per row.
+    ...(keras ? { rules: { oneSample: oneSampleRule(ctx) } } : {}),
+    divisor: keras && reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
+    update(inputs: Inputs, seen: StreamSeen): BatchStats {
+      const x = prepare(inputs);
+      const item = x.p.shape.slice(1);
+      if (!keras) {
+        let sum: number;
+        const ew = x.elementWeights;
+        if (ew === null) sum = total(x.p, x.t) * valueScale;
+        else {
+          const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
+          sum = 0;
+          for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
+        }
+        // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
+        return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
+      }
+      const oneSample = x.lossShape.length === 0;
+      const rules = { oneSample: checkOneSample(ctx, seen, oneSample) };
+      if (oneSample) {
+        if (x.weighting !== null) {
+          throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
+        }
+        return { sum: total(x.p, x.t) * valueScale, count: x.cols, item, rules };
+      }
+      if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item, rules };
+      const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) sum += v[i]!;
+      return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item, rules };
+    },
+    result(sum: number, count: number, rules: StreamRules): number {
+      // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
+      if (rules.oneSample === true) return spec.rowSum === true ? sum : sum / count;
+      if (reduction === 'sum') return sum;
+      if (count === 0) return keras ? 0 : NaN;
+      return sum / count;
     },
   };
 
@@ -551,6 +550,40 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
 // scale)` and `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts); the inputs stream through
 // the scratch slots with src/stream.ts's streamRows, or are read in place.
 
+
+/** What the Keras oneSample rule says a stream is, in messages. */
+const oneSampleText = (oneSample: boolean): string =>
+  oneSample ? 'one sample over the whole batch axis (Keras reads a rank-1 pred as one sample: the mean over its only axis)' : 'a per-sample value per item along axis 0';
+
+/** Keras's oneSample rule (the elementwise engine's stream): true or false, and SHAPE_MISMATCH when merged ones differ. */
+function oneSampleRule(ctx: LossContext): StreamRule {
+  return {
+    values: [true, false],
+    conflict: (argument, ours, theirs) =>
+      new LossError({
+        code: 'SHAPE_MISMATCH',
+        loss: `${ctx.loss} (${ctx.framework})`,
+        argument,
+        expected: `batches of ${oneSampleText(ours === true)}, as this accumulator's`,
+        received: `batches of ${oneSampleText(theirs === true)}`,
+      }),
+  };
+}
+
+/** A Keras batch's oneSample against the earlier batches': the first decides; a batch that differs is refused. */
+function checkOneSample(ctx: LossContext, seen: StreamSeen, oneSample: boolean): boolean {
+  const decided = seen.rules.oneSample;
+  if (decided !== undefined && decided !== oneSample) {
+    throw new LossError({
+      code: 'SHAPE_MISMATCH',
+      loss: `${ctx.loss} (${ctx.framework})`,
+      argument: `batch ${seen.batch}`,
+      expected: `${oneSampleText(decided === true)}, as the earlier batches`,
+      received: oneSampleText(oneSample),
+    });
+  }
+  return oneSample;
+}
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
 export function checkPlusMinusOne(labels: FloatInput, where: string, argument: string): void {
@@ -699,24 +732,21 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
   // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
   const stream: StreamHook = {
-    reducer() {
-      let scalar = false;
-      return {
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          scalar = keras && x.shape.length === 0;
-          let sum = 0;
-          if (x.weights === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
-          else {
-            const v = values(x);
-            for (let i = 0; i < v.length; i++) sum += v[i]!;
-          }
-          const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : x.n;
-          return { sum, count, item: x.shape.slice(1) };
-        },
-        result: (sum: number, count: number) => (scalar || reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
-      };
+    divisor: keras && reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
+      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, `a batch axis to stream (a rank-0 ${nameA} is one pair, whose value Keras returns as it is)`, x.shape);
+      let sum = 0;
+      if (x.weights === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
+      else {
+        const v = values(x);
+        for (let i = 0; i < v.length; i++) sum += v[i]!;
+      }
+      const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : x.n;
+      return { sum, count, item: x.shape.slice(1) };
     },
+    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
   };
 
   return { forward, withGrad, stream };
