@@ -39,9 +39,10 @@ export interface Accumulator<V = number | OutputTensor, I = Inputs, C extends Ca
   /**
    * Adds another accumulator's batches (an accumulator of the same loss and options, or its state): for a
    * scalar reduction in any order and grouping, with the same result bit for bit; for 'none' its values come
-   * after this one's. Returns this accumulator.
+   * after this one's. Returns this accumulator. (Typed by what the other's state() returns, so an accumulator of
+   * another loss, framework or mode does not type-check.)
    */
-  merge(other: Accumulator<V, I, C, F> | StateOf<V, C, F>): Accumulator<V, I, C, F>;
+  merge(other: { state(): StateOf<V, C, F> } | StateOf<V, C, F>): Accumulator<V, I, C, F>;
   /** Batches added since creation or reset() (merged ones included). */
   readonly batches: number;
   /** 'reduce': a scalar reduction, bounded memory; 'concatenate': reduction 'none', every value kept. */
