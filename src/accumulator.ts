@@ -31,6 +31,9 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   const hook = bound.stream;
   const config: Config = { loss, framework, reduction, options: encodeOptions(options), hook };
   let held = emptyHeld();
+  // What a batch's hook is told of the earlier ones: one object, refilled for each batch (a hook reads it during
+  // its call only), so that a stream of small batches does not allocate one per update.
+  const seen: { rules: StreamRules; batch: number } = { rules: held.rules, batch: 0 };
 
   function checkItem(shape: readonly number[], what: string): void {
     const item = held.item;
@@ -92,7 +95,8 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   const acc: Accumulator = {
     update(batch: Inputs, extra?: unknown) {
       if (extra !== undefined) throw refuseCallOptions(where, extra);
-      const seen = { rules: held.rules, batch: held.batches };
+      seen.rules = held.rules;
+      seen.batch = held.batches;
       let rules: StreamRules | undefined;
       if (concatenate) {
         const made = hook.values?.(batch, seen);

@@ -13,8 +13,13 @@
  * `special` as ±Infinity where fsum raises OverflowError: plain f64 addition would give that infinity too.
  */
 export class ExactSum {
-  /** Non-overlapping, non-zero, in increasing magnitude: their exact sum is the finite terms' sum. */
-  private partials: number[] = [];
+  /**
+   * partials[0, n): non-overlapping, non-zero, in increasing magnitude; their exact sum is the finite terms' sum.
+   * A typed array and a count, not an array whose length changes with nearly every add (measured: 2x slower).
+   * Non-overlapping doubles are at most ~40 (2098 bits of exponent range / 53), so it seldom grows.
+   */
+  private partials = new Float64Array(8);
+  private n = 0;
   /** Sum of the non-finite terms (and of overflowed totals): 0 when there were none, else ±Infinity or NaN. */
   private special = 0;
 
@@ -24,27 +29,31 @@ export class ExactSum {
       return;
     }
     const p = this.partials;
+    const n = this.n;
     let kept = 0;
-    for (let j = 0; j < p.length; j++) {
-      let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
-      }
+    for (let j = 0; j < n; j++) {
+      const y = p[j]!;
       const hi = x + y;
       if (!Number.isFinite(hi)) {
         // the exact total passed the largest double: it is that infinity from here on
-        this.partials = [];
+        this.n = 0;
         this.special += hi;
         return;
       }
-      const lo = y - (hi - x); // Fast2Sum, exact since |x| >= |y|: hi + lo == x + y
+      // Knuth's TwoSum: hi + lo == x + y exactly, whichever is larger (no branch to mispredict)
+      const yv = hi - x;
+      const lo = x - (hi - yv) + (y - yv);
       if (lo !== 0) p[kept++] = lo;
       x = hi;
     }
-    p.length = kept;
-    if (x !== 0) p.push(x);
+    if (x !== 0) {
+      if (kept === p.length) {
+        this.partials = new Float64Array(2 * p.length);
+        this.partials.set(p);
+      }
+      this.partials[kept++] = x;
+    }
+    this.n = kept;
   }
 
   /** Adds every term of another exact sum (merge): the result is exact, whatever was added to either. */
@@ -58,7 +67,7 @@ export class ExactSum {
   value(): number {
     if (this.special !== 0) return this.special;
     const p = this.partials;
-    let n = p.length;
+    let n = this.n;
     if (n === 0) return 0;
     // fsum's last step: add from the largest partial down until the sum becomes inexact, then correct for
     // a half-way case the rounding of hi + lo would break to the wrong side (the partials below lo decide).
@@ -84,11 +93,12 @@ export class ExactSum {
    * total when there is one. Adding them to a new ExactSum gives this sum back.
    */
   terms(): number[] {
-    return this.special === 0 ? [...this.partials] : [...this.partials, this.special];
+    const partials = Array.from(this.partials.subarray(0, this.n));
+    return this.special === 0 ? partials : [...partials, this.special];
   }
 
   /** True when nothing but zeros was added (the partials drop zeros). */
   isZero(): boolean {
-    return this.special === 0 && this.partials.length === 0;
+    return this.special === 0 && this.n === 0;
   }
 }
