@@ -1,7 +1,7 @@
 /**
- * An exact running sum of float64 numbers: Shewchuk's non-overlapping expansion ("Adaptive precision
- * floating-point arithmetic", 1997), as Python's math.fsum keeps it. The terms added are summed with no
- * rounding at all; value() rounds the exact total once, to the nearest double (ties to even).
+ * An exact running sum of float64 numbers: Shewchuk's non-overlapping expansion (his Grow-Expansion: docs/README.md,
+ * Sources cited), as Python's math.fsum keeps it. The terms added are summed with no rounding at all; value()
+ * rounds the exact total once, to the nearest double (ties to even), with fsum's last step.
  *
  * Why the accumulators keep one (src/accumulator.ts): a sharded evaluation adds the same batch sums in whatever
  * grouping and order the shards are merged in, and f64 addition is not associative. With an exact sum, every

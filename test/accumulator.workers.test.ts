@@ -4,13 +4,17 @@
  * merges the parsed states with fl.accumulator(state).merge(...), knowing nothing but the JSON, and gets the
  * loss of the whole dataset: to 1e-6 of the one pass, and bit for bit the result of one accumulator fed the same
  * batches here. Losses with the interesting parts of a state: a weighted divisor, Keras hinge's label rule, CTC's
- * batch axis 1 and infinite losses, 'none' values in shard order.
+ * batch axis 1 and infinite losses, 'none' values in shard order. And the README's worked example, run as it is
+ * written there, in a project where 'fastloss' is this package installed.
  */
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, type AccumulatorState, type Loss, type OutputTensor } from '../src/index.js';
 import { BATCH_MAKERS, close, slice, whole, type Batched } from './accumulator.datasets.js';
+import { consumerProject } from './consumer.js';
 
 const SHARDS = 3;
 
@@ -78,5 +82,27 @@ describe('sharded evaluation in worker threads', () => {
     // what crossed the boundary: hinge's decision in every shard, CTC's infinite sums (infeasible sequences) as text
     expect(fromWorkers.map((texts) => (JSON.parse(texts[2]!) as AccumulatorState).rules)).toEqual(Array(SHARDS).fill({ oneSample: false, labels: 'convert' }));
     expect(fromWorkers.map((texts) => texts[4]!.includes('"Infinity"'))).toEqual(Array(SHARDS).fill(true));
+  });
+});
+
+describe("the README's worked example", () => {
+  it('runs as written: four workers, their states merged, the one pass to 1e-6', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = (first: string) => {
+      const m = new RegExp('```js\\n(// ' + first.replace('.', '\\.') + '[^]*?)```').exec(readme);
+      expect(m, `README: a js block starting // ${first}`).not.toBeNull();
+      return m![1]!;
+    };
+    const project = consumerProject('readme-workers');
+    try {
+      project.write('package.json', JSON.stringify({ name: 'readme-example', private: true, type: 'module' }));
+      project.write('shard.mjs', block('shard.mjs'));
+      const main = project.write('main.mjs', block('main.mjs'));
+      const [merged, onePass] = execFileSync(process.execPath, [main], { cwd: project.dir, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').map(Number);
+      expect(Number.isFinite(merged) && merged! > 0).toBe(true);
+      expect(close(merged!, onePass!), `${merged} vs ${onePass}`).toBe(true);
+    } finally {
+      project.remove();
+    }
   });
 });
