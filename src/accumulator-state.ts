@@ -4,18 +4,18 @@
  * (canonical loss, framework, reduction, every resolved option), so it is never merged into another loss or
  * another configuration; and a state that is not one this code writes (another format version, a key missing,
  * a count that is negative or NaN, values that do not fill their shape) is a LossError BAD_STATE naming the key,
- * never a wrong number.
+ * never a wrong number. (The messages are short: this file is in the browser build, which has a size budget.)
  *
  * Numbers: JSON has no NaN, ±Infinity or -0 (a PyTorch sum can be inf; a 'none' value can be -0), so a state
  * writes them as the strings "NaN", "Infinity", "-Infinity" and "-0" (StateNumber).
  */
 
-import { describe, didYouMean, LossError, oneOf } from './errors.js';
+import { describe, LossError } from './errors.js';
 import { ExactSum } from './exact-sum.js';
 import type { Framework } from './frameworks.js';
 import type { StreamHook, StreamRules } from './losses/definition.js';
 import { shapeString, type OutputTensor } from './tensor.js';
-import type { AccumulatorState, StateNumber, StateOption, StateTensor } from './types.js';
+import type { AccumulatorState, StateNumber, StateOption } from './types.js';
 
 export const STATE_FORMAT = 'fastloss-accumulator';
 export const STATE_VERSION = 1;
@@ -47,6 +47,12 @@ export function emptyHeld(): Held {
   return { batches: 0, item: null, rules: {}, sum: new ExactSum(), count: new ExactSum(), parts: [] };
 }
 
+/** Where a state is read: the LossError's `loss` ("accumulator" before a loss is resolved), and 'state' or 'other'. */
+export interface Where {
+  readonly loss: string;
+  readonly argument: string;
+}
+
 // ---- numbers and options ----
 
 export function encodeNumber(x: number): StateNumber {
@@ -56,137 +62,82 @@ export function encodeNumber(x: number): StateNumber {
 
 const SPECIAL: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
 
-/** A StateNumber's value; undefined for anything else. (A number as such is taken too: a state never sent through JSON.) */
-export function decodeNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  return typeof v === 'string' && Object.hasOwn(SPECIAL, v) ? SPECIAL[v] : undefined;
-}
+const NUMBER = 'a number, or "NaN", "Infinity", "-Infinity", "-0"';
 
-const NUMBER_EXPECTED = 'a number, or one of "NaN", "Infinity", "-Infinity", "-0" (how a state writes what JSON has no numbers for)';
-
-/**
- * The resolved options as a state writes them: numbers, strings, booleans and null as they are (an option's -0
- * as 0: JSON would), array options (PyTorch's weight, posWeight) as { data, shape }.
- */
-export function encodeOptions(options: Readonly<Record<string, unknown>>): Record<string, StateOption> {
-  const out: Record<string, StateOption> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    if (typeof value === 'number') out[key] = Number.isFinite(value) ? value + 0 : encodeNumber(value);
-    else if (typeof value === 'string' || typeof value === 'boolean' || value === null) out[key] = value;
-    else {
-      const t = value as { data: ArrayLike<number>; shape: readonly number[] }; // weightOption's frozen { data, shape }
-      out[key] = { data: Array.from(t.data, encodeNumber), shape: [...t.shape] };
-    }
-  }
-  return out;
-}
-
-interface Where {
-  /** The LossError's `loss`: "mean_squared_error (pytorch)", or "accumulator" before a loss is resolved. */
-  readonly loss: string;
-  /** 'state' (loss.accumulator(state), fl.accumulator(state)) or 'other' (acc.merge(other)). */
-  readonly argument: string;
-}
-
-function badState(where: Where, key: string, expected: string, received: string, suggestion?: string): LossError {
-  return new LossError({
-    code: 'BAD_STATE',
-    loss: where.loss,
-    argument: key === '' ? where.argument : `${where.argument}.${key}`,
-    expected,
-    received,
-    ...(suggestion === undefined ? {} : { suggestion }),
+/** An array of StateNumbers, decoded (a number as such is taken too: a state never sent through JSON). */
+function numbers(where: Where, key: string, raw: unknown): number[] {
+  if (!Array.isArray(raw)) throw bad(where, key, 'an array of numbers', got(raw));
+  return raw.map((x, i) => {
+    const v = typeof x === 'number' ? x : typeof x === 'string' && Object.hasOwn(SPECIAL, x) ? SPECIAL[x] : undefined;
+    if (v === undefined) throw bad(where, `${key}[${i}]`, NUMBER, describe(x));
+    return v;
   });
 }
 
-const got = (v: unknown): string => (v === undefined ? 'undefined (the key is missing)' : describe(v));
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-
-const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
-
-/** A state's option checked for its form, in the canonical form encodeOptions writes (so two compare as text). */
-function optionForm(where: Where, key: string, v: unknown): StateOption {
-  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : encodeNumber(v);
-  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
-  if (isRecord(v) && Array.isArray(v.data) && isShape(v.shape) && Object.keys(v).length === 2) {
-    const data = v.data.map((x, i) => {
-      const n = decodeNumber(x);
-      if (n === undefined) throw badState(where, `options.${key}.data[${i}]`, NUMBER_EXPECTED, describe(x));
-      return encodeNumber(n);
-    });
-    return { data, shape: [...v.shape] };
-  }
-  throw badState(where, `options.${key}`, 'an option value: a number, string, boolean, null, or { data, shape } for an array option', got(v));
-}
-
-/** An option for a message: its JSON, a tensor by its shape and first values. */
-function optionText(v: StateOption): string {
-  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
-  const shown = v.data.slice(0, 6).map((x) => String(x));
-  return `a tensor of shape ${shapeString(v.shape)} [${shown.join(', ')}${v.data.length > 6 ? ', …' : ''}]`;
-}
-
 /**
- * A state's options as fl.loss takes them (fl.accumulator(state) resolves the loss from them): the form checked,
- * array options as Float32Array tensors.
+ * An option as a state writes it: as it is (a number's -0 as 0, as JSON would), an array option (PyTorch's weight)
+ * as { data, shape }. What is not a valid option value is left for the comparison, or fl.loss, to refuse.
  */
+function optionForm(where: Where, key: string, v: unknown): StateOption {
+  if (typeof v === 'number') return v + 0;
+  if (typeof v !== 'object' || v === null) return v as StateOption;
+  const t = v as { data: ArrayLike<unknown>; shape: number[] };
+  return { data: numbers(where, `options.${key}.data`, Array.from(t.data ?? [])).map(encodeNumber), shape: t.shape };
+}
+
+export function encodeOptions(options: Readonly<Record<string, unknown>>): Record<string, StateOption> {
+  const out: Record<string, StateOption> = {};
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = optionForm(NOWHERE, key, value);
+  return out;
+}
+const NOWHERE: Where = { loss: '', argument: '' };
+
+/** A state's options as fl.loss takes them (fl.accumulator resolves the loss from them): array options as tensors. */
 export function decodeOptions(where: Where, raw: unknown): Record<string, unknown> {
-  if (!isRecord(raw)) throw badState(where, 'options', 'an object of options (loss.options, as a state writes them)', got(raw));
+  if (!isRecord(raw)) throw bad(where, 'options', 'an object of options', got(raw));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const v = optionForm(where, key, value);
-    out[key] = typeof v === 'object' && v !== null ? { data: Float32Array.from(v.data, (x) => decodeNumber(x)!), shape: v.shape } : v;
+    out[key] = typeof v === 'object' && v !== null ? { data: Float32Array.from(numbers(where, key, v.data)), shape: v.shape } : v;
   }
   return out;
 }
 
 // ---- the checks ----
 
-const HEADER_KEYS = ['format', 'version', 'loss', 'framework', 'reduction', 'options', 'mode', 'batches', 'item', 'rules'] as const;
-const MODE_KEYS = { reduce: ['sum', 'count'], concatenate: ['values'] } as const;
+function bad(where: Where, key: string, expected: string, received: string): LossError {
+  return new LossError({ code: 'BAD_STATE', loss: where.loss, argument: key === '' ? where.argument : `${where.argument}.${key}`, expected, received });
+}
+
+const got = (v: unknown): string => (v === undefined ? 'undefined (missing)' : describe(v));
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
+
+const HEADER_KEYS = ['format', 'version', 'loss', 'framework', 'reduction', 'options', 'mode', 'batches', 'item', 'rules'];
 
 /** The first checks of any state: an object of this format and version. */
-export function checkFormat(where: Where, raw: unknown, what: string): asserts raw is Record<string, unknown> {
-  if (!isRecord(raw)) throw badState(where, '', what, describe(raw));
-  if (raw.format !== STATE_FORMAT) throw badState(where, 'format', `"${STATE_FORMAT}" (what acc.state() writes)`, got(raw.format));
-  if (raw.version !== STATE_VERSION) {
-    throw badState(where, 'version', `${STATE_VERSION} (the state format this fastloss reads and writes; evaluate that state's batches again with this version)`, got(raw.version));
-  }
+export function checkFormat(where: Where, raw: unknown): asserts raw is Record<string, unknown> {
+  if (!isRecord(raw)) throw bad(where, '', 'an accumulator state (acc.state())', describe(raw));
+  if (raw.format !== STATE_FORMAT) throw bad(where, 'format', `"${STATE_FORMAT}"`, got(raw.format));
+  if (raw.version !== STATE_VERSION) throw bad(where, 'version', `${STATE_VERSION}`, got(raw.version));
 }
 
 /** The state's loss, framework, reduction and options against the accumulator's: they must be the same. */
 export function checkConfig(where: Where, raw: Record<string, unknown>, config: Config): void {
-  const mine = `this accumulator's`;
-  if (raw.loss !== config.loss) throw badState(where, 'loss', `"${config.loss}" (${mine} loss)`, got(raw.loss));
-  if (raw.framework !== config.framework) throw badState(where, 'framework', `"${config.framework}" (${mine} framework)`, got(raw.framework));
-  if (raw.reduction !== config.reduction) throw badState(where, 'reduction', `"${config.reduction}" (${mine} reduction)`, got(raw.reduction));
+  for (const key of ['loss', 'framework', 'reduction'] as const) {
+    if (raw[key] !== config[key]) throw bad(where, key, `"${config[key]}" (this accumulator's)`, got(raw[key]));
+  }
   const options = raw.options;
-  if (!isRecord(options)) throw badState(where, 'options', `an object of options, ${mine}: { ${Object.keys(config.options).join(', ')} }`, got(options));
-  for (const [key, value] of Object.entries(config.options)) {
-    if (!Object.hasOwn(options, key)) throw badState(where, `options.${key}`, `${optionText(value)} (${mine} option ${key})`, got(undefined));
-    const theirs = optionForm(where, key, options[key]);
-    if (JSON.stringify(theirs) !== JSON.stringify(value)) throw badState(where, `options.${key}`, `${optionText(value)} (${mine} option ${key})`, optionText(theirs));
+  if (!isRecord(options)) throw bad(where, 'options', 'an object of options', got(options));
+  const names = Object.keys(config.options);
+  for (const key of new Set([...names, ...Object.keys(options)])) {
+    if (!names.includes(key)) throw bad(where, `options.${key}`, `only this accumulator's options: ${names.join(', ')}`, `"${key}"`);
+    const mine = config.options[key];
+    const theirs = Object.hasOwn(options, key) ? optionForm(where, key, options[key]) : undefined;
+    if (JSON.stringify(theirs) !== JSON.stringify(mine)) throw bad(where, `options.${key}`, `${got(mine)} (this accumulator's)`, got(theirs));
   }
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(config.options, key)) {
-      throw badState(where, `options.${key}`, `only ${mine} options: ${Object.keys(config.options).join(', ')}`, `an option "${key}"`);
-    }
-  }
-}
-
-/** Terms of an exact sum, each a StateNumber. */
-function readTerms(where: Where, key: string, raw: unknown): ExactSum {
-  if (!Array.isArray(raw)) throw badState(where, key, 'an array of numbers: terms whose exact sum is the total (math.fsum of them)', got(raw));
-  const sum = new ExactSum();
-  raw.forEach((t, i) => {
-    const x = decodeNumber(t);
-    if (x === undefined) throw badState(where, `${key}[${i}]`, NUMBER_EXPECTED, describe(t));
-    sum.add(x);
-  });
-  return sum;
 }
 
 /**
@@ -194,103 +145,85 @@ function readTerms(where: Where, key: string, raw: unknown): ExactSum {
  * merges. Throws BAD_STATE on the first key that is not as this code writes it.
  */
 export function readState(where: Where, raw: unknown, config: Config): Held {
-  checkFormat(where, raw, `an accumulator state: the object acc.state() returns ({ format: "${STATE_FORMAT}", version: ${STATE_VERSION}, loss, … }), or its JSON parsed`);
+  checkFormat(where, raw);
   checkConfig(where, raw, config);
-  const mode = config.reduction === 'none' ? 'concatenate' : 'reduce';
-  if (raw.mode !== mode) {
-    throw badState(where, 'mode', `"${mode}" (reduction "${config.reduction}" ${mode === 'reduce' ? 'keeps a sum and a count' : 'keeps the values'})`, got(raw.mode));
-  }
-  const keys: readonly string[] = [...HEADER_KEYS, ...MODE_KEYS[mode]];
-  for (const key of Object.keys(raw)) {
-    if (!keys.includes(key)) throw badState(where, key, `only the keys of a "${mode}" state: ${keys.join(', ')}`, `a key "${key}"`, didYouMean(key, keys));
-  }
-  const batches = raw.batches;
-  if (!Number.isSafeInteger(batches) || (batches as number) < 0) throw badState(where, 'batches', 'a non-negative integer (the number of batches)', got(batches));
+  const reduce = config.reduction !== 'none';
+  const mode = reduce ? 'reduce' : 'concatenate';
+  if (raw.mode !== mode) throw bad(where, 'mode', `"${mode}"`, got(raw.mode));
+  const keys = [...HEADER_KEYS, ...(reduce ? ['sum', 'count'] : ['values'])];
+  for (const key of Object.keys(raw)) if (!keys.includes(key)) throw bad(where, key, `a key of a "${mode}" state: ${keys.join(', ')}`, `"${key}"`);
+  const { batches, item, rules } = raw;
+  if (!Number.isSafeInteger(batches) || (batches as number) < 0) throw bad(where, 'batches', 'a non-negative integer', got(batches));
+  // a state of no batch has no item shape, no rules, nothing summed
   const none = batches === 0;
-  const item = raw.item;
-  if (none ? item !== null : !isShape(item)) {
-    throw badState(where, 'item', none ? 'null (a state of no batch has no item shape yet)' : `the shape of one item along axis 0, an array of non-negative integers (the state has ${String(batches)} batch${batches === 1 ? '' : 'es'})`, got(item));
+  if (none ? item !== null : !isShape(item)) throw bad(where, 'item', none ? 'null (no batch)' : 'an item shape', got(item));
+  const known = config.hook.rules ?? {};
+  const names = Object.keys(known);
+  if (!isRecord(rules)) throw bad(where, 'rules', 'an object of rules', got(rules));
+  for (const [key, value] of Object.entries(rules)) {
+    const allowed = Object.hasOwn(known, key) ? known[key]!.values : undefined;
+    if (allowed === undefined) throw bad(where, `rules.${key}`, `a rule of this loss (${names.join(', ') || 'none'})`, `"${key}"`);
+    if (!allowed.includes(value as string | boolean)) throw bad(where, `rules.${key}`, allowed.map((v) => JSON.stringify(v)).join(' or '), describe(value));
+    if (none) throw bad(where, 'rules', '{} (no batch)', describe(rules));
   }
-  const rules = readRules(where, raw.rules, config, none);
-  const held: Held = { batches: batches as number, item: item === null ? null : [...(item as number[])], rules, sum: new ExactSum(), count: new ExactSum(), parts: [] };
-  if (mode === 'reduce') {
-    held.sum = readTerms(where, 'sum', raw.sum);
-    held.count = readTerms(where, 'count', raw.count);
-    if (none) {
-      for (const key of ['sum', 'count'] as const) {
-        if (!held[key].isZero()) throw badState(where, key, '[] (a state of no batch has summed nothing)', `terms summing to ${held[key].value()}`);
-      }
-    }
-    const count = held.count.value();
-    if ((config.hook.divisor ?? 'items') === 'items' && !(Number.isSafeInteger(count) && count >= 0)) {
-      throw badState(where, 'count', 'terms summing to a non-negative integer (the number of values the mean divides by)', `terms summing to ${count}`);
-    }
-  } else {
-    held.parts = [readValues(where, raw.values, held.item, none)];
+  const held = emptyHeld();
+  held.batches = batches as number;
+  held.item = item === null ? null : [...(item as number[])];
+  held.rules = { ...(rules as StreamRules) };
+  if (!reduce) {
+    held.parts = [readValues(where, raw.values, held.item ?? [], none)];
+    return held;
+  }
+  for (const key of ['sum', 'count'] as const) {
+    const sum = (held[key] = new ExactSum());
+    for (const t of numbers(where, key, raw[key])) sum.add(t);
+    if (none && !sum.isZero()) throw bad(where, key, '[] (no batch)', `terms summing to ${sum.value()}`);
+  }
+  // The divisor counts values (a non-negative integer), except where it sums weights, which may be anything: Keras's
+  // mean_with_sample_weight, PyTorch's weighted means (a `weight` option).
+  const count = held.count.value();
+  if (config.reduction !== 'mean_with_sample_weight' && !('weight' in config.options) && !(Number.isSafeInteger(count) && count >= 0)) {
+    throw bad(where, 'count', 'terms summing to a count (an integer >= 0)', `terms summing to ${count}`);
   }
   return held;
 }
 
-function readRules(where: Where, raw: unknown, config: Config, none: boolean): StreamRules {
-  const known = config.hook.rules ?? {};
-  const names = Object.keys(known);
-  if (!isRecord(raw)) throw badState(where, 'rules', `an object of the first-batch decisions (${names.length === 0 ? 'this loss has none: {}' : names.join(', ')})`, got(raw));
-  for (const [key, value] of Object.entries(raw)) {
-    const rule = Object.hasOwn(known, key) ? known[key] : undefined;
-    if (rule === undefined) {
-      throw badState(where, `rules.${key}`, names.length === 0 ? 'no rules (this loss has none)' : `a rule of this loss: ${names.join(', ')}`, `a rule "${key}"`, didYouMean(key, names));
-    }
-    if (!rule.values.includes(value as string | boolean)) {
-      throw badState(where, `rules.${key}`, rule.values.every((v) => typeof v === 'string') ? oneOf(rule.values as string[]) : rule.values.map(String).join(' or '), describe(value));
-    }
-  }
-  if (none && Object.keys(raw).length > 0) throw badState(where, 'rules', '{} (a state of no batch has decided nothing)', `rules { ${Object.keys(raw).join(', ')} }`);
-  return { ...(raw as StreamRules) };
-}
-
-function readValues(where: Where, raw: unknown, item: readonly number[] | null, none: boolean): OutputTensor {
-  if (!isRecord(raw) || Object.keys(raw).length !== 2 || !Array.isArray(raw.data) || !Object.hasOwn(raw, 'shape')) {
-    throw badState(where, 'values', "{ data, shape }: reduction 'none''s values so far", got(raw));
-  }
-  const itemShape = item ?? [];
+function readValues(where: Where, raw: unknown, item: readonly number[], none: boolean): OutputTensor {
+  if (!isRecord(raw)) throw bad(where, 'values', '{ data, shape }', got(raw));
   const shape = raw.shape;
-  if (!isShape(shape) || shape.length !== itemShape.length + 1 || shape.some((d, i) => i > 0 && d !== itemShape[i - 1]) || (none && shape[0] !== 0)) {
-    const rows = none ? '0' : 'rows';
-    throw badState(where, 'values.shape', `[${[rows, ...itemShape].join(', ')}] (rows along axis 0, then the state's item shape ${shapeString(itemShape)})`, isShape(shape) ? `shape ${shapeString(shape)}` : got(shape));
+  if (!isShape(shape) || shape.length !== item.length + 1 || shape.some((d, i) => i > 0 && d !== item[i - 1]) || (none && shape[0] !== 0)) {
+    throw bad(where, 'values.shape', `[${[none ? 0 : 'rows', ...item].join(', ')}]`, isShape(shape) ? shapeString(shape) : got(shape));
   }
+  const data = numbers(where, 'values.data', raw.data);
   const size = shape.reduce((a, b) => a * b, 1);
-  if (raw.data.length !== size) {
-    throw badState(where, 'values.data', `${size} values (the product of values.shape ${shapeString(shape)})`, `an array of length ${raw.data.length}`);
-  }
-  const data = new Float32Array(size);
-  raw.data.forEach((x, i) => {
-    const v = decodeNumber(x);
-    // the values are float32: anything else was not written by acc.state()
-    if (v === undefined || !(Object.is(Math.fround(v), v) || Number.isNaN(v))) throw badState(where, `values.data[${i}]`, `a float32 value: ${NUMBER_EXPECTED}`, describe(x));
-    data[i] = v;
-  });
-  return { data, shape: [...shape] };
+  if (data.length !== size) throw bad(where, 'values.data', `${size} values (shape ${shapeString(shape)})`, got(raw.data));
+  return { data: Float32Array.from(data), shape: [...shape] };
 }
 
 // ---- writing ----
 
 /** The state of an accumulator: plain JSON (JSON.stringify gives it back exactly through JSON.parse). */
 export function writeState(config: Config, held: Held): AccumulatorState {
-  const head = {
+  const state: Record<string, unknown> = {
     format: STATE_FORMAT,
     version: STATE_VERSION,
     loss: config.loss,
     framework: config.framework,
     reduction: config.reduction,
-    options: structuredClone(config.options) as Record<string, StateOption>,
+    options: structuredClone(config.options),
+    mode: config.reduction === 'none' ? 'concatenate' : 'reduce',
+    batches: held.batches,
+    item: held.item && [...held.item],
+    rules: { ...held.rules },
   };
-  const seen = { batches: held.batches, item: held.item === null ? null : [...held.item], rules: { ...held.rules } };
   if (config.reduction !== 'none') {
-    return { ...head, mode: 'reduce', ...seen, sum: held.sum.terms().map(encodeNumber), count: held.count.terms().map(encodeNumber) } as AccumulatorState;
+    state.sum = held.sum.terms().map(encodeNumber);
+    state.count = held.count.terms().map(encodeNumber);
+  } else {
+    const values = concatenated(held);
+    state.values = { data: Array.from(values.data, encodeNumber), shape: values.shape };
   }
-  const values = concatenated(held);
-  const tensor: StateTensor = { data: Array.from(values.data, encodeNumber), shape: [...values.shape] };
-  return { ...head, mode: 'concatenate', ...seen, values: tensor } as AccumulatorState;
+  return state as unknown as AccumulatorState;
 }
 
 /** Reduction 'none''s values: the parts one after the other along axis 0. */

@@ -35,37 +35,38 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
   // its call only), so that a stream of small batches does not allocate one per update.
   const seen: { rules: StreamRules; batch: number } = { rules: held.rules, batch: 0 };
 
-  function checkItem(shape: readonly number[], what: string): void {
+  /** Items of `shape` (null: none yet) against this accumulator's: one shape along axis 0, fixed by the first batch. */
+  function checkItem(shape: readonly number[] | null, argument: string, mine = 'the first batch'): void {
     const item = held.item;
-    if (item !== null && !sameShape(shape, item)) {
+    if (item !== null && shape !== null && !sameShape(shape, item)) {
       throw new LossError({
         code: 'SHAPE_MISMATCH',
         loss: where,
-        argument: `batch ${held.batches} (${what})`,
-        expected: `items of shape ${shapeString(item)} along axis 0, as the first batch`,
+        argument,
+        expected: `items of shape ${shapeString(item)} along axis 0, as ${mine}`,
         received: `items of shape ${shapeString(shape)}`,
       });
     }
   }
 
-  /** Adds what another accumulator holds (checked against this one's configuration): merge and resume. */
-  function absorb(theirs: Held, argument: string): void {
-    if (held.item !== null && theirs.item !== null && !sameShape(held.item, theirs.item)) {
-      throw new LossError({
-        code: 'SHAPE_MISMATCH',
-        loss: where,
-        argument,
-        expected: `items of shape ${shapeString(held.item)} along axis 0, as this accumulator's batches`,
-        received: `batches with items of shape ${shapeString(theirs.item)}`,
-      });
-    }
-    // A rule decided on one side only is the merged decision; decided on both, it must agree.
+  /** This accumulator's rules with others' (a batch's, a merged one's): decided on one side only, that decision; on both, the same. */
+  function combine(theirs: StreamRules, argument: string): StreamRules {
     const rules: Record<string, string | boolean> = { ...held.rules };
-    for (const [name, decision] of Object.entries(theirs.rules)) {
+    for (const [name, decision] of Object.entries(theirs)) {
       const ours = rules[name];
-      if (ours !== undefined && ours !== decision) throw hook.rules![name]!.conflict(argument, ours, decision);
+      const rule = hook.rules![name]!;
+      if (ours !== undefined && ours !== decision) {
+        throw new LossError({ code: rule.code, loss: where, argument, expected: `${rule.text(ours)}, as this accumulator's batches`, received: rule.text(decision) });
+      }
       rules[name] = decision;
     }
+    return rules;
+  }
+
+  /** Adds what another accumulator holds (checked against this one's configuration): merge and resume. */
+  function absorb(theirs: Held, argument: string): void {
+    checkItem(theirs.item, argument, "this accumulator's batches");
+    const rules = combine(theirs.rules, argument);
     // Every check is done: from here nothing throws, so a refused merge leaves this accumulator as it was.
     held.item ??= theirs.item === null ? null : [...theirs.item];
     held.rules = rules;
@@ -111,14 +112,14 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
             received: 'a value of shape []',
           });
         }
-        checkItem(out.shape.slice(1), 'its values');
-        rules = made?.rules;
+        checkItem(out.shape.slice(1), `batch ${held.batches} (its values)`);
+        rules = made?.rules && combine(made.rules, `batch ${held.batches}`);
         held.parts.push({ data: out.data.slice(), shape: [...out.shape] }); // a copy: the caller may reuse the arrays it gave
         held.item ??= out.shape.slice(1);
       } else {
         const stats = hook.update(batch, seen);
-        checkItem(stats.item, 'its inputs');
-        rules = stats.rules;
+        checkItem(stats.item, `batch ${held.batches} (its inputs)`);
+        rules = stats.rules && combine(stats.rules, `batch ${held.batches}`);
         held.sum.add(stats.sum);
         held.count.add(stats.count);
         held.item ??= [...stats.item];

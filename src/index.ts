@@ -11,7 +11,7 @@
  */
 
 import { createAccumulator } from './accumulator.js';
-import { checkFormat, decodeOptions, STATE_FORMAT, STATE_VERSION } from './accumulator-state.js';
+import { checkFormat, decodeOptions } from './accumulator-state.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
 import type { BoundLoss, Inputs, LossContext, LossDefinition } from './losses/definition.js';
@@ -131,21 +131,17 @@ export class FastLoss {
   accumulator<S extends AccumulatorState>(state: S): AccumulatorOf<S>;
   accumulator(state: unknown): Accumulator {
     const where = { loss: 'accumulator', argument: 'state' };
-    checkFormat(where, state, `an accumulator state: the object acc.state() returns ({ format: "${STATE_FORMAT}", version: ${STATE_VERSION}, loss, … }), or its JSON parsed`);
-    const name = state.loss;
-    if (typeof name !== 'string' || !Object.hasOwn(LOSSES, name)) {
-      throw new LossError({ code: 'BAD_STATE', loss: 'accumulator', argument: 'state.loss', expected: 'a canonical loss name (what loss.name is; fl.implemented() lists them)', received: describe(name) });
-    }
-    const options = decodeOptions(where, state.options);
+    checkFormat(where, state);
     let loss: Loss;
     try {
-      loss = this.loss(name, { ...options, framework: state.framework as string });
+      if (!Object.hasOwn(LOSSES, state.loss as string)) {
+        throw new LossError({ code: 'BAD_STATE', loss: 'accumulator', argument: 'state.loss', expected: 'a canonical loss name (loss.name)', received: describe(state.loss) });
+      }
+      loss = this.loss(state.loss as string, { ...decodeOptions(where, state.options), framework: state.framework as string });
     } catch (e) {
-      if (!(e instanceof LossError)) throw e;
-      // the state's loss, framework or options refused: said of the state's keys
-      const option = /^option "(.*)"$/.exec(e.argument)?.[1];
-      const argument = option === 'framework' ? 'state.framework' : option !== undefined ? `state.options.${option}` : e.argument === 'name' ? 'state.loss' : `state (${e.argument})`;
-      throw new LossError({ code: 'BAD_STATE', loss: e.loss, argument, expected: e.expected, received: e.received });
+      if (!(e instanceof LossError) || e.code === 'BAD_STATE') throw e;
+      // the state's framework or options, refused by fl.loss: said of the state
+      throw new LossError({ code: 'BAD_STATE', loss: e.loss, argument: `state (${e.argument})`, expected: e.expected, received: e.received });
     }
     return loss.accumulator(state as unknown as AccumulatorState);
   }

@@ -247,7 +247,6 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
   // Streaming (loss.accumulator()): Σ of the (class-weighted) losses and the weighted mean's divisor (Σ w[y] over
   // the rows not ignored, or the number of rows for probability targets).
   const stream: StreamHook = {
-    divisor: options.weight === undefined ? 'items' : 'weights',
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       return { sum: run(x, {}).sum, count: divisor(x), item: x.pred.shape.slice(1) };
@@ -439,7 +438,6 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
   // Streaming (loss.accumulator()): Σ of the weighted per-sample values and the reduction's divisor (samples,
   // valid samples with ignoreClass, Σ weights for mean_with_sample_weight). A rank-1 pred is one row: no batch axis.
   const stream: StreamHook = {
-    divisor: reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);

@@ -4,7 +4,7 @@
  * forward and gradient. Framework semantics live in the family's file; this file holds only the shapes.
  */
 
-import { describe, didYouMean, LossError, oneOf } from '../errors.js';
+import { describe, didYouMean, LossError, oneOf, type LossErrorCode } from '../errors.js';
 import type { Framework } from '../frameworks.js';
 import type { OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
@@ -80,13 +80,15 @@ export interface BatchStats {
 }
 
 /**
- * A first-batch rule (StreamRules): the decisions it can take, and the error when two accumulators that are
- * merged took different ones (a batch that contradicts its own accumulator's decision is the family's to refuse).
+ * A first-batch rule (StreamRules): the decisions it can take, and how two that differ are refused (a batch's
+ * against its accumulator's, or two merged accumulators'): a LossError of `code` that says each decision with
+ * `text`. (A family whose batches adapt to an earlier decision, as Keras hinge's do, returns that decision for
+ * them, and refuses a batch that contradicts it itself.)
  */
 export interface StreamRule {
   readonly values: readonly (string | boolean)[];
-  /** `ours`: the decision of the accumulator merged into; `theirs`: of `argument`, the one merged. */
-  conflict(argument: string, ours: string | boolean, theirs: string | boolean): LossError;
+  readonly code: LossErrorCode;
+  text(decision: string | boolean): string;
 }
 
 /**
@@ -111,11 +113,6 @@ export interface StreamHook {
   readonly stacksScalars?: boolean;
   /** The family's first-batch rules, by name: what a state may hold in `rules`. None when absent. */
   readonly rules?: Readonly<Record<string, StreamRule>>;
-  /**
-   * What `count` adds up: 'items' (default), a number of values, so a state's count is a non-negative integer;
-   * 'weights', a sum of weights (Keras mean_with_sample_weight, PyTorch's class-weighted means), any number.
-   */
-  readonly divisor?: 'items' | 'weights';
 }
 
 /** Where the loss is being resolved, for messages. */

@@ -18,7 +18,7 @@ import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook, type StreamRule, type StreamRules, type StreamSeen } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossContext, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from './definition.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -467,9 +467,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const stream: StreamHook = {
     // Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. Which a
     // stream has is a rule: a pred [n] with a target [n, 1] has the same item shape [] but a value per row.
-    ...(keras ? { rules: { oneSample: oneSampleRule(ctx) } } : {}),
-    divisor: keras && reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
-    update(inputs: Inputs, seen: StreamSeen): BatchStats {
+    ...(keras ? { rules: { oneSample: ONE_SAMPLE } } : {}),
+    update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       const item = x.p.shape.slice(1);
       if (!keras) {
@@ -485,7 +484,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
         return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
       }
       const oneSample = x.lossShape.length === 0;
-      const rules = { oneSample: checkOneSample(ctx, seen, oneSample) };
+      const rules = { oneSample };
       if (oneSample) {
         if (x.weighting !== null) {
           throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
@@ -551,39 +550,16 @@ export function gradDestination(out: GradOptions['out'], x: { p: FloatInput; t: 
 // the scratch slots with src/stream.ts's streamRows, or are read in place.
 
 
-/** What the Keras oneSample rule says a stream is, in messages. */
-const oneSampleText = (oneSample: boolean): string =>
-  oneSample ? 'one sample over the whole batch axis (Keras reads a rank-1 pred as one sample: the mean over its only axis)' : 'a per-sample value per item along axis 0';
-
-/** Keras's oneSample rule (the elementwise engine's stream): true or false, and SHAPE_MISMATCH when merged ones differ. */
-function oneSampleRule(ctx: LossContext): StreamRule {
-  return {
-    values: [true, false],
-    conflict: (argument, ours, theirs) =>
-      new LossError({
-        code: 'SHAPE_MISMATCH',
-        loss: `${ctx.loss} (${ctx.framework})`,
-        argument,
-        expected: `batches of ${oneSampleText(ours === true)}, as this accumulator's`,
-        received: `batches of ${oneSampleText(theirs === true)}`,
-      }),
-  };
-}
-
-/** A Keras batch's oneSample against the earlier batches': the first decides; a batch that differs is refused. */
-function checkOneSample(ctx: LossContext, seen: StreamSeen, oneSample: boolean): boolean {
-  const decided = seen.rules.oneSample;
-  if (decided !== undefined && decided !== oneSample) {
-    throw new LossError({
-      code: 'SHAPE_MISMATCH',
-      loss: `${ctx.loss} (${ctx.framework})`,
-      argument: `batch ${seen.batch}`,
-      expected: `${oneSampleText(decided === true)}, as the earlier batches`,
-      received: oneSampleText(oneSample),
-    });
-  }
-  return oneSample;
-}
+/**
+ * Keras's oneSample rule (the elementwise engine's stream): whether the batches are one sample (a rank-1 pred,
+ * the mean over its only axis) or have a value per item; batches that differ, in a stream or a merge, are
+ * SHAPE_MISMATCH.
+ */
+const ONE_SAMPLE: StreamRule = {
+  values: [true, false],
+  code: 'SHAPE_MISMATCH',
+  text: (oneSample) => (oneSample ? 'one sample (a Keras rank-1 pred)' : 'a value per item'),
+};
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
 export function checkPlusMinusOne(labels: FloatInput, where: string, argument: string): void {
@@ -732,11 +708,10 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
   // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
   const stream: StreamHook = {
-    divisor: keras && reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
-      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, `a batch axis to stream (a rank-0 ${nameA} is one pair, whose value Keras returns as it is)`, x.shape);
+      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, 'a batch axis to stream (Keras returns the value of a rank-0 pair as it is)', x.shape);
       let sum = 0;
       if (x.weights === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
       else {

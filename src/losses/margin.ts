@@ -236,14 +236,8 @@ function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) =
       ...inner.rules,
       labels: {
         values: ['convert', 'given'],
-        conflict: (argument, ours, theirs) =>
-          new LossError({
-            code: 'LABEL_OUT_OF_RANGE',
-            loss: where,
-            argument: `target (${argument})`,
-            expected: `labels decided as this accumulator's: ${ours === 'convert' ? 'only 0 or 1, converted to -1/1' : 'some label other than 0 or 1, used as given'} (Keras converts 0/1 labels to -1/1 only when the whole tensor is 0/1)`,
-            received: theirs === 'convert' ? 'batches of 0/1 labels that were converted' : 'a label other than 0 or 1, so its batches were used as given',
-          }),
+        code: 'LABEL_OUT_OF_RANGE',
+        text: (labels) => (labels === 'convert' ? '0/1 labels, converted to -1/1' : 'labels not all 0/1, used as given'),
       },
     },
     // Sums go through one bound loss or the other: an undecided batch gives the same values under both.

@@ -138,7 +138,6 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
   // Streaming: the weighted total (the kernel's Σ w·l) and the divisor (rows, or Σ weights for
   // mean_with_sample_weight); a per-sample shape of [] is returned as it is.
   const stream: StreamHook = {
-    divisor: reduction === 'mean_with_sample_weight' ? 'weights' : 'items',
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
