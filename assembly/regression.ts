@@ -101,26 +101,40 @@ const SINH_C9: f32 = reinterpret<f32>(0x3638EF1D); // 2.75573188e-6f
 // loop of the family they cost 25 KB of the SIMD module (3.5 KB gzipped); a call per four lanes costs little
 // beside them.
 
+/** e^x and log1p for the log_cosh helpers, called (not inlined) so the module carries one copy of each for them. */
+function expOne(x: f32): f32 {
+  return expf(x);
+}
+function log1pOne(x: f32): f32 {
+  return log1pf(x);
+}
+function vexpCall(vx: v128): v128 {
+  return vexp(vx);
+}
+function vlog1pCall(vx: v128): v128 {
+  return vlog1p(vx);
+}
+
 /** log(cosh a), a = |d| (see the header: two branches, both computed). */
 function logCosh(a: f32): f32 {
   const s = sinhHalf(a * <f32>0.5);
   const small = a < 1;
-  const y = small ? <f32>2 * s * s : expf(<f32>-2 * a);
-  return (small ? <f32>0 : a - LN2) + log1pf(y);
+  const y = small ? <f32>2 * s * s : expOne(<f32>-2 * a);
+  return (small ? <f32>0 : a - LN2) + log1pOne(y);
 }
 
 function vlogCosh(va: v128): v128 {
   const vs = vsinhHalf(f32x4.mul(va, f32x4.splat(0.5)));
   const vsmall = f32x4.lt(va, f32x4.splat(1));
-  const vy = v128.bitselect(f32x4.mul(f32x4.splat(2), f32x4.mul(vs, vs)), vexp(f32x4.mul(va, f32x4.splat(-2))), vsmall);
-  return f32x4.add(v128.andnot(f32x4.sub(va, f32x4.splat(LN2)), vsmall), vlog1p(vy));
+  const vy = v128.bitselect(f32x4.mul(f32x4.splat(2), f32x4.mul(vs, vs)), vexpCall(f32x4.mul(va, f32x4.splat(-2))), vsmall);
+  return f32x4.add(v128.andnot(f32x4.sub(va, f32x4.splat(LN2)), vsmall), vlog1pCall(vy));
 }
 
 /** tanh(d), with d's sign (see the header). */
 function tanhOf(d: f32): f32 {
   const a = Mathf.abs(d);
   const s = sinhHalf(a * <f32>0.5);
-  const u = expf(<f32>-2 * a);
+  const u = expOne(<f32>-2 * a);
   const small = a < 1;
   const num = small ? <f32>2 * s * Mathf.sqrt(<f32>1 + s * s) : <f32>1 - u;
   const den = small ? <f32>1 + <f32>2 * s * s : <f32>1 + u;
@@ -130,7 +144,7 @@ function tanhOf(d: f32): f32 {
 function vtanh(vd: v128): v128 {
   const va = f32x4.abs(vd);
   const vs = vsinhHalf(f32x4.mul(va, f32x4.splat(0.5)));
-  const vu = vexp(f32x4.mul(va, f32x4.splat(-2)));
+  const vu = vexpCall(f32x4.mul(va, f32x4.splat(-2)));
   const vsmall = f32x4.lt(va, f32x4.splat(1));
   const vs2 = f32x4.mul(vs, vs);
   const vnum = v128.bitselect(f32x4.mul(f32x4.add(vs, vs), f32x4.sqrt(f32x4.add(f32x4.splat(1), vs2))), f32x4.sub(f32x4.splat(1), vu), vsmall);

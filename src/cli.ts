@@ -5,7 +5,8 @@
  *   fastloss                       the demo: every implemented loss on the built-in data (src/cli/demo.ts)
  *   fastloss list [--json | --markdown]  names, canonical losses, frameworks (--markdown: the README's alias table)
  *   fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F] [--reduction R]
- *                 [--option key=value ...] [--out FILE] [--json]
+ *                 [--option key=value ...] [--out FILE] [--json] [--shard i/n]
+ *   fastloss eval --merge STATE... [--out FILE] [--json]    the shards' states merged (src/cli/merge.ts)
  *   fastloss bench [--quick]       the benchmark driver (bench/run.mjs, in a checkout of the repository)
  *   fastloss --help | help         the usage;  fastloss --version (-v): the version
  *
@@ -17,8 +18,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runDemo } from './cli/demo.js';
-import { runEval, parseOption } from './cli/eval.js';
 import { aliasTableMarkdown } from './cli/tables.js';
+import { runEval, parseOption, parseShard } from './cli/eval.js';
+import { runMerge } from './cli/merge.js';
 import { CliError } from './cli/files.js';
 import { didYouMean } from './errors.js';
 import { loadLosses, LossError } from './index.js';
@@ -28,9 +30,13 @@ const USAGE = `usage:
   fastloss                     the demo on the built-in data (npm start)
   fastloss list [--json | --markdown]  every loss: canonical name, frameworks, aliases (--markdown: the alias table)
   fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F]
-                [--reduction R] [--option key=value ...] [--out FILE] [--json]
+                [--reduction R] [--option key=value ...] [--out FILE] [--json] [--shard i/n]
                 files: .npy (float32, float64, int32, int64; C order), .json, .csv;
-                --out FILE.npy|FILE.csv writes the per-sample losses of --reduction none
+                --out FILE.npy|FILE.csv writes the per-sample losses of --reduction none;
+                --shard i/n evaluates rows [floor(i*R/n), floor((i+1)*R/n)) of the R rows
+                and prints the state (JSON) for --merge
+  fastloss eval --merge STATE... [--out FILE] [--json]
+                the shards' states merged (in the order given), the value printed as eval does
   fastloss bench [--quick]     the benchmark driver (in a checkout of the repository)
   fastloss --help | help       this text;  fastloss --version (-v): the version`;
 
@@ -46,6 +52,8 @@ const OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
+  shard: { type: 'string' },
+  merge: { type: 'boolean' },
   quick: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -142,7 +150,16 @@ async function main(argv: readonly string[]): Promise<number> {
       only(values, ['quick'], 'fastloss bench');
       return bench(values.quick === true);
     case 'eval': {
-      only(values, ['pred', 'target', 'input', 'framework', 'reduction', 'option', 'out', 'json'], 'fastloss eval');
+      if (values.merge === true) {
+        for (const key of Object.keys(values)) {
+          if (values[key as keyof Values] !== undefined && !['merge', 'out', 'json'].includes(key)) {
+            throw new CliError(`fastloss eval --merge: --${key} does not go with --merge (it takes state files, --out and --json: each state names its loss, options and reduction)`);
+          }
+        }
+        runMerge(await loadLosses(), { files: rest, out: values.out, json: values.json === true }, print);
+        return 0;
+      }
+      only(values, ['pred', 'target', 'input', 'framework', 'reduction', 'option', 'out', 'json', 'shard'], 'fastloss eval');
       if (rest.length !== 1) throw new CliError(`fastloss eval: expected one loss name, received ${rest.length}${SEE_HELP}`);
       const files: Record<string, string> = {};
       if (values.pred !== undefined) files.pred = values.pred;
@@ -155,8 +172,9 @@ async function main(argv: readonly string[]): Promise<number> {
         files[name] = text.slice(eq + 1);
       }
       const options = Object.fromEntries((values.option ?? []).map((t) => parseOption(t, '--option')));
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const fl = await loadLosses();
-      runEval(fl, { loss: rest[0]!, files, framework: values.framework, reduction: values.reduction, options, out: values.out, json: values.json === true }, print);
+      runEval(fl, { loss: rest[0]!, files, framework: values.framework, reduction: values.reduction, options, out: values.out, json: values.json === true, shard }, print);
       return 0;
     }
     default:

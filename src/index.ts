@@ -11,12 +11,13 @@
  */
 
 import { createAccumulator } from './accumulator.js';
+import { checkFormat, decodeOptions } from './accumulator-state.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
 import type { BoundLoss, Inputs, LossDefinition } from './losses/definition.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
-import type { ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
+import type { Accumulator, AccumulatorOf, AccumulatorState, ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
 import type { LossContext } from './options.js';
 
@@ -28,7 +29,7 @@ export type { AliasEntry, Canonical } from './registry.js';
 export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
 export type { Build, BuildRequest } from './wasm.js';
 export type {
-  Accumulator, CanonicalOf, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
+  Accumulator, AccumulatorOf, AccumulatorState, CanonicalOf, ConcatenateState, ReduceState, StateNumber, StateOf, StateOption, StateTensor, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
   KerasPairInputs, KerasReduction, Loss, LossAliases, LossClassNames, LossName, LossShape, LossSignature, LossSignatures,
   OptionsOf, PairInputs, PairwiseInputs, PyTorchName, Reduction, ReductionOf, ScalarReduction, TensorFlowName,
   TorchReduction, TwoInputTargetInputs, ValueOf,
@@ -111,6 +112,30 @@ export class FastLoss {
       this.cache.set(key, loss);
     }
     return loss(inputs);
+  }
+
+  /**
+   * An accumulator resumed from a state (`acc.state()`, or its JSON parsed), of the loss the state names with the
+   * options it names: what a merge step that has only the states calls (`fl.accumulator(a).merge(b).result()`).
+   * A state that is not one (another format version, a loss that is not a canonical name, a bad option, a
+   * missing key…) is a LossError BAD_STATE.
+   */
+  accumulator<S extends AccumulatorState>(state: S): AccumulatorOf<S>;
+  accumulator(state: unknown): Accumulator {
+    const where = { loss: 'accumulator', argument: 'state' };
+    checkFormat(where, state);
+    let loss: Loss;
+    try {
+      if (!Object.hasOwn(LOSSES, state.loss as string)) {
+        throw new LossError({ code: 'BAD_STATE', loss: 'accumulator', argument: 'state.loss', expected: 'a canonical loss name (loss.name)', received: describe(state.loss) });
+      }
+      loss = this.loss(state.loss as string, { ...decodeOptions(where, state.options), framework: state.framework as string });
+    } catch (e) {
+      if (!(e instanceof LossError) || e.code === 'BAD_STATE') throw e;
+      // the state's framework or options, refused by fl.loss: said of the state
+      throw new LossError({ code: 'BAD_STATE', loss: e.loss, argument: `state (${e.argument})`, expected: e.expected, received: e.received });
+    }
+    return loss.accumulator(state as unknown as AccumulatorState);
   }
 
   /** The losses that have landed, each with the frameworks it is implemented for (default first). */
@@ -281,7 +306,7 @@ function makeLoss(bound: BoundLoss, name: Canonical, framework: Framework, optio
   Object.defineProperty(loss, 'framework', { value: framework, enumerable: true });
   Object.defineProperty(loss, 'options', { value: Object.freeze({ ...options }), enumerable: true });
   loss.withGrad = bound.withGrad;
-  loss.accumulator = () => createAccumulator(bound, name, framework, options.reduction);
+  loss.accumulator = (state?: unknown) => createAccumulator(bound, name, framework, options, state);
   return loss;
 }
 

@@ -20,19 +20,105 @@ import type { LossSignature, Sig } from './losses/declaration.js';
 import type { Canonical, LOSSES } from './registry.js';
 import type { OutputTensor, TensorLike, WasmTensor } from './tensor.js';
 
-/** `loss.accumulator()`: a loss over batches (src/accumulator.ts). */
-export interface Accumulator<V = number | OutputTensor, I = Inputs> {
+/**
+ * `loss.accumulator()`: a loss over batches (src/accumulator.ts), whose state travels as JSON and merges. V: the
+ * result (number, or OutputTensor for 'none'); I: the inputs of a batch; C, F: the canonical loss and framework
+ * (a state or accumulator of another loss does not type-check as an argument of merge).
+ */
+export interface Accumulator<V = number | OutputTensor, I = Inputs, C extends Canonical = Canonical, F extends Framework = Framework> {
   /** Adds one batch (every batched input sliced alike along axis 0). Returns the accumulator. */
-  update(batch: I): Accumulator<V, I>;
+  update(batch: I): Accumulator<V, I, C, F>;
   /** The loss over every batch so far (the loss of an empty batch before any). Does not reset. */
   result(): V;
   /** Forgets every batch, and anything the first batch decided. */
   reset(): void;
-  /** Batches added since creation or reset(). */
+  /**
+   * Everything the accumulator holds, as plain JSON (send it with JSON.stringify): resume it with
+   * `loss.accumulator(state)` or `fl.accumulator(state)`, or merge it with `acc.merge(state)`.
+   */
+  state(): StateOf<V, C, F>;
+  /**
+   * Adds another accumulator's batches (an accumulator of the same loss and options, or its state): for a
+   * scalar reduction in any order and grouping, with the same result bit for bit; for 'none' its values come
+   * after this one's. Returns this accumulator. (Typed by what the other's state() returns, so an accumulator of
+   * another loss, framework or mode does not type-check.)
+   */
+  merge(other: { state(): StateOf<V, C, F> } | StateOf<V, C, F>): Accumulator<V, I, C, F>;
+  /** Batches added since creation or reset() (merged ones included). */
   readonly batches: number;
   /** 'reduce': a scalar reduction, bounded memory; 'concatenate': reduction 'none', every value kept. */
   readonly mode: 'reduce' | 'concatenate';
 }
+
+// ---- accumulator states (acc.state(): src/accumulator-state.ts) ----
+
+/** A number in a state: JSON has no NaN, infinities or -0, so a state writes them as these strings. */
+export type StateNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
+
+/** A tensor in a state: an array option (PyTorch's weight), or the values of reduction 'none'. */
+export interface StateTensor {
+  data: StateNumber[];
+  shape: number[];
+}
+
+/** An option's value in a state, as loss.options holds it (array options as StateTensor). */
+export type StateOption = string | number | boolean | null | StateTensor;
+
+interface StateHead<C extends Canonical, F extends Framework> {
+  format: 'fastloss-accumulator';
+  /** The state format: a state of another version is refused (BAD_STATE). */
+  version: 1;
+  loss: C;
+  framework: F;
+  reduction: Reduction;
+  /** Every option of the loss, defaults filled in (loss.options): a state merges only with the same. */
+  options: { [option: string]: StateOption };
+  /** Batches added (merged ones included). */
+  batches: number;
+  /** The shape of one item along axis 0, fixed by the first batch; null before one. */
+  item: number[] | null;
+  /** What the batches decided once for all (Keras hinge's `labels`: "convert" or "given"); {} when nothing. */
+  rules: { [rule: string]: string | boolean };
+}
+
+/** The state of a scalar reduction: Σ and the mean's divisor, each as terms whose exact sum it is. */
+export interface ReduceState<C extends Canonical = Canonical, F extends Framework = Framework> extends StateHead<C, F> {
+  mode: 'reduce';
+  /** Non-overlapping float64 terms (a Shewchuk expansion): Σ is their exact sum, math.fsum(sum) in Python. */
+  sum: StateNumber[];
+  count: StateNumber[];
+}
+
+/** The state of reduction 'none': the values so far, concatenated along axis 0. */
+export interface ConcatenateState<C extends Canonical = Canonical, F extends Framework = Framework> extends StateHead<C, F> {
+  mode: 'concatenate';
+  values: StateTensor;
+}
+
+export type AccumulatorState<C extends Canonical = Canonical, F extends Framework = Framework> = ReduceState<C, F> | ConcatenateState<C, F>;
+
+/** The state of an accumulator whose result is V. */
+export type StateOf<V, C extends Canonical = Canonical, F extends Framework = Framework> = [V] extends [number]
+  ? ReduceState<C, F>
+  : [V] extends [OutputTensor]
+    ? ConcatenateState<C, F>
+    : AccumulatorState<C, F>;
+
+/** The inputs of a state's loss: its own for one loss and framework, any for a state of any loss. */
+type StateInputs<C extends Canonical, F extends Framework> = true extends IsUnion<C> | IsUnion<F>
+  ? Inputs
+  : F extends keyof LossSignatures[C]
+    ? InputsOf<C, F>
+    : Inputs;
+
+/** What `fl.accumulator(state)` returns: typed by the state's loss, framework and mode when they are known. */
+export type AccumulatorOf<S> = 0 extends 1 & S
+  ? Accumulator
+  : [S] extends [ReduceState<infer C, infer F>]
+    ? Accumulator<number, StateInputs<C, F>, C, F>
+    : [S] extends [ConcatenateState<infer C, infer F>]
+      ? Accumulator<OutputTensor, StateInputs<C, F>, C, F>
+      : Accumulator;
 
 // ---- frameworks and reductions ----
 
@@ -370,10 +456,11 @@ export interface Loss<S extends LossShape = LooseLossShape> {
   withGrad(inputs: S['inputs'], options?: GradOptions<S['value'], S['grad']>): GradResult<S['value'], S['grad']>;
   /**
    * Streaming: `update(batch)` with successive slices (along axis 0) of the inputs, then `result()`, which equals
-   * this loss on their concatenation (to 1e-6). A scalar reduction keeps two numbers (bounded memory); 'none'
-   * concatenates the batches' values.
+   * this loss on their concatenation (to 1e-6). A scalar reduction keeps two sums (bounded memory); 'none'
+   * concatenates the batches' values. Given a state (`acc.state()`, here or in another process), the
+   * accumulator resumes from it; a state of another loss, framework or options is a LossError BAD_STATE.
    */
-  accumulator(): Accumulator<S['value'], S['inputs']>;
+  accumulator(state?: StateOf<S['value'], S['canonical'], S['framework']>): Accumulator<S['value'], S['inputs'], S['canonical'], S['framework']>;
   /** The canonical name of the row the name resolved to. */
   readonly name: S['canonical'];
   readonly framework: S['framework'];

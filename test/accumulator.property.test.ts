@@ -1,164 +1,22 @@
 /**
  * loss.accumulator(): for every implemented loss, framework and reduction, the result over random batch splits
  * of a tensor equals the loss on the whole tensor to 1e-6 (a property test, fast-check); 'none' concatenates.
- * A landed loss without a batch maker here, or without a stream hook, fails the first test: a family that
- * lands must plug into both.
+ * A landed loss without a batch maker (test/accumulator.datasets.ts), or without a stream hook, fails the first
+ * test: a family that lands must plug into both.
  */
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadLosses, LossError, type FastLoss } from '../src/index.js';
+import { loadLosses } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
+import { BATCH_MAKERS, close, reductionsOf, slice, whole } from './accumulator.datasets.js';
 import { expectLossError, propertyRuns } from './helpers.js';
 
-type Shape = number[];
-interface Batched {
-  data: Float32Array;
-  shape: Shape;
-  /** The batch axis of this input (axis 1 for CTC's logProbs [T, N, C]). */
-  axis: number;
-}
-/** Inputs with N items along their batch axis, for the loss in `framework`. */
-type Maker = (n: number, u: () => number, framework: string, variant: number) => Record<string, Batched>;
-
-const ALL_REDUCTIONS = ['none', 'sum', 'mean', 'sum_over_batch_size', 'mean_with_sample_weight', 'batchmean'];
-
-const uniform = (n: number, lo: number, hi: number, u: () => number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
-
-/** pred/target [N, D] (variant 1: [N], which Keras reads as one sample; variant 2: Keras sampleWeight [N]). */
-const pairMaker =
-  (lo: number, hi: number): Maker =>
-  (n, u, framework, variant) => {
-    const d = 1 + (variant % 4);
-    const shape = variant % 3 === 1 ? [n] : [n, d];
-    const size = shape.reduce((a, b) => a * b, 1);
-    const out: Record<string, Batched> = {
-      pred: { data: uniform(size, lo, hi, u), shape, axis: 0 },
-      target: { data: uniform(size, lo, hi, u), shape, axis: 0 },
-    };
-    if (framework === 'tensorflow' && variant % 3 === 2) out.sampleWeight = { data: uniform(n, 0, 2, u), shape: [n], axis: 0 };
-    return out;
-  };
-
-export const BATCH_MAKERS: Record<string, Maker> = {};
-for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smooth_l1', 'mean_absolute_percentage_error', 'log_cosh']) BATCH_MAKERS[name] = pairMaker(-3, 3);
-BATCH_MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
-for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH_MAKERS[name] = pairMaker(0.05, 0.95);
-BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
-/** Class rows: pred [N, C] (Keras probabilities, torch logits / log-probabilities), targets one-hot or indices [N]. */
-const rowsMaker =
-  (sparse: (framework: string) => boolean): Maker =>
-  (n, u, framework, variant) => {
-    const C = 2 + (variant % 5);
-    const pred = new Float32Array(n * C);
-    const labels = Float32Array.from({ length: n }, () => Math.floor(u() * C));
-    for (let r = 0; r < n; r++) {
-      const z = Array.from({ length: C }, () => 0.05 + u());
-      const s = z.reduce((a, b) => a + b, 0);
-      for (let c = 0; c < C; c++) pred[r * C + c] = framework === 'pytorch' ? Math.log(z[c]! / s) : z[c]! / s;
-    }
-    const out: Record<string, Batched> = { pred: { data: pred, shape: [n, C], axis: 0 } };
-    if (sparse(framework)) out.target = { data: labels, shape: [n], axis: 0 };
-    else out.target = { data: Float32Array.from({ length: n * C }, (_, i) => (labels[Math.floor(i / C)] === i % C ? 1 : 0)), shape: [n, C], axis: 0 };
-    if (framework === 'tensorflow' && variant % 2 === 1) out.sampleWeight = { data: uniform(n, 0, 2, u), shape: [n], axis: 0 };
-    return out;
-  };
-BATCH_MAKERS.categorical_crossentropy = rowsMaker((f) => f === 'pytorch');
-BATCH_MAKERS.sparse_categorical_crossentropy = rowsMaker(() => true);
-BATCH_MAKERS.negative_log_likelihood = rowsMaker(() => true);
-const pm1 = (n: number, u: () => number) => Float32Array.from({ length: n }, () => (u() < 0.5 ? -1 : 1));
-/** Keras hinge: labels 0/1 (odd variants, converted) or ±1. */
-const hingeMaker: Maker = (n, u, framework, variant) => {
-  const m = pairMaker(-2, 2)(n, u, framework, variant);
-  m.target!.data = m.target!.data.map((x) => (variant % 2 === 1 ? (x > 0 ? 1 : 0) : x > 0 ? 1 : -1));
-  return m;
-};
-BATCH_MAKERS.hinge = hingeMaker;
-BATCH_MAKERS.squared_hinge = hingeMaker;
-/** Keras row losses: rank 2 (a rank-1 input is one row: it has no batch axis). */
-const rowPairs: Maker = (n, u, framework, variant) => pairMaker(-2, 2)(n, u, framework, variant % 3 === 1 ? variant + 1 : variant);
-BATCH_MAKERS.cosine_similarity = rowPairs;
-BATCH_MAKERS.categorical_hinge = (n, u, framework, variant) => {
-  if (framework === 'tensorflow') return rowPairs(n, u, framework, variant);
-  return { x1: { data: uniform(n, -2, 2, u), shape: [n], axis: 0 }, x2: { data: uniform(n, -2, 2, u), shape: [n], axis: 0 }, target: { data: pm1(n, u), shape: [n], axis: 0 } };
-};
-BATCH_MAKERS.margin_ranking = BATCH_MAKERS.categorical_hinge;
-BATCH_MAKERS.hinge_embedding = (n, u, framework, variant) => {
-  const m = pairMaker(-2, 2)(n, u, framework, variant);
-  m.target!.data = pm1(m.target!.data.length, u);
-  return m;
-};
-BATCH_MAKERS.cosine_embedding = (n, u, _f, variant) => {
-  const d = 1 + (variant % 4);
-  return { x1: { data: uniform(n * d, -2, 2, u), shape: [n, d], axis: 0 }, x2: { data: uniform(n * d, -2, 2, u), shape: [n, d], axis: 0 }, target: { data: pm1(n, u), shape: [n], axis: 0 } };
-};
-const pairwise: Maker = (n, u, framework, variant) => {
-  const out: Record<string, Batched> = { positive: { data: uniform(n, -2, 2, u), shape: [n], axis: 0 }, negative: { data: uniform(n, -2, 2, u), shape: [n], axis: 0 } };
-  if (framework === 'tensorflow' && variant % 2 === 1) out.sampleWeight = { data: uniform(n, 0, 2, u), shape: [n], axis: 0 };
-  return out;
-};
-BATCH_MAKERS.bpr = pairwise;
-BATCH_MAKERS.pair_hinge = pairwise;
-/** CTC: logProbs [T, N, C] (batched on axis 1), targets [N, S], lengths [N]; some sequences infeasible (inf). */
-BATCH_MAKERS.ctc = (n, u, _framework, variant) => {
-  const T = 3 + (variant % 5);
-  const C = 3 + (variant % 3);
-  const S = 3;
-  const lp = new Float32Array(T * n * C);
-  for (let r = 0; r < T * n; r++) {
-    const z = Array.from({ length: C }, () => 4 * u() - 2);
-    const lse = Math.log(z.reduce((a, x) => a + Math.exp(x), 0));
-    for (let c = 0; c < C; c++) lp[r * C + c] = z[c]! - lse;
-  }
-  return {
-    logProbs: { data: lp, shape: [T, n, C], axis: 1 },
-    targets: { data: Float32Array.from({ length: n * S }, () => 1 + Math.floor(u() * (C - 1))), shape: [n, S], axis: 0 },
-    inputLengths: { data: Float32Array.from({ length: n }, () => 1 + Math.floor(u() * T)), shape: [n], axis: 0 },
-    targetLengths: { data: Float32Array.from({ length: n }, () => Math.floor(u() * (S + 1))), shape: [n], axis: 0 },
-  };
-};
-
-/** Items [from, to) of x along its batch axis. */
-function slice(x: Batched, from: number, to: number): { data: Float32Array; shape: Shape } {
-  const outer = x.shape.slice(0, x.axis).reduce((a, b) => a * b, 1);
-  const inner = x.shape.slice(x.axis + 1).reduce((a, b) => a * b, 1);
-  const n = x.shape[x.axis]!;
-  const data = new Float32Array(outer * (to - from) * inner);
-  for (let o = 0; o < outer; o++) data.set(x.data.subarray((o * n + from) * inner, (o * n + to) * inner), o * (to - from) * inner);
-  const shape = [...x.shape];
-  shape[x.axis] = to - from;
-  return { data, shape };
-}
-
-function whole(inputs: Record<string, Batched>): Record<string, { data: Float32Array; shape: Shape }> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { data: v.data, shape: v.shape }]));
-}
-
-/** Both NaN, the same infinity, or within 1e-6 relative (1e-6 absolute below 1). */
-function close(got: number, want: number): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want));
-}
-
-/** The reductions a loss accepts in a framework. */
-function reductionsOf(fl: FastLoss, name: string, framework: string): string[] {
-  return ALL_REDUCTIONS.filter((reduction) => {
-    try {
-      fl.loss(name, { framework, reduction });
-      return true;
-    } catch (e) {
-      if (e instanceof LossError && e.code === 'BAD_OPTION') return false;
-      throw e;
-    }
-  });
-}
-
 describe('loss.accumulator()', () => {
-  it('every implemented loss has a batch maker here and an accumulator for every reduction', async () => {
+  it('every implemented loss has a batch maker and an accumulator for every reduction', async () => {
     const fl = await loadLosses();
     for (const { name, frameworks } of fl.implemented()) {
-      expect(BATCH_MAKERS[name], `${name}: add a batch maker to test/accumulator.property.test.ts`).toBeDefined();
+      expect(BATCH_MAKERS[name], `${name}: add a batch maker to test/accumulator.datasets.ts`).toBeDefined();
       for (const framework of frameworks) {
         for (const reduction of reductionsOf(fl, name, framework)) {
           const acc = fl.loss(name, { framework, reduction }).accumulator();

@@ -12,6 +12,7 @@ import { asPlainJs } from './plain-js.js';
 const ALL_CODES: readonly LossErrorCode[] = [
   'UNKNOWN_LOSS', 'UNSUPPORTED_FRAMEWORK', 'UNKNOWN_OPTION', 'BAD_OPTION', 'MISSING_INPUT', 'UNKNOWN_INPUT',
   'SHAPE_MISMATCH', 'BAD_DTYPE', 'LABEL_OUT_OF_RANGE', 'BAD_LENGTHS', 'FREED_TENSOR', 'DETACHED_VIEW', 'NOT_IMPLEMENTED',
+  'BAD_STATE',
 ];
 
 async function codeOf(fn: () => unknown): Promise<string> {
@@ -58,6 +59,7 @@ describe('every LossError code is raised by some call', () => {
         fl.tensor([20_000_000]); // grows the memory
         return fl.loss('mse')({ pred: saved, target: new Float32Array(0) });
       }],
+      ['BAD_STATE', () => fl.loss('mse').accumulator().merge({ ...fl.loss('mse').accumulator().state(), version: 2 } as never)], // a state of another format version
     ];
     // NOT_IMPLEMENTED: only while some listed loss has not landed.
     const missing = (Object.keys(LOSSES) as Array<keyof typeof LOSSES>).find((n) => !fl.implemented().some((x) => x.name === n));

@@ -1,13 +1,17 @@
 /**
  * `fastloss eval <loss> --pred FILE --target FILE [--input name=FILE ...] [--framework F] [--reduction R]
- * [--option key=value ...] [--out FILE] [--json]`: a loss over files. Inputs batched along axis 0 (every loss but
- * CTC, whose logProbs are [T, N, C]) are read in chunks of rows, so memory stays bounded whatever the file size:
- * a scalar reduction through loss.accumulator(), 'none' chunk by chunk into --out.
+ * [--option key=value ...] [--out FILE] [--json] [--shard i/n]`: a loss over files. Inputs batched along axis 0
+ * (every loss but CTC, whose logProbs are [T, N, C]) are read in chunks of rows, so memory stays bounded whatever
+ * the file size: a scalar reduction through loss.accumulator(), 'none' chunk by chunk into --out.
+ *
+ * `--shard i/n` evaluates rows [floor(i·R/n), floor((i+1)·R/n)) of the R rows (CTC: sequences) and prints the
+ * accumulator's state as JSON, for `fastloss eval --merge` (./merge.ts) to combine.
  */
 
 import { basename } from 'node:path';
 import { LossError, type FastLoss, type Loss, type OutputTensor } from '../index.js';
 import { IMPLEMENTATIONS } from '../registry.js';
+import { ctcSequences, ctcShard } from './ctc-shard.js';
 import { checkOutPath, CliError, openSink, openSource, type Chunk, type Sink, type Source } from './files.js';
 
 export interface EvalArgs {
@@ -18,6 +22,29 @@ export interface EvalArgs {
   options: Record<string, unknown>;
   out: string | undefined;
   json: boolean;
+  /** `--shard i/n`: this shard's rows only, and its state printed instead of the value. */
+  shard?: Shard | undefined;
+}
+
+/** Shard `index` of `count` (`--shard i/n`, 0 <= i < n). */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m === null ? NaN : Number(m[1]);
+  const count = m === null ? NaN : Number(m[2]);
+  if (!(Number.isSafeInteger(index) && Number.isSafeInteger(count) && count >= 1 && index < count)) {
+    throw new CliError(`--shard ${text}: expected i/n, shard i (from 0) of n, with 0 <= i < n (--shard 0/4 ... --shard 3/4)`);
+  }
+  return { index, count };
+}
+
+/** The rows of a shard: [floor(i·R/n), floor((i+1)·R/n)), so the n shards cover the R rows once, in order. */
+export function shardRows(rows: number, shard: Shard): [number, number] {
+  return [Math.floor((shard.index * rows) / shard.count), Math.floor(((shard.index + 1) * rows) / shard.count)];
 }
 
 /** Elements of the widest input per chunk: 4 MiB of float32 (FASTLOSS_CHUNK_ELEMENTS overrides it, for tests). */
@@ -54,6 +81,9 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
     throw new CliError(`${loss.name} (${loss.framework}) needs ${flags.join(', ')}`);
   }
   const reduction = loss.options.reduction as string;
+  if (args.shard !== undefined && args.out !== undefined) {
+    throw new CliError('--shard prints the shard\'s state (JSON) on stdout; --out goes with the merge: fastloss eval --merge STATES... --out FILE');
+  }
   if (args.out !== undefined) {
     if (reduction !== 'none') throw new CliError(`--out writes per-sample losses: give --reduction none (the reduction is '${reduction}')`);
     checkOutPath(args.out);
@@ -77,23 +107,28 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
     const step = chunked ? chunkRows : rows;
     const progress = new Progress(sources.reduce((a, s) => a + s.bytes, 0));
 
-    const batch = (at: number, count: number): Record<string, { data: Chunk; shape: number[] }> => {
+    const batch = (at: number, count: number, slices = chunked): Record<string, { data: Chunk; shape: number[] }> => {
       const inputs: Record<string, { data: Chunk; shape: number[] }> = {};
       for (const s of sources) {
-        const whole = !chunked;
+        const whole = !slices;
         const data = s.read(whole ? 0 : at, whole ? s.rows : count);
         inputs[s.input] = { data, shape: whole ? [...s.shape] : [count, ...s.shape.slice(1)] };
       }
       return inputs;
     };
     // The loss checks each chunk; a shape it refuses is reported with the files' shapes, not the chunk's.
-    const call = <T>(at: number, count: number, f: (inputs: Record<string, { data: Chunk; shape: number[] }>) => T): T => {
+    const call: Call = (at, count, f, slices = chunked) => {
       try {
-        return f(batch(at, count));
+        return f(batch(at, count, slices));
       } catch (e) {
-        throw e instanceof LossError && e.code === 'SHAPE_MISMATCH' ? inFileTerms(e, sources, chunked ? count : null) : e;
+        throw e instanceof LossError && e.code === 'SHAPE_MISMATCH' ? inFileTerms(e, sources, slices ? count : null) : e;
       }
     };
+
+    if (args.shard !== undefined) {
+      write(JSON.stringify(shardState(loss, sources, args.shard, chunkRows, call, progress)));
+      return;
+    }
 
     let value: number | OutputTensor | null = null;
     const header = { loss: loss.name, framework: loss.framework, reduction };
@@ -148,6 +183,42 @@ export function runEval(fl: FastLoss, args: EvalArgs, write: (line: string) => v
   }
 }
 
+type Inputs = Record<string, { data: Chunk; shape: number[] }>;
+/** Calls f on rows [at, at + count) of every input (or the whole files, `slices` false), in the files' terms. */
+type Call = <T>(at: number, count: number, f: (inputs: Inputs) => T, slices?: boolean) => T;
+
+/**
+ * `--shard i/n`: the shard's rows through an accumulator, in chunks, and its state. An empty shard is one empty
+ * batch (its state then has the item shape, as the other shards' have). CTC's batch axis is axis 1 of logProbs:
+ * its files are read whole and the shard's sequences taken out (./ctc-shard.ts).
+ */
+function shardState(loss: Loss, sources: readonly Source[], shard: Shard, chunkRows: number, call: Call, progress: Progress): unknown {
+  const acc = loss.accumulator();
+  if (loss.name === 'ctc') {
+    call(0, 0, (inputs) => {
+      const [lo, hi] = shardRows(ctcSequences(inputs), shard);
+      // an unbatched call ([T, C]) is one sequence, all or nothing; a batched shard may be empty ([T, 0, C])
+      if (inputs.logProbs?.shape.length === 3 || hi > lo) acc.update(ctcShard(inputs, lo, hi));
+    }, false);
+    progress.done();
+    return acc.state();
+  }
+  const rows = sources[0]!.rows;
+  if (!sources.every((s) => s.shape.length >= 1 && s.rows === rows)) {
+    throw new CliError(`--shard splits the inputs' rows (axis 0), which must be as many in every file: ${sources.map((s) => `${s.input} ${basename(s.path)} has ${s.shape.length === 0 ? 'no axis 0' : s.rows}`).join(', ')}`);
+  }
+  const [lo, hi] = shardRows(rows, shard);
+  for (let at = lo; ; ) {
+    const count = Math.min(chunkRows, hi - at);
+    call(at, count, (inputs) => acc.update(inputs), true);
+    progress.advance(count / Math.max(hi - lo, 1));
+    at += count;
+    if (at >= hi) break;
+  }
+  progress.done();
+  return acc.state();
+}
+
 /**
  * A shape the loss refused, said of the files: the argument names its file (`target (labels.npy)`), and a chunk's
  * shapes, which start with the chunk's row count, start with the files' row count instead (every file read in
@@ -175,7 +246,7 @@ export function formatNumber(x: number): string {
 }
 
 /** JSON has no NaN or infinities: they are written as the strings "NaN", "Infinity", "-Infinity". */
-function jsonNumber(x: number): number | string {
+export function jsonNumber(x: number): number | string {
   return Number.isFinite(x) ? x : String(x);
 }
 

@@ -222,12 +222,10 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
   // Streaming (loss.accumulator()): Σ of the (class-weighted) losses and the weighted mean's divisor (Σ w[y] over
   // the rows not ignored, or the number of rows for probability targets).
   const stream: StreamHook = {
-    reducer: () => ({
-      update(inputs: Inputs): BatchStats {
-        const x = prepare(inputs);
-        return { sum: run(x, {}).sum, count: divisor(x), item: x.pred.shape.slice(1) };
-      },
-    }),
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      return { sum: run(x, {}).sum, count: divisor(x), item: x.pred.shape.slice(1) };
+    },
   };
 
   return { forward, withGrad, stream };
@@ -415,29 +413,27 @@ function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unkn
   // Streaming (loss.accumulator()): Σ of the weighted per-sample values and the reduction's divisor (samples,
   // valid samples with ignoreClass, Σ weights for mean_with_sample_weight). A rank-1 pred is one row: no batch axis.
   const stream: StreamHook = {
-    reducer: () => ({
-      update(inputs: Inputs): BatchStats {
-        const x = prepare(inputs);
-        if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
-        const item = x.pred.shape.slice(1);
-        const n = x.geometry.outer * x.geometry.inner;
-        const { sum, values } = run(x, { rows: x.weighting !== null });
-        if (x.expands) {
-          const v = applyWeighting(values!, x.weighting!);
-          let total = 0;
-          for (let i = 0; i < v.length; i++) total += v[i]!;
-          return { sum: total, count: reduction === 'mean_with_sample_weight' ? x.weighting!.weightSum : v.length, item };
-        }
-        let weighted = sum;
-        if (x.weights !== null) {
-          weighted = 0;
-          for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
-        }
-        const count = reduction === 'mean_with_sample_weight' && x.weights !== null ? x.weightTotal : masked ? x.valid : n;
-        return { sum: weighted, count, item };
-      },
-      result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
-    }),
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
+      const item = x.pred.shape.slice(1);
+      const n = x.geometry.outer * x.geometry.inner;
+      const { sum, values } = run(x, { rows: x.weighting !== null });
+      if (x.expands) {
+        const v = applyWeighting(values!, x.weighting!);
+        let total = 0;
+        for (let i = 0; i < v.length; i++) total += v[i]!;
+        return { sum: total, count: reduction === 'mean_with_sample_weight' ? x.weighting!.weightSum : v.length, item };
+      }
+      let weighted = sum;
+      if (x.weights !== null) {
+        weighted = 0;
+        for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
+      }
+      const count = reduction === 'mean_with_sample_weight' && x.weights !== null ? x.weightTotal : masked ? x.valid : n;
+      return { sum: weighted, count, item };
+    },
+    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
   };
 
   return { forward, withGrad, stream };

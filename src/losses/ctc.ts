@@ -387,16 +387,14 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
   // sequences; an unbatched call is one sequence, stacked by 'none'.
   const stream: StreamHook = {
     stacksScalars: true,
-    reducer: () => ({
-      update(inputs: Inputs): BatchStats {
-        const b = prepare(inputs, runtime, ctx, def, blank);
-        const { losses } = run(b, null, null);
-        applyZeroInfinity(losses);
-        let sum = 0;
-        for (let n = 0; n < b.N; n++) sum += reduction === 'sum' ? losses[n]! : losses[n]! / Math.max(b.targetLengths[n]!, 1);
-        return { sum, count: b.N, item: [b.C] };
-      },
-    }),
+    update(inputs: Inputs): BatchStats {
+      const b = prepare(inputs, runtime, ctx, def, blank);
+      const { losses } = run(b, null, null);
+      applyZeroInfinity(losses);
+      let sum = 0;
+      for (let n = 0; n < b.N; n++) sum += reduction === 'sum' ? losses[n]! : losses[n]! / Math.max(b.targetLengths[n]!, 1);
+      return { sum, count: b.N, item: [b.C] };
+    },
   };
 
   return { forward, withGrad, stream };

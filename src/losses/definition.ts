@@ -4,7 +4,7 @@
  * forward and gradient. Framework semantics live in the family's file; this file holds only the shapes.
  */
 
-import { describe, didYouMean, LossError } from '../errors.js';
+import { describe, didYouMean, LossError, type LossErrorCode } from '../errors.js';
 import type { LossContext, OptionSpec } from '../options.js';
 import type { OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
@@ -44,9 +44,22 @@ export interface BoundLoss {
 }
 
 /**
+ * What the batches of a stream decide once for all, beyond the shape of an item: Keras hinge's 0/1 → -1/1 label
+ * conversion ('labels'), whether a Keras rank-1 pred is one sample ('oneSample'). Rule name → decision; a rule
+ * absent is undecided. JSON values: they travel in `acc.state()` (src/accumulator-state.ts).
+ */
+export type StreamRules = Readonly<Record<string, string | boolean>>;
+
+/** What an accumulator has seen before a batch: the earlier batches' decisions, and the batch's index (messages). */
+export interface StreamSeen {
+  readonly rules: StreamRules;
+  readonly batch: number;
+}
+
+/**
  * One batch's contribution to a streamed scalar reduction: the accumulator adds `sum` and `count` over the
- * batches (in f64) and the result is `reducer.result(sum, count)`, by default 'sum' → sum, any mean → sum / count
- * (count 0: 0 in Keras, divide_no_nan; NaN in PyTorch, the mean of nothing).
+ * batches (exactly: src/exact-sum.ts) and the result is `hook.result(sum, count, rules)`, by default 'sum' → sum,
+ * any mean → sum / count (count 0: 0 in Keras, divide_no_nan; NaN in PyTorch, the mean of nothing).
  */
 export interface BatchStats {
   /** Σ of the batch's values as the reduction sums them: (weighted) per-sample values, f·weight, loss/length, … */
@@ -62,29 +75,44 @@ export interface BatchStats {
    * accumulator must have the same (else SHAPE_MISMATCH): batches are slices of one tensor along axis 0.
    */
   item: readonly number[];
+  /** Every rule of the family after this batch (the earlier decisions and this batch's), when it has rules. */
+  rules?: StreamRules;
 }
 
-/** The state of one accumulator (made fresh by `reducer()` on creation and on reset()). */
-export interface StreamReducer {
-  /** A scalar reduction: the batch's statistics (validates the inputs exactly as the loss call does). */
-  update(inputs: Inputs): BatchStats;
-  /**
-   * Reduction 'none': the batch's values, concatenated along axis 0 by the accumulator. Default: the loss's
-   * forward. A family whose semantics look at the whole tensor checks its state here (Keras hinge's 0/1 label
-   * conversion: the first batch decides, a later batch that contradicts it throws).
-   */
-  values?(inputs: Inputs): OutputTensor;
-  /** The result from the totals, when the default rule (see BatchStats) is not the loss's. */
-  result?(sum: number, count: number): number;
+/**
+ * A first-batch rule (StreamRules): the decisions it can take, and how two that differ are refused (a batch's
+ * against its accumulator's, or two merged accumulators'): a LossError of `code` that says each decision with
+ * `text`. (A family whose batches adapt to an earlier decision, as Keras hinge's do, returns that decision for
+ * them, and refuses a batch that contradicts it itself.)
+ */
+export interface StreamRule {
+  readonly values: readonly (string | boolean)[];
+  readonly code: LossErrorCode;
+  text(decision: string | boolean): string;
 }
 
+/**
+ * How a batch contributes to `loss.accumulator()` (src/accumulator.ts). It holds nothing: everything an
+ * accumulator knows is in its state (sums, item shape, rules), so that a state can travel and merge.
+ */
 export interface StreamHook {
-  reducer(): StreamReducer;
+  /** A scalar reduction: the batch's statistics (validates the inputs exactly as the loss call does). */
+  update(inputs: Inputs, seen: StreamSeen): BatchStats;
+  /**
+   * Reduction 'none': the batch's values, concatenated along axis 0 by the accumulator, and the rules after it.
+   * Default: the loss's forward. A family whose semantics look at the whole tensor checks the rules here (Keras
+   * hinge's 0/1 label conversion: the first batch decides, a later batch that contradicts it throws).
+   */
+  values?(inputs: Inputs, seen: StreamSeen): { values: OutputTensor; rules?: StreamRules };
+  /** The result from the totals, when the default rule (see BatchStats) is not the loss's. */
+  result?(sum: number, count: number, rules: StreamRules): number;
   /**
    * Reduction 'none' and rank-0 values (one item per call, as unbatched CTC): true stacks them into [k]; false
    * (default) makes a rank-0 'none' value an error, since it is a reduction over the whole batch.
    */
   readonly stacksScalars?: boolean;
+  /** The family's first-batch rules, by name: what a state may hold in `rules`. None when absent. */
+  readonly rules?: Readonly<Record<string, StreamRule>>;
 }
 
 export interface LossDefinition {

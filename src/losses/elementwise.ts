@@ -18,7 +18,7 @@ import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
 import { kerasRowReduction, type KerasReduction } from './rows.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from './definition.js';
 import type { LossContext } from '../options.js';
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
@@ -464,46 +464,44 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   // ---- streaming (loss.accumulator()): each batch's Σ of (weighted) values and the mean's divisor ----
 
   const stream: StreamHook = {
-    reducer() {
-      /** Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. */
-      let oneSample = false;
-      return {
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          const item = x.p.shape.slice(1);
-          if (!keras) {
-            let sum: number;
-            const ew = x.elementWeights;
-            if (ew === null) sum = total(x.p, x.t) * valueScale;
-            else {
-              const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
-              sum = 0;
-              for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
-            }
-            // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
-            return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
-          }
-          if (x.lossShape.length === 0) {
-            if (x.weighting !== null) {
-              throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
-            }
-            oneSample = true;
-            return { sum: total(x.p, x.t) * valueScale, count: x.cols, item };
-          }
-          if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item };
-          const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
-          let sum = 0;
-          for (let i = 0; i < v.length; i++) sum += v[i]!;
-          return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item };
-        },
-        result(sum: number, count: number): number {
-          // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
-          if (oneSample) return spec.rowSum === true ? sum : sum / count;
-          if (reduction === 'sum') return sum;
-          if (count === 0) return keras ? 0 : NaN;
-          return sum / count;
-        },
-      };
+    // Keras on a rank-0/1 input: one per-sample value over the whole (last) axis, for every reduction. Which a
+    // stream has is a rule: a pred [n] with a target [n, 1] has the same item shape [] but a value per row.
+    ...(keras ? { rules: { oneSample: ONE_SAMPLE } } : {}),
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      const item = x.p.shape.slice(1);
+      if (!keras) {
+        let sum: number;
+        const ew = x.elementWeights;
+        if (ew === null) sum = total(x.p, x.t) * valueScale;
+        else {
+          const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
+          sum = 0;
+          for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
+        }
+        // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
+        return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
+      }
+      const oneSample = x.lossShape.length === 0;
+      const rules = { oneSample };
+      if (oneSample) {
+        if (x.weighting !== null) {
+          throw shapeMismatch(ctx, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', x.p.shape);
+        }
+        return { sum: total(x.p, x.t) * valueScale, count: x.cols, item, rules };
+      }
+      if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item, rules };
+      const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) sum += v[i]!;
+      return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item, rules };
+    },
+    result(sum: number, count: number, rules: StreamRules): number {
+      // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
+      if (rules.oneSample === true) return spec.rowSum === true ? sum : sum / count;
+      if (reduction === 'sum') return sum;
+      if (count === 0) return keras ? 0 : NaN;
+      return sum / count;
     },
   };
 
@@ -522,6 +520,17 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 // scale)` and `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts); the inputs stream through
 // the scratch slots with src/stream.ts's streamRows, or are read in place.
 
+
+/**
+ * Keras's oneSample rule (the elementwise engine's stream): whether the batches are one sample (a rank-1 pred,
+ * the mean over its only axis) or have a value per item; batches that differ, in a stream or a merge, are
+ * SHAPE_MISMATCH.
+ */
+const ONE_SAMPLE: StreamRule = {
+  values: [true, false],
+  code: 'SHAPE_MISMATCH',
+  text: (oneSample) => (oneSample ? 'one sample (a Keras rank-1 pred)' : 'a value per item'),
+};
 
 /** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
 export function checkPlusMinusOne(labels: FloatInput, where: string, argument: string): void {
@@ -683,24 +692,20 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
   // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
   const stream: StreamHook = {
-    reducer() {
-      let scalar = false;
-      return {
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          scalar = keras && x.shape.length === 0;
-          let sum = 0;
-          if (x.weights === null && x.weighting === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
-          else {
-            const v = x.weighting === null ? values(x) : applyWeighting(values(x), x.weighting);
-            for (let i = 0; i < v.length; i++) sum += v[i]!;
-          }
-          const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : (x.weighting?.size ?? x.n);
-          return { sum, count, item: x.shape.slice(1) };
-        },
-        result: (sum: number, count: number) => (scalar || reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
-      };
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
+      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, 'a batch axis to stream (Keras returns the value of a rank-0 pair as it is)', x.shape);
+      let sum = 0;
+      if (x.weights === null && x.weighting === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
+      else {
+        const v = x.weighting === null ? values(x) : applyWeighting(values(x), x.weighting);
+        for (let i = 0; i < v.length; i++) sum += v[i]!;
+      }
+      const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : (x.weighting?.size ?? x.n);
+      return { sum, count, item: x.shape.slice(1) };
     },
+    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
   };
 
   return { forward, withGrad, stream };

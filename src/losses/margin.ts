@@ -10,7 +10,7 @@ import type { Framework } from '../frameworks.js';
 import { reductionOption, type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
-import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook, type StreamRules, type StreamSeen } from './definition.js';
 import {
   bindPairLoss,
   bindPairwiseLoss,
@@ -195,39 +195,54 @@ function convention(rt: Runtime, t: FloatInput, jsBelow: number): Convention {
 }
 
 /**
- * Streaming Keras hinge/squared_hinge: the first batch that decides the 0/1 → -1/1 conversion fixes it; a later
- * batch with a label other than 0 or 1 after a converted batch (one with a 0) is an error: the whole tensor
- * would not have been converted. 0/1 labels after a label that was neither are consistent (used as given).
+ * Streaming Keras hinge/squared_hinge: the first batch that decides the 0/1 → -1/1 conversion fixes it (the rule
+ * 'labels'); a later batch with a label other than 0 or 1 after a converted batch (one with a 0) is an error: the
+ * whole tensor would not have been converted. 0/1 labels after a label that was neither are consistent (used as
+ * given). Two accumulators merged must have decided alike (or one not at all): one's sums were converted, the
+ * other's not, and the whole tensor is one or the other.
  */
 function hingeStream(bound: [BoundLoss, BoundLoss], labelsOf: (inputs: Inputs) => FloatInput, where: string, rt: Runtime, jsBelow: number): StreamHook {
+  /** Which bound loss computes the batch (1: converted), and the decision after it (undefined: none yet). */
+  const decide = (inputs: Inputs, seen: StreamSeen): { which: 0 | 1; labels: 'convert' | 'given' | undefined } => {
+    const c = convention(rt, labelsOf(inputs), jsBelow);
+    const decided = seen.rules.labels as 'convert' | 'given' | undefined;
+    if (decided === 'convert' && c === 'given') {
+      throw new LossError({
+        code: 'LABEL_OUT_OF_RANGE',
+        loss: where,
+        argument: `target (batch ${seen.batch})`,
+        expected: 'labels 0 or 1, as in the earlier batches (Keras converts 0/1 labels to -1/1 when the whole tensor is 0/1: an earlier batch of 0/1 labels was converted)',
+        received: 'a label other than 0 or 1',
+      });
+    }
+    // the first batch that decides (all 0/1 with a 0: convert; another label: given) fixes it
+    const labels = decided ?? (c === 'either' ? undefined : c);
+    return { which: labels === 'convert' ? 1 : 0, labels };
+  };
+  const withLabels = (rules: StreamRules | undefined, labels: 'convert' | 'given' | undefined): StreamRules =>
+    labels === undefined ? { ...rules } : { ...rules, labels };
+  const inner = bound[0].stream;
   return {
-    reducer() {
-      let decided: 'convert' | 'given' | null = null;
-      const reducers = [bound[0].stream!.reducer(), bound[1].stream!.reducer()] as const;
-      let batch = 0;
-      const decide = (inputs: Inputs): 0 | 1 => {
-        const c = convention(rt, labelsOf(inputs), jsBelow);
-        if (decided === null && c !== 'either') decided = c;
-        else if (decided === 'convert' && c === 'given') {
-          throw new LossError({
-            code: 'LABEL_OUT_OF_RANGE',
-            loss: where,
-            argument: `target (batch ${batch})`,
-            expected: 'labels 0 or 1, as in the earlier batches (Keras converts 0/1 labels to -1/1 when the whole tensor is 0/1: an earlier batch of 0/1 labels was converted)',
-            received: 'a label other than 0 or 1',
-          });
-        }
-        batch++;
-        return decided === 'convert' ? 1 : 0;
-      };
-      return {
-        // Sums go through one reducer or the other: an undecided batch gives the same values under both, and
-        // the accumulator adds every batch's statistics, so only the final result() needs the decision.
-        update: (inputs) => reducers[decide(inputs)].update(inputs),
-        values: (inputs) => bound[decide(inputs)].forward(inputs) as OutputTensor,
-        result: (sum, count) => reducers[decided === 'convert' ? 1 : 0].result!(sum, count),
-      };
+    ...inner,
+    rules: {
+      ...inner.rules,
+      labels: {
+        values: ['convert', 'given'],
+        code: 'LABEL_OUT_OF_RANGE',
+        text: (labels) => (labels === 'convert' ? '0/1 labels, converted to -1/1' : 'labels not all 0/1, used as given'),
+      },
     },
+    // Sums go through one bound loss or the other: an undecided batch gives the same values under both.
+    update(inputs, seen) {
+      const { which, labels } = decide(inputs, seen);
+      const stats = bound[which].stream.update(inputs, seen);
+      return { ...stats, rules: withLabels(stats.rules, labels) };
+    },
+    values(inputs, seen) {
+      const { which, labels } = decide(inputs, seen);
+      return { values: bound[which].forward(inputs) as OutputTensor, rules: withLabels(undefined, labels) };
+    },
+    result: (sum, count, rules) => bound[rules.labels === 'convert' ? 1 : 0].stream.result!(sum, count, rules),
   };
 }
 
@@ -262,19 +277,14 @@ function torchHingeEmbedding(): LossDefinition {
         },
         // Streaming: the engine's hook, with the ±1 check on each batch.
         stream: {
-          reducer() {
-            const inner = bound.stream!.reducer();
-            return {
-              ...inner,
-              update(inputs: Inputs) {
-                check(inputs);
-                return inner.update(inputs);
-              },
-              values(inputs: Inputs) {
-                check(inputs);
-                return bound.forward(inputs) as OutputTensor;
-              },
-            };
+          ...bound.stream,
+          update(inputs, seen) {
+            check(inputs);
+            return bound.stream.update(inputs, seen);
+          },
+          values(inputs) {
+            check(inputs);
+            return { values: bound.forward(inputs) as OutputTensor };
           },
         },
       };

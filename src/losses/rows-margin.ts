@@ -144,24 +144,20 @@ function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknow
   // Streaming: the weighted total (the kernel's Σ w·l, or Σ of the broadcast product) and the divisor (the
   // number of weighted values, or Σ weights for mean_with_sample_weight); a per-sample shape of [] is returned as it is.
   const stream: StreamHook = {
-    reducer() {
-      return {
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
-          const n = x.weighting?.size ?? x.geometry.outer * x.geometry.inner;
-          let sum: number;
-          if (x.weighting === null) sum = run(x, x.weights, null, 1, false).sum;
-          else {
-            const weighted = applyWeighting(run(x, null, null, 1, true).values!, x.weighting);
-            sum = 0;
-            for (let i = 0; i < weighted.length; i++) sum += weighted[i]!;
-          }
-          return { sum, count: reduction === 'mean_with_sample_weight' && (x.weights !== null || x.weighting !== null) ? x.weightTotal : n, item: x.pred.shape.slice(1) };
-        },
-        result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
-      };
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
+      const n = x.weighting?.size ?? x.geometry.outer * x.geometry.inner;
+      let sum: number;
+      if (x.weighting === null) sum = run(x, x.weights, null, 1, false).sum;
+      else {
+        const weighted = applyWeighting(run(x, null, null, 1, true).values!, x.weighting);
+        sum = 0;
+        for (let i = 0; i < weighted.length; i++) sum += weighted[i]!;
+      }
+      return { sum, count: reduction === 'mean_with_sample_weight' && (x.weights !== null || x.weighting !== null) ? x.weightTotal : n, item: x.pred.shape.slice(1) };
     },
+    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
   };
 
   return { forward, withGrad, stream };
@@ -240,12 +236,10 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     },
     // Streaming: Σ of the per-row losses and the number of rows.
     stream: {
-      reducer: () => ({
-        update(inputs: Inputs): BatchStats {
-          const x = prepare(inputs);
-          return { sum: run(x, false, null, null, null, 1).sum, count: x.rows, item: x.x1.shape.slice(1) };
-        },
-      }),
+      update(inputs: Inputs): BatchStats {
+        const x = prepare(inputs);
+        return { sum: run(x, false, null, null, null, 1).sum, count: x.rows, item: x.x1.shape.slice(1) };
+      },
     },
   };
 }

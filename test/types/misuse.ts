@@ -1,7 +1,7 @@
 // Compiled by test/consumer-types.test.ts in a consumer project (`tsc --strict --noEmit`): each misuse below
 // must be a compile error. The test compiles this file as it is (an unused @ts-expect-error fails) and once
 // more with the directives blanked out, where every error must fall on a line that follows one.
-import { type FastLoss, type OutputTensor } from 'fastloss';
+import { type AccumulatorState, type FastLoss, type OutputTensor } from 'fastloss';
 
 declare const fl: FastLoss;
 declare const p: Float32Array;
@@ -134,4 +134,20 @@ const h: OutputTensor = fl.loss('mse').accumulator().result();
 // @ts-expect-error the accumulator takes the loss's inputs (PyTorch mse has no sampleWeight)
 fl.loss('mse', { framework: 'pytorch' }).accumulator().update({ pred: p, target: t, sampleWeight: p });
 
-export { a, b, c, d, e, f, g, h, n };
+// ---- accumulator states ----
+// @ts-expect-error a state of another loss does not merge
+fl.loss('mse').accumulator().merge(fl.loss('mae').accumulator().state());
+// @ts-expect-error nor an accumulator of another framework
+fl.loss('mse').accumulator().merge(fl.loss('mse', { framework: 'pytorch' }).accumulator());
+// @ts-expect-error a 'none' state does not resume a scalar reduction
+fl.loss('mse').accumulator(fl.loss('mse', { reduction: 'none' }).accumulator().state());
+// @ts-expect-error a scalar reduction's state has no values
+void fl.loss('mse').accumulator().state().values;
+// @ts-expect-error an accumulator resumed from a scalar state gives a number
+const i: OutputTensor = fl.accumulator(fl.loss('mse').accumulator().state()).result();
+// @ts-expect-error a state names the canonical loss, not an alias
+const j: AccumulatorState<'mse'> = fl.loss('mse').accumulator().state();
+// @ts-expect-error a resumed accumulator takes its loss's inputs
+fl.accumulator(fl.loss('ctc').accumulator().state()).update({ pred: p, target: t });
+
+export { a, b, c, d, e, f, g, h, i, j, n };

@@ -4,13 +4,17 @@ import 'fastloss/debug';
 import {
   loadLosses,
   LossError,
+  type Accumulator,
+  type AccumulatorState,
   type CanonicalOf,
+  type ConcatenateState,
   type FastLoss,
   type GradResult,
   type InputsOf,
   type Loss,
   type OptionsOf,
   type OutputTensor,
+  type ReduceState,
   type TensorLike,
 } from 'fastloss';
 
@@ -179,6 +183,24 @@ const streamed: number = accumulator.update({ pred: p, target: t, sampleWeight: 
 const streamedNone: OutputTensor = fl.loss('mse', { reduction: 'none' }).accumulator().update({ pred: p, target: t }).result();
 const streamMode: 'reduce' | 'concatenate' = accumulator.mode;
 
+// ---- accumulator states: typed by the loss, framework and mode; merge and resume take the same ----
+const reduceState = accumulator.state();
+type _reduceState = Expect<Equal<typeof reduceState, ReduceState<'mean_squared_error', 'tensorflow'>>>;
+const noneState = fl.loss('mse', { reduction: 'none' }).accumulator().state();
+type _noneState = Expect<Equal<typeof noneState, ConcatenateState<'mean_squared_error', 'tensorflow'>>>;
+const resumed: number = fl.loss('mse').accumulator(reduceState).merge(reduceState).merge(fl.loss('MeanSquaredError').accumulator()).result();
+const fromState = fl.accumulator(reduceState);
+type _fromState = Expect<Equal<typeof fromState, Accumulator<number, InputsOf<'mean_squared_error', 'tensorflow'>, 'mean_squared_error', 'tensorflow'>>>;
+const fromNone: OutputTensor = fl.accumulator(noneState).update({ pred: p, target: t }).result();
+declare const someState: AccumulatorState;
+const anyLoss = fl.accumulator(someState); // a state of any loss: the loose accumulator
+type _anyLoss = Expect<Equal<typeof anyLoss, Accumulator>>;
+const fromJson = fl.accumulator(JSON.parse('{}')); // JSON.parse gives any: the loose accumulator
+type _fromJson = Expect<Equal<typeof fromJson, Accumulator>>;
+const mergedJson: number = fl.loss('mse').accumulator().merge(JSON.parse('{}')).result();
+const looseMerged = anyLoss.merge(someState).merge(fl.loss('mae').accumulator()).merge(fl.loss('ctc', { reduction: 'none' }).accumulator());
+const terms: ReduceState['sum'] = ['Infinity', 1e-17, 2];
+
 async function main(): Promise<void> {
   const real = await loadLosses({ build: 'debug', jsBelow: 0 });
   try {
@@ -188,5 +210,5 @@ async function main(): Promise<void> {
   }
 }
 
-export { c1, c2, c3, either, fromConst, streamed, streamedNone, streamMode, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
-export type { _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
+export { c1, c2, c3, either, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
+export type { _reduceState, _noneState, _fromState, _anyLoss, _fromJson, _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
