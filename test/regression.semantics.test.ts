@@ -116,6 +116,10 @@ describe.each(IMPLEMENTATIONS)('semantics: $label', (impl) => {
     expect(Array.from(l1.grad.pred!.data)).toEqual([0, 1, -1, -1, 0]); // torch.sign(NaN) = 0
     const hub = fl.loss('HuberLoss', { reduction: 'none', delta: 0.5 }).withGrad({ pred, target });
     expect(Array.from(hub.grad.pred!.data)).toEqual([NaN, 0.5, -0.5, -0.5, 0]);
+    // SmoothL1Loss(β = 0): torch's backward tests x <= -β first, so the tie p = t (here the last element: the
+    // one-lane tail after a SIMD vector) gives -1, and NaN stays NaN (docs/semantics.md §2 huber)
+    const sl1 = fl.loss('SmoothL1Loss', { reduction: 'none', beta: 0 }).withGrad({ pred, target });
+    expect(Array.from(sl1.grad.pred!.data)).toEqual([NaN, 1, -1, -1, -1]);
     expect(num(fl.compute('mse', { pred, target }))).toBeNaN();
   });
 
