@@ -19,6 +19,7 @@
 // the gradients scale · w_r · ∂l when the gradient pointers are != 0.
 
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
+import { at as ptr } from "./inline/ptr";
 
 /** 1/ε for Keras's ε = 1e-7, in f32: 1e7 exactly. */
 const INV_EPSILON: f64 = 1e7;
@@ -29,10 +30,6 @@ const INV_EPSILON: f64 = 1e7;
  */
 const TORCH_EPSILON: f64 = <f64>(<f32>1e-12);
 
-// @ts-ignore: decorator
-@inline function ptr(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // Row sums, left in globals (a kernel returns one value).
 let rowDot: f64 = 0;

@@ -48,16 +48,13 @@
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { log64 } from "./inline/f64math";
+import { at } from "./inline/ptr";
 
 /** Rows of at most this many classes run four at a time, one per lane (sparseLanes with ROWS). */
 const ROW_LANES_MAX_C: i32 = 16;
 /** The running maximum starts here, not at -inf: e^(x - m) is then never e^(-inf - -inf). */
 const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // @ts-ignore: decorator
 @inline function hmax(v: v128): f32 {

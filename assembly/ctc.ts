@@ -69,6 +69,7 @@
 import { exponentOf, pow2, vexp } from "./inline/ctc_math";
 import { expf } from "./inline/exp";
 import { exp64, log64 } from "./inline/f64math";
+import { at } from "./inline/ptr";
 
 const LN2: f64 = 0.6931471805599453;
 
@@ -120,10 +121,6 @@ const LN2: f64 = 0.6931471805599453;
   return <E>pow2(e);
 }
 
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // @ts-ignore: decorator
 @inline function atE<E>(base: usize, i: i32): usize {

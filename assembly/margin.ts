@@ -24,15 +24,12 @@
 
 import { vaccumulate, hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";
+import { at as ptr } from "./inline/ptr";
 
 const HINGE: i32 = 0;
 const SQUARED_HINGE: i32 = 1;
 const HINGE_EMBEDDING: i32 = 2;
 
-// @ts-ignore: decorator
-@inline function ptr(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // ---- f and f' (divided by 2 for SQUARED_HINGE: gradFactor), one lane and four lanes ----
 

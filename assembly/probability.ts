@@ -32,6 +32,7 @@
 import { hsum_f64x2, vaccumulate } from "./inline/hsum";
 import { expnegf, log1pf, logf, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { exp64, log64, vexp64, vlog64 } from "./inline/f64math";
+import { at } from "./inline/ptr";
 
 const BCE: i32 = 0;
 const BCE_LOGITS: i32 = 1;
@@ -349,10 +350,6 @@ function poisson_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize
 
 // ---- loops (the skeleton of assembly/regression.ts: 16-wide body, 4-wide loop, scalar tail; f64 sums) ----
 
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // The scalar tails after the SIMD loops (at most three elements): one shared function per loop shape, the kind a
 // runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar exp/log per kernel.

@@ -18,15 +18,12 @@
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";
 import { expNonPositive, log1pUnit, vexpNonPositive, vlog1pCompose, vlog1pNonNegative, vnegAbs } from "./inline/softplus";
+import { at as ptr } from "./inline/ptr";
 
 const MARGIN_RANKING: i32 = 0;
 const BPR: i32 = 1;
 const PAIR_HINGE: i32 = 2;
 
-// @ts-ignore: decorator
-@inline function ptr(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // ---- one lane ----
 

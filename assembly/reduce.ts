@@ -2,10 +2,8 @@
 // what needs the kernels is the per-row rescaling of a gradient (Keras sample weights, a 'none' reduction's
 // gradOutput), done in place on the gradient block before it leaves wasm memory.
 
-// @ts-ignore: decorator
-@inline function ptr(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
+
+import { at as ptr } from "./inline/ptr";
 
 /** x[r, c] *= s[r] for a row-major [rows, cols] block, in place. cols = 1 is an elementwise product. */
 export function scale_rows_f32(rows: i32, cols: i32, x: usize, s: usize): void {

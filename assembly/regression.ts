@@ -49,6 +49,7 @@ import { expf, log1pf, vexp, vlog1p } from "./inline/exp";
 import { hsum_f64x2, vaccumulate, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { maxNonNegative, minNonNegative, selectf } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
+import { at as ptr } from "./inline/ptr";
 
 const SQUARED: i32 = 0;
 const ABSOLUTE: i32 = 1;
@@ -230,10 +231,6 @@ function vtanh(vd: v128): v128 {
 
 // ---- loops ----
 
-// @ts-ignore: decorator
-@inline function ptr(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 /** Σ f over n elements, in f64. */
 // @ts-ignore: decorator

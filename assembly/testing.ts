@@ -5,11 +5,8 @@
 
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { exp64, log64, vexp64, vlog64 } from "./inline/f64math";
+import { at } from "./inline/ptr";
 
-// @ts-ignore: decorator
-@inline function at(base: usize, i: i32): usize {
-  return base + (<usize>i << 2);
-}
 
 // ---- the exp and log helpers as kernels, for the accuracy tests (dst[i] = f(src[i])) ----
 

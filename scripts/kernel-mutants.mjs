@@ -55,6 +55,14 @@ const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.t
 const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
 
 export const MUTANTS = [
+  // ---- inline/ptr.ts ----
+  {
+    file: 'inline/ptr.ts',
+    find: 'return base + (<usize>i << 2);',
+    replace: 'return base + (<usize>i << 1);',
+    description: 'every kernel addresses float32 elements two bytes apart (the shared address helper)',
+    tests: ['test/regression.tails.test.ts', 'test/exp.test.ts'],
+  },
   // ---- regression.ts ----
   {
     file: 'regression.ts',

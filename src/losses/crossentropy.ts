@@ -254,7 +254,7 @@ interface KerasRowSpec {
   readonly sparse: boolean;
 }
 
-function bindKerasRows(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
   const reduction = options.reduction as KerasReduction;
   const fromLogits = options.fromLogits as boolean;
@@ -482,7 +482,7 @@ export const CROSSENTROPY = {
       signature: kerasPair<KerasCceOptions>(),
       definition: definition(
         { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), labelSmoothing: smoothingOption, axis: integerOption(-1) } },
-        (o, rt, ctx, def) => bindKerasRows({ sparse: false }, o, rt, ctx, def),
+        (o, rt, ctx, def) => bindKerasCrossentropy({ sparse: false }, o, rt, ctx, def),
       ),
     },
     pytorch: {
@@ -514,7 +514,7 @@ export const CROSSENTROPY = {
       signature: kerasPair<KerasScceOptions>(),
       definition: definition(
         { ...KERAS_INPUTS, options: { reduction: kerasReduction(), fromLogits: booleanOption(false), ignoreClass: integerOption(null), axis: integerOption(-1) } },
-        (o, rt, ctx, def) => bindKerasRows({ sparse: true }, o, rt, ctx, def),
+        (o, rt, ctx, def) => bindKerasCrossentropy({ sparse: true }, o, rt, ctx, def),
       ),
     },
   },

@@ -47,12 +47,12 @@ export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefi
     inputs: ['pred', 'target'],
     optionalInputs: ['sampleWeight'],
     options: { reduction: reductionOption('tensorflow'), ...(withAxis ? { axis: axisOption(-1) } : {}) },
-    bind: (options, runtime, ctx) => bindKerasRows(runtime.kernel(kernel), options, runtime, ctx, def),
+    bind: (options, runtime, ctx) => bindKerasRowLoss(runtime.kernel(kernel), options, runtime, ctx, def),
   };
   return def;
 }
 
-function bindKerasRows(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
   const reduction = options.reduction as KerasReduction;
   const axis = (options.axis as number | undefined) ?? -1;

@@ -24,7 +24,7 @@
  * Using it from another family (a Keras loss over the last axis of two same-shaped inputs, say): export a kernel
  * with the ABI above from assembly/<family>.ts, then per call build the geometry with `axisGeometry(shape, -1)`,
  * call `runRows(runtime, kernel, { geometry, pred, target: { kind: 'dense', input }, grad, gradTarget, scale,
- * rowScale, rows: true })`, and reduce the per-row values with `kerasRowReduction` (bindKerasRows in
+ * rowScale, rows: true })`, and reduce the per-row values with `kerasRowReduction` (bindKerasCrossentropy in
  * ./crossentropy.ts is the worked example, sample weights and gradOutput included).
  *
  * Framework glue shared by the row losses is here too: label validation (BAD_DTYPE, LABEL_OUT_OF_RANGE), the
@@ -37,6 +37,7 @@ import { inPlace, type GradDestination } from '../stream.js';
 import { JsArrayInput, shapeSize, WasmTensor, type FloatInput } from '../tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from '../wasm.js';
 import type { LossContext } from '../options.js';
+import type { KerasReduction } from '../types.js';
 
 // ---- geometry ----
 
@@ -433,7 +434,8 @@ function align4(n: number): number {
 
 // ---- Keras: per-sample values, sample weights, a mask, the reduction ----
 
-export type KerasReduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none' | 'mean_with_sample_weight';
+/** Keras 3's reductions: the public type's (src/types.ts), spelled once. */
+export type { KerasReduction };
 
 /**
  * Keras 3's reduction of per-sample values (keras/src/losses/loss.py: apply_mask, reduce_weighted_values,
