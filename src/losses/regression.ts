@@ -201,7 +201,7 @@ function pairDefinition(
     options: { reduction: reductionOption(framework), ...options },
     ...(finalize === undefined ? {} : { finalize }),
     bind: (resolved, runtime, ctx) =>
-      bindPairLoss({ ...configure(resolved), reduction: resolved.reduction as Reduction, jsArrays: true }, runtime, ctx, def),
+      bindPairLoss({ jsArrays: true, ...configure(resolved), reduction: resolved.reduction as Reduction }, runtime, ctx, def),
   };
   return def;
 }
@@ -338,7 +338,13 @@ export const REGRESSION = {
     family: 'regression',
     meaning: 'LogCosh',
     rank: 22,
-    tensorflow: { classes: { LogCosh: {} }, signature: kerasPair<KerasOptions>(), definition: pairDefinition('tensorflow', {}, plain('log_cosh', logCosh)) },
+    tensorflow: {
+      classes: { LogCosh: {} },
+      signature: kerasPair<KerasOptions>(),
+      // Its twin is no cheap loop (sinh, log1p, exp per element): number[] above jsBelow streams into the kernels,
+      // faster than reading the arrays in JS (1M elements: 18 against 25 ms here; a Float32Array takes 8.6).
+      definition: pairDefinition('tensorflow', {}, (o) => ({ ...plain('log_cosh', logCosh)(o), jsArrays: false })),
+    },
   },
   /** torch SmoothL1Loss(beta = 1) (smooth_l1, smooth_l1_loss): see huber; β = 0 is L1. */
   smooth_l1: {
