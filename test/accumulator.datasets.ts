@@ -138,6 +138,13 @@ export function close(got: number, want: number): boolean {
 }
 
 /** The reductions a loss accepts in a framework. */
+/** Every implemented (loss, framework, reduction) of an instance: what the accumulator properties iterate. */
+export function everyLossAndReduction(fl: FastLoss): Array<{ name: string; framework: string; reduction: string }> {
+  return fl.implemented().flatMap(({ name, frameworks }) =>
+    frameworks.flatMap((framework) => reductionsOf(fl, name, framework).map((reduction) => ({ name, framework, reduction }))),
+  );
+}
+
 export function reductionsOf(fl: FastLoss, name: string, framework: string): string[] {
   return ALL_REDUCTIONS.filter((reduction) => {
     try {

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, type Accumulator, type AccumulatorState, type FastLoss, type Loss, type OutputTensor } from '../src/index.js';
-import { BATCH_MAKERS, close, reductionsOf, slice, whole, type Batched } from './accumulator.datasets.js';
+import { BATCH_MAKERS, close, everyLossAndReduction, slice, whole, type Batched } from './accumulator.datasets.js';
 import { propertyRuns, rng } from './helpers.js';
 
 type Node = Accumulator | AccumulatorState;
@@ -46,9 +46,7 @@ const resultOf = (fl: FastLoss, n: Node) => ('update' in n ? n : fl.accumulator(
 describe('sharded evaluation: random shards merged along random trees equal one pass', () => {
   it('every implemented loss, framework and reduction', async () => {
     const instances = [await loadLosses(), await loadLosses({ jsBelow: 0 })];
-    const losses = instances[0]!.implemented().flatMap(({ name, frameworks }) =>
-      frameworks.flatMap((framework) => reductionsOf(instances[0]!, name, framework).map((reduction) => ({ name, framework, reduction }))),
-    );
+    const losses = everyLossAndReduction(instances[0]!);
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 200 }),

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
-import { BATCH_MAKERS, close, reductionsOf, slice, whole } from './accumulator.datasets.js';
+import { BATCH_MAKERS, close, everyLossAndReduction, reductionsOf, slice, whole } from './accumulator.datasets.js';
 import { expectLossError, propertyRuns } from './helpers.js';
 
 describe('loss.accumulator()', () => {
@@ -32,9 +32,7 @@ describe('loss.accumulator()', () => {
   ] as const)('over random batch splits equals the loss on the concatenation: %s', (_label, options) => {
     it('every implemented loss, framework and reduction', async () => {
       const fl = await loadLosses(options);
-      const losses = fl.implemented().flatMap(({ name, frameworks }) =>
-        frameworks.flatMap((framework) => reductionsOf(fl, name, framework).map((reduction) => ({ name, framework, reduction }))),
-      );
+      const losses = everyLossAndReduction(fl);
       fc.assert(
         fc.property(
           fc.integer({ min: 0, max: 300 }),

@@ -6,38 +6,16 @@
  * covers rows [floor(i·R/n), floor((i+1)·R/n)). Bad state files and arguments: one line on stderr, exit code 2.
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NpyReader } from '../src/npy.js';
+import { close, expected, FIXTURES, run } from './cli-harness.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('./fixtures/cli/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'fastloss-shard-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Case {
-  name: string;
-  args: string[];
-  value?: number;
-  values?: number[];
-  shape?: number[];
-}
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { cases: Case[] };
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: FIXTURES, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function close(got: number, want: number): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want));
-}
 
 /** Runs the n shards of `args`, each state into a file; returns the files, in shard order. */
 function shards(label: string, args: string[], n: number, env: Record<string, string> = {}): string[] {
