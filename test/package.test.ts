@@ -5,6 +5,7 @@
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as src from '../src/index.js';
 import { uniform } from './helpers.js';
@@ -49,7 +50,7 @@ describe('bundled for a browser', () => {
   it('esbuild bundles dist/index.js for platform browser with no Node built-ins', async () => {
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
-      stdin: { contents: "import { loadLosses } from './dist/index.js'; globalThis.fastloss = loadLosses;", resolveDir: new URL('..', import.meta.url).pathname },
+      stdin: { contents: "import { loadLosses } from './dist/index.js'; globalThis.fastloss = loadLosses;", resolveDir: fileURLToPath(new URL('..', import.meta.url)) },
       bundle: true,
       format: 'esm',
       platform: 'browser',
