@@ -12,12 +12,12 @@
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 
-import { applyWeighting, kerasCommonShape, kerasGeometry, kerasScale, kerasWeighting, gradOutputFactors, reduceValues, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import { applyWeighting, kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, gradDestinations, pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
 import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { LossError } from '../errors.js';
-import { kerasRowReduction, type KerasReduction } from './rows.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from './definition.js';
 import type { LossContext } from '../options.js';
 
@@ -67,6 +67,8 @@ interface Prepared {
   weighting: KerasWeighting | null;
   /** PyTorch per-element factors on f (a `weight` broadcast to the input), or null. */
   elementWeights: Float32Array | null;
+  /** The per-sample values (rows of them), their weights and shape, as the reducer sees them. */
+  terms: ReductionTerms;
 }
 
 /**
@@ -120,11 +122,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const rowsKernel = runtime.kernel(`${spec.kernels}_rows_f32`);
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
-  const { js, param, valueScale, reduction } = spec;
+  const { js, param, valueScale } = spec;
+  const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
   /** The factor from Σ_last-axis f to the per-sample value: 1/cols (mean) or 1 (sum). */
   const perRow = (cols: number) => (spec.rowSum === true ? valueScale : valueScale / cols);
-  /** PyTorch's factor on Σ f: 1/n for 'mean', 1/N for KLDivLoss's 'batchmean'. */
-  const torchFactor = (n: number, shape: readonly number[]) => (reduction === 'batchmean' ? (shape.length === 0 ? 1 : 1 / shape[0]!) : torchScale(reduction, n));
   const keras = ctx.framework === 'tensorflow';
   const jsBelow = ctx.jsBelow;
   const where = `${ctx.loss} (${ctx.framework})`;
@@ -179,9 +180,10 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       if (!sameShape(p.shape, t.shape)) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(p.shape)}`, t.shape);
       if (spec.torchWeights !== undefined) {
         const w = spec.torchWeights(p.shape, t);
-        return { p, t: w.target, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: w.weights };
+        const terms = { count: p.size, shape: p.shape, weights: w.weights };
+        return { p, t: w.target, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: w.weights, terms };
       }
-      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: null };
+      return { p, t, rows: p.size, cols: 1, lossShape: p.shape, weighting: null, elementWeights: null, terms: { count: p.size, shape: p.shape } };
     }
     const common = kerasCommonShape(p.shape, t.shape);
     if (common === null) {
@@ -190,29 +192,19 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const { rows, cols, sampleShape } = kerasGeometry(common);
     const weighting =
       inputs.sampleWeight === undefined ? null : kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), sampleShape, ctx);
-    return { p, t, rows, cols, lossShape: sampleShape, weighting, elementWeights: null };
+    const terms = { count: rows, shape: weighting?.shape ?? sampleShape, broadcast: weighting, weightSum: weighting?.weightSum ?? null };
+    return { p, t, rows, cols, lossShape: sampleShape, weighting, elementWeights: null, terms };
   }
 
   /** The per-sample (Keras) or elementwise (PyTorch) values, weighted, reduced: what the call returns. */
   function reducedValues(x: Prepared): number | OutputTensor {
-    const v = rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols));
-    const ew = x.elementWeights;
-    if (ew !== null) for (let i = 0; i < v.length; i++) v[i]! *= ew[i]!;
-    if (!keras) {
-      if (reduction === 'none') return { data: v, shape: [...x.lossShape] };
-      let sum = 0;
-      for (let i = 0; i < v.length; i++) sum += v[i]!;
-      return sum * torchFactor(x.rows, x.p.shape);
-    }
-    if (x.weighting === null) return reduceValues(v, x.lossShape, reduction);
-    return reduceValues(applyWeighting(v, x.weighting), x.weighting.shape, reduction, x.weighting.weightSum);
+    return reducer.value(x.terms, rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)));
   }
 
   /** The reduced value from Σ f, when no weights are involved. */
   function reducedFromSum(sum: number, x: Prepared): number {
-    if (!keras) return sum * valueScale * torchFactor(x.rows, x.p.shape);
-    if (x.rows === 0) return 0; // Keras: the sum of no per-sample values, divide_no_nan
-    return sum * perRow(x.cols) * kerasScale(reduction, x.rows);
+    // Σ of the per-sample values (none when there are no rows, whatever a row of nothing would be)
+    return reducer.fromSum(x.terms, x.rows === 0 ? 0 : sum * perRow(x.cols));
   }
 
   /**
@@ -222,7 +214,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   function tinyPair(pred: unknown, target: unknown, inputs: Inputs): pred is Float32Array {
     return (
       pred instanceof Float32Array && target instanceof Float32Array && pred.length <= jsBelow && pred.length !== 0 &&
-      pred.length === target.length && reduction !== 'none' && spec.torchWeights === undefined && onlyPredAndTarget(inputs)
+      pred.length === target.length && !reducer.keepsValues && spec.torchWeights === undefined && onlyPredAndTarget(inputs)
     );
   }
 
@@ -272,13 +264,13 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   /** Both inputs small, of one shape, nothing else given, a scalar reduction: Σ f's factor, else NaN. */
   function tinyFactor(inputs: Inputs, pData: Float32Array | null, pShape: readonly number[] | null, n: number): number {
-    if (pData === null || reduction === 'none' || spec.torchWeights !== undefined || !onlyPredAndTarget(inputs)) return NaN;
+    if (pData === null || reducer.keepsValues || spec.torchWeights !== undefined || !onlyPredAndTarget(inputs)) return NaN;
     const tShape = viewShape;
     if (viewSize !== n || (pShape !== tShape && !sameShape(pShape ?? [n], tShape ?? [n]))) return NaN;
-    if (!keras) return valueScale * torchFactor(n, pShape ?? [n]);
+    if (!keras) return valueScale * reducer.factorOf(reducer.countDivisor(n, pShape === null ? n : pShape.length === 0 ? 1 : pShape[0]!));
     // Keras: per-sample means (or sums) over the last axis, then the reduction: Σ f × the two factors.
     const cols = pShape === null || pShape.length === 0 ? (pShape === null ? n : 1) : pShape[pShape.length - 1]!;
-    return perRow(cols) * kerasScale(reduction, n / cols);
+    return perRow(cols) * reducer.factorOf(n / cols);
   }
 
   // forward is small on purpose: the common call (two 1-D Float32Arrays of a few elements, a scalar reduction)
@@ -291,7 +283,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     if (tinyPair(pred, target, inputs)) {
       // Keras sees one sample (the mean of f), PyTorch the mean or sum of f: a factor times Σ f either way.
       const n = pred.length;
-      return js.sum(n, pred, target as Float32Array, param) * (keras ? perRow(n) : valueScale * torchFactor(n, [n]));
+      return js.sum(n, pred, target as Float32Array, param) * tinyFactorOf(n);
     }
     return forwardOther(inputs);
   }
@@ -340,7 +332,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
    * Float32Array and `{ data: one of those, shape }` up to jsBelow elements.
    */
   function directForward(pred: unknown, target: unknown, inputs: Inputs): number {
-    if (reduction === 'none' || reduction === 'batchmean' || spec.torchWeights !== undefined) return NaN;
+    if (reducer.keepsValues || spec.torchWeights !== undefined) return NaN;
     let p = pred;
     let t = target;
     let shape: unknown[] | null = null;
@@ -363,6 +355,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     let n: number;
     let cols: number;
     let sum: number;
+    let batch: number; // the leading axis: PyTorch 'batchmean' divides by it
     if (Array.isArray(p)) {
       // Above jsBelow only where the twin is as cheap as reading the arrays (spec.jsArrays); otherwise the
       // arrays are converted while they stream into the kernel (bce's logs in JS cost 4x that at 1M elements).
@@ -372,19 +365,20 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       if (shape === null && Array.isArray(first)) {
         cols = first.length;
         n = p.length * cols;
+        batch = p.length;
         sum = cols === 0 ? NaN : sumRows(p, t, p.length, cols);
       } else {
         n = p.length;
-        cols = n;
+        cols = batch = n;
         sum = sumNumbers(p, t, n);
       }
     } else if (p instanceof Float64Array) {
       if (!(t instanceof Float64Array) || t.length !== p.length || p.length > jsBelow || p.length === 0) return NaN;
-      n = cols = p.length;
+      n = cols = batch = p.length;
       sum = sumDoubles(p, t, n);
     } else if (p instanceof Float32Array) {
       if (!(t instanceof Float32Array) || t.length !== p.length || p.length > jsBelow || p.length === 0) return NaN;
-      n = cols = p.length;
+      n = cols = batch = p.length;
       sum = js.sum(n, p, t, param);
     } else return NaN;
     if (shape !== null) {
@@ -392,14 +386,20 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       for (let i = 0; i < shape.length; i++) size *= shape[i] as number;
       if (size !== n) return NaN;
       cols = shape.length === 0 ? 1 : (shape[shape.length - 1] as number);
+      batch = shape.length === 0 ? 1 : (shape[0] as number);
     }
-    return sum * factorOf(n, cols);
+    return sum * factorOf(n, cols, batch);
   }
 
   /** The factor on Σ f of n elements whose last axis has `cols` (Keras's per-sample means, then the reduction). */
-  function factorOf(n: number, cols: number): number {
-    if (!keras) return valueScale * torchScale(reduction, n); // 'batchmean' never gets here (directForward)
-    return perRow(cols) * kerasScale(reduction, n / cols);
+  function factorOf(n: number, cols: number, batch: number): number {
+    if (!keras) return valueScale * reducer.factorOf(reducer.countDivisor(n, batch));
+    return perRow(cols) * reducer.factorOf(n / cols);
+  }
+
+  /** The factor on Σ f of one 1-D input of n elements: Keras's one sample (its mean), PyTorch's reduction. */
+  function tinyFactorOf(n: number): number {
+    return keras ? perRow(n) : valueScale * reducer.factorOf(reducer.countDivisor(n, n));
   }
 
   function forwardOther(inputs: Inputs): number | OutputTensor {
@@ -410,7 +410,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function forwardGeneral(inputs: Inputs): number | OutputTensor {
     const x = prepare(inputs);
-    if (reduction !== 'none' && x.weighting === null && x.elementWeights === null) return reducedFromSum(total(x.p, x.t), x);
+    if (!reducer.keepsValues && x.weighting === null && x.elementWeights === null) return reducedFromSum(total(x.p, x.t), x);
     // 'none', or Keras sample weights: the per-sample values are needed one by one.
     return reducedValues(x);
   }
@@ -423,7 +423,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     // Fast path, as in forward: two 1-D Float32Arrays of a few elements, a scalar reduction, no gradOutput.
     if (options === undefined && tinyPair(pred, target, inputs)) {
       const n = pred.length;
-      const factor = keras ? perRow(n) : valueScale * torchFactor(n, [n]);
+      const factor = tinyFactorOf(n);
       const grad = new Float32Array(n);
       const sum = js.grad(n, pred, target as Float32Array, param, factor, grad);
       return { value: sum * factor, grad: { pred: { data: grad, shape: [n] } } };
@@ -441,23 +441,14 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       }
     }
     const x = prepare(inputs);
-    const w = x.weighting;
-    const go = gradOutputFactors(options?.gradOutput, w === null ? x.lossShape : w.shape, reduction, runtime, ctx);
-    // d value / d f for each element of row r: base × (the row's factor, when there is one per row).
-    let scale = x.cols === 0 ? 0 : perRow(x.cols);
-    let rowScale: Float32Array | null = null;
-    if (w !== null) rowScale = weightingFactors(x.rows, w, reduction, go); // weights, reduction and upstream
-    else if (typeof go !== 'number') rowScale = go;
-    else {
-      if (reduction !== 'none') scale *= keras ? kerasScale(reduction, x.rows) : torchFactor(x.rows, x.p.shape);
-      scale *= go;
-    }
-    const ew = x.elementWeights; // PyTorch per-element weights: one more factor per element (rows = elements)
-    if (ew !== null) rowScale = rowScale === null ? ew : Float32Array.from(rowScale, (r, i) => r * ew[i]!);
+    // d value / d (per-sample value r): the reducer's (weights, reduction, upstream); d value / d f of row r's
+    // elements: that times the per-sample value's own factor, perRow.
+    const g = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
+    const scale = x.cols === 0 ? 0 : perRow(x.cols) * g.scale;
     const dest = gradDestination(options?.out, x, runtime, ctx);
-    const sum = gradient(x.rows, x.cols, x.p, x.t, scale, rowScale, dest);
+    const sum = gradient(x.rows, x.cols, x.p, x.t, scale, g.rowScale, dest);
     const gradPred = { data: dest.array, shape: [...x.p.shape] };
-    if (reduction !== 'none' && w === null && x.elementWeights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
+    if (!reducer.keepsValues && x.weighting === null && x.elementWeights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
 
@@ -479,8 +470,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
           sum = 0;
           for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
         }
-        // 'batchmean' (KLDivLoss) divides by the batch size, every other mean by the number of elements
-        return { sum, count: reduction === 'batchmean' ? (x.p.shape.length === 0 ? 1 : x.p.shape[0]!) : x.rows, item };
+        return { ...reducer.stats(x.terms, sum), item };
       }
       const oneSample = x.lossShape.length === 0;
       const rules = { oneSample };
@@ -490,18 +480,16 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
         }
         return { sum: total(x.p, x.t) * valueScale, count: x.cols, item, rules };
       }
-      if (x.weighting === null) return { sum: total(x.p, x.t) * perRow(x.cols), count: x.rows, item, rules };
-      const v = applyWeighting(rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)), x.weighting);
+      if (x.weighting === null) return { ...reducer.stats(x.terms, total(x.p, x.t) * perRow(x.cols)), item, rules };
+      const v = reducer.weighted(x.terms, rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)));
       let sum = 0;
       for (let i = 0; i < v.length; i++) sum += v[i]!;
-      return { sum, count: reduction === 'mean_with_sample_weight' ? x.weighting.weightSum : v.length, item, rules };
+      return { ...reducer.stats(x.terms, sum), item, rules };
     },
     result(sum: number, count: number, rules: StreamRules): number {
       // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
       if (rules.oneSample === true) return spec.rowSum === true ? sum : sum / count;
-      if (reduction === 'sum') return sum;
-      if (count === 0) return keras ? 0 : NaN;
-      return sum / count;
+      return reducer.result(sum, count);
     },
   };
 
@@ -574,7 +562,8 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   const mapKernel = runtime.kernel(`${spec.kernels}_map_f32`);
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
-  const { param, reduction, label } = spec;
+  const { param, label } = spec;
+  const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
   const [nameA, nameB] = spec.inputs;
   const keras = ctx.framework === 'tensorflow';
   const where = `${ctx.loss} (${ctx.framework})`;
@@ -591,7 +580,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     weights: Float32Array | null;
     /** Keras weights that broadcast the values to more of them ([K, N] against [N]), or null. */
     weighting: KerasWeighting | null;
-    weightSum: number | null;
+    terms: ReductionTerms;
   }
 
   function prepare(inputs: Inputs): PairPrepared {
@@ -617,46 +606,32 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       weightSum = w.weightSum;
       lossShape = w.shape;
     }
-    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, weightSum };
+    const terms = { count: a.size, shape: lossShape, weights, broadcast: weighting, weightSum };
+    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, terms };
   }
 
   const ins = (x: PairPrepared) => [{ input: x.a }, { input: x.b }, x.y === null ? null : { input: x.y }];
 
-  /** The scalar reduction's factor on Σ f (or on Σ w·f). */
-  function factorOf(x: PairPrepared): number {
-    if (!keras) return torchScale(reduction, x.n);
-    // Keras reduce_values (./rows.ts): 1/n, 1/Σw for mean_with_sample_weight, 1 for 'sum' or a scalar per sample
-    return kerasRowReduction(0, 0, x.n, reduction as KerasReduction, x.weightSum === null ? null : { sum: x.weightSum }, null, x.lossShape.length === 0).factor;
-  }
-
-  /** Weights that add axes: Keras's reduce_values over the broadcast product of the unweighted values. */
-  const broadcastValue = (w: KerasWeighting, v: Float32Array) => reduceValues(applyWeighting(v, w), w.shape, reduction, w.weightSum);
-
-  /** The per-element (weighted) values: what 'none' returns, and what weighted reductions sum. */
+  /** The per-element values, unweighted. */
   function values(x: PairPrepared): Float32Array {
     const out = new Float32Array(x.n);
     streamRows(runtime, x.n, 1, [...ins(x), { output: { array: out, ptr: -1 } }], (count, [pa, pb, py, po]) => {
       mapKernel(count, pa!, pb!, py!, po!, param, 1);
       return 0;
     });
-    if (x.weights !== null) for (let i = 0; i < out.length; i++) out[i]! *= x.weights[i]!;
     return out;
   }
 
+  /** The call's value: from Σ f when nothing weighs the values and a scalar is asked, else from the values. */
   function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
-    if (x.weighting !== null) return broadcastValue(x.weighting, values(x));
-    if (reduction !== 'none' && x.weights === null && sum !== null) return sum * factorOf(x);
-    const v = values(x);
-    if (reduction === 'none') return { data: v, shape: [...x.lossShape] };
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i]!;
-    return s * factorOf(x);
+    if (!reducer.keepsValues && x.weights === null && x.weighting === null && sum !== null) return reducer.fromSum(x.terms, sum);
+    return reducer.value(x.terms, values(x));
   }
 
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const x = prepare(inputs);
-    if (reduction === 'none' || x.weights !== null || x.weighting !== null) return reduced(x, null);
+    if (reducer.keepsValues || x.weights !== null || x.weighting !== null) return reduced(x, null);
     const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
     return reduced(x, sum);
   }
@@ -665,15 +640,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     checkGradOptions(options, where);
     const x = prepare(inputs);
     const dest = gradDestinations(options?.out, [{ name: nameA, size: x.n }, { name: nameB, size: x.n }], [x.a, x.b, ...(x.y === null ? [] : [x.y])], runtime, ctx);
-    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction as Reduction, runtime, ctx);
-    let scale = reduction === 'none' ? 1 : factorOf(x);
-    let rowScale = x.weights;
-    if (x.weighting !== null) {
-      // d result / d value_i: Σ over the weighted values it meets of weight · the reduction's factor · upstream
-      rowScale = weightingFactors(x.n, x.weighting, reduction, go);
-      scale = 1;
-    } else if (typeof go === 'number') scale *= go;
-    else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
+    const { scale, rowScale } = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
     const ga = dest[nameA]!;
     const gb = dest[nameB]!;
     const buffers = [...ins(x), { output: ga }, { output: gb }, rowScale === null ? null : { input: asFloatInput(rowScale) }];
@@ -699,13 +666,12 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       let sum = 0;
       if (x.weights === null && x.weighting === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
       else {
-        const v = x.weighting === null ? values(x) : applyWeighting(values(x), x.weighting);
+        const v = reducer.weighted(x.terms, values(x));
         for (let i = 0; i < v.length; i++) sum += v[i]!;
       }
-      const count = keras && reduction === 'mean_with_sample_weight' && x.weightSum !== null ? x.weightSum : (x.weighting?.size ?? x.n);
-      return { sum, count, item: x.shape.slice(1) };
+      return { ...reducer.stats(x.terms, sum), item: x.shape.slice(1) };
     },
-    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? (keras ? 0 : NaN) : sum / count),
+    result: (sum: number, count: number) => reducer.result(sum, count),
   };
 
   return { forward, withGrad, stream };
