@@ -16,6 +16,8 @@ import type { Framework } from './frameworks.js';
 import { refuseCallOptions, type BoundLoss, type Inputs, type StreamRules } from './losses/definition.js';
 import { shapeString } from './tensor.js';
 import type { Accumulator } from './types.js';
+import { Reducer } from './reducer.js';
+import type { Reduction } from './reduction.js';
 
 /** The accumulators this module made, with what they hold: merge() reads another one directly, not through JSON. */
 const internals = new WeakMap<object, { config: Config; held: Held }>();
@@ -27,7 +29,8 @@ const internals = new WeakMap<object, { config: Config; held: Held }>();
 export function createAccumulator(bound: BoundLoss, loss: string, framework: Framework, options: Readonly<Record<string, unknown>>, state?: unknown): Accumulator {
   const where = `${loss} (${framework})`;
   const reduction = options.reduction as string;
-  const concatenate = reduction === 'none';
+  const reducer = new Reducer(framework, reduction as Reduction, { loss, framework, jsBelow: 0 });
+  const concatenate = reducer.keepsValues;
   const hook = bound.stream;
   const config: Config = { loss, framework, reduction, options: encodeOptions(options), hook };
   let held = emptyHeld();
@@ -134,9 +137,7 @@ export function createAccumulator(bound: BoundLoss, loss: string, framework: Fra
       const sum = held.sum.value();
       const count = held.count.value();
       if (hook.result !== undefined) return hook.result(sum, count, held.rules);
-      if (reduction === 'sum') return sum;
-      if (count === 0) return framework === 'tensorflow' ? 0 : NaN;
-      return sum / count;
+      return reducer.result(sum, count);
     },
     reset() {
       held = emptyHeld();

@@ -18,8 +18,8 @@
  */
 
 import type { Framework } from './frameworks.js';
-import { applyWeighting, gradOutputFactors, weightingFactors, type KerasWeighting, type Reduction } from './reduction.js';
-import type { OutputTensor } from './tensor.js';
+import { applyWeighting, shapeMismatch, type KerasWeighting, type Reduction } from './reduction.js';
+import { floatInput, sameShape, shapeString, type OutputTensor } from './tensor.js';
 import type { Runtime } from './wasm.js';
 import type { LossContext } from './options.js';
 
@@ -126,18 +126,54 @@ export class Reducer {
     return values;
   }
 
-  /** The call's result from the unweighted per-sample values (their order is the terms'; they may be reused). */
-  value(t: ReductionTerms, values: Float32Array): number | OutputTensor {
-    const v = this.weighted(t, values);
-    if (this.keepsValues) return { data: v, shape: [...t.shape] };
+  /** Σ of the weighted values, in float64 (each product unrounded where the weights are one per value). */
+  weightedSum(t: ReductionTerms, values: Float32Array): number {
     let sum = 0;
-    for (let i = 0; i < v.length; i++) sum += v[i]!;
-    return this.fromSum(t, sum);
+    if (t.broadcast != null) {
+      const v = applyWeighting(values, t.broadcast);
+      for (let i = 0; i < v.length; i++) sum += v[i]!;
+      return sum;
+    }
+    const w = t.weights;
+    if (w == null) for (let i = 0; i < values.length; i++) sum += values[i]!;
+    else for (let i = 0; i < values.length; i++) sum += values[i]! * w[i]!;
+    return sum;
   }
 
-  /** The upstream gradient (withGrad's gradOutput): a tensor of the loss's shape for 'none', else a number. */
-  upstream(gradOutput: unknown, t: ReductionTerms, runtime: Runtime): Float32Array | number {
-    return gradOutputFactors(gradOutput, t.shape, this.reduction, runtime, this.ctx);
+  /**
+   * Whether the call's value needs the per-sample values one by one ('none', or weights to apply), rather than
+   * the kernels' Σ of them.
+   */
+  needsValues(t: ReductionTerms): boolean {
+    return this.keepsValues || t.weights != null || t.broadcast != null;
+  }
+
+  /** The call's result from the unweighted per-sample values (their order is the terms'; they may be reused). */
+  value(t: ReductionTerms, values: Float32Array): number | OutputTensor {
+    if (this.keepsValues) return { data: this.weighted(t, values), shape: [...t.shape] };
+    return this.fromSum(t, this.weightedSum(t, values));
+  }
+
+  /** The call's result from the kernels' Σ of the unweighted values, or from the values when `needsValues`. */
+  valueOf(t: ReductionTerms, sum: number, values: Float32Array | null): number | OutputTensor {
+    return this.needsValues(t) ? this.value(t, values!) : this.fromSum(t, sum);
+  }
+
+  /**
+   * The upstream gradient (withGrad's gradOutput): for 'none' a tensor of the loss's shape (`t.shape`), as float32;
+   * for a scalar reduction a number or a one-element tensor. Absent: 1 (the gradient of the value, or of Σ of the
+   * 'none' values).
+   */
+  upstream(gradOutput: unknown, t: Pick<ReductionTerms, 'shape'>, runtime: Runtime): Float32Array | number {
+    if (gradOutput === undefined) return 1;
+    const ctx = this.ctx;
+    const g = floatInput(gradOutput, runtime, `${ctx.loss} (${ctx.framework})`, 'gradOutput');
+    if (!this.keepsValues) {
+      if (g.size !== 1) throw shapeMismatch(ctx, 'gradOutput', 'a number or a one-element tensor (the loss is a scalar)', g.shape);
+      return g.array[0]!;
+    }
+    if (!sameShape(g.shape, t.shape)) throw shapeMismatch(ctx, 'gradOutput', `the loss's shape ${shapeString(t.shape)}`, g.shape);
+    return g.array instanceof Float32Array ? g.array : Float32Array.from(g.array);
   }
 
   /**
@@ -146,10 +182,24 @@ export class Reducer {
    * value meets.
    */
   gradScale(t: ReductionTerms, upstream: Float32Array | number): GradScale {
-    if (t.broadcast != null) return { scale: 1, rowScale: weightingFactors(t.count, t.broadcast, this.reduction, upstream) };
+    if (t.broadcast != null) return { scale: 1, rowScale: this.broadcastFactors(t, t.broadcast, upstream) };
     const w = t.weights ?? null;
     if (typeof upstream === 'number') return { scale: this.factor(t) * upstream, rowScale: w };
     return { scale: 1, rowScale: w === null ? upstream : Float32Array.from(w, (x, i) => x * upstream[i]!) };
+  }
+
+  /**
+   * With broadcast weights, d result / d value_i = Σ over the weighted values o that value i meets of
+   * weight_o × the reduction's factor × the upstream gradient (a number, or one per weighted value for 'none').
+   */
+  private broadcastFactors(t: ReductionTerms, w: KerasWeighting, upstream: Float32Array | number): Float32Array {
+    const out = new Float32Array(t.count);
+    const scale = this.factor(t);
+    for (let o = 0; o < w.size; o++) {
+      const g = typeof upstream === 'number' ? upstream : upstream[o]!;
+      out[w.valueIndex[o]!]! += w.weights[o]! * scale * g;
+    }
+    return out;
   }
 
   /** A batch's statistics for a stream: Σ of its weighted values, and its share of the mean's divisor. */

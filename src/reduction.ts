@@ -1,18 +1,13 @@
 /**
- * The frameworks' reduction semantics, shared by every family (docs/semantics.md §1):
- *
- * Keras 3 (`keras/src/losses/loss.py`): a loss function reduces the last axis to a per-sample tensor; then
- * `sample_weight` multiplies it (after `squeeze_or_expand_to_same_rank`), and `reduce_values` applies the
- * reduction: 'sum', 'sum_over_batch_size' = 'mean' (sum / number of per-sample values, divide_no_nan: 0 when
- * there are none), or 'none'. A scalar per-sample value is returned as it is.
- *
- * PyTorch (`apply_loss_reduction`): 'mean' over all elements (NaN when empty), 'sum', 'none'.
+ * The frameworks' shape rules around a reduction, shared by every family (docs/semantics.md §1): the
+ * `reduction` option, Keras's squeeze_or_expand_to_same_rank of y_true and y_pred, the per-sample geometry of its
+ * last axis, and how its `sample_weight` broadcasts against the per-sample values (`kerasWeighting`). What a
+ * reduction then computes (value, gradient factors, a stream's statistics) is the reducer's: src/reducer.ts.
  */
 
 import { LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
-import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from './tensor.js';
-import type { Runtime } from './wasm.js';
+import { sameShape, shapeSize, shapeString, type FloatInput } from './tensor.js';
 import { enumOption, type LossContext, type OptionSpec } from './options.js';
 
 export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'mean_with_sample_weight' | 'batchmean';
@@ -168,76 +163,4 @@ export function applyWeighting(values: Float32Array, w: KerasWeighting): Float32
   const out = new Float32Array(w.size);
   for (let o = 0; o < out.length; o++) out[o] = values[w.valueIndex[o]!]! * w.weights[o]!;
   return out;
-}
-
-/**
- * d(result)/d(values[i]) for each per-sample value: Σ over the weighted values it meets of weight × the
- * reduction's factor × the upstream gradient (a number, or one per weighted value for 'none').
- */
-export function weightingFactors(values: number, w: KerasWeighting, reduction: Reduction, upstream: Float32Array | number): Float32Array {
-  const out = new Float32Array(values);
-  const scale = reduction === 'none' || w.shape.length === 0 ? 1 : kerasWeightedScale(reduction, w.size, w.weightSum);
-  for (let o = 0; o < w.size; o++) {
-    const g = typeof upstream === 'number' ? upstream : upstream[o]!;
-    out[w.valueIndex[o]!]! += w.weights[o]! * scale * g;
-  }
-  return out;
-}
-
-/** The factor on Σ of the weighted values: 1/count ('sum_over_batch_size'), 1/Σw ('mean_with_sample_weight'), divide_no_nan. */
-export function kerasWeightedScale(reduction: Reduction, count: number, weightSum: number): number {
-  if (reduction === 'sum' || reduction === 'none') return 1;
-  const divisor = reduction === 'mean_with_sample_weight' ? weightSum : count;
-  return divisor === 0 ? 0 : 1 / divisor;
-}
-
-/**
- * Keras reduce_values on (weighted) values: a number, or the 'none' tensor (PyTorch's 'none' too). A value of
- * shape [] is returned as it is, whatever the reduction, as Keras does.
- */
-export function reduceValues(values: Float32Array, shape: readonly number[], reduction: Reduction, weightSum?: number): number | OutputTensor {
-  if (reduction === 'none') return { data: values, shape: [...shape] };
-  if (shape.length === 0) return values[0]!;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return weightSum === undefined ? kerasScale(reduction, values.length) * sum : kerasWeightedScale(reduction, values.length, weightSum) * sum;
-}
-
-/**
- * The factor a Keras reduction applies to the sum of unweighted per-sample values (divide_no_nan: 0 when empty;
- * without sample weights 'mean_with_sample_weight' is 'sum_over_batch_size').
- */
-export function kerasScale(reduction: Reduction, rows: number): number {
-  if (reduction === 'sum' || reduction === 'none') return 1;
-  return rows === 0 ? 0 : 1 / rows;
-}
-
-/** The factor PyTorch's reduction applies to the sum of the elementwise losses (mean of nothing is NaN). */
-export function torchScale(reduction: Reduction, n: number): number {
-  if (reduction === 'mean') return n === 0 ? NaN : 1 / n;
-  return 1;
-}
-
-/**
- * The upstream gradient of a withGrad call: for reduction 'none', a tensor of the loss's shape (default ones:
- * the gradient of the sum); for a scalar reduction, a number (default 1). Returns per-value factors, or a
- * single number.
- */
-export function gradOutputFactors(
-  gradOutput: unknown,
-  lossShape: readonly number[],
-  reduction: Reduction,
-  runtime: Runtime,
-  ctx: LossContext,
-): Float32Array | number {
-  if (gradOutput === undefined) return 1;
-  const g = floatInput(gradOutput, runtime, `${ctx.loss} (${ctx.framework})`, 'gradOutput');
-  if (reduction !== 'none') {
-    if (g.size !== 1) throw shapeMismatch(ctx, 'gradOutput', 'a number or a one-element tensor (the loss is a scalar)', g.shape);
-    return g.array[0]!;
-  }
-  if (!sameShape(g.shape, lossShape)) {
-    throw shapeMismatch(ctx, 'gradOutput', `the loss's shape ${shapeString(lossShape)}`, g.shape);
-  }
-  return g.array instanceof Float32Array ? g.array : Float32Array.from(g.array);
 }

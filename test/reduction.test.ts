@@ -1,17 +1,13 @@
 /**
  * src/reduction.ts function by function, against values worked out by hand from the frameworks' rules:
  * Keras's squeeze_or_expand_to_same_rank and NumPy broadcasting of sample weights (which value meets which
- * weight), reduce_values with divide_no_nan, the gradient factors of weighting, PyTorch's mean of nothing,
- * the upstream gradient's checks, and the refusals' words. The Keras fixtures check these through whole losses;
+ * weight), and the refusals' words (the reductions themselves: test/reducer.test.ts). The Keras fixtures check these through whole losses;
  * here each rule is seen alone, at its edges (empty, rank 0, the squeezed and the expanded side).
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LossContext } from '../src/options.js';
-import {
-  applyWeighting, broadcastShapes, gradOutputFactors, kerasCommonShape, kerasGeometry, kerasScale, kerasWeightedScale,
-  kerasWeighting, reduceValues, torchScale, weightingFactors,
-} from '../src/reduction.js';
+import { applyWeighting, broadcastShapes, kerasCommonShape, kerasGeometry, kerasWeighting } from '../src/reduction.js';
 import { floatInput } from '../src/tensor.js';
 import { instantiate, type Runtime } from '../src/wasm.js';
 import { expectLossError } from './helpers.js';
@@ -105,66 +101,8 @@ describe('kerasWeighting: which value meets which weight', () => {
     expectLossError(() => kerasWeighting(weight([1, 2], [2, 1]), [3], ctx), 'SHAPE_MISMATCH');
   });
 
-  it('applyWeighting and weightingFactors follow the index', () => {
+  it('applyWeighting follows the index', () => {
     const w = kerasWeighting(weight([1, 2], [2, 1, 1]), [3], ctx); // [2, 1, 3]: value j meets weight i
     expect(Array.from(applyWeighting(Float32Array.of(10, 20, 30), w))).toEqual([10, 20, 30, 20, 40, 60]);
-    // d(sum)/d(value j) = Σ_i w_i = 3; mean over 6 weighted values: 3/6; mean_with_sample_weight: 3/Σw = 3/3
-    expect(Array.from(weightingFactors(3, w, 'sum', 1))).toEqual([3, 3, 3]);
-    expect(Array.from(weightingFactors(3, w, 'sum_over_batch_size', 2))).toEqual([1, 1, 1]);
-    expect(Array.from(weightingFactors(3, w, 'mean_with_sample_weight', 1))).toEqual([1, 1, 1]);
-    // 'none': one upstream value per weighted value
-    expect(Array.from(weightingFactors(3, w, 'none', Float32Array.of(1, 0, 0, 0, 0, 1)))).toEqual([1, 0, 2]);
-    const scalar = kerasWeighting(weight([4], []), [], ctx);
-    expect(Array.from(weightingFactors(1, scalar, 'sum_over_batch_size', 1))).toEqual([4]); // shape []: no division
   });
 });
-
-describe('the reductions', () => {
-  it('kerasWeightedScale, kerasScale and torchScale (divide_no_nan in Keras, NaN for the mean of nothing in PyTorch)', () => {
-    expect([kerasWeightedScale('sum', 4, 2), kerasWeightedScale('none', 4, 2)]).toEqual([1, 1]);
-    expect([kerasWeightedScale('sum_over_batch_size', 4, 2), kerasWeightedScale('mean', 4, 2), kerasWeightedScale('mean_with_sample_weight', 4, 2)]).toEqual([0.25, 0.25, 0.5]);
-    expect([kerasWeightedScale('sum_over_batch_size', 0, 2), kerasWeightedScale('mean_with_sample_weight', 4, 0)]).toEqual([0, 0]);
-    expect([kerasScale('sum', 4), kerasScale('none', 4), kerasScale('sum_over_batch_size', 4), kerasScale('mean_with_sample_weight', 8), kerasScale('mean', 0)]).toEqual([1, 1, 0.25, 0.125, 0]);
-    expect([torchScale('sum', 4), torchScale('none', 4), torchScale('mean', 4)]).toEqual([1, 1, 0.25]);
-    expect(torchScale('mean', 0)).toBeNaN();
-  });
-
-  it('reduceValues: none returns the values with their shape, shape [] its value, the rest reduce', () => {
-    const v = Float32Array.of(1, 2, 3, 6);
-    const none = reduceValues(v, [2, 2], 'none');
-    expect(none).toEqual({ data: v, shape: [2, 2] });
-    expect(reduceValues(Float32Array.of(5), [], 'sum_over_batch_size')).toBe(5);
-    expect(reduceValues(Float32Array.of(5), [], 'sum')).toBe(5);
-    expect(reduceValues(v, [4], 'sum')).toBe(12);
-    expect(reduceValues(v, [4], 'sum_over_batch_size')).toBe(3);
-    expect(reduceValues(v, [4], 'mean_with_sample_weight', 6)).toBe(2);
-    expect(reduceValues(v, [4], 'sum_over_batch_size', 6)).toBe(3);
-    expect(reduceValues(v, [4], 'mean_with_sample_weight')).toBe(3); // no weights: the plain mean
-    expect(reduceValues(new Float32Array(0), [0], 'sum_over_batch_size')).toBe(0);
-  });
-});
-
-describe('gradOutputFactors (the upstream gradient)', () => {
-  it('none given: 1; a scalar reduction takes a number or a one-element tensor', () => {
-    expect(gradOutputFactors(undefined, [], 'sum', rt, ctx)).toBe(1);
-    expect(gradOutputFactors(2.5, [], 'sum', rt, ctx)).toBe(2.5);
-    expect(gradOutputFactors([3], [], 'mean', rt, ctx)).toBe(3);
-    expect(gradOutputFactors({ data: [4], shape: [1, 1] }, [], 'sum', rt, ctx)).toBe(4);
-    const e = expectLossError(() => gradOutputFactors([1, 2], [], 'sum', rt, ctx), 'SHAPE_MISMATCH');
-    expect([e.loss, e.argument, e.expected, e.received]).toEqual(['mean_squared_error (tensorflow)', 'gradOutput', 'a number or a one-element tensor (the loss is a scalar)', 'shape [2]']);
-  });
-
-  it("'none' takes a tensor of the loss's shape, as float32", () => {
-    const f = Float32Array.of(1, 2, 3);
-    expect(gradOutputFactors(f, [3], 'none', rt, ctx)).toBe(f);
-    const d = gradOutputFactors(Float64Array.of(0.1, 2, 3), [3], 'none', rt, ctx) as Float32Array;
-    expect(d).toBeInstanceOf(Float32Array);
-    expect(Array.from(d)).toEqual([Math.fround(0.1), 2, 3]);
-    const e = expectLossError(() => gradOutputFactors(Float32Array.of(1, 2), [3], 'none', rt, ctx), 'SHAPE_MISMATCH');
-    expect([e.argument, e.expected, e.received]).toEqual(['gradOutput', "the loss's shape [3]", 'shape [2]']);
-    expectLossError(() => gradOutputFactors({ data: [1, 2, 3], shape: [3, 1] }, [3], 'none', rt, ctx), 'SHAPE_MISMATCH');
-    const bad = expectLossError(() => gradOutputFactors('x', [3], 'none', rt, ctx), 'BAD_DTYPE');
-    expect([bad.loss, bad.argument]).toEqual(['mean_squared_error (tensorflow)', 'gradOutput']);
-  });
-});
-

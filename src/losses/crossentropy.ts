@@ -7,13 +7,14 @@
  */
 
 import { LossError } from '../errors.js';
-import { applyWeighting, gradOutputFactors, kerasWeighting, reduceValues, reductionOption, shapeMismatch, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import { kerasWeighting, reductionOption, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
-import { axisGeometry, checkAxis, kerasRowReduction, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type KerasReduction, type Labels, type RowGeometry, type RowTarget } from './rows.js';
+import { axisGeometry, checkAxis, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type Labels, type RowGeometry, type RowTarget } from './rows.js';
 import { badOption, booleanOption, integerOption, type LossContext, type OptionSpec, smoothingOption } from '../options.js';
 import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../types.js';
 import { kerasPair, torchPair, type Declarations } from './declaration.js';
@@ -121,10 +122,6 @@ function gradTo(options: GradOptions | undefined, pred: FloatInput, runtime: Run
   return gradDestination(options?.out, { p: pred, t: pred }, runtime, ctx);
 }
 
-function noneTensor(values: Float32Array, shape: readonly number[]): OutputTensor {
-  return { data: values, shape: [...shape] };
-}
-
 /** Σ over valid rows of w[y] (PyTorch's weighted-mean denominator), or the valid count without weights. */
 function weightedCount(labels: Labels, weights: Float32Array | null, ignore: number): number {
   if (weights === null) return labels.valid;
@@ -144,7 +141,7 @@ interface TorchRowSpec {
 
 function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
-  const reduction = options.reduction as Reduction;
+  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const ignore = options.ignoreIndex as number;
   const ls = (options.labelSmoothing as number | undefined) ?? 0;
   const weight = options.weight as WeightTensor | undefined;
@@ -177,6 +174,12 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
     return weightedCount(x.target.labels, x.weights, ignore);
   }
 
+  /** The per-row values as the reducer sees them (the divisor, a pass over the labels, only for a mean or a stream). */
+  function terms(x: ReturnType<typeof prepare>, stream = false): ReductionTerms {
+    const count = x.geometry.outer * x.geometry.inner;
+    return { count, shape: x.geometry.rowShape, ...(reducer.averages || stream ? { divisor: divisor(x) } : {}) };
+  }
+
   function run(x: ReturnType<typeof prepare>, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
     const dense = x.target.kind === 'dense';
     const W = x.weights === null ? x.geometry.classes : weightSum(x.weights);
@@ -196,26 +199,20 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
-    if (reduction === 'none') return noneTensor(run(x, { rows: true }).values!, x.geometry.rowShape);
-    const { sum } = run(x, {});
-    return reduction === 'sum' ? sum : sum / divisor(x);
+    const t = terms(x);
+    if (reducer.keepsValues) return reducer.value(t, run(x, { rows: true }).values!);
+    return reducer.fromSum(t, run(x, {}).sum);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
     const x = prepare(inputs);
-    const go = gradOutputFactors(options?.gradOutput, x.geometry.rowShape, reduction, runtime, ctx);
+    const t = terms(x);
+    const go = reducer.upstream(options?.gradOutput, t, runtime);
     const dest = gradTo(options, x.pred, runtime, ctx);
-    let scale = 1;
-    let rowScale: Float32Array | null = null;
-    let d = 1;
-    if (reduction === 'mean') {
-      d = divisor(x);
-      scale = d === 0 ? 0 : 1 / d; // all ignored: NaN value, zero gradient (as torch)
-    }
-    if (typeof go === 'number') scale *= go;
-    else rowScale = go;
-    const r = run(x, { scale, rowScale, grad: dest, rows: reduction === 'none' });
-    const value = reduction === 'none' ? noneTensor(r.values!, x.geometry.rowShape) : reduction === 'sum' ? r.sum : r.sum / d;
+    // all ignored: a NaN value and a zero gradient (as torch), the reducer's factor for a divisor of 0
+    const { scale, rowScale } = reducer.gradScale(t, go);
+    const r = run(x, { scale, rowScale, grad: dest, rows: reducer.keepsValues });
+    const value = reducer.keepsValues ? reducer.value(t, r.values!) : reducer.fromSum(t, r.sum);
     return { value, grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
 
@@ -224,7 +221,7 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
   const stream: StreamHook = {
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
-      return { sum: run(x, {}).sum, count: divisor(x), item: x.pred.shape.slice(1) };
+      return { ...reducer.stats(terms(x, true), run(x, {}).sum), item: x.pred.shape.slice(1) };
     },
   };
 
@@ -256,7 +253,7 @@ interface KerasRowSpec {
 
 function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
-  const reduction = options.reduction as KerasReduction;
+  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const fromLogits = options.fromLogits as boolean;
   const axis = (options.axis as number | undefined) ?? -1;
   const ls = (options.labelSmoothing as number | undefined) ?? 0;
@@ -335,12 +332,6 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
     return { pred, geometry, target, valid, weights, weightTotal, weighting, expands };
   }
 
-  /** 'none' and the reductions when the weights broadcast beyond the per-sample values: Keras's rule, in full. */
-  function expanded(x: KerasCall, values: Float32Array): number | OutputTensor {
-    const w = x.weighting!;
-    return reduceValues(applyWeighting(values, w), w.shape, reduction as Reduction, w.weightSum);
-  }
-
   function run(x: KerasCall, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
     return runRows(runtime, kernel, {
       geometry: x.geometry,
@@ -356,58 +347,37 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
 
   const masked = spec.sparse && ignoreClass !== null;
 
-  function reduce(x: KerasCall, sum: number, values: Float32Array | null): KerasReducedCall {
-    const n = x.geometry.outer * x.geometry.inner;
-    let weighted = sum;
-    if (x.weights !== null) {
-      weighted = 0;
-      for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
-    }
-    const scalar = (x.weighting?.shape ?? x.geometry.rowShape).length === 0; // after squeeze_or_expand: [1] with a scalar weight is []
-    const r = kerasRowReduction(sum, weighted, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, scalar);
-    return r;
+  /**
+   * The per-sample values as the reducer sees them: weights one per value (`weights`) or broadcast beyond them
+   * (`expands`), Σ of the weights as given (masked: apply_mask's mask · weights), the unmasked count as the mean's
+   * divisor under ignore_class.
+   */
+  function terms(x: KerasCall): ReductionTerms {
+    return {
+      count: x.geometry.outer * x.geometry.inner,
+      shape: x.weighting?.shape ?? x.geometry.rowShape,
+      weights: x.weights,
+      broadcast: x.expands ? x.weighting : null,
+      weightSum: x.weights !== null ? x.weightTotal : x.expands ? x.weighting!.weightSum : null,
+      ...(masked ? { divisor: x.valid } : {}),
+    };
   }
 
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
-    const needRows = reduction === 'none' || x.weighting !== null;
-    const { sum, values } = run(x, { rows: needRows });
-    if (x.expands) return expanded(x, values!);
-    if (reduction === 'none' || (x.weighting?.shape ?? x.geometry.rowShape).length === 0) {
-      if (reduction !== 'none') return reduce(x, sum, values).value;
-      const v = values!;
-      if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
-      return noneTensor(v, x.weighting?.shape ?? x.geometry.rowShape);
-    }
-    return reduce(x, sum, values).value;
+    const t = terms(x);
+    const { sum, values } = run(x, { rows: reducer.needsValues(t) });
+    return reducer.valueOf(t, sum, values);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
     const x = prepare(inputs);
-    const n = x.geometry.outer * x.geometry.inner;
-    const go = gradOutputFactors(options?.gradOutput, x.weighting?.shape ?? x.geometry.rowShape, reduction as Reduction, runtime, ctx);
+    const t = terms(x);
     const dest = gradTo(options, x.pred, runtime, ctx);
-    if (x.expands) {
-      // d value / d (per-sample value i): Σ over the weighted values it meets of weight × reduction × upstream
-      const rowScale = weightingFactors(n, x.weighting!, reduction as Reduction, go);
-      const r = run(x, { scale: 1, rowScale, grad: dest, rows: true });
-      return { value: expanded(x, r.values!), grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
-    }
-    // The factor the reduction applies does not depend on the values: take it from a zero sum.
-    const factor = reduction === 'none' ? 1 : kerasRowReduction(0, 0, n, reduction, x.weights === null ? null : { sum: x.weightTotal }, masked ? x.valid : null, (x.weighting?.shape ?? x.geometry.rowShape).length === 0).factor;
-    let scale = factor;
-    let rowScale: Float32Array | null = x.weights;
-    if (typeof go === 'number') scale *= go;
-    else rowScale = rowScale === null ? go : Float32Array.from(rowScale, (w, i) => w * go[i]!);
-    const r = run(x, { scale, rowScale, grad: dest, rows: true });
-    let value: number | OutputTensor;
-    if (reduction === 'none') {
-      const v = r.values!;
-      if (x.weights !== null) for (let i = 0; i < v.length; i++) v[i]! *= x.weights[i]!;
-      value = noneTensor(v, x.weighting?.shape ?? x.geometry.rowShape);
-    } else value = reduce(x, r.sum, r.values).value;
-    return { value, grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
+    const { scale, rowScale } = reducer.gradScale(t, reducer.upstream(options?.gradOutput, t, runtime));
+    const r = run(x, { scale, rowScale, grad: dest, rows: reducer.needsValues(t) });
+    return { value: reducer.valueOf(t, r.sum, r.values), grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
 
   // Streaming (loss.accumulator()): Σ of the weighted per-sample values and the reduction's divisor (samples,
@@ -416,30 +386,15 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
-      const item = x.pred.shape.slice(1);
-      const n = x.geometry.outer * x.geometry.inner;
-      const { sum, values } = run(x, { rows: x.weighting !== null });
-      if (x.expands) {
-        const v = applyWeighting(values!, x.weighting!);
-        let total = 0;
-        for (let i = 0; i < v.length; i++) total += v[i]!;
-        return { sum: total, count: reduction === 'mean_with_sample_weight' ? x.weighting!.weightSum : v.length, item };
-      }
-      let weighted = sum;
-      if (x.weights !== null) {
-        weighted = 0;
-        for (let i = 0; i < n; i++) weighted += values![i]! * x.weights[i]!;
-      }
-      const count = reduction === 'mean_with_sample_weight' && x.weights !== null ? x.weightTotal : masked ? x.valid : n;
-      return { sum: weighted, count, item };
+      const t = terms(x);
+      const { sum, values } = run(x, { rows: reducer.needsValues(t) });
+      return { ...reducer.stats(t, reducer.needsValues(t) ? reducer.weightedSum(t, values!) : sum), item: x.pred.shape.slice(1) };
     },
-    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
   };
 
   return { forward, withGrad, stream };
 }
 
-type KerasReducedCall = ReturnType<typeof kerasRowReduction>;
 
 // ---- definitions ----
 

@@ -16,7 +16,8 @@
 
 import { describe, LossError } from '../errors.js';
 import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
-import { floatInput, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import { Reducer, type ReductionTerms } from '../reducer.js';
+import { floatInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
@@ -222,7 +223,7 @@ function logSpaceSequence(
 
 export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const blank = options.blank as number;
-  const reduction = options.reduction as Reduction;
+  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const zeroInfinity = options.zeroInfinity as boolean;
   const logits = options.gradOf === 'logits';
   const where = `${ctx.loss} (${ctx.framework})`;
@@ -336,15 +337,21 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     if (zeroInfinity) for (let n = 0; n < losses.length; n++) if (losses[n] === Infinity) losses[n] = 0;
   }
 
+  /** One value per sequence ([N], or [] unbatched), the mean over the sequences (torch's divisor N). */
+  const terms = (b: Batch): ReductionTerms => ({ count: b.N, shape: b.batched ? [b.N] : [] });
+
+  /**
+   * What the reduction sums for sequence n: its loss, or for a mean the loss / max(targetLength, 1) (torch's
+   * ctc_loss 'mean' averages the length-normalised losses), in float64.
+   */
+  const summand = (b: Batch, losses: Float64Array, n: number): number => (reducer.averages ? losses[n]! / Math.max(b.targetLengths[n]!, 1) : losses[n]!);
+
   function reduce(b: Batch, losses: Float64Array): number | OutputTensor {
-    if (reduction === 'none') return { data: Float32Array.from(losses), shape: b.batched ? [b.N] : [] };
+    const t = terms(b);
+    if (reducer.keepsValues) return reducer.value(t, Float32Array.from(losses));
     let sum = 0;
-    if (reduction === 'sum') for (let n = 0; n < b.N; n++) sum += losses[n]!;
-    else {
-      for (let n = 0; n < b.N; n++) sum += losses[n]! / Math.max(b.targetLengths[n]!, 1);
-      sum /= b.N; // NaN for an empty batch, as torch's mean of nothing
-    }
-    return sum;
+    for (let n = 0; n < b.N; n++) sum += summand(b, losses, n);
+    return reducer.fromSum(t, sum); // NaN for an empty batch, as torch's mean of nothing
   }
 
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
@@ -359,25 +366,11 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
     checkGradOptions(gradOptions, where);
     const b = prepare(inputs, runtime, ctx, def, blank);
     const dest = gradDestinations(gradOptions?.out, [{ name: 'logProbs', size: b.T * b.N * b.C }], [b.lp], runtime, ctx).logProbs!;
+    // d result / d loss_n: the reducer's factor (1/N for a mean) times the summand's 1/max(targetLength, 1), or
+    // the upstream gradient of 'none'
+    const g = reducer.gradScale(terms(b), reducer.upstream(gradOptions?.gradOutput, terms(b), runtime));
     const scales = new Float64Array(b.N);
-    const go = gradOptions?.gradOutput;
-    if (reduction === 'none') {
-      if (go === undefined) scales.fill(1);
-      else {
-        const g = floatInput(go, runtime, where, 'gradOutput');
-        const want = b.batched ? [b.N] : [];
-        if (g.size !== b.N || g.shape.length !== want.length) throw shapeMismatch(ctx, 'gradOutput', `the loss's shape ${shapeString(want)}`, g.shape);
-        for (let n = 0; n < b.N; n++) scales[n] = g.array[n]!;
-      }
-    } else {
-      let g = 1;
-      if (go !== undefined) {
-        const x = floatInput(go, runtime, where, 'gradOutput');
-        if (x.size !== 1) throw shapeMismatch(ctx, 'gradOutput', 'a number or a one-element tensor (the loss is a scalar)', x.shape);
-        g = x.array[0]!;
-      }
-      for (let n = 0; n < b.N; n++) scales[n] = reduction === 'sum' ? g : g / (Math.max(b.targetLengths[n]!, 1) * b.N);
-    }
+    for (let n = 0; n < b.N; n++) scales[n] = g.rowScale !== null ? g.rowScale[n]! : reducer.averages ? g.scale / Math.max(b.targetLengths[n]!, 1) : g.scale;
     const { losses, grad } = run(b, scales, dest);
     applyZeroInfinity(losses);
     return { value: reduce(b, losses), grad: { logProbs: { data: grad!, shape: [...b.lp.shape] } } };
@@ -392,8 +385,8 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       const { losses } = run(b, null, null);
       applyZeroInfinity(losses);
       let sum = 0;
-      for (let n = 0; n < b.N; n++) sum += reduction === 'sum' ? losses[n]! : losses[n]! / Math.max(b.targetLengths[n]!, 1);
-      return { sum, count: b.N, item: [b.C] };
+      for (let n = 0; n < b.N; n++) sum += summand(b, losses, n);
+      return { ...reducer.stats(terms(b), sum), item: [b.C] };
     },
   };
 

@@ -12,7 +12,7 @@
  * path for tiny inputs lives in the family's own file and is tested against the oracle").
  */
 
-import { applyWeighting, kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, gradDestinations, pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
 import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
@@ -462,14 +462,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
       const x = prepare(inputs);
       const item = x.p.shape.slice(1);
       if (!keras) {
-        let sum: number;
-        const ew = x.elementWeights;
-        if (ew === null) sum = total(x.p, x.t) * valueScale;
-        else {
-          const v = rowValues(x.rows, 1, x.p, x.t, valueScale);
-          sum = 0;
-          for (let i = 0; i < v.length; i++) sum += v[i]! * ew[i]!;
-        }
+        const sum = x.elementWeights === null ? total(x.p, x.t) * valueScale : reducer.weightedSum(x.terms, rowValues(x.rows, 1, x.p, x.t, valueScale));
         return { ...reducer.stats(x.terms, sum), item };
       }
       const oneSample = x.lossShape.length === 0;
@@ -481,10 +474,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
         return { sum: total(x.p, x.t) * valueScale, count: x.cols, item, rules };
       }
       if (x.weighting === null) return { ...reducer.stats(x.terms, total(x.p, x.t) * perRow(x.cols)), item, rules };
-      const v = reducer.weighted(x.terms, rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)));
-      let sum = 0;
-      for (let i = 0; i < v.length; i++) sum += v[i]!;
-      return { ...reducer.stats(x.terms, sum), item, rules };
+      return { ...reducer.stats(x.terms, reducer.weightedSum(x.terms, rowValues(x.rows, x.cols, x.p, x.t, perRow(x.cols)))), item, rules };
     },
     result(sum: number, count: number, rules: StreamRules): number {
       // the one sample's mean (NaN over an empty axis, as Keras's mean), or its sum (KLDivergence's rowSum)
@@ -624,14 +614,14 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
 
   /** The call's value: from Σ f when nothing weighs the values and a scalar is asked, else from the values. */
   function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
-    if (!reducer.keepsValues && x.weights === null && x.weighting === null && sum !== null) return reducer.fromSum(x.terms, sum);
+    if (!reducer.needsValues(x.terms) && sum !== null) return reducer.fromSum(x.terms, sum);
     return reducer.value(x.terms, values(x));
   }
 
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
     const x = prepare(inputs);
-    if (reducer.keepsValues || x.weights !== null || x.weighting !== null) return reduced(x, null);
+    if (reducer.needsValues(x.terms)) return reduced(x, null);
     const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
     return reduced(x, sum);
   }
@@ -663,15 +653,11 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       const x = prepare(inputs);
       // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
       if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, 'a batch axis to stream (Keras returns the value of a rank-0 pair as it is)', x.shape);
-      let sum = 0;
-      if (x.weights === null && x.weighting === null) sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
-      else {
-        const v = reducer.weighted(x.terms, values(x));
-        for (let i = 0; i < v.length; i++) sum += v[i]!;
-      }
+      const sum = reducer.needsValues(x.terms)
+        ? reducer.weightedSum(x.terms, values(x))
+        : streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
       return { ...reducer.stats(x.terms, sum), item: x.shape.slice(1) };
     },
-    result: (sum: number, count: number) => reducer.result(sum, count),
   };
 
   return { forward, withGrad, stream };

@@ -5,7 +5,7 @@
  *   with no transpose, tensors in place, arrays streamed) with row-ABI kernels (assembly/margin.ts
  *   categorical_hinge_f32, assembly/cosine.ts cosine_similarity_f32). pred and target are reconciled by Keras's
  *   squeeze_or_expand_to_same_rank; sample weights per sample, then Keras's reduce_values (./rows.ts
- *   kerasRowReduction, mean_with_sample_weight included). The kernels return the weighted total in f64. Weights
+ *   src/reducer.ts, mean_with_sample_weight included). The kernels return the weighted total in f64. Weights
  *   that broadcast the per-sample values to more of them ([K, N] against [N]) are applied to the values, as Keras
  *   does and every other Keras engine here.
  * - torch CosineEmbeddingLoss (x1, x2 of shape [N, D] or [D], target [N] or [] of ±1, 'mean' over rows) runs on
@@ -13,13 +13,14 @@
  *   ABI's trailing `rowLabels` operand (assembly/cosine.ts cosine_embedding_f32).
  */
 
-import { applyWeighting, gradOutputFactors, kerasCommonShape, kerasWeighting, reduceValues, reductionOption, shapeMismatch, torchScale, weightingFactors, type KerasWeighting, type Reduction } from '../reduction.js';
+import { kerasCommonShape, kerasWeighting, reductionOption, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from './elementwise.js';
-import { axisGeometry, checkAxis, kerasRowReduction, runRows, type KerasReduction, type RowGeometry, type RowResult } from './rows.js';
+import { axisGeometry, checkAxis, runRows, type RowGeometry, type RowResult } from './rows.js';
 import { axisOption, type LossContext } from '../options.js';
 
 
@@ -38,7 +39,7 @@ interface KerasRows {
   weighting: KerasWeighting | null;
   /** What 'none' returns: the per-sample shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
   lossShape: readonly number[];
-  weightTotal: number;
+  terms: ReductionTerms;
 }
 
 /** A Keras row loss over `axis` (CosineSimilarity's option; the last axis otherwise) with a row-ABI kernel. */
@@ -54,7 +55,7 @@ export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefi
 
 function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
-  const reduction = options.reduction as KerasReduction;
+  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const axis = (options.axis as number | undefined) ?? -1;
 
   function prepare(inputs: Inputs): KerasRows {
@@ -67,7 +68,7 @@ function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unk
     const geometry = axisGeometry(common, axis);
     let weights: Float32Array | null = null;
     let weighting: KerasWeighting | null = null;
-    let weightTotal = 0;
+    let weightTotal: number | null = null;
     let lossShape = geometry.rowShape;
     if (inputs.sampleWeight !== undefined) {
       const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), geometry.rowShape, ctx);
@@ -77,7 +78,8 @@ function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unk
       weightTotal = w.weightSum;
       lossShape = w.shape;
     }
-    return { pred, target, geometry, weights, weighting, weightTotal, lossShape };
+    const terms = { count: geometry.outer * geometry.inner, shape: lossShape, weights, broadcast: weighting, weightSum: weightTotal };
+    return { pred, target, geometry, weights, weighting, lossShape, terms };
   }
 
   /**
@@ -96,49 +98,25 @@ function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unk
     });
   }
 
-  const reduced = (x: KerasRows, weightedSum: number) =>
-    kerasRowReduction(weightedSum, weightedSum, x.geometry.outer * x.geometry.inner, reduction, x.weights === null ? null : { sum: x.weightTotal }, null, x.lossShape.length === 0);
-
-  /** 'none': the per-row values times the weights. */
-  function noneValue(x: KerasRows, values: Float32Array): OutputTensor {
-    if (x.weights !== null) for (let r = 0; r < values.length; r++) values[r]! *= x.weights[r]!;
-    return { data: values, shape: [...x.lossShape] };
-  }
-
-  /** Weights that add axes: Keras's reduce_values over the broadcast product of the unweighted values. */
-  const broadcastValue = (w: KerasWeighting, values: Float32Array) => reduceValues(applyWeighting(values, w), w.shape, reduction as Reduction, w.weightSum);
-
   function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
     if (extra !== undefined) throw refuseCallOptions(where, extra);
     const x = prepare(inputs);
-    if (x.weighting !== null) return broadcastValue(x.weighting, run(x, null, null, 1, true).values!);
-    const r = run(x, x.weights, null, 1, reduction === 'none');
-    return reduction === 'none' ? noneValue(x, r.values!) : reduced(x, r.sum).value;
+    // Weights one per value go to the kernel as its row factors: it returns Σ w·l in f64, from values it has not
+    // rounded (a weighted sum that cancels keeps its digits). Broadcast ones the reducer applies to the values.
+    if (reducer.keepsValues || x.weighting !== null) return reducer.value(x.terms, run(x, null, null, 1, true).values!);
+    return reducer.fromSum(x.terms, run(x, x.weights, null, 1, false).sum);
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
     checkGradOptions(options, where);
     const x = prepare(inputs);
     const dest = gradDestinations(options?.out, [{ name: 'pred', size: x.pred.size }], [x.pred, x.target], runtime, ctx).pred!;
-    const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction as Reduction, runtime, ctx);
+    const { scale, rowScale } = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
     // runRows may take a block of wasm memory (a row wider than the scratch region): read the gradient after it
-    const gradOf = () => ({ pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } });
-    if (x.weighting !== null) {
-      // d result / d value_r: Σ over the weighted values it meets of weight · the reduction's factor · upstream
-      const factors = weightingFactors(x.geometry.outer * x.geometry.inner, x.weighting, reduction as Reduction, go);
-      const r = run(x, factors, dest, 1, true);
-      return { value: broadcastValue(x.weighting, r.values!), grad: gradOf() };
-    }
-    if (reduction === 'none') {
-      const rowScale = typeof go === 'number' ? x.weights : x.weights === null ? go : Float32Array.from(x.weights, (w, i) => w * go[i]!);
-      const r = run(x, rowScale, dest, typeof go === 'number' ? go : 1, true);
-      // the kernel's out[] holds the unweighted values: weight them as Keras's 'none' returns them
-      return { value: noneValue(x, r.values!), grad: gradOf() };
-    }
-    // the factor of the reduction does not depend on the values: run once with it folded into the scale
-    const { factor } = reduced(x, 0);
-    const r = run(x, x.weights, dest, factor * (typeof go === 'number' ? go : 1), false);
-    return { value: reduced(x, r.sum).value, grad: gradOf() };
+    // The kernel's out[] holds the unweighted values, its Σ is Σ rowScale·l: with a scalar reduction and no broadcast
+    // weights, rowScale is the weights (or null), and that Σ is the weighted total the reduction takes.
+    const r = run(x, rowScale, dest, scale, reducer.keepsValues || x.weighting !== null);
+    return { value: r.values !== null ? reducer.value(x.terms, r.values) : reducer.fromSum(x.terms, r.sum), grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
 
   // Streaming: the weighted total (the kernel's Σ w·l, or Σ of the broadcast product) and the divisor (the
@@ -147,17 +125,9 @@ function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unk
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
       if (x.geometry.rowShape.length === 0) throw shapeMismatch(ctx, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', x.pred.shape);
-      const n = x.weighting?.size ?? x.geometry.outer * x.geometry.inner;
-      let sum: number;
-      if (x.weighting === null) sum = run(x, x.weights, null, 1, false).sum;
-      else {
-        const weighted = applyWeighting(run(x, null, null, 1, true).values!, x.weighting);
-        sum = 0;
-        for (let i = 0; i < weighted.length; i++) sum += weighted[i]!;
-      }
-      return { sum, count: reduction === 'mean_with_sample_weight' && (x.weights !== null || x.weighting !== null) ? x.weightTotal : n, item: x.pred.shape.slice(1) };
+      const sum = x.weighting !== null ? reducer.weightedSum(x.terms, run(x, null, null, 1, true).values!) : run(x, x.weights, null, 1, false).sum;
+      return { ...reducer.stats(x.terms, sum), item: x.pred.shape.slice(1) };
     },
-    result: (sum: number, count: number) => (reduction === 'sum' ? sum : count === 0 ? 0 : sum / count),
   };
 
   return { forward, withGrad, stream };
@@ -167,7 +137,7 @@ function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unk
 
 export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
-  const reduction = options.reduction as Reduction;
+  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const margin = options.margin as number;
   const kernel = runtime.kernel('cosine_embedding_f32');
 
@@ -183,7 +153,8 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     checkPlusMinusOne(y, where, 'target');
     const cols = x1.shape[x1.shape.length - 1]!;
     // rows of D over the last axis: [N, D] is outer = N, C = D, inner = 1 ([D] is one row)
-    return { x1, x2, y, rows: shapeSize(lossShape), cols, lossShape, geometry: axisGeometry(x1.shape, -1) };
+    const rows = shapeSize(lossShape);
+    return { x1, x2, y, rows, cols, lossShape, geometry: axisGeometry(x1.shape, -1), terms: { count: rows, shape: lossShape } };
   }
 
   type Prepared = ReturnType<typeof prepare>;
@@ -210,27 +181,20 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     });
   }
 
-  function reduced(x: Prepared, r: RowResult): number | OutputTensor {
-    if (reduction === 'none') return { data: r.values!, shape: [...x.lossShape] };
-    return r.sum * torchScale(reduction, x.rows);
-  }
+  const reduced = (x: Prepared, r: RowResult): number | OutputTensor => reducer.valueOf(x.terms, r.sum, r.values);
 
   return {
     forward(inputs, extra) {
       if (extra !== undefined) throw refuseCallOptions(where, extra);
       const x = prepare(inputs);
-      return reduced(x, run(x, reduction === 'none', null, null, null, 1));
+      return reduced(x, run(x, reducer.keepsValues, null, null, null, 1));
     },
     withGrad(inputs, options) {
       checkGradOptions(options, where);
       const x = prepare(inputs);
       const dest = gradDestinations(options?.out, [{ name: 'x1', size: x.x1.size }, { name: 'x2', size: x.x2.size }], [x.x1, x.x2, x.y], runtime, ctx);
-      const go = gradOutputFactors(options?.gradOutput, x.lossShape, reduction, runtime, ctx);
-      let scale = reduction === 'none' ? 1 : torchScale(reduction, x.rows);
-      let rowScale: Float32Array | null = null;
-      if (typeof go === 'number') scale *= go;
-      else rowScale = go;
-      const r = run(x, reduction === 'none', dest.x1!, dest.x2!, rowScale, scale);
+      const { scale, rowScale } = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
+      const r = run(x, reducer.keepsValues, dest.x1!, dest.x2!, rowScale, scale);
       const data = (name: 'x1' | 'x2') => writtenData(runtime, dest[name]!, x[name].size);
       return { value: reduced(x, r), grad: { x1: { data: data('x1'), shape: [...x.x1.shape] }, x2: { data: data('x2'), shape: [...x.x2.shape] } } };
     },
@@ -238,7 +202,7 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
     stream: {
       update(inputs: Inputs): BatchStats {
         const x = prepare(inputs);
-        return { sum: run(x, false, null, null, null, 1).sum, count: x.rows, item: x.x1.shape.slice(1) };
+        return { ...reducer.stats(x.terms, run(x, false, null, null, null, 1).sum), item: x.x1.shape.slice(1) };
       },
     },
   };

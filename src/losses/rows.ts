@@ -24,12 +24,11 @@
  * Using it from another family (a Keras loss over the last axis of two same-shaped inputs, say): export a kernel
  * with the ABI above from assembly/<family>.ts, then per call build the geometry with `axisGeometry(shape, -1)`,
  * call `runRows(runtime, kernel, { geometry, pred, target: { kind: 'dense', input }, grad, gradTarget, scale,
- * rowScale, rows: true })`, and reduce the per-row values with `kerasRowReduction` (bindKerasCrossentropy in
+ * rowScale, rows: true })`, and reduce the per-row values with the reducer (src/reducer.ts; bindKerasCrossentropy in
  * ./crossentropy.ts is the worked example, sample weights and gradOutput included).
  *
- * Framework glue shared by the row losses is here too: label validation (BAD_DTYPE, LABEL_OUT_OF_RANGE), the
- * geometry of an axis, and Keras's reduction of per-sample values with sample weights and a mask
- * (`kerasRowReduction`), which Keras row losses of other families (cosine similarity, categorical hinge) reuse.
+ * Framework glue shared by the row losses is here too: label validation (BAD_DTYPE, LABEL_OUT_OF_RANGE) and the
+ * geometry of an axis.
  */
 
 import { describe, LossError } from '../errors.js';
@@ -37,7 +36,6 @@ import { inPlace, type GradDestination } from '../stream.js';
 import { JsArrayInput, shapeSize, WasmTensor, type FloatInput } from '../tensor.js';
 import { CHUNK, type KernelFn, type Runtime } from '../wasm.js';
 import type { LossContext } from '../options.js';
-import type { KerasReduction } from '../types.js';
 
 // ---- geometry ----
 
@@ -432,48 +430,7 @@ function align4(n: number): number {
   return Math.ceil(n / 4) * 4;
 }
 
-// ---- Keras: per-sample values, sample weights, a mask, the reduction ----
-
-/** Keras 3's reductions: the public type's (src/types.ts), spelled once. */
-export type { KerasReduction };
-
-/**
- * Keras 3's reduction of per-sample values (keras/src/losses/loss.py: apply_mask, reduce_weighted_values,
- * reduce_values), given the per-sample sample weights already broadcast (or null) and, for losses with a mask
- * (SCCE's ignore_class), the number of valid samples:
- * - 'sum': Σ w·v; 'sum_over_batch_size'/'mean': Σ w·v / n, or / n_valid with a mask (apply_mask scales the
- *   valid weights by n/n_valid); 0 when the divisor is 0 (divide_no_nan);
- * - 'mean_with_sample_weight': Σ w·v / Σ w (the weights as given, `givenWeightSum`, or masked: Σ mask·w), 0 for 0;
- *   without weights it is 'sum_over_batch_size';
- * - 'none': w·v. A per-sample shape of [] (a 1-D input) is returned as it is, whatever the reduction.
- * Returns the value and d value / d v_r as a factor per sample (or one factor for all).
- */
-export interface KerasReduced {
-  readonly value: number;
-  /** d value / d v_r = factor · (weights?.[r] ?? 1). */
-  readonly factor: number;
-}
-
-export function kerasRowReduction(
-  sum: number,
-  weightedSum: number,
-  n: number,
-  reduction: KerasReduction,
-  weights: { readonly sum: number } | null,
-  valid: number | null,
-  scalar: boolean,
-): KerasReduced {
-  const total = weights === null ? sum : weightedSum;
-  if (scalar || reduction === 'sum' || reduction === 'none') return { value: total, factor: 1 };
-  let divisor: number;
-  if (reduction === 'mean_with_sample_weight' && weights !== null) divisor = weights.sum;
-  else if (valid !== null) divisor = valid;
-  else divisor = n;
-  if (divisor === 0) return { value: 0, factor: 0 };
-  return { value: total / divisor, factor: 1 / divisor };
-}
-
-/** Σ of a weight array (as given): the divisor of 'mean_with_sample_weight'. */
+/** Σ of the class weights (the label-smoothing term's W of the sparse kernels). */
 export function weightSum(w: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < w.length; i++) s += w[i]!;
