@@ -1,12 +1,14 @@
 /**
  * Options: where a loss is being resolved (its context, for messages), and the parsers of option values that
  * every family shares. Each parser checks a given value, returns it normalized, and throws BAD_OPTION naming the
- * loss, the option, the domain and what came (Keras's `standardize_reduction` habit). Parsers that read tensors
- * (PyTorch's weight) live with the family that reads them; the reduction option lives in reduction.ts.
+ * loss, the option, the domain and what came (Keras's `standardize_reduction` habit). Every parser of every
+ * family is here, the reduction's and the tensor-valued ones (PyTorch's weight, pos_weight) included.
  */
 
 import { describe, LossError, oneOf } from './errors.js';
 import type { Framework } from './frameworks.js';
+import { floatInput, type FloatInput } from './tensor.js';
+import type { Runtime } from './wasm.js';
 
 /** Where the loss is being resolved, for messages. */
 export interface LossContext {
@@ -131,3 +133,36 @@ export const smoothingOption: OptionSpec = {
     return value;
   },
 };
+
+// ---- the reduction, and tensor-valued options ----
+
+const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean', 'mean_with_sample_weight'] as const;
+const TORCH_REDUCTIONS = ['mean', 'sum', 'none'] as const;
+
+/** The `reduction` option of a framework, default first (Keras 'sum_over_batch_size', PyTorch 'mean'). */
+export function reductionOption(framework: Framework, extra: readonly string[] = []): OptionSpec {
+  const values = [...new Set([...(framework === 'tensorflow' ? KERAS_REDUCTIONS : TORCH_REDUCTIONS), ...extra])];
+  return enumOption(values, values[0]!);
+}
+
+/** A float array option (PyTorch's weight, pos_weight): kept as a Float32Array; its length is checked per call. */
+export const weightOption: OptionSpec = {
+  parse(value, ctx, name) {
+    const where = `${ctx.loss} (${ctx.framework})`;
+    let input: FloatInput;
+    try {
+      // Options are parsed before any call; the data is copied out below, so no runtime is needed to read it (a
+      // tensor of any instance is read through its view).
+      input = floatInput(value, null as unknown as Runtime, where, `option "${name}"`);
+    } catch {
+      throw badOption(ctx, name, 'a tensor or array of numbers', value);
+    }
+    const data = Float32Array.from(input.array);
+    return Object.freeze({ data, shape: Object.freeze([...input.shape]) });
+  },
+};
+
+export interface WeightTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}

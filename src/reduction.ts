@@ -1,25 +1,15 @@
 /**
- * The frameworks' shape rules around a reduction, shared by every family (docs/semantics.md §1): the
- * `reduction` option, Keras's squeeze_or_expand_to_same_rank of y_true and y_pred, the per-sample geometry of its
+ * The frameworks' shape rules around a reduction, shared by every family (docs/semantics.md §1): Keras's squeeze_or_expand_to_same_rank of y_true and y_pred, the per-sample geometry of its
  * last axis, and how its `sample_weight` broadcasts against the per-sample values (`kerasWeighting`). What a
  * reduction then computes (value, gradient factors, a stream's statistics) is the reducer's: src/reducer.ts.
  */
 
 import { LossError } from './errors.js';
-import type { Framework } from './frameworks.js';
 import { sameShape, shapeSize, shapeString, type FloatInput } from './tensor.js';
-import { enumOption, type LossContext, type OptionSpec } from './options.js';
+import type { LossContext } from './options.js';
 
-export type Reduction = 'none' | 'sum' | 'mean' | 'sum_over_batch_size' | 'mean_with_sample_weight' | 'batchmean';
-
-const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean', 'mean_with_sample_weight'] as const;
-const TORCH_REDUCTIONS = ['mean', 'sum', 'none'] as const;
-
-/** The `reduction` option of a framework, default first (Keras 'sum_over_batch_size', PyTorch 'mean'). */
-export function reductionOption(framework: Framework, extra: readonly string[] = []): OptionSpec {
-  const values = [...new Set([...(framework === 'tensorflow' ? KERAS_REDUCTIONS : TORCH_REDUCTIONS), ...extra])];
-  return enumOption(values, values[0]!);
-}
+/** The reductions of both frameworks, spelled once (src/signatures.ts). */
+export type { Reduction } from './signatures.js';
 
 /**
  * Keras's squeeze_or_expand_to_same_rank(y_true, y_pred): when the ranks differ by one and the longer shape

@@ -3,10 +3,9 @@
  * assembly/cosine.ts; engine: ./rows-margin.ts.
  */
 
-import { reductionOption } from '../reduction.js';
 import type { LossDefinition } from './definition.js';
-import { finiteOption } from '../options.js';
-import type { KerasAxisOptions, TorchMarginOptions, TwoInputTargetInputs } from '../types.js';
+import { finiteOption, reductionOption } from '../options.js';
+import type { KerasAxisOptions, TorchMarginOptions, TwoInputTargetInputs } from '../signatures.js';
 import { kerasPair, signature, type Declarations } from './declaration.js';
 import { bindCosineEmbedding, kerasRowsDefinition } from './rows-margin.js';
 

@@ -7,7 +7,7 @@
  */
 
 import { LossError } from '../errors.js';
-import { kerasWeighting, reductionOption, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
@@ -15,33 +15,9 @@ import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
 import { axisGeometry, checkAxis, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type Labels, type RowGeometry, type RowTarget } from './rows.js';
-import { badOption, booleanOption, integerOption, type LossContext, type OptionSpec, smoothingOption } from '../options.js';
-import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../types.js';
+import { booleanOption, integerOption, reductionOption, smoothingOption, weightOption, type LossContext, type OptionSpec, type WeightTensor } from '../options.js';
+import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../signatures.js';
 import { kerasPair, torchPair, type Declarations } from './declaration.js';
-
-// ---- option parsers of the family ----
-
-/** A float array option (PyTorch's weight, pos_weight): kept as a Float32Array; its length is checked per call. */
-export const weightOption: OptionSpec = {
-  parse(value, ctx, name) {
-    const where = `${ctx.loss} (${ctx.framework})`;
-    let input: FloatInput;
-    try {
-      // Options are parsed before any call; the data is copied out below, so no runtime is needed to read it (a
-      // tensor of any instance is read through its view).
-      input = floatInput(value, null as unknown as Runtime, where, `option "${name}"`);
-    } catch {
-      throw badOption(ctx, name, 'a tensor or array of numbers', value);
-    }
-    const data = Float32Array.from(input.array);
-    return Object.freeze({ data, shape: Object.freeze([...input.shape]) });
-  },
-};
-
-export interface WeightTensor {
-  readonly data: Float32Array;
-  readonly shape: readonly number[];
-}
 
 function classWeights(weight: WeightTensor | undefined, classes: number, ctx: LossContext): Float32Array | null {
   if (weight === undefined) return null;

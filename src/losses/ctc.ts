@@ -15,14 +15,14 @@
  */
 
 import { describe, LossError } from '../errors.js';
-import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
+import { shapeMismatch, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
-import { booleanOption, classIndexOption, enumOption, type LossContext } from '../options.js';
-import type { CtcInputs, CtcOptions } from '../types.js';
+import { booleanOption, classIndexOption, enumOption, type LossContext, reductionOption } from '../options.js';
+import type { CtcInputs, CtcOptions } from '../signatures.js';
 import { signature, type Declarations } from './declaration.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;

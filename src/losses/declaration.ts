@@ -18,7 +18,7 @@
  */
 
 import type { Framework } from '../frameworks.js';
-import type { KerasPairInputs, PairInputs } from '../types.js';
+import type { KerasPairInputs, PairInputs } from '../signatures.js';
 import type { LossDefinition } from './definition.js';
 
 /** One loss in one framework, as the types see it: its inputs, the inputs withGrad differentiates, its options. */

@@ -7,7 +7,7 @@
  */
 
 import type { Framework } from '../frameworks.js';
-import { reductionOption, type Reduction } from '../reduction.js';
+import { type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
 import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook, type StreamRules, type StreamSeen } from './definition.js';
@@ -20,8 +20,8 @@ import {
 import { kerasRowsDefinition } from './rows-margin.js';
 import { blockSize, inPlace, place } from '../stream.js';
 import type { Runtime } from '../wasm.js';
-import { finiteOption, type OptionSpec } from '../options.js';
-import type { KerasMarginOptions, KerasOptions, PairwiseInputs, TorchMarginOptions, TwoInputTargetInputs } from '../types.js';
+import { finiteOption, type OptionSpec, reductionOption } from '../options.js';
+import type { KerasMarginOptions, KerasOptions, PairwiseInputs, TorchMarginOptions, TwoInputTargetInputs } from '../signatures.js';
 import { kerasPair, signature, torchPair, type Declarations } from './declaration.js';
 
 /** Keras reductions, with Keras 3's mean_with_sample_weight. */

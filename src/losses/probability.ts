@@ -8,13 +8,13 @@
 
 import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
-import { reductionOption, shapeMismatch, type Reduction } from '../reduction.js';
+import { shapeMismatch, type Reduction } from '../reduction.js';
 import { shapeString, type FloatInput } from '../tensor.js';
 import { type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
-import { weightOption, type WeightTensor } from './crossentropy.js';
-import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec } from '../options.js';
-import type { KerasBceOptions, KerasOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../types.js';
+
+import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec, reductionOption, weightOption, type WeightTensor } from '../options.js';
+import type { KerasBceOptions, KerasOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()

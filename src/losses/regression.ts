@@ -7,12 +7,12 @@
 
 import { LossError } from '../errors.js';
 import type { Framework } from '../frameworks.js';
-import { reductionOption, type Reduction } from '../reduction.js';
+import { type Reduction } from '../reduction.js';
 import { type LossDefinition } from './definition.js';
-import type { KerasHuberOptions, KerasOptions, TorchHuberDeltaOptions, TorchHuberOptions, TorchOptions, TorchSmoothL1Options } from '../types.js';
+import type { KerasHuberOptions, KerasOptions, TorchHuberDeltaOptions, TorchHuberOptions, TorchOptions, TorchSmoothL1Options } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
-import { numberOption, type OptionSpec } from '../options.js';
+import { numberOption, type OptionSpec, reductionOption } from '../options.js';
 
 /** keras.backend.epsilon(). */
 const EPSILON = 1e-7;

@@ -13,7 +13,7 @@
  *   ABI's trailing `rowLabels` operand (assembly/cosine.ts cosine_embedding_f32).
  */
 
-import { kerasCommonShape, kerasWeighting, reductionOption, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { kerasCommonShape, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
@@ -21,7 +21,7 @@ import type { KernelFn, Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from './elementwise.js';
 import { axisGeometry, checkAxis, runRows, type RowGeometry, type RowResult } from './rows.js';
-import { axisOption, type LossContext } from '../options.js';
+import { axisOption, type LossContext, reductionOption } from '../options.js';
 
 
 // ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----

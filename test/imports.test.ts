@@ -1,0 +1,79 @@
+/**
+ * The house's arrows: the import graph of src/ (type imports included) has no circle, and no module of a lower
+ * floor imports one above it. Floors, from the bottom: the leaves (errors, tensors, the wasm runtime, option
+ * parsers, the shapes and signatures); the reducer and the tiling of the scratch region; the engines and the
+ * loss families (src/losses/); the registry and the accumulator; the public entries. A module may import its own
+ * floor and those below.
+ */
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(__dirname, '..', 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return f === 'reference' || f === 'cli' ? [] : sources(p);
+    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const files = sources(SRC);
+const name = (p: string) => relative(SRC, p).replace(/\\/g, '/');
+
+/** Every relative import and re-export of a module, value or type. */
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found = [...text.matchAll(/^(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+  return found.filter((p) => files.includes(p));
+}
+
+const graph = new Map(files.map((f) => [name(f), imports(f).map(name)]));
+
+/** The floor of a module (see the header); a module not listed is refused, so a new one must be placed. */
+function floor(module: string): number {
+  if (module.startsWith('losses/')) return 2;
+  const floors: Record<string, number> = {
+    'errors.ts': 0, 'frameworks.ts': 0, 'signatures.ts': 0, 'tensor.ts': 0, 'heap.ts': 0, 'exact-sum.ts': 0, 'npy.ts': 0,
+    'options.ts': 0, 'wasm.ts': 0, 'release.ts': 0, 'release.browser.ts': 0, 'release-scalar.browser.ts': 0, 'kernels.ts': 0,
+    'reduction.ts': 0, 'reducer.ts': 1, 'stream.ts': 1, 'tiling.ts': 1,
+    'registry.ts': 3, 'accumulator.ts': 3, 'accumulator-state.ts': 3, 'types.ts': 3,
+    'index.ts': 4, 'index.cjs.ts': 4, 'debug.ts': 4, 'cli.ts': 4,
+  };
+  const f = floors[module];
+  if (f === undefined) throw new Error(`test/imports.test.ts: place ${module} on a floor`);
+  return f;
+}
+
+describe('the import graph of src/', () => {
+  it('has no circle (type imports included)', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const visit = (m: string): void => {
+      state.set(m, 'open');
+      path.push(m);
+      for (const d of graph.get(m) ?? []) {
+        if (state.get(d) === 'open') cycles.push([...path.slice(path.indexOf(d)), d].join(' -> '));
+        else if (!state.has(d)) visit(d);
+      }
+      path.pop();
+      state.set(m, 'done');
+    };
+    for (const m of graph.keys()) if (!state.has(m)) visit(m);
+    expect(cycles).toEqual([]);
+  });
+
+  it('points down: no module imports one on a floor above its own', () => {
+    const upward: string[] = [];
+    for (const [m, deps] of graph) for (const d of deps) if (floor(d) > floor(m)) upward.push(`${m} (floor ${floor(m)}) -> ${d} (floor ${floor(d)})`);
+    expect(upward).toEqual([]);
+  });
+
+  it('sees the whole of src/ (the test reads what it judges)', () => {
+    expect(graph.size).toBeGreaterThan(30);
+    expect(graph.get('losses/elementwise.ts')).toContain('reducer.ts');
+  });
+});
