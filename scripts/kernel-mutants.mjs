@@ -46,7 +46,7 @@ const REDUCE = [
 ];
 /** narrow_f64_f32: every Float64Array input. */
 const CONVERT = [
-  'test/tensor.inputs.test.ts', 'test/forms.property.test.ts', 'test/stream.test.ts', 'test/facade.test.ts',
+  'test/tensor.inputs.test.ts', 'test/forms.property.test.ts', 'test/tiling.test.ts', 'test/facade.test.ts',
   'test/regression.paths.test.ts', 'test/fast-paths.test.ts', 'test/rows.tiling.test.ts',
 ];
 const EXP = ['test/exp.test.ts', ...PROBABILITY, ...CROSSENTROPY.filter((t) => !PROBABILITY.includes(t)), 'test/ctc.conformance.test.ts', 'test/ctc.paths.test.ts', 'test/ctc.torch.test.ts'];
@@ -460,7 +460,7 @@ export const MUTANTS = [
     replace: 'const y = <f64>load<f32>(ptr(b, c * as));',
     description: 'strided rows: the second operand read with the first one\'s class stride',
     tests: MARGIN,
-    equivalent: 'the row engine (src/losses/rows.ts) never passes unequal strides: whole blocks give every operand the stride `inner`, and partial inner ranges are first copied compact, every operand then with the range\'s length',
+    equivalent: 'the row engine (src/engines/rows.ts) never passes unequal strides: whole blocks give every operand the stride `inner`, and partial inner ranges are first copied compact, every operand then with the range\'s length',
   },
   {
     file: 'cosine.ts',

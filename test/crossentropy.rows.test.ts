@@ -1,5 +1,5 @@
 /**
- * The row engine (src/losses/rows.ts) on every path a row loss can take, against the float64 references of
+ * The row engine (src/engines/rows.ts) on every path a row loss can take, against the float64 references of
  * src/reference/crossentropy.ts: class-axis and batch tails 1..33 (the 16-wide, 4-wide and scalar loops of the
  * contiguous kernel, the 4-position lanes and the scalar tail of the strided one), blocks of whole slabs and
  * partial inner ranges of the scratch region, rows wider than the region, tensors read in place, ordinary

@@ -1,5 +1,5 @@
 /**
- * Which path a call of an elementwise loss takes (src/losses/elementwise.ts). Three fast paths serve the forms
+ * Which path a call of an elementwise loss takes (src/engines/elementwise.ts). Three fast paths serve the forms
  * users hold without the general machinery: two 1-D Float32Arrays of a few elements (tinyPair), the scalar value
  * straight from the caller's arrays (directForward: number[] and nested arrays at any size for the regression
  * family, Float64Array, Float32Array and `{ data, shape }` up to jsBelow elements), and the small gradient of

@@ -34,15 +34,14 @@ const graph = new Map(files.map((f) => [name(f), imports(f).map(name)]));
 
 /** The floor of a module (see the header); a module not listed is refused, so a new one must be placed. */
 function floor(module: string): number {
-  if (module.startsWith('losses/')) return 2;
   const floors: Record<string, number> = {
     'errors.ts': 0, 'frameworks.ts': 0, 'signatures.ts': 0, 'tensor.ts': 0, 'heap.ts': 0, 'exact-sum.ts': 0, 'npy.ts': 0,
     'options.ts': 0, 'wasm.ts': 0, 'release.ts': 0, 'release.browser.ts': 0, 'release-scalar.browser.ts': 0, 'kernels.ts': 0,
-    'reduction.ts': 0, 'reducer.ts': 1, 'stream.ts': 1, 'tiling.ts': 1,
-    'registry.ts': 3, 'accumulator.ts': 3, 'accumulator-state.ts': 3, 'types.ts': 3,
-    'index.ts': 4, 'index.cjs.ts': 4, 'debug.ts': 4, 'cli.ts': 4,
+    'reduction.ts': 0, 'reducer.ts': 1, 'losses/definition.ts': 1, 'losses/declaration.ts': 1,
+    'registry.ts': 4, 'accumulator.ts': 4, 'accumulator-state.ts': 4, 'types.ts': 4,
+    'index.ts': 5, 'index.cjs.ts': 5, 'debug.ts': 5, 'cli.ts': 5,
   };
-  const f = floors[module];
+  const f = floors[module] ?? (module.startsWith('engines/') ? 2 : module.startsWith('losses/') ? 3 : undefined);
   if (f === undefined) throw new Error(`test/imports.test.ts: place ${module} on a floor`);
   return f;
 }
@@ -74,6 +73,6 @@ describe('the import graph of src/', () => {
 
   it('sees the whole of src/ (the test reads what it judges)', () => {
     expect(graph.size).toBeGreaterThan(30);
-    expect(graph.get('losses/elementwise.ts')).toContain('reducer.ts');
+    expect(graph.get('engines/elementwise.ts')).toContain('reducer.ts');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The row engine's tiling (src/losses/rows.ts runRows), driven directly with a probe kernel: a JavaScript
+ * The row engine's tiling (src/engines/rows.ts runRows over src/engines/tiling.ts), driven directly with a probe kernel: a JavaScript
  * function of the wasm row kernels' ABI that computes a toy loss from whatever pointers and strides it is
  * given, and records every byte it touches. The loss suites cannot see the tiling: a block smaller than the
  * region allows only slows a run, and a block that overruns the region corrupts the next operand only when the
@@ -20,8 +20,9 @@
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runRows, type JsRowKernel, type Labels, type RowGeometry, type RowRun } from '../src/losses/rows.js';
-import type { GradDestination } from '../src/stream.js';
+import { runRows, type JsRowKernel, type RowGeometry, type RowRun } from '../src/engines/rows.js';
+import type { Labels } from '../src/engines/labels.js';
+import type { GradDestination } from '../src/engines/tiling.js';
 import { JsArrayInput, type FloatInput } from '../src/tensor.js';
 import { CHUNK, instantiate, Runtime } from '../src/wasm.js';
 import { expectClose, rng } from './helpers.js';
@@ -158,7 +159,7 @@ function make(cfg: Config, seed: number): Made {
       return { shape, size: data.length, ptr, array: new Float32Array(rt.buffer(), ptr, data.length) };
     }
     if (place === 'view') {
-      // a Float32Array the caller made over wasm memory: found and read in place (stream.ts inPlace)
+      // a Float32Array the caller made over wasm memory: found and read in place (src/engines/tiling.ts inPlace)
       const view = new Float32Array(rt.buffer(), ptr, data.length);
       view.set(data);
       return { shape, size: data.length, ptr: -1, array: view };
@@ -249,21 +250,25 @@ function reference(cfg: Config, m: Made): { values: Float64Array; grad: Float64A
   return { values, grad, gradTarget };
 }
 
-/** How many of the four wide operands and of the per-row operands the configuration streams through the region. */
-function operandCounts(cfg: Config, partial: boolean): { wide: number; narrow: number } {
+/**
+ * How many of the four wide operands and of the per-row operands the configuration streams through the region,
+ * and how many of the wide ones are Float64Arrays (staged as doubles and narrowed in place: twice the room).
+ */
+function operandCounts(cfg: Config, partial: boolean): { wide: number; narrow: number; doubled: number } {
   const copied = (place: string) => place !== 'in place' && place !== 'view';
   const dense = cfg.target !== 'labels' && cfg.target !== 'labels in place';
   // partial inner ranges copy every wide operand (compact, class stride = the range's length)
   const wideOps = [cfg.pred, dense ? cfg.target : null, cfg.grad === 'none' ? null : cfg.grad, cfg.gradTarget === 'none' ? null : cfg.gradTarget].filter((x) => x !== null);
   const wide = partial ? wideOps.length : wideOps.filter((x) => copied(x!)).length;
   const narrow = 1 + (cfg.rowScale ? 1 : 0) + (cfg.target === 'labels' ? 1 : 0) + (cfg.rowLabels === 'copied' ? 1 : 0);
-  return { wide, narrow };
+  const doubled = [cfg.pred, dense ? cfg.target : null].filter((x) => x === 'f64').length;
+  return { wide, narrow, doubled };
 }
 
 /** Rows per block the region allows when each carved region may lose 4 floats to alignment. */
-function rowsAllowed(cfg: Config, wide: number, narrow: number): number {
+function rowsAllowed(cfg: Config, wide: number, narrow: number, doubled: number): number {
   const weightFloats = cfg.weights ? Math.ceil(cfg.C / 4) * 4 : 0;
-  return Math.floor((4 * CHUNK - weightFloats - 4 * (wide + narrow)) / (wide * cfg.C + narrow));
+  return Math.floor((4 * CHUNK - weightFloats - 4 * (wide + narrow)) / ((wide + doubled) * cfg.C + narrow));
 }
 
 function check(cfg: Config, seed: number): Block[] {
@@ -319,7 +324,8 @@ function check(cfg: Config, seed: number): Block[] {
   }
 
   // block sizes: the most rows the region allows, in whole slabs when one fits
-  const whole = rowsAllowed(cfg, operandCounts(cfg, false).wide, operandCounts(cfg, false).narrow);
+  const counts = operandCounts(cfg, false);
+  const whole = rowsAllowed(cfg, counts.wide, counts.narrow, counts.doubled);
   const partial = cfg.inner > 1 && Math.floor(whole / cfg.inner) < 1;
   // a tensor is read and written in place, except a wide operand over partial inner ranges (copied compact)
   const wideNames = ['pred', 'target', 'grad', 'gradTarget'];
@@ -331,14 +337,14 @@ function check(cfg: Config, seed: number): Block[] {
       expect(inOwn, `${what}: ${t.name} ${inOwn ? 'read in place' : 'copied'}`).toBe(!(partial && wideNames.includes(t.name)));
     }
   }
-  const { wide, narrow } = operandCounts(cfg, partial);
-  const allowed = Math.max(1, rowsAllowed(cfg, wide, narrow));
+  const { wide, narrow, doubled } = operandCounts(cfg, partial);
+  const allowed = Math.max(1, rowsAllowed(cfg, wide, narrow, doubled));
   const expected: { ob: number; len: number }[] = [];
   const slabs = Math.floor(allowed / cfg.inner);
   if (slabs >= 1) for (let o = 0; o < cfg.outer; o += slabs) expected.push({ ob: Math.min(slabs, cfg.outer - o), len: cfg.inner });
   else for (let o = 0; o < cfg.outer; o++) for (let i = 0; i < cfg.inner; i += allowed) expected.push({ ob: 1, len: Math.min(allowed, cfg.inner - i) });
   expect(blocks.map(({ ob, len }) => ({ ob, len })), `${what}: blocks`).toEqual(expected);
-  expect(allocs.length, `${what}: temporary blocks`).toBe(rowsAllowed(cfg, wide, narrow) < 1 ? 1 : 0);
+  expect(allocs.length, `${what}: temporary blocks`).toBe(rowsAllowed(cfg, wide, narrow, doubled) < 1 ? 1 : 0);
   for (const ptr of m.allocated) rt.heap.free(ptr);
   return blocks;
 }

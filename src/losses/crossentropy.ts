@@ -9,12 +9,13 @@
 import { LossError } from '../errors.js';
 import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
-import { gradDestination, writtenData, type GradDestination } from '../stream.js';
+import { gradDestination, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
-import { axisGeometry, checkAxis, labelsInput, NO_IGNORE, runRows, weightSum, type JsRowKernel, type Labels, type RowGeometry, type RowTarget } from './rows.js';
+import { axisGeometry, checkAxis, NO_IGNORE, runRows, weightSum, type JsRowKernel, type RowGeometry, type RowTarget } from '../engines/rows.js';
+import { labelsInput, type Labels } from '../engines/labels.js';
 import { booleanOption, integerOption, reductionOption, smoothingOption, weightOption, type LossContext, type OptionSpec, type WeightTensor } from '../options.js';
 import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../signatures.js';
 import { kerasPair, torchPair, type Declarations } from './declaration.js';

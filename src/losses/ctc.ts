@@ -19,7 +19,7 @@ import { shapeMismatch, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
+import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
 import { booleanOption, classIndexOption, enumOption, type LossContext, reductionOption } from '../options.js';
 import type { CtcInputs, CtcOptions } from '../signatures.js';

@@ -11,14 +11,11 @@ import { type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
 import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook, type StreamRules, type StreamSeen } from './definition.js';
-import {
-  bindPairLoss,
-  bindPairwiseLoss,
-  checkPlusMinusOne,
-  type JsPairKernels,
-} from './elementwise.js';
+import { bindPairLoss, type JsPairKernels } from '../engines/elementwise.js';
+import { checkPlusMinusOne } from '../engines/labels.js';
+import { bindPairwiseLoss } from '../engines/pairwise.js';
+import { tile } from '../engines/tiling.js';
 import { kerasRowsDefinition } from './rows-margin.js';
-import { blockSize, inPlace, place } from '../stream.js';
 import type { Runtime } from '../wasm.js';
 import { finiteOption, type OptionSpec, reductionOption } from '../options.js';
 import type { KerasMarginOptions, KerasOptions, PairwiseInputs, TorchMarginOptions, TwoInputTargetInputs } from '../signatures.js';
@@ -132,16 +129,12 @@ function labelBits(rt: Runtime, t: FloatInput, jsBelow: number): number {
   const head = t instanceof JsArrayInput ? null : t.array;
   if (head !== null) for (let i = 0; i < Math.min(64, head.length); i++) if (head[i] !== 0 && head[i] !== 1) return SOME_OTHER;
   const scan = rt.kernel('binary_labels_f32');
-  const input = inPlace(rt, t);
-  if (input.ptr >= 0) return scan(input.size, input.ptr);
-  const f32 = rt.f32();
-  const slot = rt.slots[0]!;
-  const block = blockSize(input);
   let bits = 0;
-  for (let start = 0; start < input.size && !(bits & SOME_OTHER); start += block) {
-    const len = Math.min(block, input.size - start);
-    bits |= scan(len, place(rt, f32, input, slot, start, len));
-  }
+  // tile by tile until a label that is neither 0 nor 1 decides (the rest need not be read)
+  tile(rt, { outer: t.size, classes: 1, inner: 1 }, [{ width: 'wide', input: t }], ({ rows, ptrs }) => {
+    bits |= scan(rows, ptrs[0]!);
+    return 0;
+  }, undefined, () => (bits & SOME_OTHER) !== 0);
   return bits;
 }
 

@@ -11,7 +11,7 @@ import type { Framework } from '../frameworks.js';
 import { shapeMismatch, type Reduction } from '../reduction.js';
 import { shapeString, type FloatInput } from '../tensor.js';
 import { type LossDefinition } from './definition.js';
-import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
+import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 
 import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec, reductionOption, weightOption, type WeightTensor } from '../options.js';
 import type { KerasBceOptions, KerasOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../signatures.js';

@@ -11,7 +11,7 @@ import { type Reduction } from '../reduction.js';
 import { type LossDefinition } from './definition.js';
 import type { KerasHuberOptions, KerasOptions, TorchHuberDeltaOptions, TorchHuberOptions, TorchOptions, TorchSmoothL1Options } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
-import { bindPairLoss, type JsPairKernels, type PairLoss } from './elementwise.js';
+import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 import { numberOption, type OptionSpec, reductionOption } from '../options.js';
 
 /** keras.backend.epsilon(). */

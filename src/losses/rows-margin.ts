@@ -15,12 +15,12 @@
 
 import { kerasCommonShape, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
-import { gradDestinations, writtenData, type GradDestination } from '../stream.js';
+import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { KernelFn, Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
-import { checkPlusMinusOne } from './elementwise.js';
-import { axisGeometry, checkAxis, runRows, type RowGeometry, type RowResult } from './rows.js';
+import { checkPlusMinusOne } from '../engines/labels.js';
+import { axisGeometry, checkAxis, runRows, type RowGeometry, type RowResult } from '../engines/rows.js';
 import { axisOption, type LossContext, reductionOption } from '../options.js';
 
 

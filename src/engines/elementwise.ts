@@ -1,6 +1,6 @@
 /**
- * The engine of every loss that is an elementwise function f(p, t) of a prediction and a target of one shape
- * (the regression family now; binary hinge and crossentropy follow the same pattern):
+ * The elementwise engine: every loss that is an elementwise function f(p, t) of a prediction and a target of one
+ * shape (the regression and probability families, Keras's binary hinges):
  *
  * - Keras: the per-sample loss is the mean of f over the last axis (`ops.mean(..., axis=-1)`), then
  *   sample_weight and the reduction (src/reduction.ts). Shapes are reconciled as Keras's
@@ -9,17 +9,64 @@
  *
  * Each loss brings three wasm kernels (`<name>_sum_f32`, `_rows_f32`, `_grad_f32`, assembly/regression.ts) and a
  * plain-JS twin for tiny inputs, where a wasm call and its copies cost more than the loop (docs/design.md: "a plain-JS
- * path for tiny inputs lives in the family's own file and is tested against the oracle").
+ * path for tiny inputs lives in the family's own file and is tested against the oracle"). The kernels run over
+ * the tiling driver (./tiling.ts) in the layout [n, 1, 1] (Σ f, f') or [rows, cols, 1] (per-row sums); the
+ * reduction is the reducer's (src/reducer.ts).
  */
 
 import { kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
-import { gradDestination, gradDestinations, pairGrad, pairRows, pairSum, streamRows, type GradDestination } from '../stream.js';
-import { floatInput, forBlocks, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
-import type { Runtime } from '../wasm.js';
-import { LossError } from '../errors.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from './definition.js';
+import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
+import type { KernelFn, Runtime } from '../wasm.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
+import { gradDestination, writtenData } from './destinations.js';
+import { tile, type GradDestination, type TileOperand } from './tiling.js';
+
+// ---- the kernels over the tiling driver ----
+
+/** Σ f over all elements: `sum(n, pred, target, param) -> f64`, tile by tile (one call when both are in place). */
+export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput, param: number): number {
+  return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, param));
+}
+
+/** Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, param, scale)`. */
+export function pairRows(rt: Runtime, rowsKernel: KernelFn, rows: number, cols: number, p: FloatInput, t: FloatInput, param: number, scale: number): Float32Array {
+  const out = new Float32Array(rows);
+  const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
+  tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale));
+  return out;
+}
+
+/**
+ * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) into `dest`, and Σ f, via
+ * `grad(n, pred, target, grad, param, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
+ */
+export function pairGrad(
+  rt: Runtime,
+  gradKernel: KernelFn,
+  scaleRows: KernelFn,
+  rows: number,
+  cols: number,
+  p: FloatInput,
+  t: FloatInput,
+  param: number,
+  scale: number,
+  rowScale: Float32Array | null,
+  dest: GradDestination,
+): number {
+  const operands: (TileOperand | null)[] = [
+    { width: 'wide', input: p },
+    { width: 'wide', input: t },
+    { width: 'wide', output: dest },
+    rowScale === null ? null : { width: 'row', input: { shape: [rows], size: rows, ptr: -1, array: rowScale } },
+  ];
+  return tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
+    const s = gradKernel(count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale);
+    if (rowScale !== null) scaleRows(count, cols, ptrs[2]!, ptrs[3]!);
+    return s;
+  });
+}
 
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
@@ -139,7 +186,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
     if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
-    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, sumKernel, rows, cols, p, t, param, scale);
+    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, param, scale);
     const pa = tinyData(runtime, p, 0);
     const ta = tinyData(runtime, t, 1);
     const out = new Float32Array(rows);
@@ -447,7 +494,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     const scale = x.cols === 0 ? 0 : perRow(x.cols) * g.scale;
     const dest = gradDestination(options?.out, x, runtime, ctx);
     const sum = gradient(x.rows, x.cols, x.p, x.t, scale, g.rowScale, dest);
-    const gradPred = { data: dest.array, shape: [...x.p.shape] };
+    // a row wider than the scratch region takes a block of wasm memory, which may grow it: read the gradient after
+    const gradPred = { data: writtenData(runtime, dest, x.p.size), shape: [...x.p.shape] };
     if (!reducer.keepsValues && x.weighting === null && x.elementWeights === null) return { value: reducedFromSum(sum, x), grad: { pred: gradPred } };
     return { value: reducedValues(x), grad: { pred: gradPred } };
   }
@@ -487,19 +535,6 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 }
 
 /**
- * The gradient's destination: a new array, or the caller's `out.pred` (a Float32Array or a float32 tensor of
- * pred's size that overlaps neither input: the value pass after the gradient pass reads them again).
- */
-// ==== Two differentiated inputs: the pairwise losses (bpr, pair_hinge, margin_ranking) ====
-//
-// f(a, b[, y]) elementwise over inputs of one shape, with gradients with respect to both a and b. The per-sample
-// loss is f itself in both frameworks (Keras-style pairwise losses have no last axis to average), so sample
-// weights are per element. Kernels `<k>_sum_f32(n, a, b, y, param)`, `<k>_map_f32(n, a, b, y, out, param,
-// scale)` and `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts); the inputs stream through
-// the scratch slots with src/stream.ts's streamRows, or are read in place.
-
-
-/**
  * Keras's oneSample rule (the elementwise engine's stream): whether the batches are one sample (a rank-1 pred,
  * the mean over its only axis) or have a value per item; batches that differ, in a stream or a merge, are
  * SHAPE_MISMATCH.
@@ -509,156 +544,3 @@ const ONE_SAMPLE: StreamRule = {
   code: 'SHAPE_MISMATCH',
   text: (oneSample) => (oneSample ? 'one sample (a Keras rank-1 pred)' : 'a value per item'),
 };
-
-/** Labels that must be ±1 (torch's MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss): else LABEL_OUT_OF_RANGE. */
-export function checkPlusMinusOne(labels: FloatInput, where: string, argument: string): void {
-  forBlocks(labels, (block, start) => {
-    // Σ |v² - 1| is 0 exactly when every v is ±1 (a float32's square is exact in float64; NaN and ±inf make it
-    // NaN or inf): one pass with no branch, 3.4x faster than comparing each label on random ±1 labels, whose
-    // branches mispredict half the time. Only a block that fails is walked again for the first bad index.
-    let off = 0;
-    for (let i = 0; i < block.length; i++) {
-      const v = block[i]!;
-      off += Math.abs(v * v - 1);
-    }
-    if (off === 0) return true;
-    for (let i = 0; i < block.length; i++) {
-      const v = block[i]!;
-      if (v !== 1 && v !== -1) {
-        throw new LossError({ code: 'LABEL_OUT_OF_RANGE', loss: where, argument: `${argument}[${start + i}]`, expected: '1 or -1', received: String(v) });
-      }
-    }
-    return true;
-  });
-}
-
-export interface PairwiseLoss {
-  /** Prefix of the kernels: 'bpr' → bpr_sum_f32, bpr_map_f32, bpr_grad_f32. */
-  readonly kernels: string;
-  /** The two differentiated inputs, in the kernels' order (a, b): ['positive', 'negative'], ['x1', 'x2']. */
-  readonly inputs: readonly [string, string];
-  /** A third input of ±1 labels (margin ranking's `target`), or undefined. */
-  readonly label?: string;
-  readonly param: number;
-  readonly reduction: Reduction;
-}
-
-function asFloatInput(array: Float32Array): FloatInput {
-  return { shape: [array.length], size: array.length, ptr: -1, array };
-}
-
-export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
-  const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);
-  const mapKernel = runtime.kernel(`${spec.kernels}_map_f32`);
-  const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
-  const scaleRows = runtime.kernel('scale_rows_f32');
-  const { param, label } = spec;
-  const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
-  const [nameA, nameB] = spec.inputs;
-  const keras = ctx.framework === 'tensorflow';
-  const where = `${ctx.loss} (${ctx.framework})`;
-
-  interface PairPrepared {
-    a: FloatInput;
-    b: FloatInput;
-    y: FloatInput | null;
-    n: number;
-    shape: readonly number[];
-    /** What 'none' returns: the inputs' shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
-    lossShape: readonly number[];
-    /** One weight per element (Keras weights that add no axes), or null. */
-    weights: Float32Array | null;
-    /** Keras weights that broadcast the values to more of them ([K, N] against [N]), or null. */
-    weighting: KerasWeighting | null;
-    terms: ReductionTerms;
-  }
-
-  function prepare(inputs: Inputs): PairPrepared {
-    checkInputNames(inputs, def, where);
-    const a = floatInput(inputs[nameA], runtime, where, nameA);
-    const b = floatInput(inputs[nameB], runtime, where, nameB);
-    if (!sameShape(a.shape, b.shape)) throw shapeMismatch(ctx, nameB, `${nameA}'s shape ${shapeString(a.shape)}`, b.shape);
-    let y: FloatInput | null = null;
-    if (label !== undefined) {
-      y = floatInput(inputs[label], runtime, where, label);
-      if (!sameShape(a.shape, y.shape)) throw shapeMismatch(ctx, label, `${nameA}'s shape ${shapeString(a.shape)}`, y.shape);
-      checkPlusMinusOne(y, where, label);
-    }
-    let weights: Float32Array | null = null;
-    let weighting: KerasWeighting | null = null;
-    let weightSum: number | null = null;
-    let lossShape = a.shape;
-    if (keras && inputs.sampleWeight !== undefined) {
-      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
-      // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
-      if (w.size === a.size) weights = w.weights;
-      else weighting = w;
-      weightSum = w.weightSum;
-      lossShape = w.shape;
-    }
-    const terms = { count: a.size, shape: lossShape, weights, broadcast: weighting, weightSum };
-    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, terms };
-  }
-
-  const ins = (x: PairPrepared) => [{ input: x.a }, { input: x.b }, x.y === null ? null : { input: x.y }];
-
-  /** The per-element values, unweighted. */
-  function values(x: PairPrepared): Float32Array {
-    const out = new Float32Array(x.n);
-    streamRows(runtime, x.n, 1, [...ins(x), { output: { array: out, ptr: -1 } }], (count, [pa, pb, py, po]) => {
-      mapKernel(count, pa!, pb!, py!, po!, param, 1);
-      return 0;
-    });
-    return out;
-  }
-
-  /** The call's value: from Σ f when nothing weighs the values and a scalar is asked, else from the values. */
-  function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
-    if (!reducer.needsValues(x.terms) && sum !== null) return reducer.fromSum(x.terms, sum);
-    return reducer.value(x.terms, values(x));
-  }
-
-  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
-    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
-    const x = prepare(inputs);
-    if (reducer.needsValues(x.terms)) return reduced(x, null);
-    const sum = streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
-    return reduced(x, sum);
-  }
-
-  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
-    checkGradOptions(options, where);
-    const x = prepare(inputs);
-    const dest = gradDestinations(options?.out, [{ name: nameA, size: x.n }, { name: nameB, size: x.n }], [x.a, x.b, ...(x.y === null ? [] : [x.y])], runtime, ctx);
-    const { scale, rowScale } = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
-    const ga = dest[nameA]!;
-    const gb = dest[nameB]!;
-    const buffers = [...ins(x), { output: ga }, { output: gb }, rowScale === null ? null : { input: asFloatInput(rowScale) }];
-    const sum = streamRows(runtime, x.n, 1, buffers, (count, [pa, pb, py, pga, pgb, ps]) => {
-      const s = gradKernel(count, pa!, pb!, py!, pga!, pgb!, param, scale);
-      if (ps !== 0) {
-        scaleRows(count, 1, pga!, ps!);
-        scaleRows(count, 1, pgb!, ps!);
-      }
-      return s;
-    });
-    const grad = { [nameA]: { data: ga.array, shape: [...x.shape] }, [nameB]: { data: gb.array, shape: [...x.shape] } };
-    return { value: reduced(x, sum), grad };
-  }
-
-  // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
-  // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
-  const stream: StreamHook = {
-    update(inputs: Inputs): BatchStats {
-      const x = prepare(inputs);
-      // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
-      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, 'a batch axis to stream (Keras returns the value of a rank-0 pair as it is)', x.shape);
-      const sum = reducer.needsValues(x.terms)
-        ? reducer.weightedSum(x.terms, values(x))
-        : streamRows(runtime, x.n, 1, ins(x), (count, [pa, pb, py]) => sumKernel(count, pa!, pb!, py!, param));
-      return { ...reducer.stats(x.terms, sum), item: x.shape.slice(1) };
-    },
-  };
-
-  return { forward, withGrad, stream };
-}

@@ -1,16 +1,18 @@
 /**
- * src/stream.ts on its own: the engine that runs kernels over inputs wherever they are (in place in wasm
- * memory, or copied block by block through the scratch slots: Float32Array, Float64Array narrowed on entry,
- * number[] and nested arrays converted as they stream, Int32Array), with outputs copied out block by block or
- * written in place. The kernels here are JavaScript functions with the wasm kernels' signature that read and
- * write wasm memory, so each test sees exactly which blocks the engine hands over, and compares every result
- * with a float64 computation over the caller's data. The loss suites reach these paths only through whole
- * losses, at the block sizes their cases happen to have.
+ * The tiling driver (src/engines/tiling.ts) on its own, and the elementwise engine's three kernel runs over it
+ * (pairSum, pairRows, pairGrad): kernels over inputs wherever they are (in place in wasm memory, or staged tile by
+ * tile through the scratch region: Float32Array, Float64Array narrowed on entry, number[] and nested arrays
+ * converted as they are read), with outputs copied out tile by tile or written in place. The kernels here are
+ * JavaScript functions with the wasm kernels' signature that read and write wasm memory, so each test sees exactly
+ * which tiles the driver hands over (in order, covering every row once, one call when everything is in place, a
+ * Float64Array taking twice the room) and compares every result with a float64 computation over the caller's
+ * data. The loss suites reach these paths only through whole losses, at the tile sizes their cases happen to have.
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { floatInput, WasmTensor, type FloatInput } from '../src/tensor.js';
-import { blockSize, inPlace, pairGrad, pairRows, pairSum, place, streamRows, type BlockBuffer } from '../src/stream.js';
+import { pairGrad, pairRows, pairSum } from '../src/engines/elementwise.js';
+import { inPlace, tile, type TileOperand } from '../src/engines/tiling.js';
 import { CHUNK, instantiate, type KernelFn, type Runtime } from '../src/wasm.js';
 import { rng } from './helpers.js';
 
@@ -103,30 +105,33 @@ describe('where an input is', () => {
     t.free();
   });
 
-  it('blockSize: half a slot when a copied input is a Float64Array', () => {
-    const f = floatInput(new Float32Array(3), rt, 'mse', 'x');
-    const d = floatInput(new Float64Array(3), rt, 'mse', 'x');
-    const t = new WasmTensor(rt, [3], 'float32');
-    const placed = inPlace(rt, floatInput(t, rt, 'mse', 'x'));
-    expect([blockSize(f, f), blockSize(f, d), blockSize(d, f), blockSize(placed, placed)]).toEqual([CHUNK, HALF, HALF, CHUNK]);
-    t.free();
-  });
-
-  it('place: each form lands in the slot as float32; a placed input is not copied', () => {
-    const slot = rt.slots[0]!;
-    for (const [name, make, values] of forms(64, 3, 8)) {
+  it('a tile: every form lands in the region as float32; an input in place is not copied; a Float64Array takes twice the room', () => {
+    const region = { lo: rt.slots[0]!, hi: rt.slots[0]! + 4 * CHUNK * 4 };
+    const tileRows: Record<string, number> = {};
+    for (const [name, make, values] of forms(5 * CHUNK + 8, 3, 8)) {
       const x = inPlace(rt, make());
-      const at = place(rt, rt.f32(), x, slot, 8, 16);
-      if (x.ptr >= 0) expect(at, name).toBe(x.ptr + 32);
-      else expect(at, name).toBe(slot);
-      expect(Array.from(rt.f32().subarray(at >> 2, (at >> 2) + 16)), name).toEqual(Array.from(values.subarray(8, 24)));
+      const seen: number[] = [];
+      tile(rt, { outer: x.size, classes: 1, inner: 1 }, [{ width: 'wide', input: x }], ({ firstRow, rows, ptrs }) => {
+        seen.push(rows);
+        if (x.ptr >= 0) expect(ptrs[0], name).toBe(x.ptr + firstRow * 4);
+        else expect([ptrs[0]! >= region.lo, ptrs[0]! + rows * 4 <= region.hi], name).toEqual([true, true]);
+        const got = rt.f32().subarray(ptrs[0]! >> 2, (ptrs[0]! >> 2) + rows);
+        for (let i = 0; i < rows; i += 997) expect(got[i], `${name} [${firstRow + i}]`).toBe(values[firstRow + i]);
+        expect(got[rows - 1], name).toBe(values[firstRow + rows - 1]);
+        return 0;
+      });
+      expect(seen.reduce((a, n) => a + n, 0), name).toBe(x.size);
+      tileRows[name] = seen[0]!;
     }
+    expect(tileRows.tensor).toBe(5 * CHUNK + 8); // in place: one call
+    expect(tileRows.Float64Array).toBe(Math.floor(tileRows.Float32Array! / 2));
+    expect(tileRows['number[]']).toBe(tileRows.Float32Array);
   });
 });
 
 describe('pairSum', () => {
   for (const n of [1, 5, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 7]) {
-    it(`every pair of forms, n = ${n}: the sum, in blocks of the slot (half a slot with a Float64Array)`, () => {
+    it(`every pair of forms, n = ${n}: the sum, tile by tile (one call in place)`, () => {
       const ps = forms(n, 10 + n, 1);
       const ts = forms(n, 20 + n, 1);
       for (const [pn, pm, pv] of ps) {
@@ -137,9 +142,10 @@ describe('pairSum', () => {
           const got = pairSum(rt, sumKernel(calls), p, t, 0.5);
           expect(got, `${pn} × ${tn}`).toBeCloseTo(0.5 * sq(pv, tv), 6);
           const both = pn === 'tensor' && tn === 'tensor';
-          const block = pn === 'Float64Array' || tn === 'Float64Array' ? HALF : CHUNK;
-          const want = both ? [n] : Array.from({ length: Math.ceil(n / block) }, (_, i) => Math.min(block, n - i * block));
-          expect(calls, `${pn} × ${tn}`).toEqual(want);
+          expect(calls.reduce((a, b) => a + b, 0), `${pn} × ${tn}`).toBe(n);
+          if (both) expect(calls, `${pn} × ${tn}`).toEqual([n]);
+          // equal tiles but the last, each at least a slot of the region
+          else for (let i = 0; i + 1 < calls.length; i++) expect([calls[i] === calls[0], calls[i]! >= HALF], `${pn} × ${tn}`).toEqual([true, true]);
         }
       }
     });
@@ -147,7 +153,7 @@ describe('pairSum', () => {
 });
 
 describe('pairRows', () => {
-  const cases: [number, number][] = [[3, 5], [1, 1], [CHUNK + 3, 1], [5, CHUNK / 4 + 1], [2, HALF + 5], [3, CHUNK + 9], [2, 2 * CHUNK + 1]];
+  const cases: [number, number][] = [[3, 5], [1, 1], [CHUNK + 3, 1], [5, CHUNK / 4 + 1], [2, HALF + 5], [3, CHUNK + 9], [2, 2 * CHUNK + 1], [2, 3 * CHUNK]];
   for (const [rows, cols] of cases) {
     it(`[${rows}, ${cols}]: per-row sums times the scale, from every form`, () => {
       const n = rows * cols;
@@ -156,20 +162,15 @@ describe('pairRows', () => {
       for (const [i, [pn, pm, pv]] of ps.entries()) {
         const [tn, tm, tv] = ts[(i + 1) % ts.length]!;
         const rowCalls: number[] = [];
-        const sumCalls: number[] = [];
-        const out = pairRows(rt, rowsKernel(rowCalls), sumKernel(sumCalls), rows, cols, pm(), tm(), 2, 0.25);
+        const [p, t] = [pm(), tm()];
+        const before = rt.heap.allocatedBytes;
+        const out = pairRows(rt, rowsKernel(rowCalls), rows, cols, p, t, 2, 0.25);
+        expect(rt.heap.allocatedBytes).toBe(before); // a row wider than the region: its block is freed
         expect(out.length).toBe(rows);
         for (let r = 0; r < rows; r++) expect(out[r], `${pn} × ${tn} row ${r}`).toBeCloseTo(Math.fround(0.5 * sq(pv, tv, r * cols, (r + 1) * cols)), 3);
-        const chunk = pn === 'Float64Array' || tn === 'Float64Array' ? HALF : CHUNK;
-        if (cols <= chunk) {
-          expect(sumCalls).toEqual([]);
-          const block = Math.floor(chunk / cols);
-          expect(rowCalls, `${pn} × ${tn}`).toEqual(Array.from({ length: Math.ceil(rows / block) }, (_, k) => Math.min(block, rows - k * block)));
-        } else {
-          expect(rowCalls).toEqual([]);
-          const pieces = Array.from({ length: Math.ceil(cols / chunk) }, (_, k) => Math.min(chunk, cols - k * chunk));
-          expect(sumCalls, `${pn} × ${tn}`).toEqual(Array.from({ length: rows }, () => pieces).flat());
-        }
+        // whole rows per tile, every row once; a row wider than the region is a tile of its own
+        expect(rowCalls.reduce((a, b) => a + b, 0), `${pn} × ${tn}`).toBe(rows);
+        if (2 * cols > 4 * CHUNK) expect(rowCalls, `${pn} × ${tn}`).toEqual(Array.from({ length: rows }, () => 1));
       }
     });
   }
@@ -205,13 +206,13 @@ describe('pairGrad', () => {
   }
 });
 
-describe('streamRows', () => {
+describe('tile: any number of operands, per row or per element, in place or staged', () => {
   /**
    * A row kernel over [rows, cols]: out[r] = Σ_c p·t + label[r] (per row), e = p − t (per element); returns Σ out.
    * Buffers: 0 p, 1 t, 2 label (per row), 3 null, 4 out (per row), 5 e.
    */
   function run(rowsSeen: number[][]) {
-    return (count: number, ptrs: number[], firstRow: number) => {
+    return ({ rows: count, ptrs, firstRow }: { rows: number; ptrs: readonly number[]; firstRow: number }) => {
       rowsSeen.push([firstRow, count]);
       const m = rt.f32();
       const cols = colsNow;
@@ -259,17 +260,17 @@ describe('streamRows', () => {
         const eT = inPlaceIn ? wasm(new Float32Array(n)) : null;
         const out = outT === null ? new Float32Array(rows) : (outT.data as Float32Array);
         const e = eT === null ? new Float32Array(n) : (eT.data as Float32Array);
-        const buffers: (BlockBuffer | null)[] = [
-          { input: pIn },
-          { input: tIn },
-          { input: lIn, perRow: true },
+        const buffers: (TileOperand | null)[] = [
+          { width: 'wide', input: pIn },
+          { width: 'wide', input: tIn },
+          { width: 'row', input: lIn },
           null,
-          { output: { array: out, ptr: outT === null ? -1 : outT.byteOffset }, perRow: true },
-          { output: { array: e, ptr: eT === null ? -1 : eT.byteOffset } },
+          { width: 'row', output: { array: out, ptr: outT === null ? -1 : outT.byteOffset } },
+          { width: 'wide', output: { array: e, ptr: eT === null ? -1 : eT.byteOffset } },
         ];
         const before = rt.heap.allocatedBytes;
         const seen: number[][] = [];
-        const total = streamRows(rt, rows, cols, buffers, run(seen));
+        const total = tile(rt, { outer: rows, classes: cols, inner: 1 }, buffers, run(seen));
         expect(rt.heap.allocatedBytes).toBe(before); // temporary blocks of long rows are freed
         const outNow = outT === null ? out : (outT.data as Float32Array);
         const eNow = eT === null ? e : (eT.data as Float32Array);
@@ -284,19 +285,20 @@ describe('streamRows', () => {
         expect(total).toBeCloseTo(want, 2);
         for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 101))) expect(eNow[i], `e[${i}]`).toBe(Math.fround(p[i]! - t[i]!));
         expect(eNow[n - 1]).toBe(Math.fround(p[n - 1]! - t[n - 1]!));
-        // blocks of whole rows, in order, covering every row once; one call when everything is in place
-        const block = cols > HALF ? rows : Math.max(1, Math.floor(HALF / cols));
-        const want_ = inPlaceIn ? [[0, rows]] : Array.from({ length: Math.ceil(rows / block) }, (_, k) => [k * block, Math.min(block, rows - k * block)]);
-        expect(seen).toEqual(want_);
+        // tiles of whole rows, in order, covering every row once, all of one size but the last; one call when
+        // everything is in place
+        if (inPlaceIn) expect(seen).toEqual([[0, rows]]);
+        const block = seen[0]![1]!;
+        expect(seen).toEqual(Array.from({ length: Math.ceil(rows / block) }, (_, k) => [k * block, Math.min(block, rows - k * block)]));
         for (const x of tensors) x.free();
       });
     }
   }
-  // Eight buffers, every one copied, the null one third: each of the eight half slots holds a different buffer,
-  // so a half slot placed at another's offset (the 4th and the 8th were never used above) overwrites a value.
+  // Eight operands, every one staged, the null one third: each holds a place of its own in the region, so one
+  // placed at another's offset overwrites a value.
   // The last output may also be in place while the others are copied: its blocks are then at row·cols floats.
   for (const [rows, cols, fInPlace] of [[HALF / 2 + 5, 2, false], [7, 3, false], [HALF / 2 + 5, 2, true]] as [number, number, boolean][]) {
-    it(`eight buffers in eight half slots, [${rows}, ${cols}]${fInPlace ? ', the last output in place' : ''}`, () => {
+    it(`eight operands in the region, [${rows}, ${cols}]${fInPlace ? ', the last output in place' : ''}`, () => {
       const n = rows * cols;
       const r = rng(rows + 17 * cols);
       const p = Float32Array.from({ length: n }, () => Math.fround(r() * 2 - 1));
@@ -307,18 +309,18 @@ describe('streamRows', () => {
       const e = new Float32Array(n);
       const fT = fInPlace ? new WasmTensor(rt, [n], 'float32') : null;
       const f = fT === null ? new Float32Array(n) : (fT.data as Float32Array);
-      const buffers: (BlockBuffer | null)[] = [
-        { input: floatInput(p, rt, 'x', 'p') },
-        { input: floatInput(Array.from(t), rt, 'x', 't') },
+      const buffers: (TileOperand | null)[] = [
+        { width: 'wide', input: floatInput(p, rt, 'x', 'p') },
+        { width: 'wide', input: floatInput(Array.from(t), rt, 'x', 't') },
         null,
-        { input: floatInput(Float64Array.from(label), rt, 'x', 'label'), perRow: true },
-        { input: floatInput(w, rt, 'x', 'w') },
-        { output: { array: out, ptr: -1 }, perRow: true },
-        { output: { array: e, ptr: -1 } },
-        { output: { array: f, ptr: fT === null ? -1 : fT.byteOffset } },
+        { width: 'row', input: floatInput(Float64Array.from(label), rt, 'x', 'label') },
+        { width: 'wide', input: floatInput(w, rt, 'x', 'w') },
+        { width: 'row', output: { array: out, ptr: -1 } },
+        { width: 'wide', output: { array: e, ptr: -1 } },
+        { width: 'wide', output: { array: f, ptr: fT === null ? -1 : fT.byteOffset } },
       ];
       // out[r] = Σ_c (p − t)·w + label[r];  e = p − t;  f = p·w
-      const kernel = (count: number, ptrs: number[], firstRow: number) => {
+      const kernel = ({ rows: count, ptrs, firstRow }: { rows: number; ptrs: readonly number[]; firstRow: number }) => {
         expect(ptrs[2]).toBe(0);
         expect(new Set(ptrs.filter((x) => x !== 0)).size).toBe(7);
         if (fT !== null) expect(ptrs[7]).toBe(fT.byteOffset + firstRow * cols * 4);
@@ -337,7 +339,7 @@ describe('streamRows', () => {
         }
         return count;
       };
-      expect(streamRows(rt, rows, cols, buffers, kernel)).toBe(rows);
+      expect(tile(rt, { outer: rows, classes: cols, inner: 1 }, buffers, kernel)).toBe(rows);
       for (let row = 0; row < rows; row++) {
         let s = 0;
         for (let c = 0; c < cols; c++) s += (p[row * cols + c]! - t[row * cols + c]!) * w[row * cols + c]!;

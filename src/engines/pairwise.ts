@@ -1,0 +1,152 @@
+/**
+ * The pairwise engine: f(a, b[, y]) elementwise over inputs of one shape, with gradients with respect to both a
+ * and b (bpr, pair_hinge, margin_ranking). The per-sample loss is f itself in both frameworks (Keras-style
+ * pairwise losses have no last axis to average), so sample weights are per element. Kernels
+ * `<k>_sum_f32(n, a, b, y, param)`, `<k>_map_f32(n, a, b, y, out, param, scale)` and
+ * `<k>_grad_f32(n, a, b, y, ga, gb, param, scale)` (assembly/ranking.ts), over the tiling driver (./tiling.ts) in
+ * the layout [n, 1, 1]; the reduction is the reducer's (src/reducer.ts).
+ */
+
+import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
+import { Reducer, type ReductionTerms } from '../reducer.js';
+import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import type { Runtime } from '../wasm.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from '../losses/definition.js';
+import type { LossContext } from '../options.js';
+import { gradDestinations } from './destinations.js';
+import { checkPlusMinusOne } from './labels.js';
+import { tile, type Layout, type TileOperand } from './tiling.js';
+
+export interface PairwiseLoss {
+  /** Prefix of the kernels: 'bpr' → bpr_sum_f32, bpr_map_f32, bpr_grad_f32. */
+  readonly kernels: string;
+  /** The two differentiated inputs, in the kernels' order (a, b): ['positive', 'negative'], ['x1', 'x2']. */
+  readonly inputs: readonly [string, string];
+  /** A third input of ±1 labels (margin ranking's `target`), or undefined. */
+  readonly label?: string;
+  readonly param: number;
+  readonly reduction: Reduction;
+}
+
+function asFloatInput(array: Float32Array): FloatInput {
+  return { shape: [array.length], size: array.length, ptr: -1, array };
+}
+
+/** n elements, as the tiling driver lays them out. */
+const flat = (n: number): Layout => ({ outer: n, classes: 1, inner: 1 });
+
+export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);
+  const mapKernel = runtime.kernel(`${spec.kernels}_map_f32`);
+  const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
+  const scaleRows = runtime.kernel('scale_rows_f32');
+  const { param, label } = spec;
+  const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
+  const [nameA, nameB] = spec.inputs;
+  const keras = ctx.framework === 'tensorflow';
+  const where = `${ctx.loss} (${ctx.framework})`;
+
+  interface PairPrepared {
+    a: FloatInput;
+    b: FloatInput;
+    y: FloatInput | null;
+    n: number;
+    shape: readonly number[];
+    /** What 'none' returns: the inputs' shape, or Keras's weighted shape ([N, 1] for weights [N, 1]). */
+    lossShape: readonly number[];
+    /** One weight per element (Keras weights that add no axes), or null. */
+    weights: Float32Array | null;
+    /** Keras weights that broadcast the values to more of them ([K, N] against [N]), or null. */
+    weighting: KerasWeighting | null;
+    terms: ReductionTerms;
+  }
+
+  function prepare(inputs: Inputs): PairPrepared {
+    checkInputNames(inputs, def, where);
+    const a = floatInput(inputs[nameA], runtime, where, nameA);
+    const b = floatInput(inputs[nameB], runtime, where, nameB);
+    if (!sameShape(a.shape, b.shape)) throw shapeMismatch(ctx, nameB, `${nameA}'s shape ${shapeString(a.shape)}`, b.shape);
+    let y: FloatInput | null = null;
+    if (label !== undefined) {
+      y = floatInput(inputs[label], runtime, where, label);
+      if (!sameShape(a.shape, y.shape)) throw shapeMismatch(ctx, label, `${nameA}'s shape ${shapeString(a.shape)}`, y.shape);
+      checkPlusMinusOne(y, where, label);
+    }
+    let weights: Float32Array | null = null;
+    let weighting: KerasWeighting | null = null;
+    let weightSum: number | null = null;
+    let lossShape = a.shape;
+    if (keras && inputs.sampleWeight !== undefined) {
+      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
+      // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
+      if (w.size === a.size) weights = w.weights;
+      else weighting = w;
+      weightSum = w.weightSum;
+      lossShape = w.shape;
+    }
+    const terms = { count: a.size, shape: lossShape, weights, broadcast: weighting, weightSum };
+    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, terms };
+  }
+
+  const ins = (x: PairPrepared): (TileOperand | null)[] => [{ width: 'wide', input: x.a }, { width: 'wide', input: x.b }, x.y === null ? null : { width: 'wide', input: x.y }];
+  const sumOf = (x: PairPrepared) => tile(runtime, flat(x.n), ins(x), ({ rows, ptrs: [pa, pb, py] }) => sumKernel(rows, pa!, pb!, py!, param));
+
+  /** The per-element values, unweighted. */
+  function values(x: PairPrepared): Float32Array {
+    const out = new Float32Array(x.n);
+    tile(runtime, flat(x.n), [...ins(x), { width: 'wide', output: { array: out, ptr: -1 } }], ({ rows, ptrs: [pa, pb, py, po] }) => {
+      mapKernel(rows, pa!, pb!, py!, po!, param, 1);
+      return 0;
+    });
+    return out;
+  }
+
+  /** The call's value: from Σ f when nothing weighs the values and a scalar is asked, else from the values. */
+  function reduced(x: PairPrepared, sum: number | null): number | OutputTensor {
+    if (!reducer.needsValues(x.terms) && sum !== null) return reducer.fromSum(x.terms, sum);
+    return reducer.value(x.terms, values(x));
+  }
+
+  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
+    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
+    const x = prepare(inputs);
+    if (reducer.needsValues(x.terms)) return reduced(x, null);
+    return reduced(x, sumOf(x));
+  }
+
+  function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    checkGradOptions(options, where);
+    const x = prepare(inputs);
+    const dest = gradDestinations(options?.out, [{ name: nameA, size: x.n }, { name: nameB, size: x.n }], [x.a, x.b, ...(x.y === null ? [] : [x.y])], runtime, ctx);
+    const { scale, rowScale } = reducer.gradScale(x.terms, reducer.upstream(options?.gradOutput, x.terms, runtime));
+    const ga = dest[nameA]!;
+    const gb = dest[nameB]!;
+    const operands: (TileOperand | null)[] = [...ins(x), { width: 'wide', output: ga }, { width: 'wide', output: gb }, rowScale === null ? null : { width: 'row', input: asFloatInput(rowScale) }];
+    const sum = tile(runtime, flat(x.n), operands, ({ rows, ptrs: [pa, pb, py, pga, pgb, ps] }) => {
+      const s = gradKernel(rows, pa!, pb!, py!, pga!, pgb!, param, scale);
+      if (ps !== 0) {
+        scaleRows(rows, 1, pga!, ps!);
+        scaleRows(rows, 1, pgb!, ps!);
+      }
+      return s;
+    });
+    const grad = { [nameA]: { data: ga.array, shape: [...x.shape] }, [nameB]: { data: gb.array, shape: [...x.shape] } };
+    return { value: reduced(x, sum), grad };
+  }
+
+  // Streaming: Σ of the (weighted) elementwise values and the divisor (elements, or Σ weights for Keras's
+  // mean_with_sample_weight); a Keras per-sample shape of [] is returned as it is.
+  const stream: StreamHook = {
+    update(inputs: Inputs): BatchStats {
+      const x = prepare(inputs);
+      // Keras returns a rank-0 pair's value as it is, whatever the reduction: one pair, no batch axis to split.
+      if (keras && x.shape.length === 0) throw shapeMismatch(ctx, nameA, 'a batch axis to stream (Keras returns the value of a rank-0 pair as it is)', x.shape);
+      const sum = reducer.needsValues(x.terms)
+        ? reducer.weightedSum(x.terms, values(x))
+        : sumOf(x);
+      return { ...reducer.stats(x.terms, sum), item: x.shape.slice(1) };
+    },
+  };
+
+  return { forward, withGrad, stream };
+}

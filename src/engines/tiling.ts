@@ -1,0 +1,259 @@
+/**
+ * The one tiling driver: every engine runs its kernels through `tile`, over the fixed scratch region.
+ *
+ * A call's work is a layout [outer, C, inner] (the reduced or feature axis in the middle; an elementwise input
+ * of n elements is [n, 1, 1], a [rows, cols] input reduced over its last axis is [rows, cols, 1]) and a list of
+ * operands: inputs read, outputs written, each `wide` (C values per row, class stride `inner`) or `row` (one value
+ * per row), plus `scratch` rows the kernel writes and the engine reads back, and `constant` arrays (class
+ * weights) placed once. Operands already in wasm memory (tensors made by `fl.tensor()`, views of the memory,
+ * `out` buffers there) are read and written in place; the others are staged through the scratch region a tile at
+ * a time, so wasm memory does not grow with the input and the kernel reads from cache:
+ *
+ * - Float32Array: copied in; Float64Array: its bytes copied in and narrowed in place by the `narrow_f64_f32`
+ *   kernel (the operand takes twice the room); number[] and nested arrays: converted while they are read
+ *   (JsArrayInput.read: a non-number is BAD_DTYPE at its index). Outputs not in place are copied out after the tile.
+ * - A tile is whole slabs (o0..o1, every inner position) when they fit: every operand then has its natural layout.
+ *   Otherwise one slab's inner range at a time: copied operands are compact (class stride = the range's length),
+ *   and in that case wide operands in place are copied too, since their own stride (often a power of two, H·W)
+ *   maps all C rows of a position onto one L1 set (measured on [8, 21, 128, 128]).
+ * - A row wider than the whole region (C above ~16K with three staged wide operands) takes a temporary block of
+ *   its own size, one row per tile, freed before `tile` returns.
+ *
+ * Tiles are independent: each reads its inputs' rows and writes its outputs' rows and nothing else, so a tile is
+ * the unit of work a thread can take (with a scratch region of its own); the per-tile results are summed in tile
+ * order.
+ */
+
+import type { FloatInput } from '../tensor.js';
+import { JsArrayInput } from '../tensor.js';
+import { CHUNK, type Runtime } from '../wasm.js';
+
+/** [outer, C, inner]: rows are the (o, i) pairs; a wide operand has C values per row at class stride `inner`. */
+export interface Layout {
+  readonly outer: number;
+  readonly classes: number;
+  readonly inner: number;
+}
+
+/** Where an output goes: a JS-heap array (written tile by tile from scratch), or a place in wasm memory. */
+export interface GradDestination {
+  readonly array: Float32Array;
+  /** Byte offset when `array` is in wasm memory (the kernel writes there directly), else -1. */
+  readonly ptr: number;
+}
+
+/** One operand of a tiled kernel call. Exactly one of input, labels, output, scratch, constant. */
+export interface TileOperand {
+  /** C values per row ([outer, C, inner]) or one per row ([outer, inner]); ignored for a constant. */
+  readonly width: 'wide' | 'row';
+  readonly input?: FloatInput;
+  /** int32 values per row (class indices), read in place from an int32 tensor (`ptr` >= 0) or staged. */
+  readonly labels?: { readonly data: Int32Array; readonly ptr: number };
+  readonly output?: GradDestination;
+  /** A row of scratch the kernel writes (per-row values); `read` gives it back after each tile. */
+  readonly scratch?: true;
+  /** Floats placed once before the first tile, at one address for every tile (class weights [C]). */
+  readonly constant?: Float32Array;
+}
+
+/** A tile as the kernel sees it. The arrays are reused from tile to tile: read them during `run` only. */
+export interface Tile {
+  /** Slabs in the tile (whole slabs), or 1 (a slab's inner range). */
+  readonly slabs: number;
+  /** Inner positions per slab in the tile: `inner`, or the range's length. */
+  readonly span: number;
+  /** The tile's first row (o · inner + i0) and its number of rows (slabs · span). */
+  readonly firstRow: number;
+  readonly rows: number;
+  /** Byte offset of each operand's first element of the tile (0 for a null operand). */
+  readonly ptrs: readonly number[];
+  /** Each wide operand's class stride in elements (`inner` in place, `span` staged); 0 for others. */
+  readonly strides: readonly number[];
+}
+
+/**
+ * Where an input already lives in wasm memory: a tensor made by `fl.tensor()`, or any Float32Array viewing this
+ * memory (e.g. `tensor.data`, or a view the caller made of `fl.memory`). -1: it must be copied in.
+ */
+export function inPlace(rt: Runtime, input: FloatInput): FloatInput {
+  if (input.ptr >= 0 || input instanceof JsArrayInput || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
+  return { ...input, ptr: input.array.byteOffset };
+}
+
+const align4 = (n: number) => Math.ceil(n / 4) * 4;
+
+/** An operand as the driver stages it. */
+interface Staged {
+  readonly op: TileOperand | null;
+  /** Byte offset of the data in wasm memory when it lives there, else -1. */
+  readonly at: number;
+  /** Read or written in place (at >= 0 and not compacted). */
+  inPlace: boolean;
+  /** Floats per row of its scratch slot: C (wide), 1 (row), doubled for a Float64Array staged whole. */
+  perRow: number;
+  slot: number;
+  readonly wide: boolean;
+  readonly f64: boolean;
+}
+
+function stage(rt: Runtime, op: TileOperand | null): Staged {
+  const wide = op !== null && op.width === 'wide' && op.constant === undefined;
+  let at = -1;
+  let f64 = false;
+  if (op?.input !== undefined) {
+    const x = inPlace(rt, op.input);
+    at = x.ptr;
+    f64 = at < 0 && !(x instanceof JsArrayInput) && x.array instanceof Float64Array;
+  } else if (op?.labels !== undefined) at = op.labels.ptr;
+  else if (op?.output !== undefined) at = op.output.ptr;
+  return { op, at, inPlace: at >= 0, perRow: 0, slot: 0, wide, f64 };
+}
+
+/**
+ * Runs `run` over every tile of `layout` and returns the sum of what it returns. Operands that are null are
+ * passed as 0. `read(k, firstRow, values)` is given each scratch operand's rows after each tile, when asked;
+ * `done()`, when given, is asked after each tile whether the rest can be skipped (a scan that has decided).
+ */
+export function tile(
+  rt: Runtime,
+  layout: Layout,
+  operands: readonly (TileOperand | null)[],
+  run: (t: Tile) => number,
+  read?: (k: number, firstRow: number, values: Float32Array) => void,
+  done?: () => boolean,
+): number {
+  const { outer, classes: C, inner } = layout;
+  if (outer === 0 || C === 0 || inner === 0) return 0;
+  const staged = operands.map((op) => stage(rt, op));
+  const constFloats = staged.reduce((a, s) => a + (s.op?.constant !== undefined ? align4(s.op.constant.length) : 0), 0);
+  const streamedOf = (s: Staged) => s.op !== null && s.op.constant === undefined && !s.inPlace;
+  const widthOf = (s: Staged) => (s.wide ? C : 1) * (s.f64 ? 2 : 1);
+  const regionFloats = 4 * CHUNK;
+  /** Rows that fit the region with the streamed operands of now (each slot aligned to 4 floats: slack). */
+  const rowsFitting = () => {
+    const streamed = staged.filter(streamedOf);
+    const perRow = streamed.reduce((a, s) => a + widthOf(s), 0);
+    if (perRow === 0) return Infinity;
+    return Math.floor((regionFloats - constFloats - 4 * streamed.length) / perRow);
+  };
+  if (inner > 1 && Math.floor(rowsFitting() / inner) < 1) {
+    // partial inner ranges: wide operands in place are compacted through the region too (see the header)
+    for (const s of staged) if (s.wide && s.inPlace) s.inPlace = false;
+  }
+  let maxRows = rowsFitting();
+  const streamed = staged.filter(streamedOf);
+  let base = rt.slots[0]!;
+  let temp = -1;
+  if (maxRows < 1) {
+    // a row wider than the region: one row at a time in a block of its own (freed below)
+    maxRows = 1;
+    temp = rt.heap.alloc((constFloats + 4 * streamed.length + streamed.reduce((a, s) => a + widthOf(s), 0)) * 4);
+    base = temp;
+  }
+  try {
+    return runTiles();
+  } finally {
+    if (temp >= 0) rt.heap.free(temp);
+  }
+
+  function runTiles(): number {
+    const slabsPerTile = maxRows === Infinity ? outer : Math.floor(maxRows / inner);
+    const tileRows = slabsPerTile >= 1 ? Math.min(slabsPerTile, outer) * inner : maxRows;
+    let cursor = base;
+    let f32 = rt.f32();
+    for (const s of staged) {
+      if (s.op?.constant !== undefined) {
+        s.slot = cursor;
+        f32.set(s.op.constant, cursor >> 2);
+        cursor += align4(s.op.constant.length) * 4;
+      } else if (streamedOf(s)) {
+        s.slot = cursor;
+        cursor += align4(tileRows * widthOf(s)) * 4;
+      }
+    }
+    const ptrs = new Array<number>(staged.length).fill(0);
+    const strides = new Array<number>(staged.length).fill(0);
+    const t = { slabs: 0, span: 0, firstRow: 0, rows: 0, ptrs, strides };
+    let sum = 0;
+
+    const oneTile = (o: number, slabs: number, i0: number, span: number): void => {
+      f32 = rt.f32();
+      const whole = span === inner;
+      const r0 = o * inner + i0;
+      const rows = slabs * span;
+      const e0 = o * C * inner + i0; // the tile's first element of a wide operand
+      for (let k = 0; k < staged.length; k++) {
+        const s = staged[k]!;
+        const op = s.op;
+        if (op === null) {
+          ptrs[k] = 0;
+          continue;
+        }
+        if (op.constant !== undefined) {
+          ptrs[k] = s.slot;
+          continue;
+        }
+        if (s.inPlace) {
+          ptrs[k] = s.at + (s.wide ? e0 : r0) * 4;
+          strides[k] = s.wide ? inner : 0;
+          continue;
+        }
+        ptrs[k] = s.slot;
+        strides[k] = s.wide ? span : 0;
+        if (op.output !== undefined || op.scratch === true) continue;
+        if (!s.wide) copyIn(rt, f32, s, r0, rows, s.slot);
+        else if (whole) copyIn(rt, f32, s, o * C * inner, slabs * C * inner, s.slot);
+        else for (let c = 0; c < C; c++) copyIn(rt, f32, s, e0 + c * inner, span, s.slot + c * span * 4);
+        f32 = rt.f32();
+      }
+      t.slabs = slabs;
+      t.span = span;
+      t.firstRow = r0;
+      t.rows = rows;
+      sum += run(t);
+      f32 = rt.f32();
+      for (let k = 0; k < staged.length; k++) {
+        const s = staged[k]!;
+        const op = s.op;
+        if (op === null) continue;
+        if (op.scratch === true && read !== undefined) read(k, r0, f32.subarray(s.slot >> 2, (s.slot >> 2) + rows));
+        if (op.output === undefined || s.inPlace) continue;
+        if (!s.wide) copyOut(f32, s, s.slot >> 2, rows, r0);
+        else if (whole) copyOut(f32, s, s.slot >> 2, slabs * C * inner, o * C * inner);
+        else for (let c = 0; c < C; c++) copyOut(f32, s, (s.slot >> 2) + c * span, span, e0 + c * inner);
+      }
+    };
+
+    if (slabsPerTile >= 1) {
+      const step = Math.min(slabsPerTile, outer);
+      for (let o = 0; o < outer && done?.() !== true; o += step) oneTile(o, Math.min(step, outer - o), 0, inner);
+    } else {
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner && done?.() !== true; i += tileRows) oneTile(o, 1, i, Math.min(tileRows, inner - i));
+    }
+    return sum;
+  }
+}
+
+/** Elements [from, from + len) of a staged input copied in as float32 at byte offset `to`. */
+function copyIn(rt: Runtime, f32: Float32Array, s: Staged, from: number, len: number, to: number): void {
+  const op = s.op!;
+  if (op.labels !== undefined) {
+    rt.i32().set(op.labels.data.subarray(from, from + len), to >> 2);
+    return;
+  }
+  const x = op.input!;
+  if (x instanceof JsArrayInput) x.read(f32, to >> 2, from, len);
+  else if (s.at >= 0) f32.copyWithin(to >> 2, (s.at >> 2) + from, (s.at >> 2) + from + len);
+  else if (s.f64 && len > 0 && (to & 7) === 0) {
+    // the doubles' bytes, then narrowed in place (the slot has room for them): a memcpy and a SIMD pass, where
+    // TypedArray.set converting element by element costs more
+    rt.f64().set((x.array as Float64Array).subarray(from, from + len), to >> 3);
+    rt.narrow(len, to, to);
+  } else f32.set(x.array.subarray(from, from + len), to >> 2);
+}
+
+/** Elements [from, from + len) of the region (f32 index) written back to an output at its element `to`. */
+function copyOut(f32: Float32Array, s: Staged, from: number, len: number, to: number): void {
+  if (s.at >= 0) f32.copyWithin((s.at >> 2) + to, from, from + len);
+  else s.op!.output!.array.set(f32.subarray(from, from + len), to);
+}
