@@ -19,7 +19,7 @@
 // the gradients scale · w_r · ∂l when the gradient pointers are != 0.
 
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
-import { at as ptr } from "./inline/ptr";
+import { at as ptr, rowAt } from "./inline/ptr";
 
 /** 1/ε for Keras's ε = 1e-7, in f32: 1e7 exactly. */
 const INV_EPSILON: f64 = 1e7;
@@ -69,16 +69,7 @@ let rowSb: f64 = 0;
     sa = hsum_f64x2(f64x2.add(vsa0, vsa1));
     sb = hsum_f64x2(f64x2.add(vsb0, vsb1));
   }
-  for (; c < cols; c++) {
-    const x = <f64>load<f32>(ptr(a, c));
-    const y = <f64>load<f32>(ptr(b, c));
-    dot += x * y;
-    sa += x * x;
-    sb += y * y;
-  }
-  rowDot = dot;
-  rowSa = sa;
-  rowSb = sb;
+  rowSumsFrom(c, cols, a, 1, b, 1, dot, sa, sb);
 }
 
 /** out[c] = alpha·a[c] + beta·b[c] over a row. */
@@ -102,13 +93,13 @@ let rowSb: f64 = 0;
   return r <= INV_EPSILON ? r : INV_EPSILON; // NaN s: 1/ε (a NaN row is NaN through dot anyway)
 }
 
-/** Σ a·b, Σ a², Σ b² over a strided row (the row ABI's other layouts: an axis other than the last). */
+/**
+ * Σ a·b, Σ a², Σ b² over a strided row from column c on, added to the partial sums given: the whole row where the
+ * row ABI's layout is strided (an axis other than the last), the tail after rowSums's SIMD loop otherwise.
+ */
 // @ts-ignore: decorator
-@inline function rowSumsStrided(cols: i32, a: usize, as: i32, b: usize, bs: i32): void {
-  let dot: f64 = 0;
-  let sa: f64 = 0;
-  let sb: f64 = 0;
-  for (let c = 0; c < cols; c++) {
+@inline function rowSumsFrom(c: i32, cols: i32, a: usize, as: i32, b: usize, bs: i32, dot: f64, sa: f64, sb: f64): void {
+  for (; c < cols; c++) {
     const x = <f64>load<f32>(ptr(a, c * as));
     const y = <f64>load<f32>(ptr(b, c * bs));
     dot += x * y;
@@ -136,10 +127,10 @@ export function cosine_similarity_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const t = target + (<usize>(o * C * ts + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const t = rowAt(target, o, C, ts, i);
       if (contiguous) rowSums(C, t, p);
-      else rowSumsStrided(C, t, ts, p, ps);
+      else rowSumsFrom(0, C, t, ts, p, ps, 0, 0, 0);
       const it = invNorm(rowSa);
       const ip = invNorm(rowSb);
       const l = -rowDot * it * ip;
@@ -152,7 +143,7 @@ export function cosine_similarity_f32(
       // ∂l/∂p = alpha·t + beta·p
       const alpha = <f32>(-it * ip * factor);
       const beta = <f32>(clamped ? 0 : it * ip * ip * ip * rowDot * factor);
-      const g = grad + (<usize>(o * C * gs + i) << 2);
+      const g = rowAt(grad, o, C, gs, i);
       if (contiguous && gs == 1) combine(C, t, p, g, alpha, beta);
       else for (let c = 0; c < C; c++) store<f32>(ptr(g, c * gs), load<f32>(ptr(t, c * ts)) * alpha + load<f32>(ptr(p, c * ps)) * beta);
     }

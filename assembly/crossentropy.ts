@@ -48,7 +48,7 @@
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { log64 } from "./inline/f64math";
-import { at } from "./inline/ptr";
+import { at, rowAt } from "./inline/ptr";
 
 /** Rows of at most this many classes run four at a time, one per lane (sparseLanes with ROWS). */
 const ROW_LANES_MAX_C: i32 = 16;
@@ -660,8 +660,8 @@ export function softmax_xent_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const t = target + (<usize>(o * C * ts + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const t = rowAt(target, o, C, ts, i);
       const m = rowMax(C, p, ps);
       const S = expSumF64(C, p, ps, m);
       const lse = <f64>m + log64(S);
@@ -680,7 +680,7 @@ export function softmax_xent_f32(
       if (grad != 0) {
         const sr = <f64>rowScaleAt(rowScale, scale, r);
         const a = ((p1 != 0 ? T : 1) * sr) / S;
-        const gp = grad + (<usize>(o * C * gs + i) << 2);
+        const gp = rowAt(grad, o, C, gs, i);
         for (let c = 0; c < C; c++) {
           const wc: f64 = weights == 0 ? 1 : <f64>load<f32>(at(weights, c));
           const yc = <f64>load<f32>(at(t, c * ts)) * (1 - ls) + u;
@@ -717,8 +717,8 @@ export function sparse_xent_probs_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const gp: usize = grad == 0 ? <usize>0 : grad + (<usize>(o * C * gs + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const gp: usize = grad == 0 ? <usize>0 : rowAt(grad, o, C, gs, i);
       const y = load<i32>(at(labels, r));
       if (y == ignore) {
         store<f32>(at(out, r), 0);
@@ -756,8 +756,8 @@ export function xent_probs_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const t = target + (<usize>(o * C * ts + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const t = rowAt(target, o, C, ts, i);
       let P: f64 = 0;
       for (let c = 0; c < C; c++) P += <f64>load<f32>(at(p, c * ps));
       let l: f64 = 0;
@@ -769,7 +769,7 @@ export function xent_probs_f32(
       total += l;
       if (grad != 0) {
         const sr = <f64>rowScaleAt(rowScale, scale, r);
-        const gp = grad + (<usize>(o * C * gs + i) << 2);
+        const gp = rowAt(grad, o, C, gs, i);
         // g_c = -y'_c / q_c where q_c is inside the clip; ∂l/∂p_j = (g_j - Σ_c g_c q_c) / Σp
         let gq: f64 = 0;
         for (let c = 0; c < C; c++) {
@@ -795,8 +795,8 @@ export function nll_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const gp: usize = grad == 0 ? <usize>0 : grad + (<usize>(o * C * gs + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const gp: usize = grad == 0 ? <usize>0 : rowAt(grad, o, C, gs, i);
       const y = load<i32>(at(labels, r));
       if (gp != 0) for (let c = 0; c < C; c++) store<f32>(at(gp, c * gs), 0);
       if (y == ignore) {

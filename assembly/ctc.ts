@@ -66,8 +66,7 @@
 // the sequence must be redone (above). With wide = 1 only the sequences whose losses[n] is NaN are computed.
 // An input length of 0 gives 0 for an empty target and inf otherwise (torch 1.13 reads out of bounds there).
 
-import { exponentOf, pow2, vexp } from "./inline/ctc_math";
-import { expf } from "./inline/exp";
+import { expf, vexp } from "./inline/exp";
 import { exp64, log64 } from "./inline/f64math";
 import { at } from "./inline/ptr";
 
@@ -93,6 +92,43 @@ const LN2: f64 = 0.6931471805599453;
   return ASC_FEATURE_SIMD && sizeof<E>() == 8;
 }
 
+// Lane-generic vector operations: the recursion's SIMD loops are written once for both row types, four f32 or two
+// f64 lanes per v128 (E a compile-time type: each folds to the one instruction of its lane type).
+
+/** v128 vectors per block of four states: 1 for f32 rows, 2 for f64 rows (vector k of a row at (k + VB) << 4). */
+// @ts-ignore: decorator
+@inline function VB<E>(): i32 {
+  return sizeof<E>() == 8 ? 2 : 1;
+}
+
+// @ts-ignore: decorator
+@inline function vsplat<E>(x: E): v128 {
+  return sizeof<E>() == 8 ? f64x2.splat(<f64>x) : f32x4.splat(<f32>x);
+}
+
+// @ts-ignore: decorator
+@inline function vadd<E>(a: v128, b: v128): v128 {
+  return sizeof<E>() == 8 ? f64x2.add(a, b) : f32x4.add(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function vmul<E>(a: v128, b: v128): v128 {
+  return sizeof<E>() == 8 ? f64x2.mul(a, b) : f32x4.mul(a, b);
+}
+
+/** The lanes' sum, in lane order. */
+// @ts-ignore: decorator
+@inline function vhsum<E>(v: v128): E {
+  if (sizeof<E>() == 8) return <E>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+  return <E>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** acc + a·b as f64x2, the products in f64 (f32 rows: all four lanes widened, dot4). */
+// @ts-ignore: decorator
+@inline function vdotAccumulate<E>(acc: v128, a: v128, b: v128): v128 {
+  return f64x2.add(acc, sizeof<E>() == 8 ? f64x2.mul(a, b) : dot4(a, b));
+}
+
 /** The smallest per-frame sum accepted: 2^-60 (f32), 2^-500 (f64). */
 // @ts-ignore: decorator
 @inline function minSum<E>(): f64 {
@@ -106,6 +142,18 @@ const LN2: f64 = 0.6931471805599453;
 // @ts-ignore: decorator
 @inline function minZ<E>(): f64 {
   return sizeof<E>() == 8 ? reinterpret<f64>(<i64>(1023 - 960) << 52) : reinterpret<f64>(<i64>(1023 - 80) << 52);
+}
+
+/** The exponent e of a positive normal float x (2^e <= x < 2^(e+1)); garbage for 0, denormals, inf, NaN. */
+// @ts-ignore: decorator
+@inline function exponentOf(x: f32): i32 {
+  return ((reinterpret<i32>(x) >>> 23) & 0xff) - 127;
+}
+
+/** 2^e as a float, for -126 <= e <= 127. */
+// @ts-ignore: decorator
+@inline function pow2(e: i32): f32 {
+  return reinterpret<f32>((e + 127) << 23);
 }
 
 /** 2^-e for a sum s with 2^e <= s < 2^(e+1), and e. */
@@ -285,11 +333,6 @@ function layout<E>(work: usize, T: i32, L: i32, keep: bool, lab: usize): void {
   return <E>expf(lb - m);
 }
 
-// @ts-ignore: decorator
-@inline function hsum4(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-
 /**
  * The forward pass of one sequence (T >= 1, feasible). `keep`: keep every row (for the gradient), else two.
  * Returns -ln p, or NaN when a frame's sum left the range (the caller goes wider). Not inlined: ctc_loss_f32 and
@@ -338,44 +381,25 @@ function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, l
     }
     const skip = W.skip;
     const ybs: E = yb * sc;
-    if (vector<E>()) {
-      const vyb = f32x4.splat(<f32>ybs);
-      const vsc = f32x4.splat(<f32>sc);
-      let vsum = f32x4.splat(0);
-      for (let b = blo; b < bhi; b++) {
-        const o = <usize>(b + 1) << 4;
+    if (ASC_FEATURE_SIMD) {
+      const vyb = vsplat<E>(ybs);
+      const vsc = vsplat<E>(sc);
+      let vsum = vsplat<E>(0);
+      for (let v = blo * VB<E>(), v1 = bhi * VB<E>(); v < v1; v++) {
+        const o = <usize>(v + VB<E>()) << 4;
         const ab = v128.load(pa + o);
         const al = v128.load(pl + o);
-        const alm1 = v128.load(pl + o - 4);
-        const nb = f32x4.mul(f32x4.add(ab, alm1), vyb);
-        const nl = f32x4.mul(
-          f32x4.add(f32x4.add(al, ab), f32x4.mul(alm1, v128.load(skip + o))),
-          f32x4.mul(v128.load(erow + o), vsc),
+        const alm1 = v128.load(pl + o - sizeof<E>());
+        const nb = vmul<E>(vadd<E>(ab, alm1), vyb);
+        const nl = vmul<E>(
+          vadd<E>(vadd<E>(al, ab), vmul<E>(alm1, v128.load(skip + o))),
+          vmul<E>(v128.load(erow + o), vsc),
         );
         v128.store(arow + o, nb);
         v128.store(lrow + o, nl);
-        vsum = f32x4.add(vsum, f32x4.add(nb, nl));
+        vsum = vadd<E>(vsum, vadd<E>(nb, nl));
       }
-      sum = <E>hsum4(vsum);
-    } else if (vector2<E>()) {
-      const vyb = f64x2.splat(<f64>ybs);
-      const vsc = f64x2.splat(<f64>sc);
-      let vsum = f64x2.splat(0);
-      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
-        const o = <usize>(h + 2) << 4;
-        const ab = v128.load(pa + o);
-        const al = v128.load(pl + o);
-        const alm1 = v128.load(pl + o - 8);
-        const nb = f64x2.mul(f64x2.add(ab, alm1), vyb);
-        const nl = f64x2.mul(
-          f64x2.add(f64x2.add(al, ab), f64x2.mul(alm1, v128.load(skip + o))),
-          f64x2.mul(v128.load(erow + o), vsc),
-        );
-        v128.store(arow + o, nb);
-        v128.store(lrow + o, nl);
-        vsum = f64x2.add(vsum, f64x2.add(nb, nl));
-      }
-      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
+      sum = vhsum<E>(vsum);
     } else {
       sum = 0;
       const k1 = bhi << 2;
@@ -509,28 +533,18 @@ function fill(p: usize, count: i32, v: f32): void {
         const o = <usize>(b + 1) << 4;
         vz = f32x4.add(vz, f32x4.add(f32x4.mul(v128.load(arow + o), v128.load(ca + o)), f32x4.mul(v128.load(lrow + o), v128.load(cl + o))));
       }
-      zb = <f64>hsum4(vz);
+      zb = <f64>vhsum<f32>(vz);
       if (!(zb >= reinterpret<f64>(<i64>(1023 - 74) << 52) && zb < Infinity)) return false;
-    } else if (vector<E>()) {
+    } else if (ASC_FEATURE_SIMD) {
       let vb = f64x2.splat(0);
       let vl = f64x2.splat(0);
-      for (let b = blo; b < bhi; b++) {
-        const o = <usize>(b + 1) << 4;
-        vb = f64x2.add(vb, dot4(v128.load(arow + o), v128.load(ca + o)));
-        vl = f64x2.add(vl, dot4(v128.load(lrow + o), v128.load(cl + o)));
+      for (let v = blo * VB<E>(), v1 = bhi * VB<E>(); v < v1; v++) {
+        const o = <usize>(v + VB<E>()) << 4;
+        vb = vdotAccumulate<E>(vb, v128.load(arow + o), v128.load(ca + o));
+        vl = vdotAccumulate<E>(vl, v128.load(lrow + o), v128.load(cl + o));
       }
-      zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
-      zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
-    } else if (vector2<E>()) {
-      let vb = f64x2.splat(0);
-      let vl = f64x2.splat(0);
-      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
-        const o = <usize>(h + 2) << 4;
-        vb = f64x2.add(vb, f64x2.mul(v128.load(arow + o), v128.load(ca + o)));
-        vl = f64x2.add(vl, f64x2.mul(v128.load(lrow + o), v128.load(cl + o)));
-      }
-      zb = f64x2.extract_lane(vb, 0) + f64x2.extract_lane(vb, 1);
-      zl = f64x2.extract_lane(vl, 0) + f64x2.extract_lane(vl, 1);
+      zb = vhsum<f64>(vb);
+      zl = vhsum<f64>(vl);
     } else {
       const k1 = bhi << 2;
       for (let k = blo << 2; k < k1; k++) {
@@ -571,21 +585,13 @@ function fill(p: usize, count: i32, v: f32): void {
     const blo2 = blockLo(L, T, t - 1);
     const bhi2 = blockHi(L, t - 1);
     let sum: E = 0;
-    if (vector<E>()) {
-      const vyb = f32x4.splat(<f32>yb);
-      const vsc = f32x4.splat(<f32>sc);
-      for (let b = blo; b < bhi; b++) {
-        const o = <usize>(b + 1) << 4;
-        v128.store(ta + o, f32x4.mul(v128.load(ca + o), vyb));
-        v128.store(tl + o, f32x4.mul(v128.load(cl + o), f32x4.mul(v128.load(erow + o), vsc)));
-      }
-    } else if (vector2<E>()) {
-      const vyb = f64x2.splat(<f64>yb);
-      const vsc = f64x2.splat(<f64>sc);
-      for (let h = blo << 1, h1 = bhi << 1; h < h1; h++) {
-        const o = <usize>(h + 2) << 4;
-        v128.store(ta + o, f64x2.mul(v128.load(ca + o), vyb));
-        v128.store(tl + o, f64x2.mul(v128.load(cl + o), f64x2.mul(v128.load(erow + o), vsc)));
+    if (ASC_FEATURE_SIMD) {
+      const vyb = vsplat<E>(yb);
+      const vsc = vsplat<E>(sc);
+      for (let v = blo * VB<E>(), v1 = bhi * VB<E>(); v < v1; v++) {
+        const o = <usize>(v + VB<E>()) << 4;
+        v128.store(ta + o, vmul<E>(v128.load(ca + o), vyb));
+        v128.store(tl + o, vmul<E>(v128.load(cl + o), vmul<E>(v128.load(erow + o), vsc)));
       }
     } else {
       for (let k = blo << 2, k1 = bhi << 2; k < k1; k++) {
@@ -598,36 +604,21 @@ function fill(p: usize, count: i32, v: f32): void {
     zeroBlock<E>(blk<E>(tl, blo - 1));
     zeroBlock<E>(blk<E>(ta, bhi));
     zeroBlock<E>(blk<E>(tl, bhi));
-    if (vector<E>()) {
-      let vsum = f32x4.splat(0);
-      for (let b = blo2; b < bhi2; b++) {
-        const o = <usize>(b + 1) << 4;
+    if (ASC_FEATURE_SIMD) {
+      let vsum = vsplat<E>(0);
+      for (let v = blo2 * VB<E>(), v1 = bhi2 * VB<E>(); v < v1; v++) {
+        const o = <usize>(v + VB<E>()) << 4;
         const a0 = v128.load(ta + o);
         const m0 = v128.load(tl + o);
-        const a1 = v128.load(ta + o + 4);
-        const m1 = v128.load(tl + o + 4);
-        const xa = f32x4.add(a0, m0);
-        const xl = f32x4.add(f32x4.add(m0, a1), f32x4.mul(v128.load(skip + o + 4), m1));
+        const a1 = v128.load(ta + o + sizeof<E>());
+        const m1 = v128.load(tl + o + sizeof<E>());
+        const xa = vadd<E>(a0, m0);
+        const xl = vadd<E>(vadd<E>(m0, a1), vmul<E>(v128.load(skip + o + sizeof<E>()), m1));
         v128.store(na + o, xa);
         v128.store(nl + o, xl);
-        vsum = f32x4.add(vsum, f32x4.add(xa, xl));
+        vsum = vadd<E>(vsum, vadd<E>(xa, xl));
       }
-      sum = <E>hsum4(vsum);
-    } else if (vector2<E>()) {
-      let vsum = f64x2.splat(0);
-      for (let h = blo2 << 1, h1 = bhi2 << 1; h < h1; h++) {
-        const o = <usize>(h + 2) << 4;
-        const a0 = v128.load(ta + o);
-        const m0 = v128.load(tl + o);
-        const a1 = v128.load(ta + o + 8);
-        const m1 = v128.load(tl + o + 8);
-        const xa = f64x2.add(a0, m0);
-        const xl = f64x2.add(f64x2.add(m0, a1), f64x2.mul(v128.load(skip + o + 8), m1));
-        v128.store(na + o, xa);
-        v128.store(nl + o, xl);
-        vsum = f64x2.add(vsum, f64x2.add(xa, xl));
-      }
-      sum = <E>(f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1));
+      sum = vhsum<E>(vsum);
     } else {
       const one = sizeof<E>();
       for (let k = blo2 << 2, k1 = bhi2 << 2; k < k1; k++) {

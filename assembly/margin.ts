@@ -11,7 +11,8 @@
 // max(z, 0) passes the gradient at z = 0 (Keras ops.maximum and torch clamp_min_ both do), and a NaN z gives
 // NaN values and a 0 gradient (the comparison z >= 0 is false), as both frameworks' max gradients.
 //
-// Kernels, the contract of assembly/regression.ts (pointers in bytes, counts in elements):
+// Kernels, the contract of assembly/regression.ts and its loops (assembly/inline/elementwise_loops.ts; pointers in
+// bytes, counts in elements):
 //   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
 //   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
 //   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
@@ -22,9 +23,10 @@
 // (TensorFlow's reduce_max gradient shares the gradient equally among tied maxima.)
 //   categorical_hinge_f32: the row ABI of src/losses/rows.ts (see the kernel); pos accumulates in f64.
 
-import { vaccumulate, hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
+import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
+import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { selectf } from "./inline/pminmax";
-import { at as ptr } from "./inline/ptr";
+import { at as ptr, rowAt } from "./inline/ptr";
 
 const HINGE: i32 = 0;
 const SQUARED_HINGE: i32 = 1;
@@ -87,7 +89,42 @@ const HINGE_EMBEDDING: i32 = 2;
   return v128.and(f32x4.neg(vy), f32x4.ge(vz, vzero));
 }
 
-// ---- loops (the skeleton of assembly/regression.ts) ----
+// ---- loops: the shared skeletons of assembly/inline/elementwise_loops.ts, over this family's math ----
+
+/**
+ * A flag on a Keras kind: c = 0 (the labels are used as they are), so y = t, which the SIMD sum takes for the
+ * common case of ±1 labels (see sumRange). Only vloss reads it; the rest of the math sees the kind without it.
+ */
+const SIGNED: i32 = 4;
+
+/** This family's math for the shared loops (assembly/inline/elementwise_loops.ts says what each method is). */
+@final @unmanaged class Margin {
+  // @ts-ignore: decorator
+  @inline operand(kind: i32, p: f32, t: f32): f32 { return p; }
+  // @ts-ignore: decorator
+  @inline voperand(kind: i32, vp: v128, vt: v128): v128 { return vp; }
+  // @ts-ignore: decorator
+  @inline loss(kind: i32, p: f32, t: f32, param: f32): f32 { return loss(kind & ~SIGNED, p, t, param); }
+  // @ts-ignore: decorator
+  @inline dloss(kind: i32, p: f32, t: f32, param: f32): f32 { return dloss(kind & ~SIGNED, p, t, param); }
+  // @ts-ignore: decorator
+  @inline vloss(kind: i32, vp: v128, vt: v128, vparam: v128, param: f32): v128 { return vloss(kind & ~SIGNED, vp, vt, vparam, (kind & SIGNED) != 0); }
+  // @ts-ignore: decorator
+  @inline vdloss(kind: i32, vp: v128, vt: v128, vparam: v128, param: f32): v128 { return vdloss(kind & ~SIGNED, vp, vt, vparam); }
+  // @ts-ignore: decorator
+  @inline gradFactor(kind: i32): f32 { return gradFactor(kind & ~SIGNED); }
+  /** HINGE_EMBEDDING's f = p where t = 1 has either sign. */
+  // @ts-ignore: decorator
+  @inline signedTerms(kind: i32): bool { return (kind & ~SIGNED) == HINGE_EMBEDDING; }
+  // @ts-ignore: decorator
+  @inline narrowKind(kind: i32): i32 { return kind & ~SIGNED; }
+  // @ts-ignore: decorator
+  @inline tailCall(kind: i32): bool { return false; }
+  // @ts-ignore: decorator
+  @inline mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void { mapLoop<Margin>(kind, n, p, t, out, param, scale); }
+  // @ts-ignore: decorator
+  @inline rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 { return rowSum(kind, n, p, t, param); }
+}
 
 /**
  * Σ f over [0, n): the Keras kinds with c = 0 (labels already ±1, the common case) take a loop where y = t, which
@@ -95,57 +132,8 @@ const HINGE_EMBEDDING: i32 = 2;
  */
 // @ts-ignore: decorator
 @inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
-  if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param == 0) return sumLoop(kind, true, n, p, t, param);
-  return sumLoop(kind, false, n, p, t, param);
-}
-
-// @ts-ignore: decorator
-@inline function sumLoop(kind: i32, signed: bool, n: i32, p: usize, t: usize, param: f32): f64 {
-  let acc: f64 = 0;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 16 <= n; i += 16) {
-      const pi = ptr(p, i);
-      const ti = ptr(t, i);
-      const vf0 = vloss(kind, v128.load(pi), v128.load(ti), vparam, signed);
-      const vf1 = vloss(kind, v128.load(pi, 16), v128.load(ti, 16), vparam, signed);
-      const vf2 = vloss(kind, v128.load(pi, 32), v128.load(ti, 32), vparam, signed);
-      const vf3 = vloss(kind, v128.load(pi, 48), v128.load(ti, 48), vparam, signed);
-      if (kind == HINGE_EMBEDDING) {
-        // f = p has either sign: no f32 tree (cancellation), each vector widened on its own
-        vacc0 = vaccumulate(vaccumulate(vacc0, vf0), vf1);
-        vacc1 = vaccumulate(vaccumulate(vacc1, vf2), vf3);
-      } else {
-        // f >= 0: a two-level f32 tree rounds at most twice relative to the partial sum (regression.ts)
-        const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
-        vacc0 = f64x2.add(vacc0, vwiden_lo(vf));
-        vacc1 = f64x2.add(vacc1, vwiden_hi(vf));
-      }
-    }
-    for (; i + 4 <= n; i += 4) {
-      vacc0 = vaccumulate(vacc0, vloss(kind, v128.load(ptr(p, i)), v128.load(ptr(t, i)), vparam));
-    }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
-  }
-  for (; i < n; i++) acc += <f64>loss(kind, load<f32>(ptr(p, i)), load<f32>(ptr(t, i)), param);
-  return acc;
-}
-
-// @ts-ignore: decorator
-@inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
-  let i = 0;
-  const s = <f32>scale;
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    const vs = f32x4.splat(s);
-    for (; i + 4 <= n; i += 4) {
-      v128.store(ptr(out, i), f32x4.mul(vloss(kind, v128.load(ptr(p, i)), v128.load(ptr(t, i)), vparam), vs));
-    }
-  }
-  for (; i < n; i++) store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(p, i)), load<f32>(ptr(t, i)), param) * s);
+  if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param == 0) return sumLoop<Margin>(kind | SIGNED, n, p, t, param);
+  return sumLoop<Margin>(kind, n, p, t, param);
 }
 
 /** Σ f over one row: a call to the kind's exported sum kernel (no second copy of its loops in the rows kernels). */
@@ -159,57 +147,13 @@ const HINGE_EMBEDDING: i32 = 2;
 // @ts-ignore: decorator
 @inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
   assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
-  if (cols == 1) {
-    mapRange(kind, rows, p, t, out, param, scale);
-    return;
-  }
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    store<f32>(ptr(out, r), <f32>(rowSum(kind, cols, p, t, param) * scale));
-    p += stride;
-    t += stride;
-  }
+  rowsLoop<Margin>(kind, rows, cols, p, t, out, param, scale);
 }
 
 // @ts-ignore: decorator
 @inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
   assert(n >= 0, "expected n >= 0");
-  let acc: f64 = 0;
-  let i = 0;
-  const s = <f32>(scale * <f64>gradFactor(kind));
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    const vs = f32x4.splat(s);
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 8 <= n; i += 8) {
-      const pi = ptr(p, i);
-      const ti = ptr(t, i);
-      const gi = ptr(grad, i);
-      const vp0 = v128.load(pi);
-      const vp1 = v128.load(pi, 16);
-      const vt0 = v128.load(ti);
-      const vt1 = v128.load(ti, 16);
-      v128.store(gi, f32x4.mul(vdloss(kind, vp0, vt0, vparam), vs));
-      v128.store(gi, f32x4.mul(vdloss(kind, vp1, vt1, vparam), vs), 16);
-      vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, vparam));
-      vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, vparam));
-    }
-    for (; i + 4 <= n; i += 4) {
-      const vp = v128.load(ptr(p, i));
-      const vt = v128.load(ptr(t, i));
-      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vp, vt, vparam), vs));
-      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, vparam));
-    }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
-  }
-  for (; i < n; i++) {
-    const pi = load<f32>(ptr(p, i));
-    const ti = load<f32>(ptr(t, i));
-    store<f32>(ptr(grad, i), dloss(kind, pi, ti, param) * s);
-    acc += <f64>loss(kind, pi, ti, param);
-  }
-  return acc;
+  return gradLoop<Margin>(kind, n, p, t, grad, param, scale);
 }
 
 // ---- categorical hinge, per row (the row ABI of src/losses/rows.ts) ----
@@ -264,8 +208,8 @@ export function categorical_hinge_f32(
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
-      const p = pred + (<usize>(o * C * ps + i) << 2);
-      const t = target + (<usize>(o * C * ts + i) << 2);
+      const p = rowAt(pred, o, C, ps, i);
+      const t = rowAt(target, o, C, ts, i);
       const pos = rowDot(C, p, ps, t, ts);
       const neg = rowMaxNegative(C, p, ps, t, ts);
       const z = <f64>neg - pos + 1;
@@ -274,7 +218,7 @@ export function categorical_hinge_f32(
       total += l * w;
       store<f32>(ptr(out, r), <f32>l);
       if (grad == 0) continue;
-      const g = grad + (<usize>(o * C * gs + i) << 2);
+      const g = rowAt(grad, o, C, gs, i);
       if (!(z >= 0)) {
         for (let c = 0; c < C; c++) store<f32>(ptr(g, c * gs), 0);
         continue;

@@ -29,7 +29,8 @@
 // infinity, NaN, an exp argument past ±708) comes out NaN, and a block whose sum is NaN is computed again one
 // element at a time (run64), which gives each element its exact value, NaN only where it is NaN.
 
-import { hsum_f64x2, vaccumulate } from "./inline/hsum";
+import { hsum_f64x2 } from "./inline/hsum";
+import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { expnegf, log1pf, logf, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { exp64, log64, vexp64, vlog64 } from "./inline/f64math";
 import { at } from "./inline/ptr";
@@ -348,77 +349,52 @@ function poisson_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize
   return poisson_full_loop64(n, p, t, out, grad, param, scale, gscale);
 }
 
-// ---- loops (the skeleton of assembly/regression.ts: 16-wide body, 4-wide loop, scalar tail; f64 sums) ----
+// ---- loops: the BCE kinds run the shared skeletons of assembly/inline/elementwise_loops.ts over this family's
+// math; the f64 kinds run loop64 (above) ----
 
-
-// The scalar tails after the SIMD loops (at most three elements): one shared function per loop shape, the kind a
-// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar exp/log per kernel.
-
-/** Σ f over the scalar tail [i, n) of a SIMD loop. */
-function tailSum(kind: i32, i: i32, n: i32, p: usize, t: usize, param: f32): f64 {
-  let acc: f64 = 0;
-  for (; i < n; i++) acc += <f64>loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
-  return acc;
-}
-
-/** out[j] = f·s over the scalar tail [i, n) of a SIMD loop. */
-function tailMap(kind: i32, i: i32, n: i32, p: usize, t: usize, out: usize, param: f32, s: f32): void {
-  for (; i < n; i++) store<f32>(at(out, i), loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * s);
-}
-
-/** grad[j] = f'·s and Σ f over the scalar tail [i, n) of a SIMD loop. */
-function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, s: f32): f64 {
-  let acc: f64 = 0;
-  for (; i < n; i++) {
-    const pi = load<f32>(at(p, i));
-    const ti = load<f32>(at(t, i));
-    store<f32>(at(grad, i), dloss32(kind, pi, ti, param) * s);
-    acc += <f64>loss32(kind, pi, ti, param);
-  }
-  return acc;
+/** This family's f32 math for the shared loops (assembly/inline/elementwise_loops.ts says what each method is). */
+@final @unmanaged class Probability {
+  // @ts-ignore: decorator
+  @inline operand(kind: i32, p: f32, t: f32): f32 { return p; }
+  // @ts-ignore: decorator
+  @inline voperand(kind: i32, vp: v128, vt: v128): v128 { return vp; }
+  // @ts-ignore: decorator
+  @inline loss(kind: i32, p: f32, t: f32, param: f32): f32 { return loss32(kind, p, t, param); }
+  // @ts-ignore: decorator
+  @inline dloss(kind: i32, p: f32, t: f32, param: f32): f32 { return dloss32(kind, p, t, param); }
+  // @ts-ignore: decorator
+  @inline vloss(kind: i32, vp: v128, vt: v128, vparam: v128, param: f32): v128 { return vloss(kind, vp, vt, param); }
+  // @ts-ignore: decorator
+  @inline vdloss(kind: i32, vp: v128, vt: v128, vparam: v128, param: f32): v128 { return vdloss(kind, vp, vt, param); }
+  // @ts-ignore: decorator
+  @inline gradFactor(kind: i32): f32 { return 1; }
+  /** f >= 0 for every BCE kind. */
+  // @ts-ignore: decorator
+  @inline signedTerms(kind: i32): bool { return false; }
+  /** The scalar exp and log of a tail are worth a call, not a copy per kernel. */
+  // @ts-ignore: decorator
+  @inline narrowKind(kind: i32): i32 { return kind; }
+  // @ts-ignore: decorator
+  @inline tailCall(kind: i32): bool { return true; }
+  // @ts-ignore: decorator
+  @inline mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void { mapRange(kind, n, p, t, out, param, scale); }
+  // @ts-ignore: decorator
+  @inline rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 { return rowSum(kind, n, p, t, param); }
 }
 
 // @ts-ignore: decorator
 @inline function sumRange(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
-  let acc: f64 = 0;
-  let i = 0;
   if (!simdKind(kind)) return run64Kind(kind, n, p, t, 0, 0, param, 0, 0);
-  if (ASC_FEATURE_SIMD) {
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 16 <= n; i += 16) {
-      const pi = at(p, i);
-      const ti = at(t, i);
-      const vf0 = vloss(kind, v128.load(pi), v128.load(ti), param);
-      const vf1 = vloss(kind, v128.load(pi, 16), v128.load(ti, 16), param);
-      const vf2 = vloss(kind, v128.load(pi, 32), v128.load(ti, 32), param);
-      const vf3 = vloss(kind, v128.load(pi, 48), v128.load(ti, 48), param);
-      // f >= 0 for every kind here: a two-level f32 tree rounds at most twice relative to the partial sum
-      const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
-      vacc0 = vaccumulate(vacc0, vf);
-    }
-    for (; i + 4 <= n; i += 4) vacc1 = vaccumulate(vacc1, vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param));
-    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailSum(kind, i, n, p, t, param) : 0);
-  }
-  for (; i < n; i++) acc += <f64>loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param);
-  return acc;
+  return sumLoop<Probability>(kind, n, p, t, param);
 }
 
 // @ts-ignore: decorator
 @inline function mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
-  let i = 0;
   if (!simdKind(kind)) {
     run64Kind(kind, n, p, t, out, 0, param, scale, 0);
     return;
   }
-  const s = <f32>scale;
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(s);
-    for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.mul(vloss(kind, v128.load(at(p, i)), v128.load(at(t, i)), param), vs));
-    if (i < n) tailMap(kind, i, n, p, t, out, param, s);
-    return;
-  }
-  for (; i < n; i++) store<f32>(at(out, i), loss32(kind, load<f32>(at(p, i)), load<f32>(at(t, i)), param) * s);
+  mapLoop<Probability>(kind, n, p, t, out, param, scale);
 }
 
 /**
@@ -441,56 +417,16 @@ function tailGrad(kind: i32, i: i32, n: i32, p: usize, t: usize, grad: usize, pa
 // @ts-ignore: decorator
 @inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
   assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
-  if (cols == 1) {
-    mapRange(kind, rows, p, t, out, param, scale);
-    return;
-  }
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    store<f32>(at(out, r), <f32>(rowSum(kind, cols, p, t, param) * scale));
-    p += stride;
-    t += stride;
-  }
+  rowsLoop<Probability>(kind, rows, cols, p, t, out, param, scale);
 }
 
 // @ts-ignore: decorator
 @inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
   assert(n >= 0, "expected n >= 0");
-  let acc: f64 = 0;
-  let i = 0;
-  if (!simdKind(kind)) return run64Kind(kind, n, p, t, 0, grad, param, 0, scale);
-  const s = <f32>scale;
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(s);
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 8 <= n; i += 8) {
-      const pi = at(p, i);
-      const ti = at(t, i);
-      const vp0 = v128.load(pi);
-      const vp1 = v128.load(pi, 16);
-      const vt0 = v128.load(ti);
-      const vt1 = v128.load(ti, 16);
-      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp0, vt0, param), vs));
-      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp1, vt1, param), vs), 16);
-      vacc0 = vaccumulate(vacc0, vloss(kind, vp0, vt0, param));
-      vacc1 = vaccumulate(vacc1, vloss(kind, vp1, vt1, param));
-    }
-    for (; i + 4 <= n; i += 4) {
-      const vp = v128.load(at(p, i));
-      const vt = v128.load(at(t, i));
-      v128.store(at(grad, i), f32x4.mul(vdloss(kind, vp, vt, param), vs));
-      vacc0 = vaccumulate(vacc0, vloss(kind, vp, vt, param));
-    }
-    return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, p, t, grad, param, s) : 0);
+  if (!simdKind(kind)) {
+    return run64Kind(kind, n, p, t, 0, grad, param, 0, scale);
   }
-  for (; i < n; i++) {
-    const pi = load<f32>(at(p, i));
-    const ti = load<f32>(at(t, i));
-    store<f32>(at(grad, i), dloss32(kind, pi, ti, param) * s);
-    acc += <f64>loss32(kind, pi, ti, param);
-  }
-  return acc;
+  return gradLoop<Probability>(kind, n, p, t, grad, param, scale);
 }
 
 // ---- exports ----

@@ -73,11 +73,25 @@ const PAIR_HINGE: i32 = 2;
 
 // ---- loops ----
 
-// The scalar tails after the SIMD loops (at most three pairs): one shared function per loop shape, the kind a
-// runtime argument (a call per kernel call, after the loop), instead of a copy of the scalar math per kernel.
+/** d = a - b over the four pairs at byte `offset` from a and b (the vector loops' one load of the scores). */
+// @ts-ignore: decorator
+@inline function vdAt(a: usize, b: usize, offset: usize): v128 {
+  return f32x4.sub(v128.load(a + offset), v128.load(b + offset));
+}
 
-function tailSum(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
-  let acc: f64 = 0;
+/** The four labels at byte `offset` from y: read by MARGIN_RANKING only, ones for the other kinds. */
+// @ts-ignore: decorator
+@inline function vyAt(kind: i32, y: usize, offset: usize): v128 {
+  return kind == MARGIN_RANKING ? v128.load(y + offset) : f32x4.splat(1);
+}
+
+// The scalar loops: the whole of the scalar build, and the tails after the SIMD loops (at most three pairs), which
+// the SIMD build calls out of line (tailSum, tailMap, tailGrad: one function per loop shape, the kind a runtime
+// argument, a call per kernel call, instead of a copy of the scalar math per kernel).
+
+/** acc + Σ f over [i, n). */
+// @ts-ignore: decorator
+@inline function scalarSum(kind: i32, acc: f64, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
   for (; i < n; i++) {
     const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
     acc += <f64>loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m);
@@ -85,15 +99,18 @@ function tailSum(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32
   return acc;
 }
 
-function tailMap(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, out: usize, m: f32, s: f32): void {
+/** out[j] = f·s over [i, n). */
+// @ts-ignore: decorator
+@inline function scalarMap(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, out: usize, m: f32, s: f32): void {
   for (; i < n; i++) {
     const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
     store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m) * s);
   }
 }
 
-function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, m: f32, s: f32): f64 {
-  let acc: f64 = 0;
+/** ga[j] = f'·s, gb[j] = -ga[j] over [i, n); returns acc + Σ f. */
+// @ts-ignore: decorator
+@inline function scalarGrad(kind: i32, acc: f64, i: i32, n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, m: f32, s: f32): f64 {
   for (; i < n; i++) {
     const yi: f32 = kind == MARGIN_RANKING ? load<f32>(ptr(y, i)) : 1;
     const d = load<f32>(ptr(a, i)) - load<f32>(ptr(b, i));
@@ -105,15 +122,25 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
   return acc;
 }
 
+function tailSum(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
+  return scalarSum(kind, 0, i, n, a, b, y, m);
+}
+
+function tailMap(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, out: usize, m: f32, s: f32): void {
+  scalarMap(kind, i, n, a, b, y, out, m, s);
+}
+
+function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, m: f32, s: f32): f64 {
+  return scalarGrad(kind, 0, i, n, a, b, y, ga, gb, m, s);
+}
+
 // @ts-ignore: decorator
 @inline function sumKernel(kind: i32, n: i32, a: usize, b: usize, y: usize, m: f32): f64 {
   assert(n >= 0, "expected n >= 0");
   let acc: f64 = 0;
   let i = 0;
-  const labels = kind == MARGIN_RANKING;
   if (ASC_FEATURE_SIMD) {
     const vm = f32x4.splat(m);
-    const vone = f32x4.splat(1);
     let vacc0 = f64x2.splat(0);
     let vacc1 = f64x2.splat(0);
     if (kind == BPR) {
@@ -141,24 +168,21 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
     for (; i + 8 <= n; i += 8) {
       const ai = ptr(a, i);
       const bi = ptr(b, i);
-      const vd0 = f32x4.sub(v128.load(ai), v128.load(bi));
-      const vd1 = f32x4.sub(v128.load(ai, 16), v128.load(bi, 16));
-      const vy0 = labels ? v128.load(ptr(y, i)) : vone;
-      const vy1 = labels ? v128.load(ptr(y, i), 16) : vone;
+      const yi = ptr(y, i);
+      const vd0 = vdAt(ai, bi, 0);
+      const vd1 = vdAt(ai, bi, 16);
+      const vy0 = vyAt(kind, yi, 0);
+      const vy1 = vyAt(kind, yi, 16);
       vacc0 = vaccumulate(vacc0, vloss(kind, vd0, vy0, vm, vexpAbs(kind, vd0)));
       vacc1 = vaccumulate(vacc1, vloss(kind, vd1, vy1, vm, vexpAbs(kind, vd1)));
     }
     for (; i + 4 <= n; i += 4) {
-      const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
-      vacc0 = vaccumulate(vacc0, vloss(kind, vd, labels ? v128.load(ptr(y, i)) : vone, vm, vexpAbs(kind, vd)));
+      const vd = vdAt(ptr(a, i), ptr(b, i), 0);
+      vacc0 = vaccumulate(vacc0, vloss(kind, vd, vyAt(kind, ptr(y, i), 0), vm, vexpAbs(kind, vd)));
     }
     return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailSum(kind, i, n, a, b, y, m) : 0);
   }
-  for (; i < n; i++) {
-    const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;
-    acc += <f64>loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m);
-  }
-  return acc;
+  return scalarSum(kind, acc, i, n, a, b, y, m);
 }
 
 // @ts-ignore: decorator
@@ -166,22 +190,17 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
   assert(n >= 0, "expected n >= 0");
   let i = 0;
   const s = <f32>scale;
-  const labels = kind == MARGIN_RANKING;
   if (ASC_FEATURE_SIMD) {
     const vm = f32x4.splat(m);
     const vs = f32x4.splat(s);
-    const vone = f32x4.splat(1);
     for (; i + 4 <= n; i += 4) {
-      const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
-      v128.store(ptr(out, i), f32x4.mul(vloss(kind, vd, labels ? v128.load(ptr(y, i)) : vone, vm, vexpAbs(kind, vd)), vs));
+      const vd = vdAt(ptr(a, i), ptr(b, i), 0);
+      v128.store(ptr(out, i), f32x4.mul(vloss(kind, vd, vyAt(kind, ptr(y, i), 0), vm, vexpAbs(kind, vd)), vs));
     }
     if (i < n) tailMap(kind, i, n, a, b, y, out, m, s);
     return;
   }
-  for (; i < n; i++) {
-    const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;
-    store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(a, i)) - load<f32>(ptr(b, i)), yi, m) * s);
-  }
+  scalarMap(kind, i, n, a, b, y, out, m, s);
 }
 
 // @ts-ignore: decorator
@@ -190,20 +209,19 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
   let acc: f64 = 0;
   let i = 0;
   const s = <f32>scale;
-  const labels = kind == MARGIN_RANKING;
   if (ASC_FEATURE_SIMD) {
     const vm = f32x4.splat(m);
     const vs = f32x4.splat(s);
-    const vone = f32x4.splat(1);
     let vacc0 = f64x2.splat(0);
     let vacc1 = f64x2.splat(0);
     for (; i + 8 <= n; i += 8) {
       const ai = ptr(a, i);
       const bi = ptr(b, i);
-      const vd0 = f32x4.sub(v128.load(ai), v128.load(bi));
-      const vd1 = f32x4.sub(v128.load(ai, 16), v128.load(bi, 16));
-      const vy0 = labels ? v128.load(ptr(y, i)) : vone;
-      const vy1 = labels ? v128.load(ptr(y, i), 16) : vone;
+      const yi = ptr(y, i);
+      const vd0 = vdAt(ai, bi, 0);
+      const vd1 = vdAt(ai, bi, 16);
+      const vy0 = vyAt(kind, yi, 0);
+      const vy1 = vyAt(kind, yi, 16);
       const ve0 = vexpAbs(kind, vd0);
       const ve1 = vexpAbs(kind, vd1);
       const vg0 = f32x4.mul(vdloss(kind, vd0, vy0, vm, ve0), vs);
@@ -216,8 +234,8 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
       v128.store(ptr(gb, i), f32x4.neg(vg1), 16);
     }
     for (; i + 4 <= n; i += 4) {
-      const vd = f32x4.sub(v128.load(ptr(a, i)), v128.load(ptr(b, i)));
-      const vy = labels ? v128.load(ptr(y, i)) : vone;
+      const vd = vdAt(ptr(a, i), ptr(b, i), 0);
+      const vy = vyAt(kind, ptr(y, i), 0);
       const ve = vexpAbs(kind, vd);
       const vg = f32x4.mul(vdloss(kind, vd, vy, vm, ve), vs);
       vacc0 = vaccumulate(vacc0, vloss(kind, vd, vy, vm, ve));
@@ -226,15 +244,7 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
     }
     return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, a, b, y, ga, gb, m, s) : 0);
   }
-  for (; i < n; i++) {
-    const yi: f32 = labels ? load<f32>(ptr(y, i)) : 1;
-    const d = load<f32>(ptr(a, i)) - load<f32>(ptr(b, i));
-    const g = dloss(kind, d, yi, m) * s;
-    store<f32>(ptr(ga, i), g);
-    store<f32>(ptr(gb, i), -g);
-    acc += <f64>loss(kind, d, yi, m);
-  }
-  return acc;
+  return scalarGrad(kind, acc, i, n, a, b, y, ga, gb, m, s);
 }
 
 // ---- exports ----

@@ -43,10 +43,11 @@
 //   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
 //   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
 //   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
-// Every loop has a 16-element SIMD body, a 4-element SIMD loop and a scalar tail; f accumulates in f64.
+// The loops are the elementwise families' shared ones (assembly/inline/elementwise_loops.ts: a 16-element SIMD
+// body, a 4-element SIMD loop and a scalar tail; f accumulates in f64), over the class Regression below.
 
 import { expf, log1pf, vexp, vlog1p } from "./inline/exp";
-import { hsum_f64x2, vaccumulate, vwiden_hi, vwiden_lo } from "./inline/hsum";
+import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { maxNonNegative, minNonNegative, selectf } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
 import { at as ptr } from "./inline/ptr";
@@ -229,8 +230,37 @@ function vtanh(vd: v128): v128 {
   return 2 * (log1pClipped(p) - log1pClipped(t)) / (1 + <f64>p);
 }
 
-// ---- loops ----
+// ---- loops: the shared skeletons of assembly/inline/elementwise_loops.ts, over this family's math; msle runs its
+// own scalar f64 loops (see the header) ----
 
+/** This family's math for the shared loops (assembly/inline/elementwise_loops.ts says what each method is). */
+@final @unmanaged class Regression {
+  // @ts-ignore: decorator
+  @inline operand(kind: i32, p: f32, t: f32): f32 { return p - t; }
+  // @ts-ignore: decorator
+  @inline voperand(kind: i32, vp: v128, vt: v128): v128 { return f32x4.sub(vp, vt); }
+  // @ts-ignore: decorator
+  @inline loss(kind: i32, d: f32, t: f32, param: f32): f32 { return loss(kind, d, t, param); }
+  // @ts-ignore: decorator
+  @inline dloss(kind: i32, d: f32, t: f32, param: f32): f32 { return dloss(kind, d, t, param); }
+  // @ts-ignore: decorator
+  @inline vloss(kind: i32, vd: v128, vt: v128, vparam: v128, param: f32): v128 { return vloss(kind, vd, vt, vparam); }
+  // @ts-ignore: decorator
+  @inline vdloss(kind: i32, vd: v128, vt: v128, vparam: v128, param: f32): v128 { return vdloss(kind, vd, vt, vparam); }
+  // @ts-ignore: decorator
+  @inline gradFactor(kind: i32): f32 { return gradFactor(kind); }
+  // @ts-ignore: decorator
+  @inline signedTerms(kind: i32): bool { return false; }
+  // @ts-ignore: decorator
+  @inline narrowKind(kind: i32): i32 { return kind; }
+  // @ts-ignore: decorator
+  @inline tailCall(kind: i32): bool { return false; }
+  // @ts-ignore: decorator
+  @inline mapRange(kind: i32, n: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void { mapRange(kind, n, p, t, out, param, scale); }
+  /** Σ f over a row, inlined: rows of a few columns are common here (Keras's per-sample means). */
+  // @ts-ignore: decorator
+  @inline rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 { return sumRange(kind, n, p, t, param); }
+}
 
 /** Σ f over n elements, in f64. */
 // @ts-ignore: decorator
@@ -241,38 +271,7 @@ function vtanh(vd: v128): v128 {
     for (; i < n; i++) acc += squaredLogLoss(load<f32>(ptr(p, i)), load<f32>(ptr(t, i)));
     return acc;
   }
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 16 <= n; i += 16) {
-      const pi = ptr(p, i);
-      const ti = ptr(t, i);
-      const vt0 = v128.load(ti);
-      const vt1 = v128.load(ti, 16);
-      const vt2 = v128.load(ti, 32);
-      const vt3 = v128.load(ti, 48);
-      const vf0 = vloss(kind, f32x4.sub(v128.load(pi), vt0), vt0, vparam);
-      const vf1 = vloss(kind, f32x4.sub(v128.load(pi, 16), vt1), vt1, vparam);
-      const vf2 = vloss(kind, f32x4.sub(v128.load(pi, 32), vt2), vt2, vparam);
-      const vf3 = vloss(kind, f32x4.sub(v128.load(pi, 48), vt3), vt3, vparam);
-      // Every f here is >= 0, so a two-level f32 tree over the four vectors rounds at most twice relative to
-      // the partial sum (<= 1.2e-7); then one widening of its halves into two independent f64x2 chains.
-      const vf = f32x4.add(f32x4.add(vf0, vf1), f32x4.add(vf2, vf3));
-      vacc0 = f64x2.add(vacc0, vwiden_lo(vf));
-      vacc1 = f64x2.add(vacc1, vwiden_hi(vf));
-    }
-    for (; i + 4 <= n; i += 4) {
-      const vt = v128.load(ptr(t, i));
-      vacc0 = vaccumulate(vacc0, vloss(kind, f32x4.sub(v128.load(ptr(p, i)), vt), vt, vparam));
-    }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
-  }
-  for (; i < n; i++) {
-    const ti = load<f32>(ptr(t, i));
-    acc += <f64>loss(kind, load<f32>(ptr(p, i)) - ti, ti, param);
-  }
-  return acc;
+  return sumLoop<Regression>(kind, n, p, t, param);
 }
 
 /** out[i] = scale · f, elementwise. */
@@ -283,43 +282,22 @@ function vtanh(vd: v128): v128 {
     for (; i < n; i++) store<f32>(ptr(out, i), <f32>(squaredLogLoss(load<f32>(ptr(p, i)), load<f32>(ptr(t, i))) * scale));
     return;
   }
-  const s = <f32>scale;
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    const vs = f32x4.splat(s);
-    for (; i + 4 <= n; i += 4) {
-      const vt = v128.load(ptr(t, i));
-      v128.store(ptr(out, i), f32x4.mul(vloss(kind, f32x4.sub(v128.load(ptr(p, i)), vt), vt, vparam), vs));
-    }
-  }
-  for (; i < n; i++) {
-    const ti = load<f32>(ptr(t, i));
-    store<f32>(ptr(out, i), loss(kind, load<f32>(ptr(p, i)) - ti, ti, param) * s);
-  }
+  mapLoop<Regression>(kind, n, p, t, out, param, scale);
 }
 
 // @ts-ignore: decorator
 @inline function rowsKernel(kind: i32, rows: i32, cols: i32, p: usize, t: usize, out: usize, param: f32, scale: f64): void {
   assert(rows >= 0 && cols >= 1, "expected rows >= 0 and cols >= 1");
-  if (cols == 1) {
-    mapRange(kind, rows, p, t, out, param, scale);
-    return;
-  }
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    store<f32>(ptr(out, r), <f32>(sumRange(kind, cols, p, t, param) * scale));
-    p += stride;
-    t += stride;
-  }
+  rowsLoop<Regression>(kind, rows, cols, p, t, out, param, scale);
 }
 
 /** grad[i] = scale · f'; returns Σ f in f64. */
 // @ts-ignore: decorator
 @inline function gradKernel(kind: i32, n: i32, p: usize, t: usize, grad: usize, param: f32, scale: f64): f64 {
   assert(n >= 0, "expected n >= 0");
-  let acc: f64 = 0;
-  let i = 0;
   if (kind == SQUARED_LOG) {
+    let acc: f64 = 0;
+    let i = 0;
     for (; i < n; i++) {
       const pi = load<f32>(ptr(p, i));
       const ti = load<f32>(ptr(t, i));
@@ -328,40 +306,7 @@ function vtanh(vd: v128): v128 {
     }
     return acc;
   }
-  const s = <f32>(scale * <f64>gradFactor(kind));
-  if (ASC_FEATURE_SIMD) {
-    const vparam = f32x4.splat(param);
-    const vs = f32x4.splat(s);
-    let vacc0 = f64x2.splat(0);
-    let vacc1 = f64x2.splat(0);
-    for (; i + 8 <= n; i += 8) {
-      const pi = ptr(p, i);
-      const ti = ptr(t, i);
-      const gi = ptr(grad, i);
-      const vt0 = v128.load(ti);
-      const vt1 = v128.load(ti, 16);
-      const vd0 = f32x4.sub(v128.load(pi), vt0);
-      const vd1 = f32x4.sub(v128.load(pi, 16), vt1);
-      v128.store(gi, f32x4.mul(vdloss(kind, vd0, vt0, vparam), vs));
-      v128.store(gi, f32x4.mul(vdloss(kind, vd1, vt1, vparam), vs), 16);
-      vacc0 = vaccumulate(vacc0, vloss(kind, vd0, vt0, vparam));
-      vacc1 = vaccumulate(vacc1, vloss(kind, vd1, vt1, vparam));
-    }
-    for (; i + 4 <= n; i += 4) {
-      const vt = v128.load(ptr(t, i));
-      const vd = f32x4.sub(v128.load(ptr(p, i)), vt);
-      v128.store(ptr(grad, i), f32x4.mul(vdloss(kind, vd, vt, vparam), vs));
-      vacc0 = vaccumulate(vacc0, vloss(kind, vd, vt, vparam));
-    }
-    acc = hsum_f64x2(f64x2.add(vacc0, vacc1));
-  }
-  for (; i < n; i++) {
-    const ti = load<f32>(ptr(t, i));
-    const d = load<f32>(ptr(p, i)) - ti;
-    store<f32>(ptr(grad, i), dloss(kind, d, ti, param) * s);
-    acc += <f64>loss(kind, d, ti, param);
-  }
-  return acc;
+  return gradLoop<Regression>(kind, n, p, t, grad, param, scale);
 }
 
 // ---- exports: the wasm ABI of this family ----

@@ -100,17 +100,17 @@ export const MUTANTS = [
     tests: REGRESSION,
   },
   {
-    file: 'regression.ts',
+    file: 'inline/elementwise_loops.ts',
     find: 'vacc1 = f64x2.add(vacc1, vwiden_hi(vf));',
     replace: 'vacc1 = f64x2.add(vacc1, vwiden_lo(vf));',
-    description: 'sum, 16-wide body: lanes 0-1 widened into both accumulators, lanes 2-3 lost',
+    description: 'elementwise sum, 16-wide body: lanes 0-1 widened into both accumulators, lanes 2-3 lost',
     tests: REGRESSION,
   },
   {
-    file: 'regression.ts',
-    find: 'v128.store(gi, f32x4.mul(vdloss(kind, vd1, vt1, vparam), vs), 16);',
-    replace: 'v128.store(gi, f32x4.mul(vdloss(kind, vd1, vt1, vparam), vs));',
-    description: 'gradient, 8-wide body: the second vector stored over the first (offset 16 lost)',
+    file: 'inline/elementwise_loops.ts',
+    find: 'v128.store(gi, f32x4.mul(m.vdloss(kind, vx1, vt1, vparam, param), vs), 16);',
+    replace: 'v128.store(gi, f32x4.mul(m.vdloss(kind, vx1, vt1, vparam, param), vs));',
+    description: 'elementwise gradient, 8-wide body: the second vector stored over the first (offset 16 lost)',
     tests: REGRESSION,
   },
   {
@@ -234,10 +234,10 @@ export const MUTANTS = [
     tests: PROBABILITY,
   },
   {
-    file: 'probability.ts',
-    find: 'return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i < n ? tailGrad(kind, i, n, p, t, grad, param, s) : 0);',
-    replace: 'return hsum_f64x2(f64x2.add(vacc0, vacc1)) + (i + 1 < n ? tailGrad(kind, i, n, p, t, grad, param, s) : 0);',
-    description: 'BCE gradient kernels: a one-element tail after the SIMD loops skipped',
+    file: 'inline/elementwise_loops.ts',
+    find: 'if (m.tailCall(kind)) return acc + (i < n ? tailGrad<M>(kind, i, n, p, t, grad, param, s) : 0);',
+    replace: 'if (m.tailCall(kind)) return acc + (i + 1 < n ? tailGrad<M>(kind, i, n, p, t, grad, param, s) : 0);',
+    description: 'elementwise gradient kernels with an out-of-line tail (BCE): a one-element tail after the SIMD loops skipped',
     tests: PROBABILITY,
   },
 
@@ -316,9 +316,9 @@ export const MUTANTS = [
   // ---- ctc.ts ----
   {
     file: 'ctc.ts',
-    find: 'f32x4.add(f32x4.add(al, ab), f32x4.mul(alm1, v128.load(skip + o))),',
-    replace: 'f32x4.add(f32x4.add(al, ab), alm1),',
-    description: 'CTC forward (f32x4): the skip transition taken between equal labels too',
+    find: 'vadd<E>(vadd<E>(al, ab), vmul<E>(alm1, v128.load(skip + o))),',
+    replace: 'vadd<E>(vadd<E>(al, ab), alm1),',
+    description: 'CTC forward (SIMD, f32x4 and f64x2 rows): the skip transition taken between equal labels too',
     tests: CTC,
   },
   {
@@ -330,9 +330,9 @@ export const MUTANTS = [
   },
   {
     file: 'ctc.ts',
-    find: 'const xl = f32x4.add(f32x4.add(m0, a1), f32x4.mul(v128.load(skip + o + 4), m1));',
-    replace: 'const xl = f32x4.add(f32x4.add(m0, a1), f32x4.mul(v128.load(skip + o), m1));',
-    description: 'CTC backward (f32x4): the skip flag of label k read for the transition to k + 1',
+    find: 'const xl = vadd<E>(vadd<E>(m0, a1), vmul<E>(v128.load(skip + o + sizeof<E>()), m1));',
+    replace: 'const xl = vadd<E>(vadd<E>(m0, a1), vmul<E>(v128.load(skip + o), m1));',
+    description: 'CTC backward (SIMD, f32x4 and f64x2 rows): the skip flag of label k read for the transition to k + 1',
     tests: CTC,
   },
   {
@@ -395,8 +395,8 @@ export const MUTANTS = [
   },
   {
     file: 'margin.ts',
-    find: 'if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param == 0) return sumLoop(kind, true, n, p, t, param);',
-    replace: 'if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param != 0) return sumLoop(kind, true, n, p, t, param);',
+    find: 'if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param == 0) return sumLoop<Margin>(kind | SIGNED, n, p, t, param);',
+    replace: 'if (ASC_FEATURE_SIMD && kind != HINGE_EMBEDDING && param != 0) return sumLoop<Margin>(kind | SIGNED, n, p, t, param);',
     description: 'hinge sum (SIMD): the y = t loop taken for 0/1 labels, which need y = 2t - 1',
     tests: MARGIN,
   },
@@ -546,21 +546,86 @@ export const MUTANTS = [
     tests: MARGIN,
   },
 
-  // ---- inline/ctc_math.ts ----
+  // ---- exp (the one vector exp, CTC's included) and CTC's powers of two ----
   {
-    file: 'inline/ctc_math.ts',
-    find: 'x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(HI)), f32x4.splat(LO));',
-    replace: 'x = f32x4.pmin(x, f32x4.splat(HI));',
-    description: 'CTC vexp: the lower clamp dropped (the -inf padding of a window gives NaN)',
-    tests: CTC,
+    file: 'inline/exp.ts',
+    find: 'vx = f32x4.pmax(f32x4.pmin(vx, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN)); // NaN stays NaN',
+    replace: 'vx = f32x4.pmin(vx, f32x4.splat(EXP_MAX)); // NaN stays NaN',
+    description: 'vexp: the lower clamp dropped (e^x below -104 is not 0; the -inf padding of a CTC window gives NaN)',
+    tests: EXP,
   },
   {
-    file: 'inline/ctc_math.ts',
+    file: 'ctc.ts',
     find: 'return ((reinterpret<i32>(x) >>> 23) & 0xff) - 127;',
     replace: 'return ((reinterpret<i32>(x) >>> 23) & 0xff) - 126;',
     description: 'exponentOf: the exponent one too large, so rows are rescaled into [1/2, 1) instead of [1, 2)',
     tests: CTC,
     equivalent: 'the exponent both rescales a row (by 2^-e) and is added back to the loss (e·ln 2), so an offset cancels, and scaling by a power of two is exact; what moves is only how near the range checks (sums >= 2^-60, Z_t >= 2^-80) a sequence may come before it is redone with f64 rows, which give the same value',
+  },
+
+  // ---- inline/elementwise_loops.ts: the loops every elementwise family shares ----
+  {
+    file: 'inline/elementwise_loops.ts',
+    find: 'vacc1 = vaccumulate(vaccumulate(vacc1, vf2), vf3);',
+    replace: 'vacc1 = vaccumulate(vacc1, vf2);',
+    description: 'elementwise sum, 16-wide body of the signed kinds (hinge embedding): the fourth vector lost',
+    tests: MARGIN,
+  },
+  {
+    file: 'inline/elementwise_loops.ts',
+    find: 'return scalarSum<M>(m.narrowKind(kind), acc, i, n, p, t, param);',
+    replace: 'return scalarSum<M>(m.narrowKind(kind), 0, i, n, p, t, param);',
+    description: 'elementwise sum: the SIMD loops\' partial sum dropped when the scalar tail adds its elements',
+    tests: REGRESSION,
+  },
+  {
+    file: 'inline/elementwise_loops.ts',
+    find: 'if (i < n) tailMap<M>(kind, i, n, p, t, out, param, s);',
+    replace: 'if (i + 1 < n) tailMap<M>(kind, i, n, p, t, out, param, s);',
+    description: 'elementwise map with an out-of-line tail (BCE, \'none\' reduction): a one-element tail left unwritten',
+    tests: PROBABILITY,
+  },
+  {
+    file: 'inline/elementwise_loops.ts',
+    find: '    t += stride;\n',
+    replace: '',
+    description: 'elementwise rows kernel: the target pointer not advanced, every row read against the first row\'s targets',
+    tests: REGRESSION,
+  },
+  {
+    file: 'inline/elementwise_loops.ts',
+    find: '    store<f32>(at(grad, i), m.dloss(kind, x, ti, param) * s);',
+    replace: '    store<f32>(at(grad, i), m.dloss(kind, x, ti, param));',
+    description: 'elementwise gradient, scalar loop (tails, scalar build): the scale (reduction, gradOutput) not applied',
+    tests: REGRESSION,
+  },
+  {
+    file: 'ctc.ts',
+    find: 'return sizeof<E>() == 8 ? 2 : 1;',
+    replace: 'return 1;',
+    description: 'CTC lane-generic loops: one vector per block for f64 rows, so half of each f64 row is left uncomputed',
+    tests: CTC,
+  },
+  {
+    file: 'ctc.ts',
+    find: 'const alm1 = v128.load(pl + o - sizeof<E>());',
+    replace: 'const alm1 = v128.load(pl + o - 4);',
+    description: 'CTC forward (SIMD): the previous state of an f64 row read half an element back',
+    tests: CTC,
+  },
+  {
+    file: 'inline/ptr.ts',
+    find: 'return base + (<usize>(o * C * s + i) << 2);',
+    replace: 'return base + (<usize>(o * C + i) << 2);',
+    description: 'row ABI: the class stride left out of a row\'s slab offset (every row after the first slab misplaced when s != 1)',
+    tests: CROSSENTROPY,
+  },
+  {
+    file: 'cosine.ts',
+    find: 'rowSumsFrom(c, cols, a, 1, b, 1, dot, sa, sb);',
+    replace: 'rowSumsFrom(c, cols, a, 1, b, 1, 0, sa, sb);',
+    description: 'cosine, contiguous rows: the SIMD loop\'s dot product dropped when a scalar tail follows',
+    tests: MARGIN,
   },
 
   // ---- inline/hsum.ts ----
