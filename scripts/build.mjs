@@ -6,13 +6,14 @@
 //   dist/browser/{index,debug}.js (ESM for browsers) and dist/fastloss.iife.js (a script tag's global
 //   `fastloss`): minified, both release modules inlined compressed, the debug build only in dist/browser/debug.js
 // and reports each module's size, gzipped. Generated files are never committed.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import asc from 'assemblyscript/asc';
 import * as esbuild from 'esbuild';
 import zopfli from '@gfx/zopfli';
+import { kernelDeclarations, kernelTypes } from './kernel-types.mjs';
 
 import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +21,11 @@ process.chdir(root);
 mkdirSync('build', { recursive: true });
 
 /** One asc build: an entry file, a target of asconfig.json, and where it goes. */
+async function writeKernelTypes() {
+  const text = kernelTypes(await kernelDeclarations());
+  if (!existsSync('src/kernels.ts') || readFileSync('src/kernels.ts', 'utf8') !== text) writeFileSync('src/kernels.ts', text);
+}
+
 async function asBuild(entry, target, out) {
   const { error, stderr } = await asc.main([entry, '--config', 'asconfig.json', '--target', target, '--outFile', `${out}.wasm`, '--textFile', `${out}.wat`], { stdout: process.stdout, stderr: process.stderr });
   if (error) {
@@ -31,6 +37,9 @@ async function asBuild(entry, target, out) {
 }
 // The release and debug builds: the wasm ABI (assembly/index.ts).
 for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+// The ABI's TypeScript types, from the compiler's own declarations of it: src/kernels.ts (committed, so that the
+// facade type-checks without a build; test/kernels.test.ts regenerates it and compares).
+await writeKernelTypes();
 // The testing builds: the same kernels with the probe kernels of assembly/testing.ts (the exp and log helpers over
 // arrays, for test/exp.test.ts and test/f64math.test.ts), which no build a user loads carries.
 for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.testing.ts', target, `build/fastloss.testing.${target}`);

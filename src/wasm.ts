@@ -13,18 +13,19 @@
 import { LossError } from './errors.js';
 import { Heap } from './heap.js';
 import { releaseModule } from './release.js';
+import type { KernelName, Kernels } from './kernels.js';
 
 export type Build = 'simd' | 'scalar' | 'debug';
 export type BuildRequest = Build | 'auto';
 
-/** A kernel: pointers in bytes, counts in elements, scalars; returns a sum or nothing (0). */
-export type KernelFn = (...args: number[]) => number;
-
-export interface KernelExports {
+/**
+ * What an instance of the kernels exports: its memory, the end of its static data, and every kernel, typed by name
+ * (src/kernels.ts, generated from the compiler's declarations: a call with the wrong arguments is a type error).
+ */
+export type KernelExports = Kernels & {
   readonly memory: WebAssembly.Memory;
   heap_base(): number;
-  readonly [kernel: string]: unknown;
-}
+};
 
 /**
  * Elements per scratch slot. Four slots of 16384 floats (256 KiB) sit in L2 (1 MiB per core here), so a
@@ -53,7 +54,7 @@ export class Runtime {
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
   /** narrow_f64_f32(n, src, dst): float64 → float32 inside wasm memory (assembly/convert.ts). */
-  readonly narrow: KernelFn;
+  readonly narrow: Kernels['narrow_f64_f32'];
 
   constructor(
     readonly build: Build,
@@ -110,10 +111,10 @@ export class Runtime {
   }
 
   /** The exported kernel `name`; a missing one is a build error, not a user error. */
-  kernel(name: string): KernelFn {
-    const fn = this.exports[name];
+  kernel<K extends KernelName>(name: K): Kernels[K] {
+    const fn: unknown = this.exports[name];
     if (typeof fn !== 'function') throw new Error(`fastloss: the ${this.build} build has no kernel "${name}"`);
-    return fn as KernelFn;
+    return fn as Kernels[K];
   }
 
   private refreshViews(): void {

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../src/wasm.js';
-import { instantiateTesting } from './testing-build.js';
+import { instantiateTesting, probeKernel } from './testing-build.js';
 
 /** One ulp of float32 at the (float64) value e: the spacing of floats of e's binade; 2^-149 in the denormals. */
 function ulp(e: number): number {
@@ -42,7 +42,7 @@ function measure(rt: Runtime, kernel: string, ref: (x: number) => number, lo: nu
   const src = rt.heap.alloc(xs.length * 4);
   const dst = rt.heap.alloc(xs.length * 4);
   rt.f32().set(xs, src >> 2);
-  rt.kernel(kernel)(xs.length, src, dst);
+  probeKernel(rt, kernel)(xs.length, src, dst);
   const out = rt.f32().slice(dst >> 2, (dst >> 2) + xs.length);
   rt.heap.free(src);
   rt.heap.free(dst);

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import '../src/debug.js';
 import type { Runtime } from '../src/wasm.js';
-import { instantiateTesting } from './testing-build.js';
+import { instantiateTesting, probeKernel } from './testing-build.js';
 
 /** Distance in representable doubles between a and b (0 for equal values, both NaN, or ±0). */
 function ulps(a: number, b: number): number {
@@ -39,7 +39,7 @@ function run(rt: Runtime, kernel: string, xs: Float64Array): Float64Array {
   const src = rt.heap.alloc(xs.length * 8);
   const dst = rt.heap.alloc(xs.length * 8);
   new Float64Array(rt.memory.buffer, src, xs.length).set(xs);
-  rt.kernel(kernel)(xs.length, src, dst);
+  probeKernel(rt, kernel)(xs.length, src, dst);
   const out = new Float64Array(rt.memory.buffer, dst, xs.length).slice();
   rt.heap.free(src);
   rt.heap.free(dst);

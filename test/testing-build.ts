@@ -16,3 +16,10 @@ export async function instantiateTesting(build: 'simd' | 'scalar' | 'debug'): Pr
   const { instance } = await WebAssembly.instantiate(bytes, {});
   return new Runtime(build, instance.exports as unknown as KernelExports);
 }
+
+/** A probe kernel of a testing build (assembly/testing.ts: `(n, src, dst)` over arrays), which the release ABI's types do not name. */
+export function probeKernel(rt: Runtime, name: string): (n: number, src: number, dst: number) => void {
+  const fn = (rt.exports as unknown as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') throw new Error(`the ${rt.build} testing build has no probe kernel "${name}"`);
+  return fn as (n: number, src: number, dst: number) => void;
+}

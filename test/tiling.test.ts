@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { floatInput, WasmTensor, type FloatInput } from '../src/tensor.js';
 import { pairGrad, pairRows, pairSum } from '../src/engines/elementwise.js';
 import { inPlace, tile, type TileOperand } from '../src/engines/tiling.js';
-import { CHUNK, instantiate, type KernelFn, type Runtime } from '../src/wasm.js';
+import type { Kernels } from '../src/kernels.js';
+import { CHUNK, instantiate, type Runtime } from '../src/wasm.js';
 import { rng } from './helpers.js';
 
 let rt: Runtime;
@@ -25,7 +26,7 @@ const HALF = CHUNK / 2;
 const f32 = (byteOffset: number, i: number) => rt.f32()[(byteOffset >> 2) + i]!;
 
 /** Σ param·(p − t)², the MSE kernel's contract; records each call's n. */
-function sumKernel(calls: number[]): KernelFn {
+function sumKernel(calls: number[]): Kernels['mse_sum_f32'] {
   return (n, p, t, param) => {
     calls.push(n);
     let s = 0;
@@ -35,7 +36,7 @@ function sumKernel(calls: number[]): KernelFn {
 }
 
 /** out[r] = scale · Σ_c param·(p − t)² for `rows` rows of `cols`. */
-function rowsKernel(calls: number[]): KernelFn {
+function rowsKernel(calls: number[]): Kernels['mse_rows_f32'] {
   return (rows, cols, p, t, out, param, scale) => {
     calls.push(rows);
     const m = rt.f32();
@@ -49,7 +50,7 @@ function rowsKernel(calls: number[]): KernelFn {
 }
 
 /** g = scale · 2·param·(p − t); returns Σ param·(p − t)². */
-function gradKernel(calls: number[]): KernelFn {
+function gradKernel(calls: number[]): Kernels['mse_grad_f32'] {
   return (n, p, t, g, param, scale) => {
     calls.push(n);
     const m = rt.f32();
@@ -63,7 +64,7 @@ function gradKernel(calls: number[]): KernelFn {
   };
 }
 
-const scaleRows: KernelFn = (rows, cols, x, s) => {
+const scaleRows: Kernels['scale_rows_f32'] = (rows, cols, x, s) => {
   const m = rt.f32();
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[(x >> 2) + r * cols + c]! *= m[(s >> 2) + r]!;
   return 0;

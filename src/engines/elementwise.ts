@@ -17,7 +17,8 @@
 import { kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
-import type { KernelFn, Runtime } from '../wasm.js';
+import type { Runtime } from '../wasm.js';
+import type { KernelName, Kernels } from '../kernels.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
@@ -26,15 +27,18 @@ import { tile, type GradDestination, type TileOperand } from './tiling.js';
 // ---- the kernels over the tiling driver ----
 
 /** Σ f over all elements: `sum(n, pred, target, param) -> f64`, tile by tile (one call when both are in place). */
-export function pairSum(rt: Runtime, sum: KernelFn, p: FloatInput, t: FloatInput, param: number): number {
+export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, param: number): number {
   return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, param));
 }
 
 /** Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, param, scale)`. */
-export function pairRows(rt: Runtime, rowsKernel: KernelFn, rows: number, cols: number, p: FloatInput, t: FloatInput, param: number, scale: number): Float32Array {
+export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, param: number, scale: number): Float32Array {
   const out = new Float32Array(rows);
   const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
-  tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale));
+  tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
+    rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale);
+    return 0;
+  });
   return out;
 }
 
@@ -44,8 +48,8 @@ export function pairRows(rt: Runtime, rowsKernel: KernelFn, rows: number, cols: 
  */
 export function pairGrad(
   rt: Runtime,
-  gradKernel: KernelFn,
-  scaleRows: KernelFn,
+  gradKernel: Kernels['mse_grad_f32'],
+  scaleRows: Kernels['scale_rows_f32'],
   rows: number,
   cols: number,
   p: FloatInput,
@@ -68,6 +72,11 @@ export function pairGrad(
   });
 }
 
+/** The prefixes of the elementwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_rows_f32` and `<p>_grad_f32`. */
+export type ElementwiseKernels = {
+  [K in KernelName]: K extends `${infer P}_rows_f32` ? (`${P}_sum_f32` | `${P}_grad_f32` extends KernelName ? P : never) : never;
+}[KernelName];
+
 /** The plain-JS twin of a loss's kernels, over float32 data, accumulating in f64. */
 export interface JsPairKernels {
   /** Σ f */
@@ -81,7 +90,7 @@ export interface JsPairKernels {
 /** One elementwise loss, as the family file configures it from the resolved options. */
 export interface PairLoss {
   /** Prefix of the wasm kernels: 'mse' → mse_sum_f32, mse_rows_f32, mse_grad_f32. */
-  readonly kernels: string;
+  readonly kernels: ElementwiseKernels;
   readonly js: JsPairKernels;
   /** The kernels' parameter (Huber's δ), 0 when unused. */
   readonly param: number;

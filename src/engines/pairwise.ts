@@ -11,15 +11,21 @@ import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } fr
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
+import type { KernelName } from '../kernels.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
 import { gradDestinations } from './destinations.js';
 import { checkPlusMinusOne } from './labels.js';
 import { tile, type Layout, type TileOperand } from './tiling.js';
 
+/** The prefixes of the pairwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_map_f32` and `<p>_grad_f32`. */
+export type PairwiseKernels = {
+  [K in KernelName]: K extends `${infer P}_map_f32` ? (`${P}_sum_f32` | `${P}_grad_f32` extends KernelName ? P : never) : never;
+}[KernelName];
+
 export interface PairwiseLoss {
   /** Prefix of the kernels: 'bpr' → bpr_sum_f32, bpr_map_f32, bpr_grad_f32. */
-  readonly kernels: string;
+  readonly kernels: PairwiseKernels;
   /** The two differentiated inputs, in the kernels' order (a, b): ['positive', 'negative'], ['x1', 'x2']. */
   readonly inputs: readonly [string, string];
   /** A third input of ±1 labels (margin ranking's `target`), or undefined. */

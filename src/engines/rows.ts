@@ -35,7 +35,8 @@ import { LossError } from '../errors.js';
 import { tile, type GradDestination, type TileOperand } from './tiling.js';
 import type { Labels } from './labels.js';
 import { shapeSize, type FloatInput } from '../tensor.js';
-import type { KernelFn, Runtime } from '../wasm.js';
+import type { Runtime } from '../wasm.js';
+import type { KernelName, Kernels } from '../kernels.js';
 import type { LossContext } from '../options.js';
 
 // ---- geometry ----
@@ -136,11 +137,19 @@ export interface RowResult {
 /** An ignore value that no label can take (labels are int32). */
 export const NO_IGNORE = -2147483648;
 
+/** A kernel of the row ABI (every one takes the row ABI's arguments, or a prefix of them). */
+export type RowKernel = Kernels['cosine_embedding_f32'];
+
+/** The kernels of the row ABI, by name: those whose second and third parameters are C and inner. */
+export type RowKernelName = {
+  [K in KernelName]: Parameters<Kernels[K]> extends [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, ...number[]] ? K : never;
+}[KernelName];
+
 /** A per-row Float32Array as a tile operand. */
 const rowInput = (array: Float32Array): FloatInput => ({ shape: [array.length], size: array.length, ptr: -1, array });
 
 /** Runs `kernel` over the whole geometry, tile by tile (./tiling.ts), with the row ABI above. */
-export function runRows(rt: Runtime, kernel: KernelFn, run: RowRun): RowResult {
+export function runRows(rt: Runtime, kernel: RowKernel, run: RowRun): RowResult {
   const { outer, classes: C, inner } = run.geometry;
   const rows = outer * inner;
   const values = run.rows === true ? new Float32Array(rows) : null;

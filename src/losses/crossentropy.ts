@@ -11,10 +11,10 @@ import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } fr
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
-import type { KernelFn, Runtime } from '../wasm.js';
+import type { Runtime } from '../wasm.js';
 import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
-import { axisGeometry, checkAxis, NO_IGNORE, runRows, weightSum, type JsRowKernel, type RowGeometry, type RowTarget } from '../engines/rows.js';
+import { axisGeometry, checkAxis, NO_IGNORE, runRows, weightSum, type RowKernelName, type JsRowKernel, type RowGeometry, type RowTarget } from '../engines/rows.js';
 import { labelsInput, type Labels } from '../engines/labels.js';
 import { booleanOption, integerOption, reductionOption, smoothingOption, weightOption, type LossContext, type OptionSpec, type WeightTensor } from '../options.js';
 import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../signatures.js';
@@ -113,7 +113,7 @@ function weightedCount(labels: Labels, weights: Float32Array | null, ignore: num
 interface TorchRowSpec {
   /** CrossEntropyLoss takes probability targets of pred's shape too; NLLLoss only indices. */
   readonly dense: boolean;
-  readonly sparseKernel: string;
+  readonly sparseKernel: RowKernelName;
 }
 
 function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
@@ -235,7 +235,7 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
   const axis = (options.axis as number | undefined) ?? -1;
   const ls = (options.labelSmoothing as number | undefined) ?? 0;
   const ignoreClass = (options.ignoreClass as number | null | undefined) ?? null;
-  const kernel: KernelFn = runtime.kernel(spec.sparse ? (fromLogits ? SPARSE_SOFTMAX : SPARSE_PROBS) : fromLogits ? DENSE_SOFTMAX : DENSE_PROBS);
+  const kernel = runtime.kernel(spec.sparse ? (fromLogits ? SPARSE_SOFTMAX : SPARSE_PROBS) : fromLogits ? DENSE_SOFTMAX : DENSE_PROBS);
 
   interface KerasCall extends Call {
     /** Per-sample weights (one per per-sample value), and the divisor of 'mean_with_sample_weight'. */

@@ -11,9 +11,9 @@ import { type Reduction } from '../reduction.js';
 import { floatInput, forBlocks, JsArrayInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import { LossError } from '../errors.js';
 import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type LossDefinition, type StreamHook, type StreamRules, type StreamSeen } from './definition.js';
-import { bindPairLoss, type JsPairKernels } from '../engines/elementwise.js';
+import { bindPairLoss, type ElementwiseKernels, type JsPairKernels } from '../engines/elementwise.js';
 import { checkPlusMinusOne } from '../engines/labels.js';
-import { bindPairwiseLoss } from '../engines/pairwise.js';
+import { bindPairwiseLoss, type PairwiseKernels } from '../engines/pairwise.js';
 import { tile } from '../engines/tiling.js';
 import { kerasRowsDefinition } from './rows-margin.js';
 import type { Runtime } from '../wasm.js';
@@ -138,7 +138,7 @@ function labelBits(rt: Runtime, t: FloatInput, jsBelow: number): number {
   return bits;
 }
 
-function kerasHinge(kernels: string, js: JsPairKernels): LossDefinition {
+function kerasHinge(kernels: ElementwiseKernels, js: JsPairKernels): LossDefinition {
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
     optionalInputs: ['sampleWeight'],
@@ -290,7 +290,7 @@ function torchHingeEmbedding(): LossDefinition {
 
 function pairwiseDefinition(
   framework: Framework,
-  kernels: string,
+  kernels: PairwiseKernels,
   inputs: readonly [string, string],
   label: string | undefined,
   options: Record<string, OptionSpec>,

@@ -11,7 +11,7 @@ import { type Reduction } from '../reduction.js';
 import { type LossDefinition } from './definition.js';
 import type { KerasHuberOptions, KerasOptions, TorchHuberDeltaOptions, TorchHuberOptions, TorchOptions, TorchSmoothL1Options } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
-import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
+import { bindPairLoss, type ElementwiseKernels, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 import { numberOption, type OptionSpec, reductionOption } from '../options.js';
 
 /** keras.backend.epsilon(). */
@@ -206,7 +206,7 @@ function pairDefinition(
   return def;
 }
 
-const plain = (kernels: string, js: JsPairKernels): Configure => () => ({ kernels, js, param: 0, valueScale: 1 });
+const plain = (kernels: ElementwiseKernels, js: JsPairKernels): Configure => () => ({ kernels, js, param: 0, valueScale: 1 });
 
 /**
  * SmoothL1Loss(β) = Huber(δ = β) / β. β = 0 is L1 whose gradient keeps NaN (param 1: torch's smooth_l1 backward

@@ -17,10 +17,10 @@ import { kerasCommonShape, kerasWeighting, shapeMismatch, type KerasWeighting, t
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
-import type { KernelFn, Runtime } from '../wasm.js';
+import type { Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from '../engines/labels.js';
-import { axisGeometry, checkAxis, runRows, type RowGeometry, type RowResult } from '../engines/rows.js';
+import { axisGeometry, checkAxis, runRows, type RowKernel, type RowKernelName, type RowGeometry, type RowResult } from '../engines/rows.js';
 import { axisOption, type LossContext, reductionOption } from '../options.js';
 
 
@@ -43,7 +43,7 @@ interface KerasRows {
 }
 
 /** A Keras row loss over `axis` (CosineSimilarity's option; the last axis otherwise) with a row-ABI kernel. */
-export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefinition {
+export function kerasRowsDefinition(kernel: RowKernelName, withAxis: boolean): LossDefinition {
   const def: LossDefinition = {
     inputs: ['pred', 'target'],
     optionalInputs: ['sampleWeight'],
@@ -53,7 +53,7 @@ export function kerasRowsDefinition(kernel: string, withAxis: boolean): LossDefi
   return def;
 }
 
-function bindKerasRowLoss(kernel: KernelFn, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+function bindKerasRowLoss(kernel: RowKernel, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
   const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const axis = (options.axis as number | undefined) ?? -1;
