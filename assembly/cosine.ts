@@ -18,6 +18,7 @@
 // values rounded to f32 and summed would lose the small totals of rows that cancel; write out[r] = l_r, and
 // the gradients scale · w_r · ∂l when the gradient pointers are != 0.
 
+import { runRowKernel } from './inline/row_abi';
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { at as ptr, rowAt } from "./inline/ptr";
 
@@ -117,9 +118,9 @@ let rowSb: f64 = 0;
  * ∂l/∂pred scaled by scale·rowScale[r] into grad when grad != 0. Returns Σ_r w_r·l_r, w_r = rowScale[r] (1 when
  * rowScale = 0), from the f64 row values (rows whose values cancel keep their small total). No parameters.
  */
-export function cosine_similarity_f32(
+function cosineSimilarityRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   let total: f64 = 0;
@@ -157,7 +158,7 @@ export function cosine_similarity_f32(
  * the ±1 label of each row (checked by the facade), p0 = the margin. out[r] = l_r; ∂l/∂x1 into grad and ∂l/∂x2
  * into gradTarget (both or neither), scaled by scale·rowScale[r]. Returns Σ_r w_r·l_r in f64.
  */
-export function cosine_embedding_f32(
+function cosineEmbeddingRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
   out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, labels: usize,
 ): f64 {
@@ -196,3 +197,8 @@ export function cosine_embedding_f32(
   }
   return total;
 }
+
+// ---- exports: the row ABI (assembly/inline/row_abi.ts: a frame per tile, the loss's parameters) ----
+
+export function cosine_similarity_f32(frame: usize, params: usize): f64 { return runRowKernel(cosineSimilarityRows, frame, params); }
+export function cosine_embedding_f32(frame: usize, params: usize): f64 { return runRowKernel(cosineEmbeddingRows, frame, params); }

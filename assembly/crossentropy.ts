@@ -45,6 +45,7 @@
 // L1 for the later passes). Rows of at most 16 classes run four at a time, one row per lane; a strided class axis
 // runs 16 (then 4) positions of the inner axis per class visit. Ignored labels are masked lane by lane.
 
+import { runRowKernel } from './inline/row_abi';
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { log64 } from "./inline/f64math";
@@ -626,9 +627,9 @@ const LOWEST: f32 = reinterpret<f32>(0xFF7FFFFF); // -3.40282347e+38f
 }
 
 /** Softmax cross-entropy with class indices (row ABI; p0 = label smoothing, p1 = Σ class weights or C). */
-export function sparse_softmax_xent_f32(
+function sparseSoftmaxXentRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   assert(outer <= 1 || (ps == inner && (grad == 0 || gs == inner)), "strides of a multi-slab block must be inner");
@@ -649,9 +650,9 @@ export function sparse_softmax_xent_f32(
 }
 
 /** Softmax cross-entropy with probability targets (row ABI; p0 = ls, p1 = 1: torch's exact gradient, 0: TF's). */
-export function softmax_xent_f32(
+function softmaxXentRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   const ls = <f64>p0;
@@ -709,9 +710,9 @@ const ONE_MINUS_EPSILON_F64: f64 = 1 - 1e-7;
 }
 
 /** Keras SCCE on probabilities, TF backend (row ABI; no parameters). */
-export function sparse_xent_probs_f32(
+function sparseXentProbsRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   let total: f64 = 0;
   for (let o = 0; o < outer; o++) {
@@ -746,9 +747,9 @@ export function sparse_xent_probs_f32(
 }
 
 /** Keras CCE on probabilities (row ABI; p0 = label smoothing). */
-export function xent_probs_f32(
+function xentProbsRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   const ls = <f64>p0;
   const u = ls / <f64>C;
@@ -787,9 +788,9 @@ export function xent_probs_f32(
 }
 
 /** torch NLLLoss (row ABI; weights optional). */
-export function nll_f32(
+function nllRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   let total: f64 = 0;
   for (let o = 0; o < outer; o++) {
@@ -812,3 +813,11 @@ export function nll_f32(
   }
   return total;
 }
+
+// ---- exports: the row ABI (assembly/inline/row_abi.ts: a frame per tile, the loss's parameters) ----
+
+export function sparse_softmax_xent_f32(frame: usize, params: usize): f64 { return runRowKernel(sparseSoftmaxXentRows, frame, params); }
+export function softmax_xent_f32(frame: usize, params: usize): f64 { return runRowKernel(softmaxXentRows, frame, params); }
+export function sparse_xent_probs_f32(frame: usize, params: usize): f64 { return runRowKernel(sparseXentProbsRows, frame, params); }
+export function xent_probs_f32(frame: usize, params: usize): f64 { return runRowKernel(xentProbsRows, frame, params); }
+export function nll_f32(frame: usize, params: usize): f64 { return runRowKernel(nllRows, frame, params); }

@@ -59,9 +59,9 @@
 // Kernels (pointers in bytes; lp is [T, N, C] float32, labels int32 concatenated, offsets/labelLens/inputLens
 // int32 [N], losses f64 [N] out, scales f32 [N] = d reduced / d loss_n, grad [T, N, C] float32 out):
 //   ctc_workspace_f32(T, L, wide): f64                   bytes of workspace for one sequence
-//   ctc_loss_f32(N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, wide)
-//   ctc_grad_f32(T, N, C, lp, labels, offsets, labelLens, inputLens, blank, work, losses, grad, scales, logits,
-//                zeroInf, wide)
+//   ctc_loss_f32(N, C, lp, labels, offsets, labelLens, inputLens, params, work, losses, wide)
+//   ctc_grad_f32(T, N, C, lp, labels, offsets, labelLens, inputLens, params, work, losses, grad, scales, wide)
+// params: the loss's parameter block (CtcParams below: blank, logits, zero_infinity).
 // losses[n] = -ln p(l|x), +inf when no alignment exists (T < L + the number of adjacent equal labels), NaN when
 // the sequence must be redone (above). With wide = 1 only the sequences whose losses[n] is NaN are computed.
 // An input length of 0 gives 0 for an empty target and inf otherwise (torch 1.13 reads out of bounds there).
@@ -430,10 +430,22 @@ function forward<E>(keep: bool, T: i32, L: i32, lpn: usize, frameBytes: usize, l
 }
 
 /**
+ * The loss's parameters (src/losses/ctc.ts packs them when the loss is bound, in this order, 4 bytes each): the
+ * blank class; whether the gradient is torch's, with respect to the logits (1) or the exact one of the log
+ * probabilities (0); zero_infinity (1: an impossible alignment's loss and gradient are 0).
+ */
+@unmanaged class CtcParams {
+  blank: i32;
+  logits: i32;
+  zeroInfinity: i32;
+}
+
+/**
  * Forward values of every sequence. wide = 0: the f32 path, every sequence; wide = 1: the f64 path, only the
  * sequences whose losses[n] is NaN (those the f32 path handed back).
  */
-export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize, wide: i32): void {
+export function ctc_loss_f32(N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, params: usize, work: usize, losses: usize, wide: i32): void {
+  const blank = changetype<CtcParams>(params).blank;
   assert(N >= 0 && C > 0 && blank >= 0 && blank < C, "ctc_loss_f32: expected N >= 0, C > 0, 0 <= blank < C");
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {
@@ -653,9 +665,13 @@ function backwardWide(write: bool, T: i32, L: i32, C: i32, lpn: usize, gradn: us
 
 /** Values and gradient rows of every sequence; `wide` as for ctc_loss_f32. */
 export function ctc_grad_f32(
-  T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32,
-  work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32, wide: i32,
+  T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, params: usize,
+  work: usize, losses: usize, grad: usize, scales: usize, wide: i32,
 ): void {
+  const k = changetype<CtcParams>(params);
+  const blank = k.blank;
+  const logits = k.logits;
+  const zeroInf = k.zeroInfinity;
   assert(T >= 0 && N >= 0 && C > 0 && blank >= 0 && blank < C, "ctc_grad_f32: expected T, N >= 0, C > 0, 0 <= blank < C");
   const frameBytes = <usize>(N * C) << 2;
   for (let n = 0; n < N; n++) {

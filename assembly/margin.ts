@@ -23,6 +23,7 @@
 // (TensorFlow's reduce_max gradient shares the gradient equally among tied maxima.)
 //   categorical_hinge_f32: the row ABI of src/losses/rows.ts (see the kernel); pos accumulates in f64.
 
+import { runRowKernel } from './inline/row_abi';
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { selectf } from "./inline/pminmax";
@@ -139,9 +140,17 @@ const SIGNED: i32 = 4;
 /** Σ f over one row: a call to the kind's exported sum kernel (no second copy of its loops in the rows kernels). */
 // @ts-ignore: decorator
 @inline function rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
-  if (kind == HINGE) return hinge_sum_f32(n, p, t, param);
-  if (kind == SQUARED_HINGE) return squared_hinge_sum_f32(n, p, t, param);
-  return hinge_embedding_sum_f32(n, p, t, param);
+  return sumOfKind(kind, n, p, t, param);
+}
+
+/**
+ * Σ f of a kind, the one copy of each kind's loops: its exported sum kernel and the rows kernels' rows both call
+ * it (the kind is a constant in every branch, so each branch is that kind's specialised loop).
+ */
+function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  if (kind == HINGE) return sumRange(HINGE, n, p, t, param);
+  if (kind == SQUARED_HINGE) return sumRange(SQUARED_HINGE, n, p, t, param);
+  return sumRange(HINGE_EMBEDDING, n, p, t, param);
 }
 
 // @ts-ignore: decorator
@@ -199,9 +208,9 @@ const SIGNED: i32 = 4;
  * straight from the f64 row values, where summing f32 out[r]·w_r would round each row first.
  * No parameters (p0, p1, weights, ignore, gradTarget unused).
  */
-export function categorical_hinge_f32(
+function categoricalHingeRows(
   outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
-  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
 ): f64 {
   assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
   let total: f64 = 0;
@@ -240,17 +249,17 @@ export function categorical_hinge_f32(
 
 // ---- exports ----
 
-export function hinge_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HINGE, n, pred, target, param); }
-export function squared_hinge_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED_HINGE, n, pred, target, param); }
-export function hinge_embedding_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HINGE_EMBEDDING, n, pred, target, param); }
+export function hinge_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(HINGE, n, pred, target, load<f32>(params)); }
+export function squared_hinge_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(SQUARED_HINGE, n, pred, target, load<f32>(params)); }
+export function hinge_embedding_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(HINGE_EMBEDDING, n, pred, target, load<f32>(params)); }
 
-export function hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HINGE, rows, cols, pred, target, out, param, scale); }
-export function squared_hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED_HINGE, rows, cols, pred, target, out, param, scale); }
-export function hinge_embedding_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HINGE_EMBEDDING, rows, cols, pred, target, out, param, scale); }
+export function hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(HINGE, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function squared_hinge_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(SQUARED_HINGE, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function hinge_embedding_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(HINGE_EMBEDDING, rows, cols, pred, target, out, load<f32>(params), scale); }
 
-export function hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE, n, pred, target, grad, param, scale); }
-export function squared_hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_HINGE, n, pred, target, grad, param, scale); }
-export function hinge_embedding_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HINGE_EMBEDDING, n, pred, target, grad, param, scale); }
+export function hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(HINGE, n, pred, target, grad, load<f32>(params), scale); }
+export function squared_hinge_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(SQUARED_HINGE, n, pred, target, grad, load<f32>(params), scale); }
+export function hinge_embedding_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(HINGE_EMBEDDING, n, pred, target, grad, load<f32>(params), scale); }
 
 /**
  * What Keras's whole-tensor rule (convert_binary_labels_to_hinge) needs to know of the labels t[0..n): bit 0 set
@@ -281,3 +290,7 @@ export function binary_labels_f32(n: i32, t: usize): i32 {
   }
   return zero | (other << 1);
 }
+
+// ---- exports: the row ABI (assembly/inline/row_abi.ts: a frame per tile, the loss's parameters) ----
+
+export function categorical_hinge_f32(frame: usize, params: usize): f64 { return runRowKernel(categoricalHingeRows, frame, params); }

@@ -403,15 +403,23 @@ function poisson_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize
  */
 // @ts-ignore: decorator
 @inline function rowSum(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
-  if (kind == BCE) return bce_sum_f32(n, p, t, param);
-  if (kind == BCE_LOGITS) return bce_logits_sum_f32(n, p, t, param);
-  if (kind == BCE_TORCH) return bce_torch_sum_f32(n, p, t, param);
-  if (kind == KLD) return kld_sum_f32(n, p, t, param);
-  if (kind == KLD_TORCH) return kld_torch_sum_f32(n, p, t, param);
-  if (kind == POISSON_LOG) return poisson_log_sum_f32(n, p, t, param);
-  if (kind == POISSON) return poisson_sum_f32(n, p, t, param);
-  if (kind == POISSON_LOG_FULL) return poisson_log_full_sum_f32(n, p, t, param);
-  return poisson_full_sum_f32(n, p, t, param);
+  return sumOfKind(kind, n, p, t, param);
+}
+
+/**
+ * Σ f of a kind, the one copy of each kind's loops: its exported sum kernel and the rows kernels' rows both call
+ * it (the kind is a constant in every branch, so each branch is that kind's specialised loop).
+ */
+function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
+  if (kind == BCE) return sumRange(BCE, n, p, t, param);
+  if (kind == BCE_LOGITS) return sumRange(BCE_LOGITS, n, p, t, param);
+  if (kind == BCE_TORCH) return sumRange(BCE_TORCH, n, p, t, param);
+  if (kind == KLD) return sumRange(KLD, n, p, t, param);
+  if (kind == KLD_TORCH) return sumRange(KLD_TORCH, n, p, t, param);
+  if (kind == POISSON_LOG) return sumRange(POISSON_LOG, n, p, t, param);
+  if (kind == POISSON) return sumRange(POISSON, n, p, t, param);
+  if (kind == POISSON_LOG_FULL) return sumRange(POISSON_LOG_FULL, n, p, t, param);
+  return sumRange(POISSON_FULL, n, p, t, param);
 }
 
 // @ts-ignore: decorator
@@ -431,32 +439,32 @@ function poisson_full_loop64(n: i32, p: usize, t: usize, out: usize, grad: usize
 
 // ---- exports ----
 
-export function bce_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE, n, pred, target, param); }
-export function bce_logits_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE_LOGITS, n, pred, target, param); }
-export function bce_torch_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(BCE_TORCH, n, pred, target, param); }
-export function kld_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(KLD, n, pred, target, param); }
-export function kld_torch_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(KLD_TORCH, n, pred, target, param); }
-export function poisson_log_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_LOG, n, pred, target, param); }
-export function poisson_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON, n, pred, target, param); }
-export function poisson_log_full_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_LOG_FULL, n, pred, target, param); }
-export function poisson_full_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(POISSON_FULL, n, pred, target, param); }
+export function bce_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE, n, pred, target, load<f32>(params)); }
+export function bce_logits_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE_LOGITS, n, pred, target, load<f32>(params)); }
+export function bce_torch_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE_TORCH, n, pred, target, load<f32>(params)); }
+export function kld_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(KLD, n, pred, target, load<f32>(params)); }
+export function kld_torch_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(KLD_TORCH, n, pred, target, load<f32>(params)); }
+export function poisson_log_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(POISSON_LOG, n, pred, target, load<f32>(params)); }
+export function poisson_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(POISSON, n, pred, target, load<f32>(params)); }
+export function poisson_log_full_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(POISSON_LOG_FULL, n, pred, target, load<f32>(params)); }
+export function poisson_full_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(POISSON_FULL, n, pred, target, load<f32>(params)); }
 
-export function bce_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE, rows, cols, pred, target, out, param, scale); }
-export function bce_logits_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE_LOGITS, rows, cols, pred, target, out, param, scale); }
-export function bce_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(BCE_TORCH, rows, cols, pred, target, out, param, scale); }
-export function kld_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(KLD, rows, cols, pred, target, out, param, scale); }
-export function kld_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(KLD_TORCH, rows, cols, pred, target, out, param, scale); }
-export function poisson_log_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_LOG, rows, cols, pred, target, out, param, scale); }
-export function poisson_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON, rows, cols, pred, target, out, param, scale); }
-export function poisson_log_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_LOG_FULL, rows, cols, pred, target, out, param, scale); }
-export function poisson_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(POISSON_FULL, rows, cols, pred, target, out, param, scale); }
+export function bce_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function bce_logits_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE_LOGITS, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function bce_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE_TORCH, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function kld_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(KLD, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function kld_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(KLD_TORCH, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function poisson_log_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(POISSON_LOG, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function poisson_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(POISSON, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function poisson_log_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(POISSON_LOG_FULL, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function poisson_full_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(POISSON_FULL, rows, cols, pred, target, out, load<f32>(params), scale); }
 
-export function bce_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE, n, pred, target, grad, param, scale); }
-export function bce_logits_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE_LOGITS, n, pred, target, grad, param, scale); }
-export function bce_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(BCE_TORCH, n, pred, target, grad, param, scale); }
-export function kld_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(KLD, n, pred, target, grad, param, scale); }
-export function kld_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(KLD_TORCH, n, pred, target, grad, param, scale); }
-export function poisson_log_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG, n, pred, target, grad, param, scale); }
-export function poisson_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON, n, pred, target, grad, param, scale); }
-export function poisson_log_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_LOG_FULL, n, pred, target, grad, param, scale); }
-export function poisson_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(POISSON_FULL, n, pred, target, grad, param, scale); }
+export function bce_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE, n, pred, target, grad, load<f32>(params), scale); }
+export function bce_logits_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE_LOGITS, n, pred, target, grad, load<f32>(params), scale); }
+export function bce_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE_TORCH, n, pred, target, grad, load<f32>(params), scale); }
+export function kld_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(KLD, n, pred, target, grad, load<f32>(params), scale); }
+export function kld_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(KLD_TORCH, n, pred, target, grad, load<f32>(params), scale); }
+export function poisson_log_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(POISSON_LOG, n, pred, target, grad, load<f32>(params), scale); }
+export function poisson_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(POISSON, n, pred, target, grad, load<f32>(params), scale); }
+export function poisson_log_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(POISSON_LOG_FULL, n, pred, target, grad, load<f32>(params), scale); }
+export function poisson_full_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(POISSON_FULL, n, pred, target, grad, load<f32>(params), scale); }

@@ -249,14 +249,14 @@ function tailGrad(kind: i32, i: i32, n: i32, a: usize, b: usize, y: usize, ga: u
 
 // ---- exports ----
 
-export function margin_ranking_sum_f32(n: i32, a: usize, b: usize, y: usize, param: f32): f64 { return sumKernel(MARGIN_RANKING, n, a, b, y, param); }
-export function bpr_sum_f32(n: i32, a: usize, b: usize, y: usize, param: f32): f64 { return sumKernel(BPR, n, a, b, y, param); }
-export function pair_hinge_sum_f32(n: i32, a: usize, b: usize, y: usize, param: f32): f64 { return sumKernel(PAIR_HINGE, n, a, b, y, param); }
+export function margin_ranking_sum_f32(n: i32, a: usize, b: usize, y: usize, params: usize): f64 { return sumKernel(MARGIN_RANKING, n, a, b, y, load<f32>(params)); }
+export function bpr_sum_f32(n: i32, a: usize, b: usize, y: usize, params: usize): f64 { return sumKernel(BPR, n, a, b, y, load<f32>(params)); }
+export function pair_hinge_sum_f32(n: i32, a: usize, b: usize, y: usize, params: usize): f64 { return sumKernel(PAIR_HINGE, n, a, b, y, load<f32>(params)); }
 
-export function margin_ranking_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64): void { mapKernel(MARGIN_RANKING, n, a, b, y, out, param, scale); }
-export function bpr_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64): void { mapKernel(BPR, n, a, b, y, out, param, scale); }
-export function pair_hinge_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64): void { mapKernel(PAIR_HINGE, n, a, b, y, out, param, scale); }
+export function margin_ranking_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64): void { mapKernel(MARGIN_RANKING, n, a, b, y, out, load<f32>(params), scale); }
+export function bpr_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64): void { mapKernel(BPR, n, a, b, y, out, load<f32>(params), scale); }
+export function pair_hinge_map_f32(n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64): void { mapKernel(PAIR_HINGE, n, a, b, y, out, load<f32>(params), scale); }
 
-export function margin_ranking_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64): f64 { return gradKernel(MARGIN_RANKING, n, a, b, y, ga, gb, param, scale); }
-export function bpr_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64): f64 { return gradKernel(BPR, n, a, b, y, ga, gb, param, scale); }
-export function pair_hinge_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64): f64 { return gradKernel(PAIR_HINGE, n, a, b, y, ga, gb, param, scale); }
+export function margin_ranking_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64): f64 { return gradKernel(MARGIN_RANKING, n, a, b, y, ga, gb, load<f32>(params), scale); }
+export function bpr_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64): f64 { return gradKernel(BPR, n, a, b, y, ga, gb, load<f32>(params), scale); }
+export function pair_hinge_grad_f32(n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64): f64 { return gradKernel(PAIR_HINGE, n, a, b, y, ga, gb, load<f32>(params), scale); }

@@ -311,23 +311,23 @@ function vtanh(vd: v128): v128 {
 
 // ---- exports: the wasm ABI of this family ----
 
-export function mse_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED, n, pred, target, param); }
-export function mae_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(ABSOLUTE, n, pred, target, param); }
-export function huber_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(HUBER, n, pred, target, param); }
-export function mape_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(PERCENTAGE, n, pred, target, param); }
-export function msle_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(SQUARED_LOG, n, pred, target, param); }
+export function mse_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(SQUARED, n, pred, target, load<f32>(params)); }
+export function mae_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(ABSOLUTE, n, pred, target, load<f32>(params)); }
+export function huber_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(HUBER, n, pred, target, load<f32>(params)); }
+export function mape_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(PERCENTAGE, n, pred, target, load<f32>(params)); }
+export function msle_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(SQUARED_LOG, n, pred, target, load<f32>(params)); }
 
-export function mse_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED, rows, cols, pred, target, out, param, scale); }
-export function mae_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(ABSOLUTE, rows, cols, pred, target, out, param, scale); }
-export function huber_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(HUBER, rows, cols, pred, target, out, param, scale); }
-export function mape_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(PERCENTAGE, rows, cols, pred, target, out, param, scale); }
-export function msle_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(SQUARED_LOG, rows, cols, pred, target, out, param, scale); }
+export function mse_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(SQUARED, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function mae_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(ABSOLUTE, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function huber_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(HUBER, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function mape_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(PERCENTAGE, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function msle_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(SQUARED_LOG, rows, cols, pred, target, out, load<f32>(params), scale); }
 
-export function mse_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED, n, pred, target, grad, param, scale); }
-export function mae_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(ABSOLUTE, n, pred, target, grad, param, scale); }
-export function huber_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(HUBER, n, pred, target, grad, param, scale); }
-export function mape_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(PERCENTAGE, n, pred, target, grad, param, scale); }
-export function msle_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(SQUARED_LOG, n, pred, target, grad, param, scale); }
-export function log_cosh_sum_f32(n: i32, pred: usize, target: usize, param: f32): f64 { return sumRange(LOG_COSH, n, pred, target, param); }
-export function log_cosh_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64): void { rowsKernel(LOG_COSH, rows, cols, pred, target, out, param, scale); }
-export function log_cosh_grad_f32(n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64): f64 { return gradKernel(LOG_COSH, n, pred, target, grad, param, scale); }
+export function mse_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(SQUARED, n, pred, target, grad, load<f32>(params), scale); }
+export function mae_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(ABSOLUTE, n, pred, target, grad, load<f32>(params), scale); }
+export function huber_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(HUBER, n, pred, target, grad, load<f32>(params), scale); }
+export function mape_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(PERCENTAGE, n, pred, target, grad, load<f32>(params), scale); }
+export function msle_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(SQUARED_LOG, n, pred, target, grad, load<f32>(params), scale); }
+export function log_cosh_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(LOG_COSH, n, pred, target, load<f32>(params)); }
+export function log_cosh_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(LOG_COSH, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function log_cosh_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(LOG_COSH, n, pred, target, grad, load<f32>(params), scale); }

@@ -63,6 +63,35 @@ export const MUTANTS = [
     description: 'every kernel addresses float32 elements two bytes apart (the shared address helper)',
     tests: ['test/regression.tails.test.ts', 'test/exp.test.ts'],
   },
+  // ---- inline/row_abi.ts, and the parameter blocks ----
+  {
+    file: 'inline/row_abi.ts',
+    find: 'f.out, f.rowScale, f.weights, f.scale, k.p0, k.p1, k.ignore, f.rowLabels,',
+    replace: 'f.out, f.rowScale, f.weights, f.scale, k.p1, k.p0, k.ignore, f.rowLabels,',
+    description: 'row ABI: the parameter block\'s p0 and p1 read in each other\'s place (label smoothing taken for Σ class weights)',
+    tests: CROSSENTROPY,
+  },
+  {
+    file: 'inline/row_abi.ts',
+    find: 'f.out, f.rowScale, f.weights, f.scale, k.p0',
+    replace: 'f.rowScale, f.out, f.weights, f.scale, k.p0',
+    description: 'row ABI: the frame\'s per-row values and per-row factors read in each other\'s place',
+    tests: CROSSENTROPY,
+  },
+  {
+    file: 'regression.ts',
+    find: 'export function huber_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(HUBER, n, pred, target, load<f32>(params)); }',
+    replace: 'export function huber_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumRange(HUBER, n, pred, target, load<f32>(params, 4)); }',
+    description: 'parameters by pointer: Huber\'s sum reads δ from the block\'s second field, not its first',
+    tests: REGRESSION,
+  },
+  {
+    file: 'ctc.ts',
+    find: 'const zeroInf = k.zeroInfinity;',
+    replace: 'const zeroInf = k.logits;',
+    description: 'CTC parameter block: zero_infinity read from the gradOf field',
+    tests: CTC,
+  },
   // ---- regression.ts ----
   {
     file: 'regression.ts',

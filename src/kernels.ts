@@ -3,161 +3,164 @@
 
 /** Every kernel of the release and debug builds, by export name. */
 export interface Kernels {
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  mse_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  mae_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  huber_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  mape_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  msle_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  mse_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  mae_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  huber_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  mape_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  msle_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  mse_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  mae_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  huber_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  mape_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  msle_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  log_cosh_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  log_cosh_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  log_cosh_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  mse_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  mae_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  huber_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  mape_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  msle_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  mse_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  mae_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  huber_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  mape_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  msle_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  mse_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  mae_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  huber_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  mape_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  msle_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  log_cosh_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/regression.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  log_cosh_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/regression.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  log_cosh_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/reduce.ts: (rows: i32, cols: i32, x: usize, s: usize) → void */
   scale_rows_f32(rows: number, cols: number, x: number, s: number): void;
   /** assembly/convert.ts: (n: i32, src: usize, dst: usize) → void */
   narrow_f64_f32(n: number, src: number, dst: number): void;
   /** assembly/ctc.ts: (T: i32, L: i32, wide: i32) → f64 */
   ctc_workspace_f32(T: number, L: number, wide: number): number;
-  /** assembly/ctc.ts: (N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize, wide: i32) → void */
-  ctc_loss_f32(N: number, C: number, lp: number, labels: number, offsets: number, labelLens: number, inputLens: number, blank: number, work: number, losses: number, wide: number): void;
-  /** assembly/ctc.ts: (T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, blank: i32, work: usize, losses: usize, grad: usize, scales: usize, logits: i32, zeroInf: i32, wide: i32) → void */
-  ctc_grad_f32(T: number, N: number, C: number, lp: number, labels: number, offsets: number, labelLens: number, inputLens: number, blank: number, work: number, losses: number, grad: number, scales: number, logits: number, zeroInf: number, wide: number): void;
-  /** assembly/crossentropy.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  sparse_softmax_xent_f32(outer: number, C: number, inner: number, pred: number, ps: number, labels: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/crossentropy.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  softmax_xent_f32(outer: number, C: number, inner: number, pred: number, ps: number, target: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/crossentropy.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  sparse_xent_probs_f32(outer: number, C: number, inner: number, pred: number, ps: number, labels: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/crossentropy.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  xent_probs_f32(outer: number, C: number, inner: number, pred: number, ps: number, target: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/crossentropy.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, labels: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  nll_f32(outer: number, C: number, inner: number, pred: number, ps: number, labels: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  bce_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  bce_logits_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  bce_torch_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  kld_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  kld_torch_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  poisson_log_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  poisson_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  poisson_log_full_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  poisson_full_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  bce_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  bce_logits_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  bce_torch_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  kld_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  kld_torch_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  poisson_log_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  poisson_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  poisson_log_full_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  poisson_full_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  bce_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  bce_logits_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  bce_torch_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  kld_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  kld_torch_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  poisson_log_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  poisson_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  poisson_log_full_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  poisson_full_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/margin.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  categorical_hinge_f32(outer: number, C: number, inner: number, pred: number, ps: number, target: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  hinge_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  squared_hinge_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, param: f32) → f64 */
-  hinge_embedding_sum_f32(n: number, pred: number, target: number, param: number): number;
-  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  hinge_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  squared_hinge_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, param: f32, scale: f64) → void */
-  hinge_embedding_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, param: number, scale: number): void;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  hinge_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  squared_hinge_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
-  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, param: f32, scale: f64) → f64 */
-  hinge_embedding_grad_f32(n: number, pred: number, target: number, grad: number, param: number, scale: number): number;
+  /** assembly/ctc.ts: (N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, params: usize, work: usize, losses: usize, wide: i32) → void */
+  ctc_loss_f32(N: number, C: number, lp: number, labels: number, offsets: number, labelLens: number, inputLens: number, params: number, work: number, losses: number, wide: number): void;
+  /** assembly/ctc.ts: (T: i32, N: i32, C: i32, lp: usize, labels: usize, offsets: usize, labelLens: usize, inputLens: usize, params: usize, work: usize, losses: usize, grad: usize, scales: usize, wide: i32) → void */
+  ctc_grad_f32(T: number, N: number, C: number, lp: number, labels: number, offsets: number, labelLens: number, inputLens: number, params: number, work: number, losses: number, grad: number, scales: number, wide: number): void;
+  /** assembly/crossentropy.ts: (frame: usize, params: usize) → f64 */
+  sparse_softmax_xent_f32(frame: number, params: number): number;
+  /** assembly/crossentropy.ts: (frame: usize, params: usize) → f64 */
+  softmax_xent_f32(frame: number, params: number): number;
+  /** assembly/crossentropy.ts: (frame: usize, params: usize) → f64 */
+  sparse_xent_probs_f32(frame: number, params: number): number;
+  /** assembly/crossentropy.ts: (frame: usize, params: usize) → f64 */
+  xent_probs_f32(frame: number, params: number): number;
+  /** assembly/crossentropy.ts: (frame: usize, params: usize) → f64 */
+  nll_f32(frame: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  bce_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  bce_logits_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  bce_torch_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  kld_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  kld_torch_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  poisson_log_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  poisson_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  poisson_log_full_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  poisson_full_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  bce_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  bce_logits_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  bce_torch_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  kld_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  kld_torch_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  poisson_log_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  poisson_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  poisson_log_full_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  poisson_full_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  bce_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  bce_logits_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  bce_torch_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  kld_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  kld_torch_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  poisson_log_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  poisson_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  poisson_log_full_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  poisson_full_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  hinge_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  squared_hinge_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  hinge_embedding_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  hinge_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  squared_hinge_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/margin.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  hinge_embedding_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  hinge_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  squared_hinge_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/margin.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  hinge_embedding_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/margin.ts: (n: i32, t: usize) → i32 */
   binary_labels_f32(n: number, t: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, param: f32) → f64 */
-  margin_ranking_sum_f32(n: number, a: number, b: number, y: number, param: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, param: f32) → f64 */
-  bpr_sum_f32(n: number, a: number, b: number, y: number, param: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, param: f32) → f64 */
-  pair_hinge_sum_f32(n: number, a: number, b: number, y: number, param: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64) → void */
-  margin_ranking_map_f32(n: number, a: number, b: number, y: number, out: number, param: number, scale: number): void;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64) → void */
-  bpr_map_f32(n: number, a: number, b: number, y: number, out: number, param: number, scale: number): void;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, param: f32, scale: f64) → void */
-  pair_hinge_map_f32(n: number, a: number, b: number, y: number, out: number, param: number, scale: number): void;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64) → f64 */
-  margin_ranking_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, param: number, scale: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64) → f64 */
-  bpr_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, param: number, scale: number): number;
-  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, param: f32, scale: f64) → f64 */
-  pair_hinge_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, param: number, scale: number): number;
-  /** assembly/cosine.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32) → f64 */
-  cosine_similarity_f32(outer: number, C: number, inner: number, pred: number, ps: number, target: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number): number;
-  /** assembly/cosine.ts: (outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32, out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, labels: usize) → f64 */
-  cosine_embedding_f32(outer: number, C: number, inner: number, pred: number, ps: number, target: number, ts: number, grad: number, gs: number, gradTarget: number, gts: number, out: number, rowScale: number, weights: number, scale: number, p0: number, p1: number, ignore: number, labels: number): number;
+  /** assembly/margin.ts: (frame: usize, params: usize) → f64 */
+  categorical_hinge_f32(frame: number, params: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, params: usize) → f64 */
+  margin_ranking_sum_f32(n: number, a: number, b: number, y: number, params: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, params: usize) → f64 */
+  bpr_sum_f32(n: number, a: number, b: number, y: number, params: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, params: usize) → f64 */
+  pair_hinge_sum_f32(n: number, a: number, b: number, y: number, params: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64) → void */
+  margin_ranking_map_f32(n: number, a: number, b: number, y: number, out: number, params: number, scale: number): void;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64) → void */
+  bpr_map_f32(n: number, a: number, b: number, y: number, out: number, params: number, scale: number): void;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, out: usize, params: usize, scale: f64) → void */
+  pair_hinge_map_f32(n: number, a: number, b: number, y: number, out: number, params: number, scale: number): void;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64) → f64 */
+  margin_ranking_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, params: number, scale: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64) → f64 */
+  bpr_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, params: number, scale: number): number;
+  /** assembly/ranking.ts: (n: i32, a: usize, b: usize, y: usize, ga: usize, gb: usize, params: usize, scale: f64) → f64 */
+  pair_hinge_grad_f32(n: number, a: number, b: number, y: number, ga: number, gb: number, params: number, scale: number): number;
+  /** assembly/cosine.ts: (frame: usize, params: usize) → f64 */
+  cosine_similarity_f32(frame: number, params: number): number;
+  /** assembly/cosine.ts: (frame: usize, params: usize) → f64 */
+  cosine_embedding_f32(frame: number, params: number): number;
 }
 
 /** The name of a kernel. */
 export type KernelName = keyof Kernels;
+
+/** The kernels of the row ABI (assembly/inline/row_abi.ts): `(frame, params)`. */
+export type RowKernelName = 'sparse_softmax_xent_f32' | 'softmax_xent_f32' | 'sparse_xent_probs_f32' | 'xent_probs_f32' | 'nll_f32' | 'categorical_hinge_f32' | 'cosine_similarity_f32' | 'cosine_embedding_f32';

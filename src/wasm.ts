@@ -33,6 +33,8 @@ export type KernelExports = Kernels & {
  */
 export const CHUNK = 16384;
 const SLOTS = 4;
+/** Bytes of the parameter block and of the frame: 16 fields of 4 bytes each. */
+const CALL_BLOCK = 64;
 
 /**
  * `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)`: validates only where 128-bit SIMD exists
@@ -50,6 +52,10 @@ export class Runtime {
   readonly heap: Heap;
   /** Byte offsets of the scratch slots, CHUNK float32 each. */
   readonly slots: readonly number[];
+  /** Byte offset of the loss's parameter block, placed by each call (src/engines/params.ts). */
+  readonly params: number;
+  /** Byte offset of the row ABI's frame, written for each tile (src/engines/rows.ts). */
+  readonly frame: number;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
@@ -63,6 +69,9 @@ export class Runtime {
     this.heap = new Heap(exports.memory, exports.heap_base());
     const base = this.heap.alloc(SLOTS * CHUNK * 4);
     this.slots = Array.from({ length: SLOTS }, (_, i) => base + i * CHUNK * 4);
+    const call = this.heap.alloc(2 * CALL_BLOCK);
+    this.params = call;
+    this.frame = call + CALL_BLOCK;
     this.narrow = this.kernel('narrow_f64_f32');
   }
 

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { LossError } from '../src/index.js';
 import { ctcReference } from '../src/reference/ctc.js';
+import { packParams, placeParams } from '../src/engines/params.js';
 import { instantiate } from '../src/wasm.js';
 import { padded, randomLogProbs, randomTarget } from './ctc.cases.js';
 import { expectClose, IMPLEMENTATIONS, instance, rng } from './helpers.js';
@@ -221,7 +222,8 @@ describe.each(['simd', 'scalar', 'debug'] as const)('ctc kernel paths: %s', (bui
     const scales = losses + 8;
     rt.f32()[scales >> 2] = 1;
     const grad = rt.kernel('ctc_grad_f32');
-    const args = [T, 1, C, lpPtr, labels, small, small + 4, small + 8, 0, ws, losses, gradPtr, scales, 0, 0] as const;
+    const params = placeParams(rt, packParams({ i32: 0 }, { i32: 0 }, { i32: 0 })); // blank 0, gradient of logProbs, zero_infinity off
+    const args = [T, 1, C, lpPtr, labels, small, small + 4, small + 8, params, ws, losses, gradPtr, scales] as const;
     grad(...args, 0);
     expect(new Float64Array(rt.buffer(), losses, 1)[0]).toBeNaN();
     grad(...args, 1);
@@ -232,9 +234,9 @@ describe.each(['simd', 'scalar', 'debug'] as const)('ctc kernel paths: %s', (bui
     // the forward alone: its f32 rows lose the states the answer needs (the loss would come out too large),
     // and the backward sweep notices
     const forward = rt.kernel('ctc_loss_f32');
-    forward(1, C, lpPtr, labels, small, small + 4, small + 8, 0, ws, losses, 0);
+    forward(1, C, lpPtr, labels, small, small + 4, small + 8, params, ws, losses, 0);
     expect(new Float64Array(rt.buffer(), losses, 1)[0]).toBeNaN();
-    forward(1, C, lpPtr, labels, small, small + 4, small + 8, 0, ws, losses, 1);
+    forward(1, C, lpPtr, labels, small, small + 4, small + 8, params, ws, losses, 1);
     expectClose(new Float64Array(rt.buffer(), losses, 1)[0]!, ref.value as number, 'f64 forward value');
   });
 });

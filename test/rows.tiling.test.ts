@@ -64,11 +64,20 @@ interface Block {
   readonly touches: Touch[];
 }
 
-/** A probe kernel of the wasm row ABI computing the toy loss, recording each block and the bytes it touches. */
-function probe(blocks: Block[], dense: boolean): (...a: number[]) => number {
-  return (ob, C, len, pred, ps, target, ts, grad, gs, gradT, gts, out, rowScale, weights, scale, p0, p1, ignore, rowLabels) => {
+/**
+ * A probe kernel of the wasm row ABI computing the toy loss, recording each block and the bytes it touches. It reads
+ * the frame and the parameter block as the wasm kernels do (assembly/inline/row_abi.ts: RowFrame, RowParams).
+ */
+function probe(blocks: Block[], dense: boolean): (frame: number, params: number) => number {
+  return (frame, params) => {
     const f32 = rt.f32();
     const i32 = rt.i32();
+    const field = (k: number) => i32[(frame >> 2) + k]!;
+    const [ob, C, len, pred, ps, target, ts, grad, gs, gradT, gts, out, rowScale, weights] = Array.from({ length: 14 }, (_, k) => field(k)) as [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+    const scale = f32[(frame >> 2) + 14]!;
+    const rowLabels = i32[(frame >> 2) + 15]!;
+    const [p0, p1] = [f32[params >> 2]!, f32[(params >> 2) + 1]!];
+    const ignore = i32[(params >> 2) + 2]!;
     const touches = new Map<string, Touch>();
     const touch = (name: string, byte: number): number => {
       const t = touches.get(name);

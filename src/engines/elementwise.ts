@@ -22,21 +22,25 @@ import type { KernelName, Kernels } from '../kernels.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
+import { packParams, placeParams } from './params.js';
 import { tile, type GradDestination, type TileOperand } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
 
-/** Σ f over all elements: `sum(n, pred, target, param) -> f64`, tile by tile (one call when both are in place). */
-export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, param: number): number {
-  return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, param));
+/**
+ * Σ f over all elements: `sum(n, pred, target, params) -> f64`, tile by tile (one call when both are in place);
+ * `params` is the byte offset of the loss's parameter block (./params.ts).
+ */
+export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number): number {
+  return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, params));
 }
 
-/** Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, param, scale)`. */
-export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, param: number, scale: number): Float32Array {
+/** Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, params, scale)`. */
+export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number): Float32Array {
   const out = new Float32Array(rows);
   const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
   tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
-    rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale);
+    rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
     return 0;
   });
   return out;
@@ -44,7 +48,7 @@ export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows:
 
 /**
  * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) into `dest`, and Σ f, via
- * `grad(n, pred, target, grad, param, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
+ * `grad(n, pred, target, grad, params, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
  */
 export function pairGrad(
   rt: Runtime,
@@ -54,7 +58,7 @@ export function pairGrad(
   cols: number,
   p: FloatInput,
   t: FloatInput,
-  param: number,
+  params: number,
   scale: number,
   rowScale: Float32Array | null,
   dest: GradDestination,
@@ -66,7 +70,7 @@ export function pairGrad(
     rowScale === null ? null : { width: 'row', input: { shape: [rows], size: rows, ptr: -1, array: rowScale } },
   ];
   return tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
-    const s = gradKernel(count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, param, scale);
+    const s = gradKernel(count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
     if (rowScale !== null) scaleRows(count, cols, ptrs[2]!, ptrs[3]!);
     return s;
   });
@@ -179,6 +183,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
   const { js, param, valueScale } = spec;
+  /** The kernels' parameter block (the one f32 they read), packed once and placed by each call that reaches wasm. */
+  const params = packParams({ f32: param });
   const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
   /** The factor from Σ_last-axis f to the per-sample value: 1/cols (mean) or 1 (sum). */
   const perRow = (cols: number) => (spec.rowSum === true ? valueScale : valueScale / cols);
@@ -190,12 +196,12 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function total(p: FloatInput, t: FloatInput): number {
     if (p.size <= jsBelow) return js.sum(p.size, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param);
-    return pairSum(runtime, sumKernel, p, t, param);
+    return pairSum(runtime, sumKernel, p, t, placeParams(runtime, params));
   }
 
   function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
     if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
-    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, param, scale);
+    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, placeParams(runtime, params), scale);
     const pa = tinyData(runtime, p, 0);
     const ta = tinyData(runtime, t, 1);
     const out = new Float32Array(rows);
@@ -217,7 +223,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     dest: GradDestination,
   ): number {
     const n = rows * cols;
-    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, param, scale, rowScale, dest);
+    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, placeParams(runtime, params), scale, rowScale, dest);
     const grad = dest.array;
     const sum = js.grad(n, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param, scale, grad);
     if (rowScale !== null) {

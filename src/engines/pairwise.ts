@@ -16,6 +16,7 @@ import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, 
 import type { LossContext } from '../options.js';
 import { gradDestinations } from './destinations.js';
 import { checkPlusMinusOne } from './labels.js';
+import { packParams, placeParams } from './params.js';
 import { tile, type Layout, type TileOperand } from './tiling.js';
 
 /** The prefixes of the pairwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_map_f32` and `<p>_grad_f32`. */
@@ -47,6 +48,8 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
   const { param, label } = spec;
+  /** The kernels' parameter block (the margin, or 0), packed once and placed by each call. */
+  const params = packParams({ f32: param });
   const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
   const [nameA, nameB] = spec.inputs;
   const keras = ctx.framework === 'tensorflow';
@@ -95,13 +98,13 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   }
 
   const ins = (x: PairPrepared): (TileOperand | null)[] => [{ width: 'wide', input: x.a }, { width: 'wide', input: x.b }, x.y === null ? null : { width: 'wide', input: x.y }];
-  const sumOf = (x: PairPrepared) => tile(runtime, flat(x.n), ins(x), ({ rows, ptrs: [pa, pb, py] }) => sumKernel(rows, pa!, pb!, py!, param));
+  const sumOf = (x: PairPrepared) => tile(runtime, flat(x.n), ins(x), ({ rows, ptrs: [pa, pb, py] }) => sumKernel(rows, pa!, pb!, py!, placeParams(runtime, params)));
 
   /** The per-element values, unweighted. */
   function values(x: PairPrepared): Float32Array {
     const out = new Float32Array(x.n);
     tile(runtime, flat(x.n), [...ins(x), { width: 'wide', output: { array: out, ptr: -1 } }], ({ rows, ptrs: [pa, pb, py, po] }) => {
-      mapKernel(rows, pa!, pb!, py!, po!, param, 1);
+      mapKernel(rows, pa!, pb!, py!, po!, placeParams(runtime, params), 1);
       return 0;
     });
     return out;
@@ -129,7 +132,7 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     const gb = dest[nameB]!;
     const operands: (TileOperand | null)[] = [...ins(x), { width: 'wide', output: ga }, { width: 'wide', output: gb }, rowScale === null ? null : { width: 'row', input: asFloatInput(rowScale) }];
     const sum = tile(runtime, flat(x.n), operands, ({ rows, ptrs: [pa, pb, py, pga, pgb, ps] }) => {
-      const s = gradKernel(rows, pa!, pb!, py!, pga!, pgb!, param, scale);
+      const s = gradKernel(rows, pa!, pb!, py!, pga!, pgb!, placeParams(runtime, params), scale);
       if (ps !== 0) {
         scaleRows(rows, 1, pga!, ps!);
         scaleRows(rows, 1, pgb!, ps!);

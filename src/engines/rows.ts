@@ -32,11 +32,12 @@
  */
 
 import { LossError } from '../errors.js';
-import { tile, type GradDestination, type TileOperand } from './tiling.js';
+import { packParams, placeParams } from './params.js';
+import { tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
 import type { Labels } from './labels.js';
 import { shapeSize, type FloatInput } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import type { KernelName, Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels.js';
 import type { LossContext } from '../options.js';
 
 // ---- geometry ----
@@ -137,13 +138,40 @@ export interface RowResult {
 /** An ignore value that no label can take (labels are int32). */
 export const NO_IGNORE = -2147483648;
 
-/** A kernel of the row ABI (every one takes the row ABI's arguments, or a prefix of them). */
+/** A kernel of the row ABI: `(frame, params) -> Σ` (assembly/inline/row_abi.ts). */
 export type RowKernel = Kernels['cosine_embedding_f32'];
 
-/** The kernels of the row ABI, by name: those whose second and third parameters are C and inner. */
-export type RowKernelName = {
-  [K in KernelName]: Parameters<Kernels[K]> extends [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, ...number[]] ? K : never;
-}[KernelName];
+export type { RowKernelName } from '../kernels.js';
+
+/**
+ * The frame of a tile (assembly/inline/row_abi.ts RowFrame, 4 bytes a field, in this order): outer, C, inner, then
+ * pred, target, grad, gradTarget each with its class stride, out, rowScale, weights, scale (f32), rowLabels. The
+ * operands are runRows's, in its order: 0 pred, 1 target, 2 grad, 3 gradTarget, 4 out, 5 rowScale, 6 weights,
+ * 7 rowLabels. Returns the frame's byte offset.
+ */
+function writeFrame(rt: Runtime, t: Tile, C: number, scale: number): number {
+  const at = rt.frame;
+  const i32 = rt.i32();
+  const w = at >> 2;
+  const { ptrs: p, strides: s } = t;
+  i32[w] = t.slabs;
+  i32[w + 1] = C;
+  i32[w + 2] = t.span;
+  i32[w + 3] = p[0]!;
+  i32[w + 4] = s[0]!;
+  i32[w + 5] = p[1]!;
+  i32[w + 6] = s[1]!;
+  i32[w + 7] = p[2]!;
+  i32[w + 8] = s[2]!;
+  i32[w + 9] = p[3]!;
+  i32[w + 10] = s[3]!;
+  i32[w + 11] = p[4]!;
+  i32[w + 12] = p[5]!;
+  i32[w + 13] = p[6]!;
+  rt.f32()[w + 14] = scale;
+  i32[w + 15] = p[7]!;
+  return at;
+}
 
 /** A per-row Float32Array as a tile operand. */
 const rowInput = (array: Float32Array): FloatInput => ({ shape: [array.length], size: array.length, ptr: -1, array });
@@ -181,12 +209,12 @@ export function runRows(rt: Runtime, kernel: RowKernel, run: RowRun): RowResult 
     weights === null ? null : { width: 'row', constant: weights.subarray(0, C) },
     run.rowLabels == null ? null : { width: 'row', input: run.rowLabels },
   ];
+  const params = placeParams(rt, packParams({ f32: p0 }, { f32: p1 }, { i32: ignore }));
   const sum = tile(
     rt,
     run.geometry,
     operands,
-    ({ slabs, span, ptrs: p, strides: s }) =>
-      kernel(slabs, C, span, p[0]!, s[0]!, p[1]!, s[1]!, p[2]!, s[2]!, p[3]!, s[3]!, p[OUT]!, p[5]!, p[6]!, scale, p0, p1, ignore, p[7]!),
+    (t) => kernel(writeFrame(rt, t, C, scale), params),
     values === null ? undefined : (k, firstRow, rowValues) => k === OUT && values.set(rowValues, firstRow),
   );
   return { sum, values };

@@ -20,6 +20,7 @@ import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
+import { packParams, placeParams } from '../engines/params.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
 import { booleanOption, classIndexOption, enumOption, type LossContext, reductionOption } from '../options.js';
 import type { CtcInputs, CtcOptions } from '../signatures.js';
@@ -230,6 +231,8 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
   const lossKernel = runtime.kernel('ctc_loss_f32');
   const gradKernel = runtime.kernel('ctc_grad_f32');
   const workspace = runtime.kernel('ctc_workspace_f32');
+  /** The kernels' parameter block (assembly/ctc.ts CtcParams): blank, torch's logits gradient, zero_infinity. */
+  const params = packParams({ i32: blank }, { i32: logits ? 1 : 0 }, { i32: zeroInfinity ? 1 : 0 });
 
   /** A block of wasm memory; past the engine's limit (4 GiB of wasm32 memory) a LossError, not a RangeError. */
   function alloc(bytes: number): number {
@@ -295,10 +298,11 @@ export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Run
       i32.set(b.targetLengths, labelLensPtr >> 2);
       i32.set(b.inputLengths, inputLensPtr >> 2);
       if (scales !== null) runtime.f32().set(scales, scalesPtr >> 2);
-      const kernel = (wide: number) =>
-        scales === null
-          ? lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, wide)
-          : gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, blank, ws, lossesPtr, inPlaceGrad ? dest!.ptr : gradPtr, scalesPtr, logits ? 1 : 0, zeroInfinity ? 1 : 0, wide);
+      const kernel = (wide: number) => {
+        const p = placeParams(runtime, params);
+        if (scales === null) lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, p, ws, lossesPtr, wide);
+        else gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, p, ws, lossesPtr, inPlaceGrad ? dest!.ptr : gradPtr, scalesPtr, wide);
+      };
       kernel(0);
       losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
       // Sequences the f32 path handed back (NaN: a frame's mass left the f32 range): again with f64 rows, then,
