@@ -5,7 +5,7 @@
 //   n(x) = x · inv(x),  inv(x) = min(rsqrt(Σ x²), 1/ε), ε = 1e-7        l = -Σ n(t)·n(p) = -dot·inv(t)·inv(p)
 //   ∂l/∂p_k = -inv(t)·inv(p)·(t_k - dot·inv(p)²·p_k)   where rsqrt(Σp²) <= 1/ε (minimum's gradient goes there at a tie)
 //           = -inv(t)·(1/ε)·t_k                         where the constant 1/ε is taken (a zero or tiny p row)
-//   cosine_similarity_f32: the row ABI of src/losses/rows.ts (a = target, b = pred)
+//   cosine_similarity_f32: the row ABI of src/engines/rows.ts (a = target, b = pred)
 //
 // torch CosineEmbeddingLoss (aten/src/ATen/native/Loss.cpp cosine_embedding_loss, EPSILON = 1e-12):
 //   A = sa + ε, B = sb + ε, cos = dot / sqrt(A·B), ε = (float) 1e-12
@@ -113,7 +113,7 @@ let rowSb: f64 = 0;
 }
 
 /**
- * Keras CosineSimilarity over rows of C values, in the row ABI of src/losses/rows.ts (element (o, c, i) of an
+ * Keras CosineSimilarity over rows of C values, in the row ABI of src/engines/rows.ts (element (o, c, i) of an
  * operand at o·C·s + c·s + i with its class stride s; contiguous rows, s = 1, take the SIMD paths): out[r] = l_r;
  * ∂l/∂pred scaled by scale·rowScale[r] into grad when grad != 0. Returns Σ_r w_r·l_r, w_r = rowScale[r] (1 when
  * rowScale = 0), from the f64 row values (rows whose values cancel keep their small total). No parameters.
@@ -153,7 +153,7 @@ function cosineSimilarityRows(
 }
 
 /**
- * torch CosineEmbeddingLoss over rows of C values, in the row ABI of src/losses/rows.ts with its trailing
+ * torch CosineEmbeddingLoss over rows of C values, in the row ABI of src/engines/rows.ts with its trailing
  * per-row operand: pred = x1, target = x2 (both [outer, C], inner = 1: torch's input is [N, D] or [D]), `labels`
  * the ±1 label of each row (checked by the facade), p0 = the margin. out[r] = l_r; ∂l/∂x1 into grad and ∂l/∂x2
  * into gradTarget (both or neither), scaled by scale·rowScale[r]. Returns Σ_r w_r·l_r in f64.

@@ -10,9 +10,10 @@
 // inner = 1 runs across the class axis in f32x4; inner > 1 runs four positions of the inner axis per vector
 // (the classes are a strided loop): no transpose in either case.
 //
-// The row ABI, shared by every row kernel of fastloss (src/losses/rows.ts calls it):
-//   kernel(outer, C, inner, pred, ps, target, ts, grad, gs, gradTarget, gts, out, rowScale, weights,
-//          scale, p0, p1, ignore) -> f64
+// The row ABI, shared by every row kernel of fastloss (src/engines/rows.ts calls it): each is exported as
+// `kernel(frame, params) -> f64` (assembly/inline/row_abi.ts), whose two blocks give the body its arguments:
+//   (outer, C, inner, pred, ps, target, ts, grad, gs, gradTarget, gts, out, rowScale, weights,
+//    scale, p0, p1, ignore, rowLabels) -> f64
 //   target: i32 labels [O, I] (sparse kernels) or f32 [O, C, I] with class stride ts (dense kernels);
 //   grad: 0 for a forward pass, else ∂/∂pred written with class stride gs, times scale·rowScale[row]
 //   (rowScale 0: 1); gradTarget/gts: ∂/∂target for kernels that have it (none here: 0);

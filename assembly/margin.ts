@@ -13,15 +13,16 @@
 //
 // Kernels, the contract of assembly/regression.ts and its loops (assembly/inline/elementwise_loops.ts; pointers in
 // bytes, counts in elements):
-//   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
-//   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
-//   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
+//   <loss>_sum_f32(n, pred, target, params): f64                     Σ f
+//   <loss>_rows_f32(rows, cols, pred, target, out, params, scale)     out[r] = scale · Σ_c f   (cols = 1: map)
+//   <loss>_grad_f32(n, pred, target, grad, params, scale): f64       grad = scale · f', returns Σ f
+//   params: the loss's parameter block; these kernels read one f32 there (param below).
 //
 // Per row (Keras CategoricalHinge, keras/src/losses/losses.py categorical_hinge), over the last axis of D:
 //   pos = Σ t·p,  neg = max_j (1 - t_j)·p_j,  l = max(neg - pos + 1, 0)
 //   ∂l/∂p_j = -t_j + (1 - t_j)·[j is one of the k maxima]/k   where neg - pos + 1 >= 0, else 0
 // (TensorFlow's reduce_max gradient shares the gradient equally among tied maxima.)
-//   categorical_hinge_f32: the row ABI of src/losses/rows.ts (see the kernel); pos accumulates in f64.
+//   categorical_hinge_f32: the row ABI of src/engines/rows.ts (see the kernel); pos accumulates in f64.
 
 import { runRowKernel } from './inline/row_abi';
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
@@ -165,7 +166,7 @@ function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
   return gradLoop<Margin>(kind, n, p, t, grad, param, scale);
 }
 
-// ---- categorical hinge, per row (the row ABI of src/losses/rows.ts) ----
+// ---- categorical hinge, per row (the row ABI of src/engines/rows.ts) ----
 
 // @ts-ignore: decorator
 @inline function rowMaxNegative(cols: i32, p: usize, ps: i32, t: usize, ts: i32): f32 {
@@ -202,7 +203,7 @@ function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
 }
 
 /**
- * Keras CategoricalHinge over rows of C classes, in the row ABI (src/losses/rows.ts; element (o, c, i) of an
+ * Keras CategoricalHinge over rows of C classes, in the row ABI (src/engines/rows.ts; element (o, c, i) of an
  * operand at o·C·s + c·s + i with its class stride s): out[r] = l_r; ∂l/∂p scaled by scale·rowScale[r] into grad
  * when grad != 0. Returns Σ_r w_r·l_r with w_r = rowScale[r] (1 when rowScale = 0), in f64: the weighted total
  * straight from the f64 row values, where summing f32 out[r]·w_r would round each row first.

@@ -1,5 +1,5 @@
 // The elementwise probability losses (docs/semantics.md §2 bce, kld, pnll): functions f(p, t) of a prediction and
-// a target, run by the elementwise engine (src/losses/elementwise.ts) with the kernel triple of
+// a target, run by the elementwise engine (src/engines/elementwise.ts) with the kernel triple of
 // assembly/regression.ts: <loss>_sum_f32, <loss>_rows_f32, <loss>_grad_f32.
 //
 //   BCE            Keras, probabilities   y = t(1 - ls) + ls/2, q = clip(p, ε, 1 - ε) (1 - ε in float64: see vloss)

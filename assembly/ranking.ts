@@ -10,10 +10,11 @@
 // computed stably (assembly/inline/softplus.ts): d = -2e4 gives 2e4, d = 2e4 gives 0, never inf or NaN.
 // The label y is read only by MARGIN_RANKING (the facade passes any pointer, e.g. 0, for the others).
 //
-// Kernels (pointers in bytes, counts in elements):
-//   <loss>_sum_f32(n, a, b, y, param): f64                         Σ f
-//   <loss>_map_f32(n, a, b, y, out, param, scale)                   out = scale · f
-//   <loss>_grad_f32(n, a, b, y, ga, gb, param, scale): f64         ga = scale · ∂f/∂a, gb = -ga; returns Σ f
+// Kernels (pointers in bytes, counts in elements; `params` points at the loss's parameter block, whose one f32,
+// `param` below, is the margin):
+//   <loss>_sum_f32(n, a, b, y, params): f64                        Σ f
+//   <loss>_map_f32(n, a, b, y, out, params, scale)                  out = scale · f
+//   <loss>_grad_f32(n, a, b, y, ga, gb, params, scale): f64        ga = scale · ∂f/∂a, gb = -ga; returns Σ f
 
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
 import { selectf } from "./inline/pminmax";

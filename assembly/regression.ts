@@ -39,10 +39,11 @@
 // gives -1, and it ends in `x / β` (NaN) when neither comparison holds. ABSOLUTE's param selects the second
 // (measured with torch 1.13, test/fixtures/regression.torch.json).
 //
-// Kernels (pointers in bytes, counts in elements, `param` = δ for HUBER, the NaN flag for ABSOLUTE):
-//   <loss>_sum_f32(n, pred, target, param): f64                      Σ f
-//   <loss>_rows_f32(rows, cols, pred, target, out, param, scale)      out[r] = scale · Σ_c f   (cols = 1: map)
-//   <loss>_grad_f32(n, pred, target, grad, param, scale): f64        grad = scale · f', returns Σ f
+// Kernels (pointers in bytes, counts in elements; `params` points at the loss's parameter block, whose one f32,
+// `param` below, is δ for HUBER and the NaN flag for ABSOLUTE):
+//   <loss>_sum_f32(n, pred, target, params): f64                     Σ f
+//   <loss>_rows_f32(rows, cols, pred, target, out, params, scale)     out[r] = scale · Σ_c f   (cols = 1: map)
+//   <loss>_grad_f32(n, pred, target, grad, params, scale): f64       grad = scale · f', returns Σ f
 // The loops are the elementwise families' shared ones (assembly/inline/elementwise_loops.ts: a 16-element SIMD
 // body, a 4-element SIMD loop and a scalar tail; f accumulates in f64), over the class Regression below.
 

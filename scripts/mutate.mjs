@@ -22,22 +22,27 @@ const ERRORS = ['test/errors*.test.ts', 'test/error-codes.test.ts', 'test/forms.
 const GROUPS = [
   { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts,src/accumulator-state.ts,src/exact-sum.ts', tests: FACADE },
   {
-    mutate: 'src/engines/tiling.ts,src/engines/destinations.ts,src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts',
+    mutate: 'src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts,src/options.ts',
     tests: [...FACADE, 'test/tiling.test.ts', 'test/rows.tiling.test.ts', 'test/out.engines.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts', 'test/memory.growth.test.ts'],
   },
   {
-    mutate: 'src/engines/elementwise.ts,src/engines/pairwise.ts,src/engines/labels.ts,src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
-    // elementwise.ts is the engine of the regression and probability families and of margin.ts's hinge and
-    // pairwise losses: every suite of the three (a measurement judged without the margin suites left the
-    // pairwise engine's and the ±1 label check's mutants alive for want of a test that reaches them).
+    mutate: 'src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
+    // the regression family and the contracts of a loss, judged by every suite of the elementwise families
     tests: [...ERRORS, 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts'],
   },
-  { mutate: 'src/losses/crossentropy.ts,src/engines/rows.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts', 'test/rows.tiling.test.ts', 'test/memory.growth.test.ts'] },
+  { mutate: 'src/losses/crossentropy.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator.crossentropy.test.ts', 'test/rows.tiling.test.ts', 'test/memory.growth.test.ts'] },
   {
     mutate: 'src/losses/margin.ts,src/losses/rows-margin.ts,src/losses/probability.ts',
     tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts'],
   },
   { mutate: 'src/losses/ctc.ts', tests: [...ERRORS, 'test/ctc.*.test.ts'] },
+  {
+    // the engines and their tiling driver: every family's suites run them, on every path (tiles, forms, out, labels;
+    // a measurement judged without the margin suites once left the pairwise engine's and the ±1 label check's
+    // mutants alive for want of a test that reaches them)
+    mutate: 'src/engines/tiling.ts,src/engines/destinations.ts,src/engines/params.ts,src/engines/elementwise.ts,src/engines/pairwise.ts,src/engines/rows.ts,src/engines/labels.ts',
+    tests: [...ERRORS, 'test/tiling.test.ts', 'test/rows.tiling.test.ts', 'test/out.engines.test.ts', 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/crossentropy.*.test.ts', 'test/margin.*.test.ts', 'test/accumulator.property.test.ts', 'test/memory.growth.test.ts', 'test/log-cosh.test.ts', 'test/wave3.test.ts'],
+  },
   {
     // the one reducer: every engine's reductions, so every family's suites (and the reducer's own rules)
     mutate: 'src/reducer.ts,src/reduction.ts',

@@ -13,16 +13,17 @@
  * (class stride = the range's length) and operands in place keep their stride: the kernel takes one class stride
  * per operand. Nothing is transposed.
  *
- * The kernels share one ABI (assembly/crossentropy.ts has the contract):
- *   kernel(outer, C, inner, pred, ps, target, ts, grad, gs, gradTarget, gts, out, rowScale, weights,
- *          scale, p0, p1, ignore, rowLabels) -> Σ out (f64)
+ * The kernels share one ABI (assembly/inline/row_abi.ts; assembly/crossentropy.ts has the contract):
+ *   kernel(frame, params) -> Σ out (f64)
+ * with the frame written per tile (writeFrame below: outer, C, inner, pred, ps, target, ts, grad, gs, gradTarget,
+ * gts, out, rowScale, weights, scale, rowLabels) and the loss's parameters (p0, p1, ignore) placed per call.
  * The target is either class indices ([outer, inner] int32: `sparse`) or a float tensor of pred's shape (dense),
  * and a kernel may also write ∂/∂target (cosine similarity and the like, where both inputs are differentiated).
- * `rowLabels` is a per-row float operand beside a dense target (torch CosineEmbeddingLoss's ±1 labels); only the
- * kernels that read it declare it (a wasm export ignores trailing arguments it does not take), 0 when absent.
+ * `rowLabels` is a per-row float operand beside a dense target (torch CosineEmbeddingLoss's ±1 labels), 0 when
+ * absent.
  *
  * Using it from another family (a Keras loss over the last axis of two same-shaped inputs, say): export a kernel
- * with the ABI above from assembly/<family>.ts, then per call build the geometry with `axisGeometry(shape, -1)`,
+ * with the ABI above from assembly/<family>.ts (a body over the arguments, exported through runRowKernel), then per call build the geometry with `axisGeometry(shape, -1)`,
  * call `runRows(runtime, kernel, { geometry, pred, target: { kind: 'dense', input }, grad, gradTarget, scale,
  * rowScale, rows: true })`, and reduce the per-row values with the reducer (src/reducer.ts; bindKerasCrossentropy in
  * ./crossentropy.ts is the worked example, sample weights and gradOutput included).
