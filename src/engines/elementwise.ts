@@ -17,13 +17,13 @@
 import { kerasCommonShape, kerasGeometry, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
 import { Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, JsArrayInput, sameShape, shapeString, WasmTensor, type FloatInput, type OutputTensor } from '../tensor.js';
-import type { Runtime } from '../wasm.js';
+import { CHUNK, type Runtime } from '../wasm.js';
 import type { KernelName, Kernels } from '../kernels.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
 import { packParams, placeParams } from './params.js';
-import { tile, type GradDestination, type TileOperand } from './tiling.js';
+import { tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
 
@@ -35,9 +35,35 @@ export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput,
   return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, params));
 }
 
-/** Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, params, scale)`. */
+/**
+ * Rows longer than this take the flat layout (tiles of elements, not of whole rows): a tile of whole rows would
+ * need a block of wasm memory as large as the row, and wasm memory never shrinks.
+ */
+const WIDE_ROW = CHUNK;
+
+/** n elements, as the tiling driver lays them out. */
+const flat = (n: number) => ({ outer: n, classes: 1, inner: 1 });
+
+/**
+ * Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, params,
+ * scale)`: tiles of whole rows, or for rows wider than WIDE_ROW tiles of elements whose values (the rows kernel with
+ * cols = 1 maps f) are summed per row in float64.
+ */
 export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number): Float32Array {
   const out = new Float32Array(rows);
+  if (cols > WIDE_ROW) {
+    const sums = new Float64Array(rows);
+    const operands: (TileOperand | null)[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', scratch: true }];
+    const mapped = ({ rows: count, ptrs }: Tile) => {
+      rowsKernel(count, 1, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, 1);
+      return 0;
+    };
+    tile(rt, flat(rows * cols), operands, mapped, (_, first, values) => {
+      for (let j = 0; j < values.length; j++) sums[Math.floor((first + j) / cols)]! += values[j]!;
+    });
+    for (let r = 0; r < rows; r++) out[r] = sums[r]! * scale;
+    return out;
+  }
   const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
   tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
     rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
@@ -48,7 +74,10 @@ export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows:
 
 /**
  * The gradient `grad[r, c] = scale · rowScale[r] · f'` (rowScale null: 1) into `dest`, and Σ f, via
- * `grad(n, pred, target, grad, params, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`.
+ * `grad(n, pred, target, grad, params, scale) -> f64` and `scale_rows_f32(rows, cols, x, s)`. Without per-row
+ * factors the elements are tiled flat (rows do not matter); with them, tiles of whole rows, or for rows wider than
+ * WIDE_ROW tiles of elements whose row segments are scaled one by one (the factor placed in the runtime's frame
+ * block, which the elementwise kernels do not use).
  */
 export function pairGrad(
   rt: Runtime,
@@ -63,15 +92,26 @@ export function pairGrad(
   rowScale: Float32Array | null,
   dest: GradDestination,
 ): number {
-  const operands: (TileOperand | null)[] = [
-    { width: 'wide', input: p },
-    { width: 'wide', input: t },
-    { width: 'wide', output: dest },
-    rowScale === null ? null : { width: 'row', input: { shape: [rows], size: rows, ptr: -1, array: rowScale } },
-  ];
+  const n = rows * cols;
+  const ins: TileOperand[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', output: dest }];
+  if (rowScale === null) return tile(rt, flat(n), ins, ({ rows: count, ptrs }) => gradKernel(count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale));
+  if (cols > WIDE_ROW) {
+    return tile(rt, flat(n), ins, ({ rows: count, ptrs, firstRow: first }) => {
+      const s = gradKernel(count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
+      for (let i = first; i < first + count; ) {
+        const r = Math.floor(i / cols);
+        const end = Math.min(first + count, (r + 1) * cols);
+        rt.f32()[rt.frame >> 2] = rowScale[r]!;
+        scaleRows(1, end - i, ptrs[2]! + (i - first) * 4, rt.frame);
+        i = end;
+      }
+      return s;
+    });
+  }
+  const operands: (TileOperand | null)[] = [...ins, { width: 'row', input: { shape: [rows], size: rows, ptr: -1, array: rowScale } }];
   return tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
     const s = gradKernel(count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
-    if (rowScale !== null) scaleRows(count, cols, ptrs[2]!, ptrs[3]!);
+    scaleRows(count, cols, ptrs[2]!, ptrs[3]!);
     return s;
   });
 }
