@@ -23,7 +23,7 @@ import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, 
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
 import { packParams, placeParams } from './params.js';
-import { tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
+import { flat, tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
 
@@ -32,7 +32,7 @@ import { tile, type GradDestination, type Tile, type TileOperand } from './tilin
  * `params` is the byte offset of the loss's parameter block (./params.ts).
  */
 export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number): number {
-  return tile(rt, { outer: p.size, classes: 1, inner: 1 }, [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, params));
+  return tile(rt, flat(p.size), [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, params));
 }
 
 /**
@@ -41,8 +41,6 @@ export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput,
  */
 const WIDE_ROW = CHUNK;
 
-/** n elements, as the tiling driver lays them out. */
-const flat = (n: number) => ({ outer: n, classes: 1, inner: 1 });
 
 /**
  * Per-row values `out[r] = scale · Σ_c f` of a [rows, cols] layout, via `rows(rows, cols, pred, target, out, params,

@@ -17,7 +17,7 @@ import type { LossContext } from '../options.js';
 import { gradDestinations } from './destinations.js';
 import { checkPlusMinusOne } from './labels.js';
 import { packParams, placeParams } from './params.js';
-import { tile, type Layout, type TileOperand } from './tiling.js';
+import { flat, tile, type TileOperand } from './tiling.js';
 
 /** The prefixes of the pairwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_map_f32` and `<p>_grad_f32`. */
 export type PairwiseKernels = {
@@ -39,8 +39,6 @@ function asFloatInput(array: Float32Array): FloatInput {
   return { shape: [array.length], size: array.length, ptr: -1, array };
 }
 
-/** n elements, as the tiling driver lays them out. */
-const flat = (n: number): Layout => ({ outer: n, classes: 1, inner: 1 });
 
 export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);

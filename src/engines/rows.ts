@@ -152,25 +152,9 @@ export type { RowKernelName } from '../kernels.js';
  */
 function writeFrame(rt: Runtime, t: Tile, C: number, scale: number): number {
   const at = rt.frame;
-  const i32 = rt.i32();
-  const w = at >> 2;
   const { ptrs: p, strides: s } = t;
-  i32[w] = t.slabs;
-  i32[w + 1] = C;
-  i32[w + 2] = t.span;
-  i32[w + 3] = p[0]!;
-  i32[w + 4] = s[0]!;
-  i32[w + 5] = p[1]!;
-  i32[w + 6] = s[1]!;
-  i32[w + 7] = p[2]!;
-  i32[w + 8] = s[2]!;
-  i32[w + 9] = p[3]!;
-  i32[w + 10] = s[3]!;
-  i32[w + 11] = p[4]!;
-  i32[w + 12] = p[5]!;
-  i32[w + 13] = p[6]!;
-  rt.f32()[w + 14] = scale;
-  i32[w + 15] = p[7]!;
+  rt.i32().set([t.slabs, C, t.span, p[0]!, s[0]!, p[1]!, s[1]!, p[2]!, s[2]!, p[3]!, s[3]!, p[4]!, p[5]!, p[6]!, 0, p[7]!], at >> 2);
+  rt.f32()[(at >> 2) + 14] = scale;
   return at;
 }
 

@@ -14,7 +14,7 @@ import { checkInputNames, refuseCallOptions, type BoundLoss, type Inputs, type L
 import { bindPairLoss, type ElementwiseKernels, type JsPairKernels } from '../engines/elementwise.js';
 import { checkPlusMinusOne } from '../engines/labels.js';
 import { bindPairwiseLoss, type PairwiseKernels } from '../engines/pairwise.js';
-import { tile } from '../engines/tiling.js';
+import { flat, tile } from '../engines/tiling.js';
 import { kerasRowsDefinition } from './rows-margin.js';
 import type { Runtime } from '../wasm.js';
 import { finiteOption, type OptionSpec, reductionOption } from '../options.js';
@@ -131,7 +131,7 @@ function labelBits(rt: Runtime, t: FloatInput, jsBelow: number): number {
   const scan = rt.kernel('binary_labels_f32');
   let bits = 0;
   // tile by tile until a label that is neither 0 nor 1 decides (the rest need not be read)
-  tile(rt, { outer: t.size, classes: 1, inner: 1 }, [{ width: 'wide', input: t }], ({ rows, ptrs }) => {
+  tile(rt, flat(t.size), [{ width: 'wide', input: t }], ({ rows, ptrs }) => {
     bits |= scan(rows, ptrs[0]!);
     return 0;
   }, undefined, () => (bits & SOME_OTHER) !== 0);
