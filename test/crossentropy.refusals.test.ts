@@ -25,6 +25,12 @@ describe('cross-entropy options', () => {
 
   it('integers: the axis, ignoreIndex, and ignoreClass (which may be null)', () => {
     expect(refusal(() => fl.loss('cce', { axis: 0.5 } as never))).toEqual(['BAD_OPTION', cce, 'option "axis"', 'an integer', '0.5']);
+    // an integer axis that the call's pred does not have: named with pred's rank, both ends of the range
+    const pred2 = { data: new Float32Array(6), shape: [2, 3] };
+    for (const axis of [2, -3]) {
+      expect(refusal(() => fl.loss('cce', { axis })({ pred: pred2, target: pred2 }))).toEqual(['BAD_OPTION', cce, 'option "axis"', 'an axis in [-2, 1] for pred of rank 2', String(axis)]);
+    }
+    expect(fl.loss('cce', { axis: -2 })({ pred: { data: Float32Array.of(0.5, 0.5, 0.5, 0.5), shape: [2, 2] }, target: { data: Float32Array.of(1, 0, 0, 1), shape: [2, 2] } })).toBeCloseTo(Math.log(2), 6);
     expect(refusal(() => fl.loss('CrossEntropyLoss', { ignoreIndex: 'none' } as never))).toEqual(['BAD_OPTION', torchCe, 'option "ignoreIndex"', 'an integer', '"none"']);
     expect(refusal(() => fl.loss('CrossEntropyLoss', { ignoreIndex: null } as never))).toEqual(['BAD_OPTION', torchCe, 'option "ignoreIndex"', 'an integer', 'null']);
     expect(refusal(() => fl.loss('scce', { ignoreClass: 1.5 } as never))).toEqual(['BAD_OPTION', scce, 'option "ignoreClass"', 'an integer or null', '1.5']);
@@ -138,6 +144,8 @@ describe('class-index targets: every form, and what each refusal says', () => {
       ['2', '"2"'],
       [{ data: [2, 0], shape: [3] }, '{ data: an array of length 2, shape: [3] }'],
       [{ data: [2, 0], shape: [-2] }, '{ data: an array of length 2, shape: [-2] }'],
+      // negative dimensions whose product is the data's length
+      [{ data: [2, 0], shape: [-1, -2] }, '{ data: an array of length 2, shape: [-1, -2] }'],
       [{ data: [2, 0], shape: [2.5] }, '{ data: an array of length 2, shape: [2.5] }'],
       [{ data: [2, '0'], shape: [2] }, '{ data: an array of length 2, shape: [2] }'],
       [{ data: 'xy', shape: [2] }, '{ data: "xy", shape: [2] }'],

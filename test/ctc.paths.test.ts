@@ -1,8 +1,8 @@
 /**
- * Which path a CTC call takes and what it leaves behind (src/losses/ctc.ts run): inputs of at most jsBelow
- * elements are computed in log space in JavaScript, larger ones by the wasm kernels, and a sequence the f32
- * kernel hands back (its mass left the f32 range) again with f64 rows (the `wide` argument), with a larger
- * workspace. The value suites cannot tell these apart (each gives the same number), nor see a block of wasm
+ * Which path a CTC call takes and what it leaves behind (src/engines/sequences.ts with CTC's kernels and twin):
+ * inputs of at most jsBelow elements are computed in log space in JavaScript, larger ones by the wasm kernels,
+ * and a sequence the f32 kernel hands back (its mass left the f32 range) again with f64 rows (the `wide`
+ * argument), with a larger workspace. The value suites cannot tell these apart (each gives the same number), nor see a block of wasm
  * memory that is never given back. Here the wasm exports are wrapped to record each call, and the heap's
  * allocations are counted. Also the scalar reductions' upstream gradient (a number or a one-element tensor).
  */

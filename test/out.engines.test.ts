@@ -82,6 +82,36 @@ describe.each(IMPLEMENTATIONS)('withGrad(inputs, { out }) on every engine: $labe
       expect(refusal(() => loss.withGrad(inputs, { out: { [first]: own } })).slice(0, 3), where).toEqual(['BAD_OPTION', where, `out.${first}`]);
     }
   });
+
+  it('each refusal whole: the names an engine differentiates, and two gradients never share a buffer', async () => {
+    const fl = await instance(impl);
+    let pairs = 0;
+    for (const [name, framework] of await everyLoss(fl)) {
+      const loss = fl.loss(name, { framework }) as Loss;
+      const inputs = inputsOf(name, framework);
+      const grads = loss.withGrad(inputs).grad;
+      const names = Object.keys(grads);
+      const where = `${name} (${framework})`;
+      const only = names.length === 1 ? `out.${names[0]} only (${names[0]} is the input with a gradient)` : `${names.map((n) => `out.${n}`).join(', ')} only (the inputs with a gradient)`;
+      expect(refusal(() => loss.withGrad(inputs, { out: { nope: new Float32Array(1) } })), where).toEqual(['BAD_OPTION', where, 'out.nope', only, '"nope"']);
+      const first = names[0]!;
+      const own = (inputs[first] as { data: Float32Array }).data;
+      const overlap = names.length > 1 ? 'a buffer that overlaps no input and no other gradient' : first === 'pred' ? 'a buffer that overlaps neither pred nor target' : 'a buffer that overlaps no input';
+      expect(refusal(() => loss.withGrad(inputs, { out: { [first]: own } })), where).toEqual(['BAD_OPTION', where, `out.${first}`, overlap, 'an overlapping buffer']);
+      if (names.length < 2) continue;
+      pairs++;
+      // one buffer for both gradients: the second would overwrite the first
+      const shared = new Float32Array(grads[first]!.data.length);
+      const [a, b] = names as [string, string];
+      expect(refusal(() => loss.withGrad(inputs, { out: { [a]: shared, [b]: shared } })), where).toEqual(['BAD_OPTION', where, `out.${b}`, overlap, 'an overlapping buffer']);
+      // inputs as number[] from JSON (never in wasm memory, nothing to overlap) with out: the same gradients
+      const plainInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, (v as { data?: Float32Array }).data instanceof Float32Array ? { data: Array.from((v as { data: Float32Array }).data), shape: (v as { shape: number[] }).shape } : v]));
+      const out = Object.fromEntries(names.map((k) => [k, new Float32Array(grads[k]!.data.length)]));
+      loss.withGrad(plainInputs, { out });
+      for (const k of names) expectClose(out[k]!, grads[k]!.data, `${where} out.${k} from number[] inputs`);
+    }
+    expect(pairs, 'losses with two gradients').toBeGreaterThanOrEqual(4);
+  });
 });
 
 /** Keras's reduce_values over the broadcast product of unweighted values `v` (shape [N]) and weights `w` [K, N]. */

@@ -48,6 +48,8 @@ export function gradDestinations(
   const names = grads.map((g) => g.name);
   const only = names.length === 1 ? `out.${names[0]} only (${names[0]} is the input with a gradient)` : `${names.map((n) => `out.${n}`).join(', ')} only (the inputs with a gradient)`;
   for (const key in out) if (!names.includes(key)) throw bad(`out.${key}`, only, `"${key}"`);
+  const overlapExpected =
+    names.length > 1 ? 'a buffer that overlaps no input and no other gradient' : names[0] === 'pred' ? 'a buffer that overlaps neither pred nor target' : 'a buffer that overlaps no input';
   const taken: Float32Array[] = [];
   for (const { name, size } of grads) {
     const value = out[name];
@@ -70,7 +72,7 @@ export function gradDestinations(
     const others = [...inputs.filter((i) => !(i instanceof JsArrayInput)).map((i) => i.array), ...taken];
     for (const other of others) {
       const overlaps = other.buffer === array.buffer && other.byteOffset < array.byteOffset + array.byteLength && array.byteOffset < other.byteOffset + other.byteLength;
-      if (overlaps) throw bad(`out.${name}`, names.length === 1 ? 'a buffer that overlaps neither pred nor target' : 'a buffer that overlaps no input and no other gradient', 'an overlapping buffer');
+      if (overlaps) throw bad(`out.${name}`, overlapExpected, 'an overlapping buffer');
     }
     taken.push(array);
     result[name] = { array, ptr };

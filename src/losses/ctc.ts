@@ -16,34 +16,16 @@
 
 import { describe, LossError } from '../errors.js';
 import { shapeMismatch, type Reduction } from '../reduction.js';
-import { Reducer, type ReductionTerms } from '../reducer.js';
-import { floatInput, type FloatInput, type OutputTensor } from '../tensor.js';
+import { floatInput } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
-import { packParams, placeParams } from '../engines/params.js';
-import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook } from './definition.js';
+import { packParams } from '../engines/params.js';
+import { bindSequenceLoss, type SequenceBatch } from '../engines/sequences.js';
+import { checkInputNames, type BoundLoss, type Inputs, type LossDefinition } from './definition.js';
 import { booleanOption, classIndexOption, enumOption, type LossContext, reductionOption } from '../options.js';
 import type { CtcInputs, CtcOptions } from '../signatures.js';
 import { signature, type Declarations } from './declaration.js';
 
 const INPUTS = ['logProbs', 'targets', 'inputLengths', 'targetLengths'] as const;
-
-/** A validated call: shapes, lengths and the targets, compacted (concatenated) and checked. */
-interface Batch {
-  lp: FloatInput;
-  T: number;
-  N: number;
-  C: number;
-  batched: boolean;
-  inputLengths: Int32Array;
-  targetLengths: Int32Array;
-  /** Every sample's target, concatenated. */
-  labels: Int32Array;
-  /** Start of sample n's target in `labels`. */
-  offsets: Int32Array;
-}
-
-// ---- options ----
 
 // ---- input validation ----
 
@@ -68,7 +50,7 @@ function badLengths(where: string, argument: string, expected: string, received:
   return new LossError({ code: 'BAD_LENGTHS', loss: where, argument, expected, received });
 }
 
-function prepare(inputs: Inputs, runtime: Runtime, ctx: LossContext, def: LossDefinition, blank: number): Batch {
+function prepare(inputs: Inputs, runtime: Runtime, ctx: LossContext, def: LossDefinition, blank: number): SequenceBatch {
   const where = `${ctx.loss} (${ctx.framework})`;
   checkInputNames(inputs, def, where);
   const lp = floatInput(inputs.logProbs, runtime, where, 'logProbs');
@@ -138,7 +120,7 @@ function prepare(inputs: Inputs, runtime: Runtime, ctx: LossContext, def: LossDe
       labels[pos++] = c;
     }
   }
-  return { lp, T, N, C, batched, inputLengths: inputLengths.data, targetLengths: targetLengths.data, labels, offsets };
+  return { x: lp, T, N, C, batched, inputLengths: inputLengths.data, targetLengths: targetLengths.data, labels, offsets };
 }
 
 // ---- the log-space path (f64): tiny inputs, and the sequences the kernel hands back ----
@@ -153,7 +135,7 @@ function logAdd(a: number, b: number): number {
 
 /** -ln p of sample n, and (grad !== null) its gradient rows, scaled by `scale`. */
 function logSpaceSequence(
-  lp: ArrayLike<number>, b: Batch, n: number, blank: number, grad: Float32Array | null, scale: number, logits: boolean, zeroInfinity: boolean,
+  lp: ArrayLike<number>, b: SequenceBatch, n: number, blank: number, grad: Float32Array | null, scale: number, logits: boolean, zeroInfinity: boolean,
 ): number {
   const { N, C } = b;
   const Tn = b.inputLengths[n]!;
@@ -220,181 +202,29 @@ function logSpaceSequence(
   return loss;
 }
 
-// ---- binding ----
+// ---- binding: the sequences engine (src/engines/sequences.ts) with CTC's validation, kernels and twin ----
 
 export function bindCtc(options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const blank = options.blank as number;
-  const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const zeroInfinity = options.zeroInfinity as boolean;
   const logits = options.gradOf === 'logits';
-  const where = `${ctx.loss} (${ctx.framework})`;
-  const lossKernel = runtime.kernel('ctc_loss_f32');
-  const gradKernel = runtime.kernel('ctc_grad_f32');
-  const workspace = runtime.kernel('ctc_workspace_f32');
-  /** The kernels' parameter block (assembly/ctc.ts CtcParams): blank, torch's logits gradient, zero_infinity. */
-  const params = packParams({ i32: blank }, { i32: logits ? 1 : 0 }, { i32: zeroInfinity ? 1 : 0 });
-
-  /** A block of wasm memory; past the engine's limit (4 GiB of wasm32 memory) a LossError, not a RangeError. */
-  function alloc(bytes: number): number {
-    try {
-      return runtime.heap.alloc(bytes);
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-      throw new LossError({
-        code: 'SHAPE_MISMATCH',
-        loss: where,
-        argument: 'logProbs',
-        expected: 'inputs whose workspace (about 12·T·(2S+1) bytes for the longest sequence, twice that if it needs f64 rows) fits in wasm memory (4 GiB in all)',
-        received: `a request for ${bytes} bytes`,
-      });
-    }
-  }
-
-  /**
-   * Per-sample losses (f64) and, when `scales` is given, the gradient [T, N, C] into `dest` (withGrad's `out`, or
-   * a new array). A destination in wasm memory (an fl.tensor) is written by the kernel in place; the workspace
-   * blocks taken before may grow memory, so its view is taken again after them.
-   */
-  function run(b: Batch, scales: Float64Array | null, dest: GradDestination | null): { losses: Float64Array; grad: Float32Array | null } {
-    const { T, N, C } = b;
-    const losses = new Float64Array(N);
-    const size = T * N * C;
-    let grad = scales === null ? null : (dest?.array ?? new Float32Array(size));
-    const inPlaceGrad = grad !== null && dest !== null && dest.ptr >= 0;
-    if (size <= ctx.jsBelow || N === 0) {
-      const lp = b.lp.array;
-      for (let n = 0; n < N; n++) losses[n] = logSpaceSequence(lp, b, n, blank, grad, scales?.[n] ?? 0, logits, zeroInfinity);
-      return { losses, grad };
-    }
-    const heap = runtime.heap;
-    let work = 0;
-    for (let n = 0; n < N; n++) work = Math.max(work, workspace(b.inputLengths[n]!, b.targetLengths[n]!, 0));
-    // small arrays: labels, offsets, label lengths, input lengths (i32), losses (f64), scales (f32)
-    const ints = b.labels.length + 3 * N;
-    let lpPtr = b.lp.ptr;
-    if (lpPtr < 0 && b.lp.array instanceof Float32Array && b.lp.array.buffer === runtime.buffer()) lpPtr = b.lp.array.byteOffset;
-    let small = -1;
-    let ws = -1;
-    let lpCopy = -1;
-    let gradPtr = -1;
-    try {
-      small = alloc(16 + ints * 4 + 8 * N + 4 * N + 16);
-      ws = alloc(Math.max(16, work));
-      if (lpPtr < 0) lpCopy = alloc(size * 4);
-      if (grad !== null && !inPlaceGrad) gradPtr = alloc(size * 4);
-      if (lpCopy >= 0) {
-        runtime.f32().set(b.lp.array, lpCopy >> 2);
-        lpPtr = lpCopy;
-      }
-      const i32 = runtime.i32();
-      const labelsPtr = small;
-      const offsetsPtr = labelsPtr + b.labels.length * 4;
-      const labelLensPtr = offsetsPtr + N * 4;
-      const inputLensPtr = labelLensPtr + N * 4;
-      const lossesPtr = (inputLensPtr + N * 4 + 7) & ~7;
-      const scalesPtr = lossesPtr + N * 8;
-      i32.set(b.labels, labelsPtr >> 2);
-      i32.set(b.offsets, offsetsPtr >> 2);
-      i32.set(b.targetLengths, labelLensPtr >> 2);
-      i32.set(b.inputLengths, inputLensPtr >> 2);
-      if (scales !== null) runtime.f32().set(scales, scalesPtr >> 2);
-      const kernel = (wide: number) => {
-        const p = placeParams(runtime, params);
-        if (scales === null) lossKernel(N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, p, ws, lossesPtr, wide);
-        else gradKernel(T, N, C, lpPtr, labelsPtr, offsetsPtr, labelLensPtr, inputLensPtr, p, ws, lossesPtr, inPlaceGrad ? dest!.ptr : gradPtr, scalesPtr, wide);
-      };
-      kernel(0);
-      losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
-      // Sequences the f32 path handed back (NaN: a frame's mass left the f32 range): again with f64 rows, then,
-      // if that fails too (or the data hold NaN), in log space.
-      let wideWork = 0;
-      for (let n = 0; n < N; n++) {
-        if (losses[n] !== losses[n]) wideWork = Math.max(wideWork, workspace(b.inputLengths[n]!, b.targetLengths[n]!, 1));
-      }
-      if (wideWork > 0) {
-        if (wideWork > work) {
-          heap.free(ws);
-          ws = -1;
-          ws = alloc(wideWork);
-        }
-        kernel(1);
-        losses.set(new Float64Array(runtime.buffer(), lossesPtr, N));
-      }
-      if (inPlaceGrad) grad = writtenData(runtime, dest!, size);
-      else if (grad !== null) grad.set(runtime.f32().subarray(gradPtr >> 2, (gradPtr >> 2) + size));
-      for (let n = 0; n < N; n++) {
-        if (losses[n] !== losses[n]) {
-          const lp = runtime.f32().subarray(lpPtr >> 2, (lpPtr >> 2) + size);
-          losses[n] = logSpaceSequence(lp, b, n, blank, grad, scales?.[n] ?? 0, logits, zeroInfinity);
-        }
-      }
-    } finally {
-      if (small >= 0) heap.free(small);
-      if (ws >= 0) heap.free(ws);
-      if (lpCopy >= 0) heap.free(lpCopy);
-      if (gradPtr >= 0) heap.free(gradPtr);
-    }
-    return { losses, grad };
-  }
-
-  function applyZeroInfinity(losses: Float64Array): void {
-    if (zeroInfinity) for (let n = 0; n < losses.length; n++) if (losses[n] === Infinity) losses[n] = 0;
-  }
-
-  /** One value per sequence ([N], or [] unbatched), the mean over the sequences (torch's divisor N). */
-  const terms = (b: Batch): ReductionTerms => ({ count: b.N, shape: b.batched ? [b.N] : [] });
-
-  /**
-   * What the reduction sums for sequence n: its loss, or for a mean the loss / max(targetLength, 1) (torch's
-   * ctc_loss 'mean' averages the length-normalised losses), in float64.
-   */
-  const summand = (b: Batch, losses: Float64Array, n: number): number => (reducer.averages ? losses[n]! / Math.max(b.targetLengths[n]!, 1) : losses[n]!);
-
-  function reduce(b: Batch, losses: Float64Array): number | OutputTensor {
-    const t = terms(b);
-    if (reducer.keepsValues) return reducer.value(t, Float32Array.from(losses));
-    let sum = 0;
-    for (let n = 0; n < b.N; n++) sum += summand(b, losses, n);
-    return reducer.fromSum(t, sum); // NaN for an empty batch, as torch's mean of nothing
-  }
-
-  function forward(inputs: Inputs, extra?: unknown): number | OutputTensor {
-    if (extra !== undefined) throw refuseCallOptions(`${ctx.loss} (${ctx.framework})`, extra);
-    const b = prepare(inputs, runtime, ctx, def, blank);
-    const { losses } = run(b, null, null);
-    applyZeroInfinity(losses);
-    return reduce(b, losses);
-  }
-
-  function withGrad(inputs: Inputs, gradOptions?: GradOptions): GradResult {
-    checkGradOptions(gradOptions, where);
-    const b = prepare(inputs, runtime, ctx, def, blank);
-    const dest = gradDestinations(gradOptions?.out, [{ name: 'logProbs', size: b.T * b.N * b.C }], [b.lp], runtime, ctx).logProbs!;
-    // d result / d loss_n: the reducer's factor (1/N for a mean) times the summand's 1/max(targetLength, 1), or
-    // the upstream gradient of 'none'
-    const g = reducer.gradScale(terms(b), reducer.upstream(gradOptions?.gradOutput, terms(b), runtime));
-    const scales = new Float64Array(b.N);
-    for (let n = 0; n < b.N; n++) scales[n] = g.rowScale !== null ? g.rowScale[n]! : reducer.averages ? g.scale / Math.max(b.targetLengths[n]!, 1) : g.scale;
-    const { losses, grad } = run(b, scales, dest);
-    applyZeroInfinity(losses);
-    return { value: reduce(b, losses), grad: { logProbs: { data: grad!, shape: [...b.lp.shape] } } };
-  }
-
-  // Streaming: Σ of what the reduction sums (loss, or loss / max(targetLength, 1) for 'mean') and the number of
-  // sequences; an unbatched call is one sequence, stacked by 'none'.
-  const stream: StreamHook = {
-    stacksScalars: true,
-    update(inputs: Inputs): BatchStats {
-      const b = prepare(inputs, runtime, ctx, def, blank);
-      const { losses } = run(b, null, null);
-      applyZeroInfinity(losses);
-      let sum = 0;
-      for (let n = 0; n < b.N; n++) sum += summand(b, losses, n);
-      return { ...reducer.stats(terms(b), sum), item: [b.C] };
+  return bindSequenceLoss(
+    {
+      kernels: 'ctc',
+      /** The kernels' parameter block (assembly/ctc.ts CtcParams): blank, torch's logits gradient, zero_infinity. */
+      params: packParams({ i32: blank }, { i32: logits ? 1 : 0 }, { i32: zeroInfinity ? 1 : 0 }),
+      twin: (x, b, n, grad, scale) => logSpaceSequence(x, b, n, blank, grad, scale, logits, zeroInfinity),
+      input: 'logProbs',
+      reduction: options.reduction as Reduction,
+      // torch's ctc_loss 'mean' averages the losses each divided by its target length
+      meanPerLabel: true,
+      zeroInfinity,
+      item: (b) => [b.C],
     },
-  };
-
-  return { forward, withGrad, stream };
+    runtime,
+    ctx,
+    (inputs) => prepare(inputs, runtime, ctx, def, blank),
+  );
 }
 
 const definition: LossDefinition = {
