@@ -18,6 +18,7 @@ export default defineConfig({
   plugins: [wasmBytes()],
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup-relaxed.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The 64M-element and 16M-element cases hold ~1 GB of arrays: one worker at a time on this 2-core machine

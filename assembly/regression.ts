@@ -48,6 +48,7 @@
 // body, a 4-element SIMD loop and a scalar tail; f accumulates in f64), over the class Regression below.
 
 import { expf, log1pf, vexp, vlog1p } from "./inline/exp";
+import { vmadd } from "./inline/madd";
 import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { maxNonNegative, minNonNegative, selectf } from "./inline/pminmax";
 import { sign, vsign } from "./inline/sign";
@@ -94,9 +95,9 @@ const SINH_C9: f32 = reinterpret<f32>(0x3638EF1D); // 2.75573188e-6f
 // @ts-ignore: decorator
 @inline function vsinhHalf(vx: v128): v128 {
   const vx2 = f32x4.mul(vx, vx);
-  let vp = f32x4.add(f32x4.mul(vx2, f32x4.splat(SINH_C9)), f32x4.splat(SINH_C7));
-  vp = f32x4.add(f32x4.mul(vx2, vp), f32x4.splat(SINH_C5));
-  vp = f32x4.add(f32x4.mul(vx2, vp), f32x4.splat(SINH_C3));
+  let vp = vmadd(vx2, f32x4.splat(SINH_C9), f32x4.splat(SINH_C7));
+  vp = vmadd(vx2, vp, f32x4.splat(SINH_C5));
+  vp = vmadd(vx2, vp, f32x4.splat(SINH_C3));
   return f32x4.add(vx, f32x4.mul(f32x4.mul(vx, vx2), vp));
 }
 

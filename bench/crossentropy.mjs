@@ -195,6 +195,8 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-bench-ce-'));
   const simd = await loadLosses({ build: 'simd' });
   const scalar = await loadLosses({ build: 'scalar' });
+  // the relaxed build (fused multiply-add) where the engine runs it (Node 22+), in an instance and memory of its own
+  const relaxed = await loadLosses({ build: 'relaxed' }).catch(() => null);
   let tfjs = null;
   const notes = [];
   if (withTfjs) {
@@ -243,6 +245,11 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
       const tt = simd.tensor(targetShape, w.kind === 'ce' ? 'int32' : 'float32');
       tt.data.set(target);
       const out = simd.tensor(w.shape);
+      const rx = relaxed === null ? null : { xt: relaxed.tensor(w.shape), tt: relaxed.tensor(targetShape, w.kind === 'ce' ? 'int32' : 'float32') };
+      if (rx !== null) {
+        rx.xt.data.set(x);
+        rx.tt.data.set(target);
+      }
       // the exp floor's buffers: a copy of the logits in the second instance's memory
       let expPtr = -1;
       if (w.kind === 'ce') {
@@ -262,12 +269,16 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         rmSync(tp);
       }
       data = {
-        x, target, targetShape, xt, tt, out, expPtr,
+        x, target, targetShape, xt, tt, out, expPtr, rx,
         ref: { fwd: null, grad: null },
         free() {
           xt.free();
           tt.free();
           out.free();
+          if (rx !== null) {
+            rx.xt.free();
+            rx.tt.free();
+          }
           if (torch.request) void torch.request({ cmd: 'drop', key: w.id });
         },
       };
@@ -301,6 +312,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
       },
     });
     const runners = [
+      ...(data.rx === null ? [] : [flRunner('fl-relaxed/tensors', 'fastloss relaxed SIMD', 'fl.tensor (in place)', relaxed.loss(name), { pred: data.rx.xt, target: data.rx.tt })]),
       flRunner('fl-simd/tensors', 'fastloss SIMD', 'fl.tensor (in place)', lossSimd, tensors),
       ...(grad ? [flRunner('fl-simd/tensors+out', 'fastloss SIMD, gradient into out', 'fl.tensor (in place)', lossSimd, tensors, { out: { pred: data.out } })] : []),
       flRunner('fl-simd/arrays', 'fastloss SIMD', 'Float32Array', lossSimd, arrays),

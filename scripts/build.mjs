@@ -1,6 +1,7 @@
-// Builds everything `npm install` needs (the `prepare` script; `--kernels`: the three wasm builds only):
-//   build/fastloss.{simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD branches)
-//   build/fastloss.testing.{simd,scalar,debug}.wasm  the same with the tests' probe kernels (assembly/testing.ts)
+// Builds everything `npm install` needs (the `prepare` script; `--kernels`: the four wasm builds only):
+//   build/fastloss.{relaxed,simd,scalar,debug}.wasm   the kernels, from one source (ASC_FEATURE_SIMD and
+//                                                       ASC_FEATURE_RELAXED_SIMD branches)
+//   build/fastloss.testing.{relaxed,simd,scalar,debug}.wasm  the same with the tests' probe kernels (assembly/testing.ts)
 //   dist/index.js, dist/debug.js (the `fastloss/debug` entry: the debug build and its loader), dist/cli.js,
 //   dist/*.d.ts
 //   dist/browser/{index,debug}.js (ESM for browsers) and dist/fastloss.iife.js (a script tag's global
@@ -36,13 +37,13 @@ async function asBuild(entry, target, out) {
   console.log(`${out}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
 // The release and debug builds: the wasm ABI (assembly/index.ts).
-for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+for (const target of ['relaxed', 'simd', 'scalar', 'debug']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
 // The ABI's TypeScript types, from the compiler's own declarations of it: src/kernels.ts (committed, so that the
 // facade type-checks without a build; test/kernels.test.ts regenerates it and compares).
 await writeKernelTypes();
 // The testing builds: the same kernels with the probe kernels of assembly/testing.ts (the exp and log helpers over
 // arrays, for test/exp.test.ts and test/f64math.test.ts), which no build a user loads carries.
-for (const target of ['simd', 'scalar', 'debug']) await asBuild('assembly/index.testing.ts', target, `build/fastloss.testing.${target}`);
+for (const target of ['relaxed', 'simd', 'scalar', 'debug']) await asBuild('assembly/index.testing.ts', target, `build/fastloss.testing.${target}`);
 // `--kernels`: the kernels alone (what the test suite loads, through src/release.ts and src/debug.ts), for the kernel
 // mutants of scripts/mutate-kernels.mjs, which rebuild them once per mutant. (Not `--wasm`: asc reads that one
 // from process.argv itself, as the path of a compiler binary.)
@@ -70,14 +71,14 @@ for (const file of readdirSync('dist/chunks')) {
   const full = path.resolve('dist/chunks', file);
   if (!outputs.has(full)) rmSync(full);
 }
-// The browser builds carry each release module gzipped (src/release.browser.ts): the SIMD one inlined in the
-// entry's code, the scalar one in a chunk of its own that only a browser without WebAssembly SIMD (or a call
-// that asks for it) imports. Compressed with Zopfli (a gzip stream any inflater reads, DecompressionStream
+// The browser builds carry each release module gzipped: the ESM one each in a chunk of its own, of which a page
+// imports the one its engine runs (src/release.browser.ts); the script-tag one the simd and scalar builds
+// (src/release.script.browser.ts). Compressed with Zopfli (a gzip stream any inflater reads, DecompressionStream
 // included): about 6% smaller than zlib's level 9, for a few seconds of build time. (Compressed together, the
 // two modules share little: deflate's 32 KB window holds no more than a part of the SIMD module.)
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const b64gz = (b) => gz(Buffer.from(b.toString('base64')));
-for (const target of ['simd', 'scalar']) {
+for (const target of ['relaxed', 'simd', 'scalar']) {
   const wasm = readFileSync(`build/fastloss.${target}.wasm`);
   const pack = Buffer.from(await zopfli.gzipAsync(wasm, { numiterations: 15 }));
   writeFileSync(`build/fastloss.${target}.gz`, pack);
@@ -88,6 +89,12 @@ rmSync('build/fastloss.release.gz', { force: true }); // the two modules' former
 // dist/ so that its debug entry registers with the same runtime module. dist/fastloss.iife.js: one classic
 // script setting the global `fastloss` (it works from file://, where module scripts are blocked), no debug build.
 // An explicit target makes esbuild emit its base64 decoder fallback (Uint8Array.fromBase64 is recent).
+const releaseFor = (file) => ({
+  name: 'fastloss-release-browser',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/release\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, file) }));
+  },
+});
 const browser = {
   bundle: true,
   platform: 'browser',
@@ -97,17 +104,10 @@ const browser = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [
-    {
-      name: 'fastloss-release-browser',
-      setup(build) {
-        build.onResolve({ filter: /^\.\/release\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, 'release.browser.ts') }));
-      },
-    },
-  ],
 };
 const esm = await esbuild.build({
   ...browser,
+  plugins: [releaseFor('release.browser.ts')],
   entryPoints: { index: 'src/index.ts', debug: 'src/debug.ts' },
   outdir: 'dist/browser',
   splitting: true,
@@ -119,7 +119,7 @@ for (const file of readdirSync('dist/browser/chunks')) {
   const full = path.resolve('dist/browser/chunks', file);
   if (!browserOutputs.has(full)) rmSync(full);
 }
-await esbuild.build({ ...browser, entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
+await esbuild.build({ ...browser, plugins: [releaseFor('release.script.browser.ts')], entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
 // What a page fetches up front (the entry and its static imports), and the chunks it may import later.
 const downloaded = [];
 const lazy = new Set();
@@ -133,9 +133,11 @@ const walk = (file) => {
 };
 walk('dist/browser/index.js');
 const gzSum = (files) => files.reduce((sum, f) => sum + gz(readFileSync(f)), 0);
+const chunkOf = (build) => [...lazy].find((f) => path.basename(f).startsWith(`release-${build}.browser-`));
 console.log(
-  `dist/browser/index.js: ${gzSum(downloaded)} bytes gzipped with its static chunks (what a browser with WebAssembly SIMD downloads), ` +
-    `${gzSum([...lazy])} more for the scalar build's chunk; dist/fastloss.iife.js ${gz(readFileSync('dist/fastloss.iife.js'))}`,
+  `dist/browser/index.js: ${gzSum(downloaded)} bytes gzipped with its static chunks, and the one build a page imports: ` +
+    ['relaxed', 'simd', 'scalar'].map((b) => `${b} ${gzSum([chunkOf(b)])}`).join(', ') +
+    `; dist/fastloss.iife.js ${gz(readFileSync('dist/fastloss.iife.js'))}`,
 );
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 await buildCommonJs();
@@ -144,7 +146,7 @@ const main = result.metafile.outputs['dist/index.js'];
 const loaded = ['dist/index.js', ...main.imports.map((i) => i.path)];
 const bytes = loaded.reduce((sum, f) => sum + readFileSync(f).length, 0);
 const debug = readFileSync('dist/debug.js').length;
-console.log(`dist: ${bytes} bytes loaded by import (both release wasm modules inlined); fastloss/debug adds ${debug}`);
+console.log(`dist: ${bytes} bytes loaded by import (the three release wasm modules inlined); fastloss/debug adds ${debug}`);
 
 /**
  * dist/cjs/: the same library for `require('fastloss')` (package.json's "require" conditions). esbuild cannot

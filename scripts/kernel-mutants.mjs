@@ -499,6 +499,22 @@ export const MUTANTS = [
     tests: MARGIN,
   },
 
+  // ---- inline/madd.ts ----
+  {
+    file: 'inline/madd.ts',
+    find: 'return f32x4.relaxed_madd(a, b, c);',
+    replace: 'return f32x4.relaxed_nmadd(a, b, c);',
+    description: 'vmadd (relaxed build): -(a·b) + c, the negated product (every exp and log polynomial of that build)',
+    tests: EXP,
+  },
+  {
+    file: 'inline/madd.ts',
+    find: 'return f32x4.add(f32x4.mul(a, b), c);',
+    replace: 'return f32x4.add(f32x4.mul(a, c), b);',
+    description: 'vmadd (simd and debug builds): a·c + b, the operands swapped',
+    tests: EXP,
+  },
+
   // ---- inline/exp.ts ----
   {
     file: 'inline/exp.ts',

@@ -37,8 +37,10 @@ export type {
 
 export interface LoadOptions {
   /**
-   * 'auto' (default): SIMD where the engine has it, else scalar. 'debug': the kernels' assertions on (for
-   * tests); it needs `import 'fastloss/debug'` first, else loadLosses rejects with a LossError BAD_OPTION.
+   * 'auto' (default): 'relaxed' where the engine has relaxed SIMD (Node 22+, Chrome and Edge 114+), else 'simd'
+   * where it has SIMD, else 'scalar'. 'relaxed' and 'simd' may be asked for by name (to compare them); one the
+   * engine cannot run is a LossError BAD_OPTION. 'debug': the kernels' assertions on (for tests); it needs
+   * `import 'fastloss/debug'` first, else loadLosses rejects with a LossError BAD_OPTION.
    */
   build?: BuildRequest;
   /**
@@ -194,8 +196,8 @@ export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
     }
   }
   const build = options.build ?? 'auto';
-  if (!['auto', 'simd', 'scalar', 'debug'].includes(build)) {
-    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "build"', expected: 'one of "auto" | "simd" | "scalar" | "debug"', received: describe(build) });
+  if (!['auto', 'relaxed', 'simd', 'scalar', 'debug'].includes(build)) {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "build"', expected: 'one of "auto" | "relaxed" | "simd" | "scalar" | "debug"', received: describe(build) });
   }
   const jsBelow = options.jsBelow ?? DEFAULT_JS_BELOW;
   if (typeof jsBelow !== 'number' || Number.isNaN(jsBelow) || jsBelow < 0) {

@@ -4,9 +4,13 @@
  * src/release.browser.ts, which carries them gzipped (the scalar one in a chunk fetched only when it is used).
  */
 
+import relaxedBytes from '../build/fastloss.relaxed.wasm';
 import simdBytes from '../build/fastloss.simd.wasm';
 import scalarBytes from '../build/fastloss.scalar.wasm';
 
-export function releaseModule(build: 'simd' | 'scalar'): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
-  return build === 'simd' ? simdBytes : scalarBytes;
+/** The builds this entry carries, best first. */
+export const releaseBuilds: readonly ('relaxed' | 'simd' | 'scalar')[] = ['relaxed', 'simd', 'scalar'];
+
+export function releaseModule(build: 'relaxed' | 'simd' | 'scalar'): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
+  return build === 'relaxed' ? relaxedBytes : build === 'simd' ? simdBytes : scalarBytes;
 }

@@ -2,7 +2,7 @@
  * Instantiation of the kernels, SIMD detection, and the wasm memory the facade owns: views that survive
  * memory growth, the heap for tensors, and the fixed scratch region that ordinary arrays stream through.
  *
- * The release builds (simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; docs/toolchain.md
+ * The release builds (relaxed, simd, scalar) are instantiated with the plain WebAssembly API (about 1 ms; docs/toolchain.md
  * §3) and have no imports. The debug build keeps AssemblyScript's assertions and its `env.abort` import, and
  * is instantiated through @assemblyscript/loader, whose abort handler turns a failed assertion into an Error
  * naming the file and line. Neither is reachable from here: the entry `fastloss/debug` (src/debug.ts)
@@ -12,10 +12,17 @@
 
 import { LossError } from './errors.js';
 import { Heap } from './heap.js';
-import { releaseModule } from './release.js';
+import { releaseBuilds, releaseModule } from './release.js';
 import type { KernelName, Kernels } from './kernels.js';
 
-export type Build = 'simd' | 'scalar' | 'debug';
+/**
+ * The builds of the kernels, from one source (assembly/, asconfig.json's targets): 'relaxed' (WebAssembly SIMD
+ * with relaxed SIMD's fused multiply-add: assembly/inline/madd.ts), 'simd', 'scalar' (no SIMD), and 'debug' (the
+ * SIMD build unoptimised, with its assertions: `import 'fastloss/debug'`).
+ */
+export type Build = 'relaxed' | 'simd' | 'scalar' | 'debug';
+/** The builds a bundle may carry and a user's engine picks from. */
+export type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
 export type BuildRequest = Build | 'auto';
 
 /**
@@ -46,6 +53,27 @@ const SIMD_PROBE = new Uint8Array([
 
 export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+/**
+ * `(func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd)`: validates only where relaxed
+ * SIMD exists (Node 22+, Chrome and Edge 114+; Node 20 only with --experimental-wasm-relaxed-simd).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 133, 2, 11,
+]);
+
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+}
+
+/** Whether this engine runs a build: relaxed SIMD, SIMD, or any WebAssembly. */
+export function buildSupported(build: ReleaseBuild): boolean {
+  return build === 'relaxed' ? relaxedSimdSupported() : build === 'simd' ? simdSupported() : typeof WebAssembly === 'object';
 }
 
 export class Runtime {
@@ -134,9 +162,10 @@ export class Runtime {
   }
 }
 
+/** 'auto': the first build this bundle carries that the engine runs, relaxed before simd before scalar. */
 function resolveBuild(build: BuildRequest): Build {
-  if (build === 'auto') return simdSupported() ? 'simd' : 'scalar';
-  return build;
+  if (build !== 'auto') return build;
+  return (['relaxed', 'simd'] as const).find((b) => releaseBuilds.includes(b) && buildSupported(b)) ?? 'scalar';
 }
 
 /** Instantiates the debug build's module; set by `import 'fastloss/debug'`. */
@@ -157,11 +186,25 @@ export async function instantiate(request: BuildRequest): Promise<Runtime> {
         code: 'BAD_OPTION',
         loss: 'loadLosses',
         argument: 'option "build"',
-        expected: `"auto", "simd" or "scalar"; "debug" needs \`import 'fastloss/debug'\` first (the entry that ships the debug build and its loader, left out of the main one so that bundles stay small)`,
+        expected: `"auto", "relaxed", "simd" or "scalar"; "debug" needs \`import 'fastloss/debug'\` first (the entry that ships the debug build and its loader, left out of the main one so that bundles stay small)`,
         received: '"debug"',
       });
     }
     return new Runtime('debug', await debugBuild());
+  }
+  if (!releaseBuilds.includes(build) || !buildSupported(build)) {
+    const carried = !releaseBuilds.includes(build);
+    throw new LossError({
+      code: 'BAD_OPTION',
+      loss: 'loadLosses',
+      argument: 'option "build"',
+      expected: carried
+        ? `a build this bundle carries: "auto" or ${releaseBuilds.map((b) => `"${b}"`).join(', ')} (the script-tag build leaves the relaxed build out; the ESM and Node entries carry it)`
+        : build === 'relaxed'
+          ? 'a build this engine runs: "relaxed" needs WebAssembly relaxed SIMD (Node 22+, Chrome and Edge 114+); "auto" picks the best one there is'
+          : 'a build this engine runs: "simd" needs WebAssembly SIMD; "auto" picks the best one there is',
+      received: `"${build}"`,
+    });
   }
   const { instance } = await WebAssembly.instantiate(await releaseModule(build), {});
   return new Runtime(build, instance.exports as unknown as KernelExports);

@@ -2,10 +2,11 @@
  * fastloss in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright-core, the pages served
  * over http://127.0.0.1 by scripts/demo.mjs (what `npm run demo` runs), started here on a free port.
  *
- * - the browser bundles (dist/browser/index.js, dist/fastloss.iife.js) load, pick SIMD where it validates and
- *   the scalar build where it does not, and run every conformance fixture of test/fixtures (PyTorch and real
- *   Keras 3; a loss that has not landed is skipped and said so) with the results of Node to 1e-6, on the SIMD
- *   build and once forced to the scalar build;
+ * - the browser bundles (dist/browser/index.js, dist/fastloss.iife.js) load, pick the relaxed build where relaxed
+ *   SIMD validates (Chromium 114+), the simd build where only SIMD does and the scalar build where neither does,
+ *   fetch that one build's chunk and no other, and run every conformance fixture of test/fixtures (PyTorch and
+ *   real Keras 3; a loss that has not landed is skipped and said so) with the results of Node to 1e-6, on each
+ *   of the three builds;
  * - the scoring page (examples/browser/) is used as a person would: load an example set, pick a loss and a
  *   framework, read the loss, the histogram (its canvas pixels) and the worst samples, load bad files and
  *   read the messages; a 100 MB .npy pair is parsed and scored in the worker with a progress bar while the page
@@ -81,12 +82,12 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     return page.evaluate(`(async (args) => { ${body} })(${JSON.stringify(args)})`) as Promise<T>;
   }
 
-  async function nodeResults(build: 'simd' | 'scalar'): Promise<Record<string, FixtureResult>> {
+  async function nodeResults(build: 'relaxed' | 'simd' | 'scalar'): Promise<Record<string, FixtureResult>> {
     const fl = await loadLosses({ build, jsBelow: 0 });
     return Object.fromEntries(FIXTURES.map((f) => [f, runFixture(fl, JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures', f), 'utf8')))]));
   }
 
-  async function browserResults(page: Page, build: 'auto' | 'scalar'): Promise<{ build: string; out: Record<string, FixtureResult> }> {
+  async function browserResults(page: Page, build: 'auto' | 'simd' | 'scalar'): Promise<{ build: string; out: Record<string, FixtureResult> }> {
     return inPage(page, `
       const { loadLosses } = await import('/dist/browser/index.js');
       const { runFixture } = await import('/test/browser/conformance.js');
@@ -118,46 +119,53 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     return ran;
   }
 
-  it('runs every landed conformance fixture in the page on the SIMD build, equal to Node to 1e-6', async () => {
+  /** The release chunks a page fetched, by build. */
+  const chunksFetched = (requested: string[]) => ['relaxed', 'simd', 'scalar'].filter((b) => requested.some((u) => u.includes(`release-${b}.browser`)));
+
+  it('runs every landed conformance fixture in the page on the relaxed build, equal to Node to 1e-6, fetching that build alone', async () => {
     const page = await blankPage();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
     const { build, out } = await browserResults(page, 'auto');
-    expect(build).toBe('simd'); // Chromium validates the SIMD probe
-    // the scalar build's chunk is never fetched by a page that has SIMD
-    expect(requested.filter((u) => u.includes('/dist/browser/')).length).toBeGreaterThanOrEqual(2);
-    expect(requested.filter((u) => u.includes('release-scalar'))).toEqual([]);
-    const ran = compare(out, await nodeResults('simd'), 'simd');
+    expect(build).toBe('relaxed'); // Chromium validates the relaxed SIMD probe
+    expect(chunksFetched(requested)).toEqual(['relaxed']);
+    const ran = compare(out, await nodeResults('relaxed'), 'relaxed');
     expect(ran.some((f) => f.startsWith('regression.torch.json'))).toBe(true);
     expect(ran.some((f) => f.startsWith('ctc.torch.json'))).toBe(true);
     expect(ran.filter((f) => f.startsWith('keras3/')).length).toBeGreaterThanOrEqual(5);
-    console.log(`browser = Node to 1e-6 (simd): ${ran.join(', ')}; skipped: ${FIXTURES.filter((f) => 'skipped' in out[f]!).map((f) => `${f} (${(out[f] as { skipped: string }).skipped})`).join(', ') || 'none'}`);
+    console.log(`browser = Node to 1e-6 (relaxed): ${ran.join(', ')}; skipped: ${FIXTURES.filter((f) => 'skipped' in out[f]!).map((f) => `${f} (${(out[f] as { skipped: string }).skipped})`).join(', ') || 'none'}`);
     await page.close();
   });
 
-  it('and forced to the scalar build', async () => {
-    const page = await blankPage();
-    const { build, out } = await browserResults(page, 'scalar');
-    expect(build).toBe('scalar');
-    expect(compare(out, await nodeResults('scalar'), 'scalar').length).toBeGreaterThanOrEqual(7);
-    await page.close();
-  });
-
-  it('falls back to the scalar build where SIMD does not validate', async () => {
+  it.each(['simd', 'scalar'] as const)('and forced to the %s build', async (forced) => {
     const page = await blankPage();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
-    const result = await inPage<{ auto: string; value: number }>(page, `
-      const validate = WebAssembly.validate;
-      WebAssembly.validate = (bytes) => bytes.length < 64 ? false : validate(bytes); // the SIMD probe is 31 bytes
-      const { loadLosses } = await import('/dist/browser/index.js');
-      const fl = await loadLosses();
-      return { auto: fl.build, value: fl.loss('mse')({ pred: [1, 2, 3], target: [0, 2, 5] }) };`);
-    expect(result.auto).toBe('scalar');
-    expect(result.value).toBeCloseTo(5 / 3, 6);
-    // ... which it imported from its lazy chunk
-    expect(requested.some((u) => u.includes('release-scalar'))).toBe(true);
+    const { build, out } = await browserResults(page, forced);
+    expect(build).toBe(forced);
+    expect(chunksFetched(requested)).toEqual([forced]);
+    expect(compare(out, await nodeResults(forced), forced).length).toBeGreaterThanOrEqual(7);
     await page.close();
+  });
+
+  it('falls back to the simd build where relaxed SIMD does not validate, and to scalar where SIMD does not either', async () => {
+    for (const [probeBytes, want] of [[0, 'simd'], [64, 'scalar']] as const) {
+      const page = await blankPage();
+      const requested: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
+      const result = await inPage<{ auto: string; value: number }>(page, `
+        const validate = WebAssembly.validate;
+        // the SIMD probe is 31 bytes, the relaxed one 82: refuse the relaxed one, or both
+        WebAssembly.validate = (bytes) => (bytes.length === 82 || bytes.length < ${probeBytes}) ? false : validate(bytes);
+        const { loadLosses } = await import('/dist/browser/index.js');
+        const fl = await loadLosses();
+        return { auto: fl.build, value: fl.loss('mse')({ pred: [1, 2, 3], target: [0, 2, 5] }) };`);
+      expect(result.auto).toBe(want);
+      expect(result.value).toBeCloseTo(5 / 3, 6);
+      // ... which it imported from its lazy chunk, and no other build
+      expect(chunksFetched(requested)).toEqual([want]);
+      await page.close();
+    }
   });
 
   it('the script-tag build sets the global fastloss', async () => {
@@ -221,7 +229,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
 
   it('scores the example set: the loss equals Node and PyTorch, the histogram is drawn, the worst samples listed', async () => {
     const page = await openDemo();
-    expect(await page.textContent('#build')).toContain('simd');
+    expect(await page.textContent('#build')).toContain('relaxed');
     // the loss list comes from the library: every alias of every landed loss
     const names = await page.$$eval('#loss-names option', (os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(names).toEqual(expect.arrayContaining(['mse', 'mae', 'L1Loss', 'ctc', 'huber', 'smooth_l1']));
@@ -237,7 +245,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     const node = fl.loss('mae', { framework: 'pytorch' })({ pred, target });
     expectClose(shown, node, 'page value vs Node'); // the page shows 7 significant digits
     expectClose(shown, diabetes.torch_reference.find((r) => r.loss === 'mean_absolute_error')!.value, 'page value vs torch', {}, 2e-6);
-    expect(await page.textContent('#fast-ms')).toMatch(/(µs|ms) per call \(simd build/);
+    expect(await page.textContent('#fast-ms')).toMatch(/(µs|ms) per call \(relaxed build/);
     expect(await page.textContent('#plain-ms')).toMatch(/(µs|ms) per call, value 43\.249/);
     expect(await page.textContent('#histogram-note')).toContain('442 samples');
     expect(await barPixels(page)).toBeGreaterThan(300);

@@ -81,11 +81,10 @@ function distReleaseBytes(): number {
 
 describe("bundling import { loadLosses } from 'fastloss'", () => {
   const debugWasm = base64Marker('build/fastloss.debug.wasm');
-  const simdWasm = base64Marker('build/fastloss.simd.wasm');
-  const scalarWasm = base64Marker('build/fastloss.scalar.wasm');
-  // A browser bundle resolves package.json's "browser" condition to dist/browser/, which carries the two release
-  // modules gzipped, the scalar one behind a dynamic import (src/release.browser.ts); Node gets them as they are.
-  const releaseMarkers = { browser: [base64Marker('build/fastloss.simd.gz'), base64Marker('build/fastloss.scalar.gz')], node: [simdWasm, scalarWasm] };
+  const builds = ['relaxed', 'simd', 'scalar'];
+  // A browser bundle resolves package.json's "browser" condition to dist/browser/, which carries the three release
+  // modules gzipped, each behind a dynamic import (src/release.browser.ts); Node gets them as they are.
+  const releaseMarkers = { browser: builds.map((b) => base64Marker(`build/fastloss.${b}.gz`)), node: builds.map((b) => base64Marker(`build/fastloss.${b}.wasm`)) };
 
   it('leaves out the debug build and the loader, with and without splitting, for a browser and for Node', async () => {
     const rows: string[] = [];
@@ -100,9 +99,9 @@ describe("bundling import { loadLosses } from 'fastloss'", () => {
           for (const marker of LOADER_MARKERS) expect(b.text, `${label}: ${marker}`).not.toContain(marker);
           // the release modules are there (the markers would find them)
           for (const marker of releaseMarkers[where]) expect(b.text, label).toContain(marker);
-          // one file; where the bundler splits a browser bundle, the scalar build's lazy chunk and the chunk of
-          // the base64 decoder it shares with the entry
-          expect(b.files, label).toBe(where === 'browser' && splitting ? 3 : 1);
+          // one file; where the bundler splits a browser bundle, the three builds' lazy chunks and the chunk of
+          // the base64 decoder they share with the entry
+          expect(b.files, label).toBe(where === 'browser' && splitting ? 5 : 1);
           sizes[`${splitting}/${minify}`] = b;
           rows.push(`${label.padEnd(36)} ${String(b.raw).padStart(7)} bytes  ${String(b.gzip).padStart(6)} gzipped`);
         }

@@ -6,10 +6,17 @@
  * which a changed word or a dropped suggestion still passes.
  */
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LossError, loadLosses, type FastLoss, type Loss, type OutputTensor, type WasmTensor } from '../src/index.js';
 import { aliasTable, LOSSES, resolveName, suggestLoss } from '../src/registry.js';
 import { expectLossError } from './helpers.js';
+
+/** Whether a module holds f32x4.relaxed_madd (0xfd 0x105): src/wasm.ts's relaxed probe. */
+function relaxedProbe(bytes: unknown): boolean {
+  const u = new Uint8Array(bytes as ArrayBuffer);
+  for (let i = 0; i + 2 < u.length; i++) if (u[i] === 253 && u[i + 1] === 133 && u[i + 2] === 2) return true;
+  return false;
+}
 
 /** The API as a plain-JavaScript caller sees it: no types to stop a wrong name or option before it runs. */
 interface Untyped {
@@ -59,7 +66,7 @@ describe('loadLosses', () => {
 
   it('a bad build and a bad jsBelow', async () => {
     const b = await rejection(loadLosses({ build: 'wasm' as never }));
-    expect([b.code, b.loss, b.argument, b.expected, b.received]).toEqual(['BAD_OPTION', 'loadLosses', 'option "build"', 'one of "auto" | "simd" | "scalar" | "debug"', '"wasm"']);
+    expect([b.code, b.loss, b.argument, b.expected, b.received]).toEqual(['BAD_OPTION', 'loadLosses', 'option "build"', 'one of "auto" | "relaxed" | "simd" | "scalar" | "debug"', '"wasm"']);
     for (const [jsBelow, received] of [[-1, '-1'], [NaN, 'NaN'], ['8', '"8"']] as const) {
       const e = await rejection(loadLosses({ jsBelow: jsBelow as never }));
       expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'option "jsBelow"', 'a number >= 0', received]);
@@ -69,8 +76,32 @@ describe('loadLosses', () => {
   it('the accepted ones: the build it runs, jsBelow 0 and Infinity', async () => {
     expect((await loadLosses({ build: 'scalar' })).build).toBe('scalar');
     expect((await loadLosses({ build: 'simd', jsBelow: 0 })).build).toBe('simd');
-    expect(['simd', 'scalar']).toContain((await loadLosses({ jsBelow: Infinity })).build);
+    expect((await loadLosses({ build: 'relaxed' })).build).toBe('relaxed');
+    // 'auto': relaxed SIMD here (Node 22+, or Node 20 with the flag test/setup-relaxed.ts sets)
+    expect((await loadLosses({ jsBelow: Infinity })).build).toBe('relaxed');
     expect(fl.memory).toBeInstanceOf(WebAssembly.Memory);
+  });
+
+  it("'auto' takes the best build the engine runs; a build it cannot run by name is refused", async () => {
+    const validate = WebAssembly.validate.bind(WebAssembly);
+    const spy = vi.spyOn(WebAssembly, 'validate');
+    try {
+      // an engine with SIMD and without relaxed SIMD (Node 20, Safari): the relaxed probe fails, as V8 11.3's does
+      spy.mockImplementation((bytes) => (relaxedProbe(bytes) ? false : validate(bytes)));
+      expect((await loadLosses()).build).toBe('simd');
+      const e = await rejection(loadLosses({ build: 'relaxed' }));
+      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual([
+        'BAD_OPTION', 'loadLosses', 'option "build"',
+        'a build this engine runs: "relaxed" needs WebAssembly relaxed SIMD (Node 22+, Chrome and Edge 114+); "auto" picks the best one there is', '"relaxed"',
+      ]);
+      // and without SIMD at all
+      spy.mockReturnValue(false);
+      expect((await loadLosses()).build).toBe('scalar');
+      const s = await rejection(loadLosses({ build: 'simd' }));
+      expect([s.code, s.expected]).toEqual(['BAD_OPTION', 'a build this engine runs: "simd" needs WebAssembly SIMD; "auto" picks the best one there is']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

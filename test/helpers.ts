@@ -10,7 +10,7 @@ import '../src/debug.js'; // IMPLEMENTATIONS includes the debug build
 import { loadLosses, LossError, type FastLoss } from '../src/index.js';
 import type { Build } from '../src/wasm.js';
 
-/** Each implementation the conformance suites run: the three wasm builds (forced past the JS path) and the JS path. */
+/** Each implementation the conformance suites run: the four wasm builds (forced past the JS path) and the JS path. */
 export interface Implementation {
   label: string;
   build: Build;
@@ -18,6 +18,7 @@ export interface Implementation {
 }
 
 export const IMPLEMENTATIONS: readonly Implementation[] = [
+  { label: 'relaxed', build: 'relaxed', jsBelow: 0 },
   { label: 'simd', build: 'simd', jsBelow: 0 },
   { label: 'scalar', build: 'scalar', jsBelow: 0 },
   { label: 'debug', build: 'debug', jsBelow: 0 },

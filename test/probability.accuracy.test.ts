@@ -93,7 +93,7 @@ const CASES: Case[] = [
   { name: 'torch BCEWithLogitsLoss, |x| in [1, 80]', loss: ['BCEWithLogitsLoss', {}], keras: false, ref: kerasBinary(true), inputs: agreeingLogits },
 ];
 
-describe.each(['simd', 'scalar'] as const)('binary cross-entropy, each element to 1e-6 of itself: %s build', (build) => {
+describe.each(['relaxed', 'simd', 'scalar'] as const)('binary cross-entropy, each element to 1e-6 of itself: %s build', (build) => {
   const fl: Promise<FastLoss> = loadLosses({ build, jsBelow: 0 });
 
   it.each(CASES)('$name: elementwise values', async (c) => {

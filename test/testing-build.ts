@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Runtime, type KernelExports } from '../src/wasm.js';
 
 /** The debug one keeps its assertions and `env.abort`, given by @assemblyscript/loader as src/debug.ts does. */
-export async function instantiateTesting(build: 'simd' | 'scalar' | 'debug'): Promise<Runtime> {
+export async function instantiateTesting(build: 'relaxed' | 'simd' | 'scalar' | 'debug'): Promise<Runtime> {
   const bytes = readFileSync(new URL(`../build/fastloss.testing.${build}.wasm`, import.meta.url));
   if (build === 'debug') return new Runtime('debug', (await instantiateWithLoader<Record<string, unknown>>(bytes, {})).exports as unknown as KernelExports);
   const { instance } = await WebAssembly.instantiate(bytes, {});

@@ -6,8 +6,8 @@
 import type { KernelName } from '../src/kernels.js';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { releaseModule } from '../src/release.js';
-import { instantiate, simdSupported, type Runtime } from '../src/wasm.js';
+import { releaseBuilds, releaseModule } from '../src/release.js';
+import { instantiate, relaxedSimdSupported, simdSupported, type Runtime } from '../src/wasm.js';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -17,12 +17,19 @@ beforeAll(async () => {
 const built = (name: string) => new Uint8Array(readFileSync(new URL(`../build/fastloss.${name}.wasm`, import.meta.url)));
 
 describe('builds', () => {
-  it('Node 20 has SIMD: auto picks simd; each build instantiates its own module', async () => {
+  it('Node has SIMD and, from 22 (or 20 with its flag, set by test/setup-relaxed.ts), relaxed SIMD: auto picks relaxed; each build instantiates its own module', async () => {
     expect(simdSupported()).toBe(true);
-    expect((await instantiate('auto')).build).toBe('simd');
-    expect((await instantiate('scalar')).build).toBe('scalar');
-    expect(Array.from(await releaseModule('simd'))).toEqual(Array.from(built('simd')));
-    expect(Array.from(await releaseModule('scalar'))).toEqual(Array.from(built('scalar')));
+    expect(relaxedSimdSupported()).toBe(true);
+    expect((await instantiate('auto')).build).toBe('relaxed');
+    for (const build of ['relaxed', 'simd', 'scalar'] as const) {
+      expect((await instantiate(build)).build).toBe(build);
+      expect(Array.from(await releaseModule(build)), build).toEqual(Array.from(built(build)));
+    }
+    // the relaxed build holds relaxed_madd (0xfd 0x105), the others none; the scalar build no v128 at all
+    const has = (bytes: Uint8Array, ...op: number[]) => bytes.some((_, i) => op.every((b, k) => bytes[i + k] === b));
+    expect(has(built('relaxed'), 0xfd, 0x85, 0x02)).toBe(true);
+    expect(WebAssembly.validate(built('simd'))).toBe(true);
+    expect(releaseBuilds).toEqual(['relaxed', 'simd', 'scalar']);
   });
 
   it('a kernel the build lacks is a plain Error naming it (a build mistake, not a user one)', () => {

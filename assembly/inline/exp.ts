@@ -15,6 +15,11 @@
 //            corrected with (e - (u - 1)) / u (Goldberg, "What every computer scientist should know about
 //            floating-point arithmetic", 1991, theorem 4).
 // Constants are the exact float32 bit patterns; AssemblyScript has no hex-float literals.
+//
+// The relaxed build fuses the polynomials' Horner steps and the reductions' n·ln2 + x (vmadd, ./madd.ts): the
+// same bounds hold there (test/exp.test.ts runs on it too); its lanes may differ from the twins in the last bit.
+
+import { vmadd } from "./madd";
 
 // ---- exp: Cephes expf (S. Moshier, cephes/single/expf.c): x = n·ln2 + r, |r| <= ln2/2, with ln2 split in two
 // (Cody-Waite) so n·C1 is exact; e^r = 1 + r + r²·P(r), P of degree 5. ----
@@ -42,12 +47,12 @@ const EXP_MIN: f32 = -104;
   const vn = f32x4.nearest(f32x4.mul(vx, f32x4.splat(LOG2E)));
   let vr = f32x4.sub(vx, f32x4.mul(vn, f32x4.splat(LN2_HI)));
   vr = f32x4.sub(vr, f32x4.mul(vn, f32x4.splat(LN2_LO)));
-  let vp = f32x4.add(f32x4.mul(f32x4.splat(EXP_P0), vr), f32x4.splat(EXP_P1));
-  vp = f32x4.add(f32x4.mul(vp, vr), f32x4.splat(EXP_P2));
-  vp = f32x4.add(f32x4.mul(vp, vr), f32x4.splat(EXP_P3));
-  vp = f32x4.add(f32x4.mul(vp, vr), f32x4.splat(EXP_P4));
-  vp = f32x4.add(f32x4.mul(vp, vr), f32x4.splat(EXP_P5));
-  vp = f32x4.add(f32x4.add(f32x4.mul(vp, f32x4.mul(vr, vr)), vr), f32x4.splat(1));
+  let vp = vmadd(f32x4.splat(EXP_P0), vr, f32x4.splat(EXP_P1));
+  vp = vmadd(vp, vr, f32x4.splat(EXP_P2));
+  vp = vmadd(vp, vr, f32x4.splat(EXP_P3));
+  vp = vmadd(vp, vr, f32x4.splat(EXP_P4));
+  vp = vmadd(vp, vr, f32x4.splat(EXP_P5));
+  vp = f32x4.add(vmadd(vp, f32x4.mul(vr, vr), vr), f32x4.splat(1));
   const vni = i32x4.trunc_sat_f32x4_s(vn); // NaN → 0: p is NaN already
   const vn1 = i32x4.shr_s(vni, 1);
   const vn2 = i32x4.sub(vni, vn1);
@@ -96,17 +101,17 @@ const DENORM_CUTOFF: f32 = reinterpret<f32>(0xC2AEAC4F); // -0x1.5D589Ep6f = -87
 /** e^x for x <= 0 (and NaN → NaN, -inf → 0). About 14 vector operations for 4 lanes. */
 // @ts-ignore: decorator
 @inline export function vexpneg(vx: v128): v128 {
-  let vn = f32x4.add(f32x4.mul(vx, f32x4.splat(LOG2E)), f32x4.splat(MAGIC_BIAS));
+  let vn = vmadd(vx, f32x4.splat(LOG2E), f32x4.splat(MAGIC_BIAS));
   const vs = i32x4.shl(vn, 23);
   vn = f32x4.sub(vn, f32x4.splat(MAGIC_BIAS));
-  let vt = f32x4.add(f32x4.mul(vn, f32x4.splat(MINUS_LN2_HI)), vx);
-  vt = f32x4.add(f32x4.mul(vn, f32x4.splat(MINUS_LN2_LO)), vt);
-  let vp = f32x4.add(f32x4.mul(f32x4.splat(EXPNEG_C5), vt), f32x4.splat(EXPNEG_C4));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(EXPNEG_C3));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(EXPNEG_C2));
-  vp = f32x4.add(f32x4.mul(vp, vt), f32x4.splat(EXPNEG_C1));
+  let vt = vmadd(vn, f32x4.splat(MINUS_LN2_HI), vx);
+  vt = vmadd(vn, f32x4.splat(MINUS_LN2_LO), vt);
+  let vp = vmadd(f32x4.splat(EXPNEG_C5), vt, f32x4.splat(EXPNEG_C4));
+  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C3));
+  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C2));
+  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C1));
   vt = f32x4.mul(vt, vs);
-  const vf = f32x4.add(f32x4.mul(vt, vp), vs);
+  const vf = vmadd(vt, vp, vs);
   return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(DENORM_CUTOFF)));
 }
 
@@ -154,14 +159,14 @@ const MIN_NORMAL: f32 = reinterpret<f32>(0x00800000); // 2^-126
   ve = i32x4.add(ve, vsmall); // e - 1 where m < √½ (the mask is -1)
   const vz0 = f32x4.add(f32x4.sub(vm, f32x4.splat(1)), v128.and(vm, vsmall)); // 2m - 1 or m - 1
   const vz2 = f32x4.mul(vz0, vz0);
-  let vp = f32x4.add(f32x4.mul(f32x4.splat(LOG_P0), vz0), f32x4.splat(LOG_P1));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P2));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P3));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P4));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P5));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P6));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P7));
-  vp = f32x4.add(f32x4.mul(vp, vz0), f32x4.splat(LOG_P8));
+  let vp = vmadd(f32x4.splat(LOG_P0), vz0, f32x4.splat(LOG_P1));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P2));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P3));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P4));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P5));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P6));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P7));
+  vp = vmadd(vp, vz0, f32x4.splat(LOG_P8));
   const vef = f32x4.convert_i32x4_s(ve);
   let vr = f32x4.mul(f32x4.mul(vp, vz0), vz2);
   vr = f32x4.add(vr, f32x4.mul(vef, f32x4.splat(LN2_LO)));

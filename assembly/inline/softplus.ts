@@ -72,6 +72,8 @@ const MAGIC_BIAS: f32 = reinterpret<f32>(0x4B40007F); // 12583039.0f
   return x - 0.5 * (x * x) + logPoly(x) + k * LN2_LO + k * LN2_HI;
 }
 
+import { vmadd } from "./madd";
+
 // ---- four lanes ----
 //
 // The SIMD paths read their constants with v128.load32_splat from a static table instead of v128.const: V8
@@ -109,16 +111,16 @@ const K: usize = memory.data<f32>([
 @inline export function vexpNonPositive(vu: v128): v128 {
   const vtiny = f32x4.lt(vu, k(0));
   const vc = f32x4.pmax(vu, k(0)); // NaN in the first operand stays NaN
-  const vbiased = f32x4.add(f32x4.mul(vc, k(4)), k(8));
+  const vbiased = vmadd(vc, k(4), k(8));
   // 2^n by the exponent field; n >= -126 after the clamp, so the result is normal
   const vs = i32x4.shl(vbiased, 23);
   const vn = f32x4.sub(vbiased, k(8));
   const vr = f32x4.sub(f32x4.sub(vc, f32x4.mul(vn, k(120))), f32x4.mul(vn, k(124)));
-  let vp = f32x4.add(f32x4.mul(k(100), vr), k(104));
-  vp = f32x4.add(f32x4.mul(vp, vr), k(108));
-  vp = f32x4.add(f32x4.mul(vp, vr), k(112));
-  vp = f32x4.add(f32x4.mul(vp, vr), k(116));
-  const ve = f32x4.add(f32x4.mul(f32x4.mul(vr, vs), vp), vs);
+  let vp = vmadd(k(100), vr, k(104));
+  vp = vmadd(vp, vr, k(108));
+  vp = vmadd(vp, vr, k(112));
+  vp = vmadd(vp, vr, k(116));
+  const ve = vmadd(f32x4.mul(vr, vs), vp, vs);
   return v128.andnot(ve, vtiny);
 }
 
@@ -137,14 +139,14 @@ const K: usize = memory.data<f32>([
   const vk = v128.and(f32x4.convert_i32x4_s(vki), vbig);
   const vx2 = f32x4.mul(vx, vx);
   let vy = k(56);
-  vy = f32x4.add(f32x4.mul(vy, vx), k(60));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(64));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(68));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(72));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(76));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(80));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(84));
-  vy = f32x4.add(f32x4.mul(vy, vx), k(88));
+  vy = vmadd(vy, vx, k(60));
+  vy = vmadd(vy, vx, k(64));
+  vy = vmadd(vy, vx, k(68));
+  vy = vmadd(vy, vx, k(72));
+  vy = vmadd(vy, vx, k(76));
+  vy = vmadd(vy, vx, k(80));
+  vy = vmadd(vy, vx, k(84));
+  vy = vmadd(vy, vx, k(88));
   vy = f32x4.mul(f32x4.mul(vy, vx), vx2);
   const vlo = f32x4.add(f32x4.sub(vy, f32x4.mul(vx2, k(52))), f32x4.mul(vk, k(16)));
   return f32x4.add(f32x4.add(vx, vlo), f32x4.mul(vk, k(12)));

@@ -370,7 +370,8 @@ export async function runDemo(): Promise<void> {
         `elements against a plain JavaScript loop computing the same number.`,
     ),
   );
-  console.log(`\nRunning the ${fl.build} build (${fl.build === 'simd' ? 'WebAssembly SIMD' : 'no WebAssembly SIMD in this engine'}), Node ${process.version}.`);
+  const what = { relaxed: 'WebAssembly SIMD with relaxed SIMD\'s fused multiply-add', simd: 'WebAssembly SIMD; relaxed SIMD comes with Node 22+', scalar: 'no WebAssembly SIMD in this engine', debug: 'the debug build' }[fl.build];
+  console.log(`\nRunning the ${fl.build} build (${what}), Node ${process.version}.`);
 
   const files: Array<[string, DataFile]> = [['diabetes', diabetes], ['linnerud', linnerud], ['digits', digits]];
   const p = diabetes.producer;

@@ -1,0 +1,8 @@
+/**
+ * The relaxed release build, gzipped: a chunk of its own in the ESM browser bundle, imported by
+ * src/release.browser.ts only when that build is the one the engine runs.
+ */
+
+import relaxedPacked from '../build/fastloss.relaxed.gz';
+
+export { relaxedPacked };

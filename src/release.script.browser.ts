@@ -1,0 +1,21 @@
+/**
+ * The release builds in the script-tag bundle (dist/fastloss.iife.js, a classic script that also works from
+ * file://, where module scripts and their chunks are blocked): one file, so whatever it carries every page
+ * downloads. It carries the simd build (every browser with DecompressionStream has WebAssembly SIMD) and the
+ * scalar one, and leaves the relaxed build out: with it the file would hold three builds where a page runs one
+ * (the ESM bundle, dist/browser/, carries all three, each in a chunk of its own).
+ */
+
+import { inflate, type Bytes } from './release-inflate.browser.js';
+
+type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
+import { simdPacked } from './release-simd.browser.js';
+import { scalarPacked } from './release-scalar.browser.js';
+
+export const releaseBuilds: readonly ReleaseBuild[] = ['simd', 'scalar'];
+
+const modules: Partial<Record<ReleaseBuild, Promise<Bytes>>> = {};
+
+export function releaseModule(build: ReleaseBuild): Promise<Bytes> {
+  return (modules[build] ??= inflate(build === 'scalar' ? scalarPacked : simdPacked));
+}
