@@ -41,6 +41,7 @@ for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber', 'smoot
 BATCH_MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
 for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH_MAKERS[name] = pairMaker(0.05, 0.95);
 BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
+BATCH_MAKERS.poisson = pairMaker(0, 3);
 /** Class rows: pred [N, C] (Keras probabilities, torch logits / log-probabilities), targets one-hot or indices [N]. */
 const rowsMaker =
   (sparse: (framework: string) => boolean): Maker =>

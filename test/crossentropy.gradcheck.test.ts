@@ -11,6 +11,7 @@ import {
   kerasCategorical,
   kerasElementwise,
   kerasKld,
+  kerasPoisson,
   kerasSparse,
   torchBinary,
   torchBinaryLogits,
@@ -100,6 +101,7 @@ function cases(reduction: string): GradCase[] {
     for (let i = 0; i < 3; i++) onehot[i * 4 + y[i]!] = 1;
     const pk = uniform(12, 14, 0.05, 0.95);
     const tb = uniform(12, 15, 0, 1);
+    const counts = uniform(12, 16, 0, 4); // Keras Poisson's targets: rates
     for (const weighted of [false, true]) {
       const extra = weighted ? { sampleWeight: sw } : {};
       const refExtra = weighted ? { sampleWeight: swRef } : {};
@@ -111,6 +113,7 @@ function cases(reduction: string): GradCase[] {
       out.push({ label: `bce probabilities ls${tag}`, name: 'bce', framework: 'tensorflow', options: { reduction: r, labelSmoothing: 0.2 }, shape, pred: pk, target: { data: tb, shape }, ...extra, lossShape: [3], ref: (p, g) => kerasElementwise(kerasBinary(false, 0.2), p, tb, shape, 'mean', { reduction: r, ...refExtra, ...(g ? { gradOutput: g } : {}) }) });
       out.push({ label: `bce logits${tag}`, name: 'bce', framework: 'tensorflow', options: { reduction: r, fromLogits: true }, shape, pred: logits, target: { data: tb, shape }, ...extra, lossShape: [3], ref: (p, g) => kerasElementwise(kerasBinary(true, 0), p, tb, shape, 'mean', { reduction: r, ...refExtra, ...(g ? { gradOutput: g } : {}) }) });
       out.push({ label: `kld${tag}`, name: 'kld', framework: 'tensorflow', options: { reduction: r }, shape, pred: pk, target: { data: probs, shape }, ...extra, lossShape: [3], ref: (p, g) => kerasElementwise(kerasKld, p, probs, shape, 'sum', { reduction: r, ...refExtra, ...(g ? { gradOutput: g } : {}) }) });
+      out.push({ label: `poisson${tag}`, name: 'poisson', framework: 'tensorflow', options: { reduction: r }, shape, pred: pk, target: { data: counts, shape }, ...extra, lossShape: [3], ref: (p, g) => kerasElementwise(kerasPoisson, p, counts, shape, 'mean', { reduction: r, ...refExtra, ...(g ? { gradOutput: g } : {}) }) });
     }
   }
   return out;

@@ -1,12 +1,12 @@
 /**
  * The elementwise probability kernels (assembly/probability.ts) at every tail length 1..33 (16-wide body, 4-wide
  * loop, scalar tail) and across scratch blocks, streamed and in place, forward and gradient, against the float64
- * references; Keras rows (the mean or, for KLD, the sum over the last axis) across the same tails; Keras KLD's
+ * references; Keras rows (the mean or, for KLD, the sum over the last axis; BCE, KLD, Poisson) across the same tails; Keras KLD's
  * gradient at p = 1 exactly (the clip's upper bound) in the f64x2 pairs and the one-lane tail.
  */
 
 import { describe, it } from 'vitest';
-import { kerasBinary, kerasElementwise, kerasKld, torchBinary, torchBinaryLogits, torchElementwise, torchKld, torchPoisson, type Pointwise } from '../src/reference/crossentropy.js';
+import { kerasBinary, kerasElementwise, kerasKld, kerasPoisson, torchBinary, torchBinaryLogits, torchElementwise, torchKld, torchPoisson, type Pointwise } from '../src/reference/crossentropy.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { CHUNK } from '../src/wasm.js';
 import { expectClose, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
@@ -39,6 +39,7 @@ const KERAS: Array<Case & { rowReduce: 'mean' | 'sum' }> = [
   { name: 'bce', options: { labelSmoothing: 0.1 }, ref: kerasBinary(false, 0.1), pred: probs, target: unit, rowReduce: 'mean' },
   { name: 'bce', options: { fromLogits: true }, ref: kerasBinary(true, 0), pred: logits, target: unit, rowReduce: 'mean' },
   { name: 'kld', options: {}, ref: kerasKld, pred: probs, target: unit, rowReduce: 'sum' },
+  { name: 'poisson', options: {}, ref: kerasPoisson, pred: (n, s) => uniform(n, s, 0.1, 5), target: (n, s) => uniform(n, s, 0, 5), rowReduce: 'mean' },
 ];
 
 const TAILS = Array.from({ length: 33 }, (_, i) => i + 1);

@@ -220,7 +220,13 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const rowsKernel = runtime.kernel(`${spec.kernels}_rows_f32`);
   const gradKernel = runtime.kernel(`${spec.kernels}_grad_f32`);
   const scaleRows = runtime.kernel('scale_rows_f32');
-  const { js, param, valueScale } = spec;
+  const { js, valueScale } = spec;
+  /**
+   * The loss's parameter as the kernels read it, a float32, and so as the plain-JS twins read it too: a twin given
+   * the float64 number disagreed with the kernels where it decides (Keras Poisson at pred = -ε: log 0 = -inf in
+   * the kernels and in float32 Keras, the log of a tiny negative, NaN, in a twin with ε = 1e-7 unrounded).
+   */
+  const param = Math.fround(spec.param);
   /** The kernels' parameter block (the one f32 they read), packed once and placed by each call that reaches wasm. */
   const params = packParams({ f32: param });
   const reducer = new Reducer(ctx.framework, spec.reduction, ctx);

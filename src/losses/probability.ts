@@ -81,6 +81,9 @@ const torchKld = twin(
   (_x, t, logTarget) => (logTarget !== 0 ? -Math.exp(t) : -t),
 );
 
+/** Keras's backend epsilon (keras/src/backend/config.py), the ε of its Poisson. */
+const KERAS_EPSILON = 1e-7;
+
 const stirling = (t: number) => (t > 1 ? t * Math.log(t) - t + 0.5 * Math.log(2 * Math.PI * t) : 0);
 
 function poisson(logInput: boolean, full: boolean): JsPairKernels {
@@ -283,6 +286,25 @@ export const PROBABILITY = {
           return { kernels: `poisson${logInput ? '_log' : ''}${full ? '_full' : ''}`, js: poisson(logInput, full), param: o.eps as number, valueScale: 1 };
         },
       ),
+    },
+  },
+  /**
+   * Keras Poisson (poisson, Poisson): the mean over the last axis of pred - target·log(pred + ε), ε = 1e-7 (Keras's
+   * backend epsilon; keras/src/losses/losses.py `poisson`). No clip: pred + ε < 0 gives a NaN value while the
+   * gradient 1 - target/(pred + ε) stays finite, as in Keras. Per element it is torch's PoissonNLLLoss with
+   * log_input=False and eps = 1e-7, so it runs that kernel.
+   * @example fl.loss('poisson')({ pred: [1, 0.5], target: [2, 0] }) // 0.75
+   */
+  poisson: {
+    aliases: ['poisson', 'poisson_loss'],
+    frameworks: ['tensorflow'],
+    family: 'divergence',
+    meaning: 'Poisson',
+    rank: 23,
+    tensorflow: {
+      classes: { Poisson: {} },
+      signature: kerasPair<KerasOptions>(),
+      definition: pairDefinition('tensorflow', {}, () => ({ kernels: 'poisson', js: poisson(false, false), param: KERAS_EPSILON, valueScale: 1 })),
     },
   },
 } as const satisfies Declarations;

@@ -431,6 +431,9 @@ export function torchPoisson(logInput: boolean, full: boolean, eps: number): Poi
   return { f: (x, t) => x - t * Math.log(x + eps) + stirling(t), df: (x, t) => 1 - t / (x + eps) };
 }
 
+/** Keras Poisson per element: p - t·log(p + 1e-7) (keras/src/losses/losses.py poisson, backend epsilon 1e-7). */
+export const kerasPoisson: Pointwise = torchPoisson(false, false, 1e-7);
+
 /** Keras: mean (or sum, for KLD) of f over the last axis per sample, then the reduction. */
 export function kerasElementwise(f: Pointwise, pred: Arr, target: Arr, shape: number[], rowReduce: 'mean' | 'sum', opts: KerasOptions = {}): RefResult {
   const { outer, C, rowShape } = split(shape, -1);
