@@ -18,6 +18,9 @@
 //   POISSON_LOG    torch PoissonNLLLoss   f = e^x - t·x, f' = e^x - t
 //   POISSON        (log_input=False)      f = x - t·log(x + eps), f' = 1 - t/(x + eps); param = eps
 //   *_FULL         full=True              f += t·log t - t + ½·log(2πt) where t > 1 (no gradient)
+//   SOFT_MARGIN    torch SoftMarginLoss   z = -t·x, e = exp(-|z|), f = max(z, 0) + log1p(e) = log(1 + e^z)
+//                                         f' = -t·σ(z)   (any real t; torch's log1p(exp(z)) overflows to inf
+//                                         past z = 88.7 in float32, this form does not)
 // ε = 1e-7 (keras.backend.epsilon()). BCE's weights and pos_weight are applied by the facade: a weight is a
 // factor per element, and pos_weight pw folds into one (l = a·f(x, pw·t/a) with a = 1 + (pw - 1)·t).
 //
@@ -44,6 +47,7 @@ const POISSON_LOG: i32 = 5;
 const POISSON: i32 = 6;
 const POISSON_LOG_FULL: i32 = 7;
 const POISSON_FULL: i32 = 8;
+const SOFT_MARGIN: i32 = 9;
 
 const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
 const EPSILON_F64: f64 = <f64>EPSILON;
@@ -55,7 +59,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 
 // @ts-ignore: decorator
 @inline function simdKind(kind: i32): bool {
-  return kind == BCE || kind == BCE_LOGITS || kind == BCE_TORCH;
+  return kind == BCE || kind == BCE_LOGITS || kind == BCE_TORCH || kind == SOFT_MARGIN;
 }
 
 // ---- f32 forms (BCE family) ----
@@ -74,6 +78,22 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 @inline function log1m(q: f32): f32 {
   const u: f32 = <f32>1 - q;
   return logf(u) + ((1 - u) - q) / (u < MIN_NORMAL ? MIN_NORMAL : u);
+}
+
+/**
+ * softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^-|z|) on four lanes (NaN stays NaN: pmax keeps its first
+ * operand), and σ(z) = 1/(1 + e) for z >= 0, e/(1 + e) below, e = e^-|z|. Called, not inlined: SoftMarginLoss's
+ * three loops share one copy of the exp and log (each inlined copy cost about 270 bytes of the gzipped module), at
+ * the price of a call per four lanes.
+ */
+function vsoftplus(vz: v128): v128 {
+  return f32x4.add(f32x4.pmax(vz, f32x4.splat(0)), vlog1p(vexpneg(f32x4.neg(f32x4.abs(vz)))));
+}
+
+function vsigmoid(vz: v128): v128 {
+  const ve = vexpneg(f32x4.neg(f32x4.abs(vz)));
+  const vnum = v128.bitselect(f32x4.splat(1), ve, f32x4.ge(vz, f32x4.splat(0))); // NaN: e (NaN)
+  return f32x4.div(vnum, f32x4.add(f32x4.splat(1), ve));
 }
 
 // @ts-ignore: decorator
@@ -102,6 +122,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
     const ve = vexpneg(f32x4.neg(f32x4.abs(vp)));
     return f32x4.add(f32x4.sub(f32x4.pmax(vp, f32x4.splat(0)), f32x4.mul(vp, vy)), vlog1p(ve));
   }
+  if (kind == SOFT_MARGIN) return vsoftplus(f32x4.neg(f32x4.mul(vt, vp)));
   // BCE_TORCH
   const vfloor = f32x4.splat(LOG_FLOOR);
   const va = f32x4.pmax(vlog(vp), vfloor);
@@ -126,6 +147,7 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
     const vnum = v128.bitselect(f32x4.splat(1), ve, f32x4.ge(vp, f32x4.splat(0))); // NaN: e (NaN)
     return f32x4.sub(f32x4.div(vnum, f32x4.add(f32x4.splat(1), ve)), vy);
   }
+  if (kind == SOFT_MARGIN) return f32x4.neg(f32x4.mul(vt, vsigmoid(f32x4.neg(f32x4.mul(vt, vp)))));
   const vden = f32x4.pmax(f32x4.mul(vp, f32x4.sub(f32x4.splat(1), vp)), f32x4.splat(DENOMINATOR_FLOOR));
   return f32x4.div(f32x4.sub(vp, vt), vden);
 }
@@ -146,6 +168,11 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
     const e = expnegf(-Mathf.abs(p));
     return ((p > 0 ? p : 0) - p * y) + log1pf(e);
   }
+  if (kind == SOFT_MARGIN) {
+    const z = -(t * p);
+    const e = expnegf(-Mathf.abs(z));
+    return (z > 0 ? z : z != z ? z : 0) + log1pf(e);
+  }
   let a = logf(p);
   a = a < LOG_FLOOR ? LOG_FLOOR : a;
   let b = log1m(p);
@@ -165,6 +192,11 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
     const e = expnegf(-Mathf.abs(p));
     return (p >= 0 ? 1 : e) / (1 + e) - y;
+  }
+  if (kind == SOFT_MARGIN) {
+    const z = -(t * p);
+    const e = expnegf(-Mathf.abs(z));
+    return -t * ((z >= 0 ? 1 : e) / (1 + e));
   }
   let den = p * (1 - p);
   den = den < DENOMINATOR_FLOOR ? DENOMINATOR_FLOOR : den;
@@ -414,6 +446,7 @@ function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
   if (kind == BCE) return sumRange(BCE, n, p, t, param);
   if (kind == BCE_LOGITS) return sumRange(BCE_LOGITS, n, p, t, param);
   if (kind == BCE_TORCH) return sumRange(BCE_TORCH, n, p, t, param);
+  if (kind == SOFT_MARGIN) return sumRange(SOFT_MARGIN, n, p, t, param);
   if (kind == KLD) return sumRange(KLD, n, p, t, param);
   if (kind == KLD_TORCH) return sumRange(KLD_TORCH, n, p, t, param);
   if (kind == POISSON_LOG) return sumRange(POISSON_LOG, n, p, t, param);
@@ -441,6 +474,7 @@ function sumOfKind(kind: i32, n: i32, p: usize, t: usize, param: f32): f64 {
 
 export function bce_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE, n, pred, target, load<f32>(params)); }
 export function bce_logits_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE_LOGITS, n, pred, target, load<f32>(params)); }
+export function soft_margin_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(SOFT_MARGIN, n, pred, target, load<f32>(params)); }
 export function bce_torch_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(BCE_TORCH, n, pred, target, load<f32>(params)); }
 export function kld_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(KLD, n, pred, target, load<f32>(params)); }
 export function kld_torch_sum_f32(n: i32, pred: usize, target: usize, params: usize): f64 { return sumOfKind(KLD_TORCH, n, pred, target, load<f32>(params)); }
@@ -451,6 +485,7 @@ export function poisson_full_sum_f32(n: i32, pred: usize, target: usize, params:
 
 export function bce_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE, rows, cols, pred, target, out, load<f32>(params), scale); }
 export function bce_logits_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE_LOGITS, rows, cols, pred, target, out, load<f32>(params), scale); }
+export function soft_margin_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(SOFT_MARGIN, rows, cols, pred, target, out, load<f32>(params), scale); }
 export function bce_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(BCE_TORCH, rows, cols, pred, target, out, load<f32>(params), scale); }
 export function kld_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(KLD, rows, cols, pred, target, out, load<f32>(params), scale); }
 export function kld_torch_rows_f32(rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64): void { rowsKernel(KLD_TORCH, rows, cols, pred, target, out, load<f32>(params), scale); }
@@ -461,6 +496,7 @@ export function poisson_full_rows_f32(rows: i32, cols: i32, pred: usize, target:
 
 export function bce_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE, n, pred, target, grad, load<f32>(params), scale); }
 export function bce_logits_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE_LOGITS, n, pred, target, grad, load<f32>(params), scale); }
+export function soft_margin_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(SOFT_MARGIN, n, pred, target, grad, load<f32>(params), scale); }
 export function bce_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(BCE_TORCH, n, pred, target, grad, load<f32>(params), scale); }
 export function kld_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(KLD, n, pred, target, grad, load<f32>(params), scale); }
 export function kld_torch_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(KLD_TORCH, n, pred, target, grad, load<f32>(params), scale); }

@@ -499,6 +499,22 @@ export const MUTANTS = [
     tests: MARGIN,
   },
 
+  // ---- probability.ts: SoftMarginLoss ----
+  {
+    file: 'probability.ts',
+    find: 'if (kind == SOFT_MARGIN) return f32x4.neg(f32x4.mul(vt, vsigmoid(f32x4.neg(f32x4.mul(vt, vp)))));',
+    replace: 'if (kind == SOFT_MARGIN) return f32x4.neg(f32x4.mul(vt, vsigmoid(f32x4.mul(vt, vp))));',
+    description: 'SoftMarginLoss gradient (SIMD): σ(y·x) instead of σ(-y·x)',
+    tests: ['test/soft-margin.test.ts', 'test/wave3.test.ts', 'test/probability.tails.test.ts', 'test/crossentropy.gradcheck.test.ts'],
+  },
+  {
+    file: 'probability.ts',
+    find: '    return (z > 0 ? z : z != z ? z : 0) + log1pf(e);',
+    replace: '    return (z > 0 ? z : 0) + log1pf(e);',
+    description: 'SoftMarginLoss (one lane): NaN z counted as 0, so a NaN element has a finite value',
+    tests: ['test/soft-margin.test.ts', 'test/wave3.test.ts', 'test/probability.tails.test.ts'],
+  },
+
   // ---- inline/madd.ts ----
   {
     file: 'inline/madd.ts',

@@ -64,6 +64,8 @@ export interface Kernels {
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
   bce_logits_sum_f32(n: number, pred: number, target: number, params: number): number;
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  soft_margin_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
   bce_torch_sum_f32(n: number, pred: number, target: number, params: number): number;
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
   kld_sum_f32(n: number, pred: number, target: number, params: number): number;
@@ -82,6 +84,8 @@ export interface Kernels {
   /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
   bce_logits_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
   /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  soft_margin_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
   bce_torch_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
   /** assembly/probability.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
   kld_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
@@ -99,6 +103,8 @@ export interface Kernels {
   bce_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
   bce_logits_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  soft_margin_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
   bce_torch_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/probability.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */

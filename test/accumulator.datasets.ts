@@ -42,6 +42,7 @@ BATCH_MAKERS.mean_squared_logarithmic_error = pairMaker(0, 3);
 for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH_MAKERS[name] = pairMaker(0.05, 0.95);
 BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
 BATCH_MAKERS.poisson = pairMaker(0, 3);
+BATCH_MAKERS.soft_margin = pairMaker(-3, 3); // any real target: torch checks none
 /** Class rows: pred [N, C] (Keras probabilities, torch logits / log-probabilities), targets one-hot or indices [N]. */
 const rowsMaker =
   (sparse: (framework: string) => boolean): Maker =>

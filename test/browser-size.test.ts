@@ -16,8 +16,12 @@ import { ROOT } from './consumer.js';
 
 /** The budget of the browser issue: what a page downloads, the entry and the one build it runs. */
 const GOAL = 60 * 1024;
-/** The script-tag build, which carries two builds in one file. */
-const BUDGET = 72 * 1024;
+/**
+ * The script-tag build, which carries two builds in one file (simd and scalar), so every kernel counts twice there:
+ * a guard, not the page budget. 72 KB until the third wave's losses began to land; SoftMarginLoss took it to
+ * 74.8 KB (its SIMD loops about 0.8 KB gzipped, its scalar ones 0.4 KB).
+ */
+const BUDGET = 76 * 1024;
 const BUILDS = ['relaxed', 'simd', 'scalar'] as const;
 
 const read = (file: string) => readFileSync(path.join(ROOT, file));

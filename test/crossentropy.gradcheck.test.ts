@@ -20,6 +20,7 @@ import {
   torchKld,
   torchNll,
   torchPoisson,
+  torchSoftMargin,
   type RefResult,
 } from '../src/reference/crossentropy.js';
 import { expectClose, IMPLEMENTATIONS, instance, rng, uniform } from './helpers.js';
@@ -88,6 +89,8 @@ function cases(reduction: string): GradCase[] {
     const counts = Float32Array.from([0, 0.5, 1, 2, 3, 7, 0, 1.5, 4, 2, 1, 0]);
     out.push({ label: 'PoissonNLLLoss full', name: 'PoissonNLLLoss', framework: 'pytorch', options: opt({ full: true }), shape, pred: logits, target: { data: counts, shape }, lossShape: shape, ref: (p, g) => torchElementwise(torchPoisson(true, true, 1e-8), p, counts, shape, r, g) });
     const rates = uniform(12, 12, 0.2, 4);
+    const ys = Float32Array.from([1, -1, 1, 1, -1, -1, 0.5, -2, 1, -1, 1, 3]); // any real y: torch checks none
+    out.push({ label: 'SoftMarginLoss', name: 'SoftMarginLoss', framework: 'pytorch', options: opt({}), shape, pred: logits, target: { data: ys, shape }, lossShape: shape, ref: (p, g) => torchElementwise(torchSoftMargin, p, ys, shape, r, g) });
     out.push({ label: 'PoissonNLLLoss rates', name: 'PoissonNLLLoss', framework: 'pytorch', options: opt({ logInput: false, eps: 0.01 }), shape, pred: rates, target: { data: counts, shape }, lossShape: shape, ref: (p, g) => torchElementwise(torchPoisson(false, false, 0.01), p, counts, shape, r, g) });
     if (r === 'mean') {
       out.push({ label: 'KLDivLoss batchmean', name: 'KLDivLoss', framework: 'pytorch', options: { reduction: 'batchmean' }, shape, pred: lt, target: { data: probs, shape }, lossShape: shape, ref: (p) => torchElementwise(torchKld(false), p, probs, shape, 'batchmean') });

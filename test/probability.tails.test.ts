@@ -6,7 +6,7 @@
  */
 
 import { describe, it } from 'vitest';
-import { kerasBinary, kerasElementwise, kerasKld, kerasPoisson, torchBinary, torchBinaryLogits, torchElementwise, torchKld, torchPoisson, type Pointwise } from '../src/reference/crossentropy.js';
+import { kerasBinary, kerasElementwise, kerasKld, kerasPoisson, torchBinary, torchBinaryLogits, torchElementwise, torchKld, torchPoisson, torchSoftMargin, type Pointwise } from '../src/reference/crossentropy.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { CHUNK } from '../src/wasm.js';
 import { expectClose, IMPLEMENTATIONS, instance, uniform } from './helpers.js';
@@ -33,6 +33,7 @@ const TORCH: Case[] = [
   { name: 'KLDivLoss', options: { logTarget: true }, ref: torchKld(true), pred: (n, s) => uniform(n, s, -5, 0), target: (n, s) => uniform(n, s, -5, 0) },
   { name: 'PoissonNLLLoss', options: { full: true }, ref: torchPoisson(true, true, 1e-8), pred: (n, s) => uniform(n, s, -2, 2), target: (n, s) => uniform(n, s, 0, 5) },
   { name: 'PoissonNLLLoss', options: { logInput: false }, ref: torchPoisson(false, false, 1e-8), pred: (n, s) => uniform(n, s, 0.1, 5), target: (n, s) => uniform(n, s, 0, 5) },
+  { name: 'SoftMarginLoss', options: {}, ref: torchSoftMargin, pred: logits, target: (n, s) => uniform(n, s, -2, 2) },
 ];
 
 const KERAS: Array<Case & { rowReduce: 'mean' | 'sum' }> = [

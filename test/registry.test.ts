@@ -32,6 +32,7 @@ const TABLE: Record<string, [string[], string[]]> = {
   negative_log_likelihood: [['nll', 'neg_ll', 'neg_log_likelihood', 'negative_log_likelihood'], ['pytorch']],
   poisson_negative_log_likelihood: [['pnll', 'p_neg_ll', 'p_neg_log_likelihood', 'poisson_negative_log_likelihood'], ['pytorch']],
   poisson: [['poisson', 'poisson_loss'], ['tensorflow']], // Keras Poisson (the third wave)
+  soft_margin: [['soft_margin', 'soft_margin_loss'], ['pytorch']],
   bpr: [['bpr', 'bpr_loss'], ['tensorflow']],
   pair_hinge: [['phinge', 'pair_hinge', 'pair_hinge_loss'], ['tensorflow']],
   squared_hinge: [['squared_hinge'], ['tensorflow']],
@@ -73,7 +74,7 @@ describe('the alias table', () => {
       [
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
-        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson',
+        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin',
         ...MARGIN_FAMILIES,
       ].sort(),
     );

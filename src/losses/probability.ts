@@ -14,7 +14,7 @@ import { type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 
 import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec, reductionOption, weightOption, type WeightTensor } from '../options.js';
-import type { KerasBceOptions, KerasOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../signatures.js';
+import type { KerasBceOptions, KerasOptions, TorchOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
@@ -92,6 +92,19 @@ function poisson(logInput: boolean, full: boolean): JsPairKernels {
     ? twin((x, t) => Math.exp(x) - t * x + extra(t), (x, t) => Math.exp(x) - t)
     : twin((x, t, eps) => x - t * Math.log(x + eps) + extra(t), (x, t, eps) => 1 - t / (x + eps));
 }
+
+/** torch SoftMarginLoss: log(1 + e^z), z = -t·x, as max(z, 0) + log1p(e^-|z|) (no overflow); gradient -t·σ(z). */
+const softMargin = twin(
+  (x, t) => {
+    const z = -t * x;
+    return (z > 0 || z !== z ? z : 0) + Math.log1p(Math.exp(-Math.abs(z)));
+  },
+  (x, t) => {
+    const z = -t * x;
+    const e = Math.exp(-Math.abs(z));
+    return -t * ((z >= 0 ? 1 : e) / (1 + e));
+  },
+);
 
 // ---- torch weight and pos_weight ----
 
@@ -305,6 +318,24 @@ export const PROBABILITY = {
       classes: { Poisson: {} },
       signature: kerasPair<KerasOptions>(),
       definition: pairDefinition('tensorflow', {}, () => ({ kernels: 'poisson', js: poisson(false, false), param: KERAS_EPSILON, valueScale: 1 })),
+    },
+  },
+  /**
+   * torch SoftMarginLoss (soft_margin, soft_margin_loss): log(1 + e^(-y·x)) per element, y any real number (torch
+   * checks nothing), then the reduction. Computed as max(z, 0) + log1p(e^-|z|), z = -y·x: finite where torch's
+   * float32 log1p(exp(z)) overflows to inf (z > 88.7) and its gradient to NaN.
+   * @example fl.loss('SoftMarginLoss')({ pred: [1, -1], target: [1, 1] }) // 0.813262
+   */
+  soft_margin: {
+    aliases: ['soft_margin', 'soft_margin_loss'],
+    frameworks: ['pytorch'],
+    family: 'margin',
+    meaning: 'SoftMarginLoss',
+    rank: 24,
+    pytorch: {
+      classes: { SoftMarginLoss: {} },
+      signature: torchPair<TorchOptions>(),
+      definition: pairDefinition('pytorch', {}, () => ({ kernels: 'soft_margin', js: softMargin, param: 0, valueScale: 1 })),
     },
   },
 } as const satisfies Declarations;

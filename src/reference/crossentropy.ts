@@ -431,6 +431,15 @@ export function torchPoisson(logInput: boolean, full: boolean, eps: number): Poi
   return { f: (x, t) => x - t * Math.log(x + eps) + stirling(t), df: (x, t) => 1 - t / (x + eps) };
 }
 
+/** torch SoftMarginLoss per element: log(1 + exp(-y·x)) (aten soft_margin_loss), stable in float64; -y·σ(-y·x). */
+export const torchSoftMargin: Pointwise = {
+  f: (x, y) => {
+    const z = -y * x;
+    return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+  },
+  df: (x, y) => -y / (1 + Math.exp(y * x)),
+};
+
 /** Keras Poisson per element: p - t·log(p + 1e-7) (keras/src/losses/losses.py poisson, backend epsilon 1e-7). */
 export const kerasPoisson: Pointwise = torchPoisson(false, false, 1e-7);
 
