@@ -235,12 +235,14 @@ function chooseFramework(resolved: ResolvedName, requested: unknown): Framework 
     });
   }
   if (!(spec.frameworks as readonly Framework[]).includes(framework)) {
+    const counterpart = (spec as { counterparts?: Partial<Record<Framework, string>> }).counterparts?.[framework];
     throw new LossError({
       code: 'UNSUPPORTED_FRAMEWORK',
       loss: resolved.canonical,
       argument: 'option "framework"',
       expected: `one of the frameworks of ${resolved.canonical}: ${spec.frameworks.map((f) => `"${f}"`).join(' | ')}`,
       received: describe(requested),
+      ...(counterpart === undefined ? {} : { suggestion: counterpart, suggestionNote: `${framework === 'pytorch' ? 'PyTorch' : 'Keras'}: ${(LOSSES as Readonly<Record<string, { meaning: string }>>)[counterpart]!.meaning}` }),
     });
   }
   return framework;

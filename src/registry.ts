@@ -109,6 +109,14 @@ export function checkDeclarations(declared: ReadonlyArray<readonly [string, Loss
     if (other !== undefined) fail(`${canonical} and ${other} have the same rank ${d.rank}`);
     ranks.set(d.rank, canonical);
   }
+  // A counterpart names a declared loss that has the framework this one lacks.
+  const byName = new Map(declared);
+  for (const [canonical, d] of declared) {
+    for (const [f, name] of Object.entries(d.counterparts ?? {}) as [Framework, string][]) {
+      if (d.frameworks.includes(f)) fail(`${canonical} has ${f} itself, and a counterpart there`);
+      if (!byName.get(name)?.frameworks.includes(f)) fail(`${canonical}'s ${f} counterpart ${name} is no ${f} loss`);
+    }
+  }
 }
 
 export interface ResolvedName {

@@ -250,6 +250,9 @@ describe('fl.loss: the options', () => {
       'UNSUPPORTED_FRAMEWORK', 'mean_absolute_percentage_error', 'option "framework"', 'one of the frameworks of mean_absolute_percentage_error: "tensorflow"', '"pytorch"', undefined, undefined,
     ]);
     expect(parts(() => js.loss('ctc', { framework: 'keras' }), 'UNSUPPORTED_FRAMEWORK').slice(3, 5)).toEqual(['one of the frameworks of ctc: "pytorch"', '"keras"']);
+    // the same loss under another name in that framework: named as the suggestion
+    expect(parts(() => js.loss('poisson', { framework: 'pytorch' }), 'UNSUPPORTED_FRAMEWORK').slice(3)).toEqual(['one of the frameworks of poisson: "tensorflow"', '"pytorch"', 'poisson_negative_log_likelihood', 'PyTorch: PoissonNLLLoss']);
+    expect(parts(() => js.loss('pnll', { framework: 'keras' }), 'UNSUPPORTED_FRAMEWORK').slice(5)).toEqual(['poisson', 'Keras: Poisson']);
     expect(js.loss('huber').framework).toBe('tensorflow'); // the first framework is the default
   });
 

@@ -56,6 +56,9 @@ describe('the declarations are checked when the registry loads', () => {
     ['a class name of another loss, in another case', { pytorch: { classes: { mseloss: {} }, signature: undefined as never, definition: undefined as never } }, 'the name "mseloss" of a_loss is declared twice (also mean_squared_error\'s)'],
     ['a name twice', { aliases: ['a_loss', 'al', 'al'] }, 'the name "al" of a_loss is declared twice'],
     ['a rank taken', { rank: 0 }, 'a_loss and categorical_crossentropy have the same rank 0'],
+    ['a counterpart in a framework it has', { counterparts: { pytorch: 'mean_squared_error' } }, 'a_loss has pytorch itself, and a counterpart there'],
+    ['a counterpart that lacks the framework', { counterparts: { tensorflow: 'ctc' } }, "a_loss's tensorflow counterpart ctc is no tensorflow loss"],
+    ['a counterpart that is no loss', { counterparts: { tensorflow: 'no_such_loss' } }, "a_loss's tensorflow counterpart no_such_loss is no tensorflow loss"],
   ] as const)('refuses %s', (_what, change, message) => {
     const declared = [...(Object.entries(LOSSES) as Array<[string, LossDeclaration]>), ['a_loss', { ...base(), ...change } as LossDeclaration] as [string, LossDeclaration]];
     expect(fails(declared)).toBe(`fastloss: bad loss declaration: ${message}`);

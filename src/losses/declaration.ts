@@ -69,6 +69,11 @@ export interface LossDeclaration {
   readonly meaning: string;
   /** How often people reach for it (0 most): the tie-breaker of "did you mean" suggestions. */
   readonly rank: number;
+  /**
+   * Where a framework it lacks has the same loss under another canonical name (Keras Poisson and torch
+   * PoissonNLLLoss): asked for in that framework, it is refused with that name as the suggestion.
+   */
+  readonly counterparts?: Readonly<Partial<Record<Framework, string>>>;
   readonly tensorflow?: FrameworkDeclaration;
   readonly pytorch?: FrameworkDeclaration;
 }

@@ -286,6 +286,7 @@ export const PROBABILITY = {
     family: 'divergence',
     meaning: 'PoissonNLLLoss',
     rank: 19,
+    counterparts: { tensorflow: 'poisson' },
     pytorch: {
       classes: { PoissonNLLLoss: {} },
       functions: { poisson_nll_loss: {} },
@@ -314,6 +315,7 @@ export const PROBABILITY = {
     family: 'divergence',
     meaning: 'Poisson',
     rank: 23,
+    counterparts: { pytorch: 'poisson_negative_log_likelihood' },
     tensorflow: {
       classes: { Poisson: {} },
       signature: kerasPair<KerasOptions>(),
