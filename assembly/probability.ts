@@ -171,7 +171,7 @@ function vsigmoid(vz: v128): v128 {
   if (kind == SOFT_MARGIN) {
     const z = -(t * p);
     const e = expnegf(-Mathf.abs(z));
-    return (z > 0 ? z : z != z ? z : 0) + log1pf(e);
+    return (z > 0 ? z : 0) + log1pf(e); // NaN z: e and so log1pf(e) are NaN
   }
   let a = logf(p);
   a = a < LOG_FLOOR ? LOG_FLOOR : a;

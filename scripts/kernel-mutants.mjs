@@ -509,9 +509,9 @@ export const MUTANTS = [
   },
   {
     file: 'probability.ts',
-    find: '    return (z > 0 ? z : z != z ? z : 0) + log1pf(e);',
-    replace: '    return (z > 0 ? z : 0) + log1pf(e);',
-    description: 'SoftMarginLoss (one lane): NaN z counted as 0, so a NaN element has a finite value',
+    find: '    return -t * ((z >= 0 ? 1 : e) / (1 + e));',
+    replace: '    return t * ((z >= 0 ? 1 : e) / (1 + e));',
+    description: 'SoftMarginLoss gradient (one lane: the scalar build, the SIMD tails): the sign of -y lost',
     tests: ['test/soft-margin.test.ts', 'test/wave3.test.ts', 'test/probability.tails.test.ts'],
   },
 

@@ -97,7 +97,7 @@ function poisson(logInput: boolean, full: boolean): JsPairKernels {
 const softMargin = twin(
   (x, t) => {
     const z = -t * x;
-    return (z > 0 || z !== z ? z : 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
   },
   (x, t) => {
     const z = -t * x;
