@@ -163,3 +163,50 @@ describe('the small-input fast paths decide as the general path does', () => {
     }
   });
 });
+
+describe('the refusals of the elementwise engine, whole', () => {
+  const whole = (fn: () => unknown): (string | undefined)[] => {
+    try {
+      fn();
+    } catch (e) {
+      const x = e as { code?: string; loss?: string; argument?: string; expected?: string; received?: string };
+      return [x.code, x.loss, x.argument, x.expected, x.received];
+    }
+    return ['nothing thrown'];
+  };
+  const FORMS = 'a tensor: { data, shape }, a Float32Array, Float64Array, Int32Array, number[] or nested number arrays';
+
+  it.each([0, 64])('shapes, data, missing inputs, a stream that cannot split (jsBelow %i)', async (jsBelow) => {
+    const fl = await loadLosses({ build: 'simd', jsBelow });
+    const torch = fl.loss('mse', { framework: 'pytorch' });
+    const keras = fl.loss('mse');
+    const mseT = 'mean_squared_error (pytorch)';
+    const mseK = 'mean_squared_error (tensorflow)';
+    expect(whole(() => torch({ pred: [1, 2, 3], target: [1, 2] }))).toEqual(['SHAPE_MISMATCH', mseT, 'target', "pred's shape [3]", 'shape [2]']);
+    expect(whole(() => keras({ pred: [[1, 2, 3]], target: [[1, 2]] }))).toEqual(['SHAPE_MISMATCH', mseK, 'target', "pred's shape [1, 3] (or one that differs by a trailing axis of 1)", 'shape [1, 2]']);
+    expect(whole(() => keras({ pred: [1, 2], target: 'x' } as never))).toEqual(['BAD_DTYPE', mseK, 'target', FORMS, '"x"']);
+    expect(whole(() => keras({ pred: [1, 2], target: [1, 2], sampleWeight: 'w' } as never))).toEqual(['BAD_DTYPE', mseK, 'sampleWeight', FORMS, '"w"']);
+    for (const call of [() => keras(null as never), () => keras.withGrad(null as never), () => keras(undefined as never)]) {
+      expect(whole(call)).toEqual(['MISSING_INPUT', mseK, 'inputs', 'an object of named inputs { pred, target, sampleWeight? }', expect.any(String)]);
+    }
+    const acc = keras.accumulator();
+    expect(whole(() => acc.update({ pred: [1, 2, 3], target: [0, 0, 0], sampleWeight: [2] }))).toEqual([
+      'SHAPE_MISMATCH', mseK, 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', 'shape [3]',
+    ]);
+  });
+
+  it.each([0, 64])('a Keras rank-1 pred streamed is one sample for every reduction; torch batchmean of a rank-0 pair (jsBelow %i)', async (jsBelow) => {
+    const fl = await loadLosses({ build: 'simd', jsBelow });
+    for (const reduction of ['sum', 'sum_over_batch_size'] as const) {
+      const loss = fl.loss('mse', { reduction });
+      const acc = loss.accumulator();
+      acc.update({ pred: [1, 2, 3], target: [0, 0, 0] });
+      acc.update({ pred: [4], target: [0] });
+      // one sample: the mean of the squares over its only axis, whatever the reduction
+      expect(acc.result(), reduction).toBeCloseTo((1 + 4 + 9 + 16) / 4, 6);
+    }
+    const kld = fl.loss('kld', { framework: 'pytorch', reduction: 'batchmean' });
+    // rank 0: torch's kl_div divides by input.size(0) only when input.dim() != 0, so a 0-d pair is its own value
+    expect(kld({ pred: { data: [-0.5], shape: [] }, target: { data: [0.25], shape: [] } })).toBeCloseTo(0.25 * (Math.log(0.25) + 0.5), 6);
+  });
+});
