@@ -9,8 +9,7 @@
  */
 
 import { inflate, type Bytes } from './release-inflate.browser.js';
-
-type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
+import type { ReleaseBuild } from './release.js';
 
 export const releaseBuilds: readonly ReleaseBuild[] = ['relaxed', 'simd', 'scalar'];
 

@@ -7,8 +7,7 @@
  */
 
 import { inflate, type Bytes } from './release-inflate.browser.js';
-
-type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
+import type { ReleaseBuild } from './release.js';
 import { simdPacked } from './release-simd.browser.js';
 import { scalarPacked } from './release-scalar.browser.js';
 

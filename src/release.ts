@@ -8,9 +8,12 @@ import relaxedBytes from '../build/fastloss.relaxed.wasm';
 import simdBytes from '../build/fastloss.simd.wasm';
 import scalarBytes from '../build/fastloss.scalar.wasm';
 
-/** The builds this entry carries, best first. */
-export const releaseBuilds: readonly ('relaxed' | 'simd' | 'scalar')[] = ['relaxed', 'simd', 'scalar'];
+/** The builds a bundle may carry and a user's engine picks from (src/wasm.ts). */
+export type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
 
-export function releaseModule(build: 'relaxed' | 'simd' | 'scalar'): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
+/** The builds this entry carries, best first. */
+export const releaseBuilds: readonly ReleaseBuild[] = ['relaxed', 'simd', 'scalar'];
+
+export function releaseModule(build: ReleaseBuild): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
   return build === 'relaxed' ? relaxedBytes : build === 'simd' ? simdBytes : scalarBytes;
 }

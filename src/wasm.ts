@@ -12,7 +12,7 @@
 
 import { LossError } from './errors.js';
 import { Heap } from './heap.js';
-import { releaseBuilds, releaseModule } from './release.js';
+import { releaseBuilds, releaseModule, type ReleaseBuild } from './release.js';
 import type { KernelName, Kernels } from './kernels.js';
 
 /**
@@ -21,8 +21,7 @@ import type { KernelName, Kernels } from './kernels.js';
  * SIMD build unoptimised, with its assertions: `import 'fastloss/debug'`).
  */
 export type Build = 'relaxed' | 'simd' | 'scalar' | 'debug';
-/** The builds a bundle may carry and a user's engine picks from. */
-export type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
+export type { ReleaseBuild } from './release.js';
 export type BuildRequest = Build | 'auto';
 
 /**
