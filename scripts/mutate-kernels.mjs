@@ -19,15 +19,12 @@
 // mutants and their ids. --check: only verify that every snippet occurs exactly once. --score: print the stored
 // report's table.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeTree, closeTreeOnExit, failures, firstLine, openTree, root, run, secs, vitest } from './scratch-tree.mjs';
 import { MUTANTS } from './kernel-mutants.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 const REPORT_JSON = 'reports/kernel-mutants.json';
 const REPORT_MD = 'reports/kernel-mutants.md';
@@ -58,94 +55,11 @@ function problems() {
   return out;
 }
 
-// ---- the temporary tree and its child processes ----
-
+/** The copy the mutants are written into (scripts/scratch-tree.mjs). */
 let tree = null;
-let child = null;
-
-function cleanup() {
-  if (child !== null) {
-    try {
-      process.kill(-child.pid, 'SIGKILL'); // its own process group: vitest and its workers
-    } catch {
-      // already gone
-    }
-    child = null;
-  }
-  if (tree !== null) {
-    rmSync(tree, { recursive: true, force: true });
-    tree = null;
-  }
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: stopping (the results so far are in ${REPORT_JSON})`);
-    cleanup();
-    process.exit(130);
-  });
-}
-process.on('exit', cleanup);
-
-/** Runs a command in the copy; resolves with its exit, output and time, or timedOut. */
-function run(args, timeoutMs) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const p = spawn(process.execPath, args, { cwd: tree, detached: true, env: { ...process.env, FORCE_COLOR: '0' } });
-    child = p;
-    let output = '';
-    const keep = (d) => {
-      output = (output + d.toString()).slice(-20000);
-    };
-    p.stdout.on('data', keep);
-    p.stderr.on('data', keep);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-p.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      child = null;
-      resolve({ code, timedOut, output, ms: Date.now() - started });
-    });
-  });
-}
+closeTreeOnExit(REPORT_JSON);
 
 const buildWasm = () => run(['scripts/build.mjs', '--kernels'], 10 * 60_000);
-
-/** Runs `files` with vitest's JSON reporter; returns the parsed report (null if none was written). */
-async function vitest(files, timeoutMs, bail) {
-  const out = join(tree, '.vitest-result.json');
-  rmSync(out, { force: true });
-  const args = ['node_modules/vitest/vitest.mjs', 'run', ...files, '--reporter=json', `--outputFile=${out}`, ...(bail ? ['--bail=1'] : [])];
-  const r = await run(args, timeoutMs);
-  const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null;
-  return { ...r, report };
-}
-
-/** The failing tests of a vitest JSON report, in the order of `files`. */
-function failures(report, files) {
-  const list = [];
-  const results = [...report.testResults].sort((a, b) => rank(a.name) - rank(b.name));
-  function rank(name) {
-    const i = files.findIndex((f) => name.endsWith(f));
-    return i < 0 ? files.length : i;
-  }
-  for (const r of results) {
-    const file = files.find((f) => r.name.endsWith(f)) ?? r.name;
-    const failed = r.assertionResults.filter((a) => a.status === 'failed');
-    for (const a of failed) list.push({ file, test: a.fullName, message: firstLine(a.failureMessages?.[0]) });
-    if (failed.length === 0 && r.status === 'failed') list.push({ file, test: '(the suite failed to run)', message: firstLine(r.message) });
-  }
-  return list;
-}
-
-const firstLine = (s) => (s ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 240) ?? '';
 
 // ---- the report ----
 
@@ -229,8 +143,6 @@ async function judge(m, baselineMs, bail) {
   }
 }
 
-const secs = (t) => Math.round((Date.now() - t) / 1000);
-
 async function main() {
   const args = process.argv.slice(2);
   const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -259,9 +171,7 @@ async function main() {
   }
   const bail = flags.has('--bail');
   const started = Date.now();
-  tree = mkdtempSync(join(tmpdir(), 'fastloss-kernel-mutants-'));
-  for (const entry of COPY) cpSync(entry, join(tree, entry), { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  tree = openTree('fastloss-kernel-mutants-', COPY);
   mkdirSync(join(tree, 'build'));
 
   // The unmutated copy: it must build and pass every judging suite, whose times set the timeouts.
@@ -293,5 +203,5 @@ async function main() {
 try {
   await main();
 } finally {
-  cleanup();
+  closeTree();
 }

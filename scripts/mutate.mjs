@@ -6,6 +6,10 @@
 // below; `npm run mutate -- src/npy.ts` runs one file against the whole suite; no argument runs every group.
 // `node scripts/mutate.mjs --score` only prints the sum of the reports already there.
 //
+// `npm run mutate -- recheck [report ...]`: the Survived and NoCoverage mutants of the reports applied by hand and
+// judged by plain vitest (scripts/mutate-recheck.mjs: Stryker's vitest runner records some false survivors).
+// A group run rechecks its own report when Stryker is done.
+//
 // `npm run mutate -- kernels [filter ...] [--bail | --list | --check | --score]`: the kernel mutants instead
 // (scripts/mutate-kernels.mjs, the list in scripts/kernel-mutants.mjs): plausible bugs in assembly/, which Stryker
 // does not mutate, one at a time in a copy of the tree, each judged by its suites; reports/kernel-mutants.{json,md}.
@@ -68,6 +72,7 @@ function runGroup({ mutate, tests }) {
   const r = spawnSync('npx', ['stryker', 'run', config], { stdio: 'inherit' });
   rmSync(config, { force: true });
   if (r.status !== 0) process.exitCode = 1;
+  else if (spawnSync(process.execPath, ['scripts/mutate-recheck.mjs', report], { stdio: 'inherit' }).status !== 0) process.exitCode = 1;
 }
 
 /** Killed or timed out over all mutants that are not ignored (no coverage counts as survived), per file. */
@@ -101,8 +106,8 @@ function score() {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === 'kernels') {
-  const r = spawnSync(process.execPath, ['scripts/mutate-kernels.mjs', ...args.slice(1)], { stdio: 'inherit' });
+if (args[0] === 'kernels' || args[0] === 'recheck') {
+  const r = spawnSync(process.execPath, [`scripts/mutate-${args[0]}.mjs`, ...args.slice(1)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 if (!args.includes('--score')) {

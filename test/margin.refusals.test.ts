@@ -58,4 +58,25 @@ describe('margin, ranking and cosine refusals', () => {
       'a label other than 0 or 1',
     ]);
   });
+  it('the pairwise losses: shapes that do not meet, a bad label, a bad sample weight, out over the label input', () => {
+    const f32 = (n: number, v = 1) => new Float32Array(n).fill(v);
+    const mr = fl.loss('margin_ranking');
+    expect(refusal(() => mr({ x1: f32(3), x2: f32(4), target: f32(3) }))).toEqual(['SHAPE_MISMATCH', 'margin_ranking (pytorch)', 'x2', "x1's shape [3]", 'shape [4]']);
+    expect(refusal(() => mr({ x1: f32(3), x2: f32(3), target: f32(2) }))).toEqual(['SHAPE_MISMATCH', 'margin_ranking (pytorch)', 'target', "x1's shape [3]", 'shape [2]']);
+    expect(refusal(() => mr({ x1: 'a' as never, x2: f32(3), target: f32(3) }))[1]).toBe('margin_ranking (pytorch)');
+    const bpr = fl.loss('bpr');
+    expect(refusal(() => bpr({ positive: f32(3), negative: f32(2) }))).toEqual(['SHAPE_MISMATCH', 'bpr (tensorflow)', 'negative', "positive's shape [3]", 'shape [2]']);
+    const weight = refusal(() => bpr({ positive: f32(3), negative: f32(3), sampleWeight: 'w' as never }));
+    expect(weight.slice(0, 3)).toEqual(['BAD_DTYPE', 'bpr (tensorflow)', 'sampleWeight']);
+    // the ±1 labels are an input too: a gradient written over them is refused as over x1 or x2
+    const t = fl.tensor([4]);
+    t.data.set([1, -1, 1, -1]);
+    try {
+      expect(refusal(() => mr.withGrad({ x1: f32(4), x2: f32(4), target: t }, { out: { x1: t } }))).toEqual([
+        'BAD_OPTION', 'margin_ranking (pytorch)', 'out.x1', 'a buffer that overlaps no input and no other gradient', 'an overlapping buffer',
+      ]);
+    } finally {
+      t.free();
+    }
+  });
 });

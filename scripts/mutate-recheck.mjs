@@ -1,0 +1,88 @@
+// `npm run mutate -- recheck [report.json ...]`: each mutant a Stryker report records as Survived or NoCoverage,
+// applied by hand to a copy of the tree and judged there by plain `vitest run`.
+//
+// Why: Stryker's vitest runner (9.6 with vitest 4.1, coverageAnalysis perTest) records some mutants as Survived
+// whose covering tests fail when the mutant is applied by hand (stryker-js issues #6192, #6213, #5928: the run of
+// the covering tests completes one test, or none, and the verdict is kept). Here the suites that Stryker says cover
+// the mutant (for NoCoverage, every suite of that report) run with plain vitest on the mutated source (--bail=1):
+// a failure marks the mutant Killed in the report, with `recheck` saying which test killed it; a pass leaves it
+// Survived, now measured. Only src/ is mutated by Stryker, so the copy takes the built wasm (build/) as it is.
+//
+// A report whose source differs from the file in the tree (the file changed since) is skipped for that file: its
+// mutants' positions no longer hold. Reports default to every one in reports/mutation/.
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeTree, closeTreeOnExit, failures, openTree, root, secs, vitest } from './scratch-tree.mjs';
+
+process.chdir(root);
+const DIR = 'reports/mutation';
+const COPY = ['src', 'test', 'build', 'data', 'package.json', 'tsconfig.json', 'vitest.config.ts'];
+closeTreeOnExit(DIR);
+
+/** The source with the mutant's replacement in place of its location (Stryker's lines and columns are 1-based). */
+function mutated(source, { location: { start, end }, replacement }) {
+  const lines = source.split('\n');
+  const offset = (p) => lines.slice(0, p.line - 1).reduce((a, l) => a + l.length + 1, 0) + p.column - 1;
+  return source.slice(0, offset(start)) + replacement + source.slice(offset(end));
+}
+
+async function recheck(reportPath, tree) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  const testFiles = report.testFiles ?? {};
+  const fileOfTest = new Map();
+  for (const [file, { tests }] of Object.entries(testFiles)) for (const t of tests) fileOfTest.set(t.id, file);
+  const relative = (file) => file.slice(file.indexOf('test/'));
+  const allSuites = Object.keys(testFiles).map(relative);
+  let rechecked = 0;
+  let killed = 0;
+  for (const [file, entry] of Object.entries(report.files)) {
+    const current = readFileSync(file, 'utf8');
+    if (current !== entry.source) {
+      console.log(`${file}: changed since ${reportPath} was written; its mutants are not rechecked`);
+      continue;
+    }
+    const open = entry.mutants.filter((m) => (m.status === 'Survived' || m.status === 'NoCoverage') && m.recheck === undefined);
+    console.log(`${file}: ${open.length} mutants to recheck`);
+    for (const m of open) {
+      const started = Date.now();
+      const suites = m.status === 'NoCoverage' ? allSuites : [...new Set((m.coveredBy ?? []).map((id) => fileOfTest.get(id)).filter((f) => f !== undefined).map(relative))];
+      const path = join(tree, file);
+      let verdict;
+      try {
+        writeFileSync(path, mutated(current, m));
+        const r = await vitest(suites, 20 * 60_000, true);
+        const f = r.report === null ? [] : failures(r.report, suites);
+        if (r.timedOut) verdict = { status: 'Timeout', by: 'a timeout (20 min)' };
+        else if (r.report === null) verdict = { status: 'Killed', by: `vitest exited with ${r.code} and no report` };
+        else if (f.length > 0 || !r.report.success) verdict = { status: 'Killed', by: f[0] === undefined ? 'vitest reported a failure' : `${f[0].file} > ${f[0].test}` };
+        else verdict = { status: m.status, by: null };
+      } finally {
+        writeFileSync(path, current);
+      }
+      rechecked++;
+      const line = `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${JSON.stringify(m.replacement).slice(0, 60)}`;
+      if (verdict.by !== null) {
+        killed++;
+        m.statusReason = `by hand: ${verdict.by}`;
+        m.status = verdict.status;
+      }
+      m.recheck = { status: verdict.status, by: verdict.by, suites: suites.length, seconds: secs(started) };
+      writeFileSync(reportPath, JSON.stringify(report));
+      console.log(`  ${line}: ${verdict.by === null ? 'survives' : `${verdict.status.toLowerCase()} ${verdict.by}`} (${secs(started)} s)`);
+    }
+  }
+  return { rechecked, killed };
+}
+
+const args = process.argv.slice(2);
+const reports = args.length > 0 ? args : existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => join(DIR, f)) : [];
+const tree = openTree('fastloss-recheck-', COPY);
+try {
+  for (const r of reports) {
+    const { rechecked, killed } = await recheck(r, tree);
+    console.log(`${r}: ${rechecked} rechecked, ${killed} killed by hand\n`);
+  }
+} finally {
+  closeTree();
+}
