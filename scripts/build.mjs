@@ -37,7 +37,7 @@ async function asBuild(entry, target, out) {
   console.log(`${out}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
 // The release and debug builds: the wasm ABI (assembly/index.ts).
-for (const target of ['relaxed', 'simd', 'scalar', 'debug']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
 // The ABI's TypeScript types, from the compiler's own declarations of it: src/kernels.ts (committed, so that the
 // facade type-checks without a build; test/kernels.test.ts regenerates it and compares).
 await writeKernelTypes();
@@ -93,6 +93,9 @@ const releaseFor = (file) => ({
   name: 'fastloss-release-browser',
   setup(build) {
     build.onResolve({ filter: /^\.\/release\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, file) }));
+    // no worker threads in the browser bundles yet (src/thread-pool.browser.ts): neither the pool nor the
+    // tiling driver's split (src/engines/tiling-parallel.browser.ts)
+    build.onResolve({ filter: /^\.\/(thread-pool|tiling-parallel)\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts')) }));
   },
 });
 const browser = {

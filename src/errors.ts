@@ -17,6 +17,8 @@ export type LossErrorCode =
   | 'BAD_LENGTHS'
   | 'FREED_TENSOR'
   | 'DETACHED_VIEW'
+  /** A worker thread failed or is gone while it held part of a call (src/threads.ts). */
+  | 'WORKER_FAILED'
   /** Reserved: a listed loss whose family has not landed (every listed loss is declared with its definitions now). */
   | 'NOT_IMPLEMENTED'
   | 'BAD_STATE';

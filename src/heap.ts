@@ -31,6 +31,9 @@ export class Heap {
     this.top = Math.max(start, end);
   }
 
+  /** Called after the memory grew (the runtime drops its views: a shared memory's do not detach). */
+  onGrow: () => void = () => {};
+
   /** End of the region this heap manages (= the memory's size once anything was allocated). */
   private top: number;
 
@@ -115,6 +118,7 @@ export class Heap {
     const newBytes = this.memory.buffer.byteLength;
     this.insertFree({ start: oldBytes, size: newBytes - oldBytes });
     this.top = newBytes;
+    this.onGrow();
     return this.freeBlocks.length - 1;
   }
 }

@@ -19,6 +19,8 @@ import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
 import type { Accumulator, AccumulatorOf, AccumulatorState, ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
+import { autoThreads } from './thread-pool.js';
+import { MAX_THREADS } from './kernel-steps.js';
 import type { LossContext } from './options.js';
 
 export { LossError } from './errors.js';
@@ -48,6 +50,14 @@ export interface LoadOptions {
    * than the loop itself (measured in BENCHMARKS.md). 0 runs everything in wasm; Infinity nothing.
    */
   jsBelow?: number;
+  /**
+   * Threads a call may use: 'auto' (default) is what the process may run at once in Node
+   * (`os.availableParallelism()`, at most 128) and 1 in a browser; a number asks for that many (1: no workers).
+   * With more than one, wasm memory is shared by a pool of worker threads, and a large call whose inputs are in
+   * wasm memory (fl.tensor) is split across them (see `fl.threads`, `fl.close()`). Workers never keep a process
+   * alive.
+   */
+  threads?: number | 'auto';
 }
 
 /** Options of a loss: `framework`, then the chosen loss's own, camelCase (reduction, delta, beta, …). */
@@ -69,6 +79,19 @@ export class FastLoss {
   /** Which build this instance runs. */
   get build(): Build {
     return this.runtime.build;
+  }
+
+  /**
+   * The threads a call may use: the workers and the calling thread, or 1 (threads: 1 was asked, the engine has no
+   * shared memory, a browser page, or after `close()`).
+   */
+  get threads(): number {
+    return this.runtime.threads;
+  }
+
+  /** Ends the worker threads (idempotent). The instance goes on working, on one thread. */
+  close(): void {
+    this.runtime.close();
   }
 
   /** The instance's wasm memory (tensors live here; share it with your own wasm to write outputs in place). */
@@ -180,16 +203,16 @@ export class FastLoss {
 /** Instantiates the kernels. Each call returns an independent instance with its own memory. */
 export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'options', expected: 'an object { build?, jsBelow? }', received: describe(options) });
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'options', expected: 'an object { build?, jsBelow?, threads? }', received: describe(options) });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'build' && key !== 'jsBelow') {
-      const near = didYouMean(key, ['build', 'jsBelow']);
+    if (key !== 'build' && key !== 'jsBelow' && key !== 'threads') {
+      const near = didYouMean(key, ['build', 'jsBelow', 'threads']);
       throw new LossError({
         code: 'UNKNOWN_OPTION',
         loss: 'loadLosses',
         argument: `option "${key}"`,
-        expected: 'build or jsBelow',
+        expected: 'build, jsBelow or threads',
         received: `"${key}"`,
         ...(near === undefined ? {} : { suggestion: near }),
       });
@@ -203,7 +226,13 @@ export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
   if (typeof jsBelow !== 'number' || Number.isNaN(jsBelow) || jsBelow < 0) {
     throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "jsBelow"', expected: 'a number >= 0', received: describe(jsBelow) });
   }
-  return new FastLoss(await instantiate(build), jsBelow);
+  const threads = options.threads ?? 'auto';
+  if (threads !== 'auto' && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "threads"', expected: `"auto" or an integer from 1 to ${MAX_THREADS}`, received: describe(threads) });
+  }
+  // the debug build has no shared-memory twin: it runs on one thread
+  const count = build === 'debug' ? 1 : threads === 'auto' ? Math.min(await autoThreads(), MAX_THREADS) : threads;
+  return new FastLoss(await instantiate(build, count), jsBelow);
 }
 
 // ---- resolution ----

@@ -24,3 +24,8 @@ const packs: Record<ReleaseBuild, () => Promise<Bytes>> = {
 export function releaseModule(build: ReleaseBuild): Promise<Bytes> {
   return (modules[build] ??= packs[build]().then(inflate));
 }
+
+/** No build over shared memory in the browser bundles yet: a page runs on one thread (src/thread-pool.browser.ts). */
+export function sharedReleaseModule(_build: ReleaseBuild): null {
+  return null;
+}

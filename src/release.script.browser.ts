@@ -18,3 +18,8 @@ const modules: Partial<Record<ReleaseBuild, Promise<Bytes>>> = {};
 export function releaseModule(build: ReleaseBuild): Promise<Bytes> {
   return (modules[build] ??= inflate(build === 'scalar' ? scalarPacked : simdPacked));
 }
+
+/** No build over shared memory in the browser bundles yet: a page runs on one thread (src/thread-pool.browser.ts). */
+export function sharedReleaseModule(_build: ReleaseBuild): null {
+  return null;
+}

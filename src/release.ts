@@ -7,6 +7,8 @@
 import relaxedBytes from '../build/fastloss.relaxed.wasm';
 import simdBytes from '../build/fastloss.simd.wasm';
 import scalarBytes from '../build/fastloss.scalar.wasm';
+import relaxedThreadsBytes from '../build/fastloss.relaxed-threads.wasm';
+import simdThreadsBytes from '../build/fastloss.simd-threads.wasm';
 
 /** The builds a bundle may carry and a user's engine picks from (src/wasm.ts). */
 export type ReleaseBuild = 'relaxed' | 'simd' | 'scalar';
@@ -16,4 +18,12 @@ export const releaseBuilds: readonly ReleaseBuild[] = ['relaxed', 'simd', 'scala
 
 export function releaseModule(build: ReleaseBuild): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
   return build === 'relaxed' ? relaxedBytes : build === 'simd' ? simdBytes : scalarBytes;
+}
+
+/**
+ * The same kernels built over an imported shared memory (asconfig.json's '-threads' targets), which every thread
+ * instantiates (src/threads.ts), or null for a build that has none (scalar: an engine with threads has SIMD).
+ */
+export function sharedReleaseModule(build: ReleaseBuild): Uint8Array<ArrayBuffer> | null {
+  return build === 'relaxed' ? relaxedThreadsBytes : build === 'simd' ? simdThreadsBytes : null;
 }

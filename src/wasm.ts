@@ -12,8 +12,10 @@
 
 import { LossError } from './errors.js';
 import { Heap } from './heap.js';
-import { releaseBuilds, releaseModule, type ReleaseBuild } from './release.js';
+import { releaseBuilds, releaseModule, sharedReleaseModule, type ReleaseBuild } from './release.js';
 import type { KernelName, Kernels } from './kernels.js';
+import { MAX_JOBS, type ThreadPool } from './kernel-steps.js';
+import { instantiateShared } from './thread-pool.js';
 
 /**
  * The builds of the kernels, from one source (assembly/, asconfig.json's targets): 'relaxed' (WebAssembly SIMD
@@ -40,7 +42,11 @@ export type KernelExports = Kernels & {
 export const CHUNK = 16384;
 const SLOTS = 4;
 /** Bytes of the parameter block and of the frame: 16 fields of 4 bytes each. */
-const CALL_BLOCK = 64;
+export const CALL_BLOCK = 64;
+/** A shared memory's first size (the threads builds declare 16 pages: their static data fits in 1 MiB). */
+const SHARED_INITIAL_PAGES = 16;
+/** wasm32's limit, which a shared memory must declare as its maximum (the engine reserves, it does not commit). */
+const MAX_PAGES = 65536;
 
 /**
  * `(func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)`: validates only where 128-bit SIMD exists
@@ -88,18 +94,43 @@ export class Runtime {
   private i32View = new Int32Array(0);
   /** narrow_f64_f32(n, src, dst): float64 → float32 inside wasm memory (assembly/convert.ts). */
   readonly narrow: Kernels['narrow_f64_f32'];
+  /**
+   * The workers sharing this memory (src/threads.ts), or null: one thread. `frames` is the byte offset of
+   * MAX_JOBS row-ABI frames, one per part of a split call (0 without a pool).
+   */
+  pool: ThreadPool | null = null;
+  readonly frames: number;
 
   constructor(
     readonly build: Build,
     readonly exports: KernelExports,
+    threaded = false,
   ) {
     this.heap = new Heap(exports.memory, exports.heap_base());
+    // a shared memory's views do not detach when it grows (they keep their length): drop them here instead
+    this.heap.onGrow = () => {
+      this.f32View = new Float32Array(0);
+      this.f64View = new Float64Array(0);
+      this.i32View = new Int32Array(0);
+    };
     const base = this.heap.alloc(SLOTS * CHUNK * 4);
     this.slots = Array.from({ length: SLOTS }, (_, i) => base + i * CHUNK * 4);
     const call = this.heap.alloc(2 * CALL_BLOCK);
     this.params = call;
     this.frame = call + CALL_BLOCK;
+    this.frames = threaded ? this.heap.alloc(MAX_JOBS * CALL_BLOCK) : 0;
     this.narrow = this.kernel('narrow_f64_f32');
+  }
+
+  /** Threads a call may use: the pool's, or 1. */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Ends the workers; the instance goes on with one thread. */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
   }
 
   get memory(): WebAssembly.Memory {
@@ -177,7 +208,7 @@ export function registerDebugBuild(instantiateDebug: DebugInstantiator): void {
   debugBuild = instantiateDebug;
 }
 
-export async function instantiate(request: BuildRequest): Promise<Runtime> {
+export async function instantiate(request: BuildRequest, threads = 1): Promise<Runtime> {
   const build = resolveBuild(request);
   if (build === 'debug') {
     if (debugBuild === undefined) {
@@ -204,6 +235,13 @@ export async function instantiate(request: BuildRequest): Promise<Runtime> {
           : 'a build this engine runs: "simd" needs WebAssembly SIMD; "auto" picks the best one there is',
       received: `"${build}"`,
     });
+  }
+  const bytes = threads > 1 ? sharedReleaseModule(build) : null;
+  const shared = bytes === null ? null : await instantiateShared(bytes, SHARED_INITIAL_PAGES, MAX_PAGES, threads);
+  if (shared !== null) {
+    const rt = new Runtime(build, shared.exports as unknown as KernelExports, true);
+    rt.pool = shared.pool;
+    return rt;
   }
   const { instance } = await WebAssembly.instantiate(await releaseModule(build), {});
   return new Runtime(build, instance.exports as unknown as KernelExports);

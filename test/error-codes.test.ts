@@ -11,8 +11,8 @@ import { asPlainJs } from './plain-js.js';
 
 const ALL_CODES: readonly LossErrorCode[] = [
   'UNKNOWN_LOSS', 'UNSUPPORTED_FRAMEWORK', 'UNKNOWN_OPTION', 'BAD_OPTION', 'MISSING_INPUT', 'UNKNOWN_INPUT',
-  'SHAPE_MISMATCH', 'BAD_DTYPE', 'LABEL_OUT_OF_RANGE', 'BAD_LENGTHS', 'FREED_TENSOR', 'DETACHED_VIEW', 'NOT_IMPLEMENTED',
-  'BAD_STATE',
+  'SHAPE_MISMATCH', 'BAD_DTYPE', 'LABEL_OUT_OF_RANGE', 'BAD_LENGTHS', 'FREED_TENSOR', 'DETACHED_VIEW', 'WORKER_FAILED',
+  'NOT_IMPLEMENTED', 'BAD_STATE',
 ];
 
 async function codeOf(fn: () => unknown): Promise<string> {
@@ -28,6 +28,7 @@ async function codeOf(fn: () => unknown): Promise<string> {
 describe('every LossError code is raised by some call', () => {
   it('each code, by a call a user can make', async () => {
     const fl = asPlainJs(await loadLosses({ jsBelow: 0 })); // a plain-JS user's mistakes: the types would refuse them
+    const one = asPlainJs(await loadLosses({ jsBelow: 0, threads: 1 }));
     const p = Float32Array.of(1, 2, 3);
     const ctc = (over: Record<string, unknown>) => () =>
       fl.loss('ctc' as string)({
@@ -54,10 +55,11 @@ describe('every LossError code is raised by some call', () => {
         return fl.loss('mse')({ pred: x, target: p });
       }],
       ['DETACHED_VIEW', () => {
-        const x = fl.tensor([3]);
+        // a memory of one thread: growth detaches its views (a shared memory's keep theirs: test/threads.test.ts)
+        const x = one.tensor([3]);
         const saved = x.data;
-        fl.tensor([20_000_000]); // grows the memory
-        return fl.loss('mse')({ pred: saved, target: new Float32Array(0) });
+        one.tensor([20_000_000]); // grows the memory
+        return one.loss('mse')({ pred: saved, target: new Float32Array(0) });
       }],
       ['BAD_STATE', () => fl.loss('mse').accumulator().merge({ ...fl.loss('mse').accumulator().state(), version: 2 } as never)], // a state of another format version
     ];
@@ -67,6 +69,8 @@ describe('every LossError code is raised by some call', () => {
     for (const [code, call] of cases) expect(await codeOf(call), code).toBe(code);
     const raised = new Set(cases.map(([c]) => c));
     const unreachable = ALL_CODES.filter((c) => !raised.has(c));
-    expect(unreachable).toEqual(missing === undefined ? ['NOT_IMPLEMENTED'] : []);
+    // WORKER_FAILED: a kernel that fails in a thread (a bug: the engines check every input first) or a worker killed
+    // while it holds part of a call; test/threads.test.ts raises it through the pool
+    expect(unreachable).toEqual(missing === undefined ? ['WORKER_FAILED', 'NOT_IMPLEMENTED'] : ['WORKER_FAILED']);
   });
 });

@@ -52,16 +52,17 @@ describe('loadLosses', () => {
   it('refuses options that are not an object', async () => {
     for (const [options, received] of [[null, 'null'], [5, '5'], [[1], 'an array of length 1'], ['simd', '"simd"']] as const) {
       const e = await rejection(loadLosses(options as never));
-      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'options', 'an object { build?, jsBelow? }', received]);
+      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'options', 'an object { build?, jsBelow?, threads? }', received]);
     }
   });
 
   it('an unknown option, with a suggestion when one is near', async () => {
     const e = await rejection(loadLosses({ jsbelow: 3 } as never));
-    expect([e.code, e.loss, e.argument, e.expected, e.received, e.suggestion]).toEqual(['UNKNOWN_OPTION', 'loadLosses', 'option "jsbelow"', 'build or jsBelow', '"jsbelow"', 'jsBelow']);
+    expect([e.code, e.loss, e.argument, e.expected, e.received, e.suggestion]).toEqual(['UNKNOWN_OPTION', 'loadLosses', 'option "jsbelow"', 'build, jsBelow or threads', '"jsbelow"', 'jsBelow']);
     expect((await rejection(loadLosses({ bild: 'simd' } as never))).suggestion).toBe('build');
-    const far = await rejection(loadLosses({ threads: 2 } as never));
-    expect([far.argument, far.suggestion]).toEqual(['option "threads"', undefined]);
+    expect((await rejection(loadLosses({ thread: 2 } as never))).suggestion).toBe('threads');
+    const far = await rejection(loadLosses({ workers: 2 } as never));
+    expect([far.argument, far.suggestion]).toEqual(['option "workers"', undefined]);
   });
 
   it('a bad build and a bad jsBelow', async () => {

@@ -15,11 +15,14 @@ export interface Implementation {
   label: string;
   build: Build;
   jsBelow: number;
+  threads?: number;
 }
 
 export const IMPLEMENTATIONS: readonly Implementation[] = [
+  // relaxed: 'auto' threads (2 on a 2-core machine: a large call over fl.tensors is split, src/threads.ts); simd:
+  // one thread, the path of a browser page and of threads: 1
   { label: 'relaxed', build: 'relaxed', jsBelow: 0 },
-  { label: 'simd', build: 'simd', jsBelow: 0 },
+  { label: 'simd', build: 'simd', jsBelow: 0, threads: 1 },
   { label: 'scalar', build: 'scalar', jsBelow: 0 },
   { label: 'debug', build: 'debug', jsBelow: 0 },
   { label: 'plain-js path', build: 'simd', jsBelow: Infinity },
@@ -30,7 +33,7 @@ const instances = new Map<string, Promise<FastLoss>>();
 export function instance(impl: Implementation): Promise<FastLoss> {
   let fl = instances.get(impl.label);
   if (fl === undefined) {
-    fl = loadLosses({ build: impl.build, jsBelow: impl.jsBelow });
+    fl = loadLosses({ build: impl.build, jsBelow: impl.jsBelow, ...(impl.threads === undefined ? {} : { threads: impl.threads }) });
     instances.set(impl.label, fl);
   }
   return fl;

@@ -5,7 +5,8 @@
  * the package itself took of the caller's tensors included. Each case here fills the heap first, so that the
  * call's block must grow the memory, and compares the call with the same call on ordinary arrays (no tensors,
  * nothing to detach): the same value, the same gradient, and a gradient written into an `out` tensor that reads
- * back through the tensor and through the returned data.
+ * back through the tensor and through the returned data. One thread: an unshared memory, the one whose growth
+ * detaches views (a shared memory's growth during a split call: test/threads.test.ts).
  */
 
 import { describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe('memory that grows during a call', () => {
   const n = 120000;
 
   it('CrossEntropyLoss over a tensor: value, gradient, and the gradient in an out tensor', async () => {
-    const fl = await loadLosses({ build: 'simd' });
+    const fl = await loadLosses({ build: 'simd', threads: 1 });
     const ce = fl.loss('CrossEntropyLoss');
     const p = data(n, 1);
     const target = [[1, 39999, 7]];
@@ -72,7 +73,7 @@ describe('memory that grows during a call', () => {
   });
 
   it('Keras cosine_similarity over axis 1 of two tensors: both gradients', async () => {
-    const fl = await loadLosses({ build: 'simd' });
+    const fl = await loadLosses({ build: 'simd', threads: 1 });
     const cos = fl.loss('cosine_similarity', { axis: 1 });
     const p = data(n, 2);
     const t = data(n, 3);
@@ -89,7 +90,7 @@ describe('memory that grows during a call', () => {
   });
 
   it('CTCLoss over a logProbs tensor: the workspace grows the memory', async () => {
-    const fl = await loadLosses({ build: 'simd' });
+    const fl = await loadLosses({ build: 'simd', threads: 1 });
     const ctc = fl.loss('ctc', { reduction: 'sum' });
     const T = 200, N = 3, C = 12;
     const lp = randomLogProbs(T, N, C, 5);

@@ -210,6 +210,7 @@ function make(cfg: Config, seed: number): Made {
   }
   const run: RowRun = {
     geometry,
+    where: 'rows (test)',
     pred: float(p, cfg.pred, predPtr, 'pred'),
     target,
     weights: w,

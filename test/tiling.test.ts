@@ -140,7 +140,7 @@ describe('pairSum', () => {
           const calls: number[] = [];
           const p = pm();
           const t = tm();
-          const got = pairSum(rt, sumKernel(calls), p, t, 0.5);
+          const got = pairSum(rt, sumKernel(calls), p, t, 0.5, 'mse (pytorch)');
           expect(got, `${pn} × ${tn}`).toBeCloseTo(0.5 * sq(pv, tv), 6);
           const both = pn === 'tensor' && tn === 'tensor';
           expect(calls.reduce((a, b) => a + b, 0), `${pn} × ${tn}`).toBe(n);
@@ -165,7 +165,7 @@ describe('pairRows', () => {
         const rowCalls: number[] = [];
         const [p, t] = [pm(), tm()];
         const before = rt.heap.allocatedBytes;
-        const out = pairRows(rt, rowsKernel(rowCalls), rows, cols, p, t, 2, 0.25);
+        const out = pairRows(rt, rowsKernel(rowCalls), rows, cols, p, t, 2, 0.25, 'mse (pytorch)');
         expect(rt.heap.allocatedBytes).toBe(before); // a row wider than the region: its block is freed
         expect(out.length).toBe(rows);
         for (let r = 0; r < rows; r++) expect(out[r], `${pn} × ${tn} row ${r}`).toBeCloseTo(Math.fround(0.5 * sq(pv, tv, r * cols, (r + 1) * cols)), 3);
@@ -191,7 +191,7 @@ describe('pairGrad', () => {
           const tensor = destInWasm ? new WasmTensor(rt, [n], 'float32') : null;
           const array = tensor === null ? new Float32Array(n) : (tensor.data as Float32Array);
           const calls: number[] = [];
-          const s = pairGrad(rt, gradKernel(calls), scaleRows, rows, cols, pm(), tm(), 1, 0.5, rowScale, { array, ptr: tensor === null ? -1 : tensor.byteOffset });
+          const s = pairGrad(rt, gradKernel(calls), scaleRows, rows, cols, pm(), tm(), 1, 0.5, rowScale, { array, ptr: tensor === null ? -1 : tensor.byteOffset }, 'mse (pytorch)');
           const grad = tensor === null ? array : (tensor.data as Float32Array);
           expect(s, `${pn} × ${tn}`).toBeCloseTo(sq(pv, tv), 4);
           for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 97))) {

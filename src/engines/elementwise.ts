@@ -23,7 +23,7 @@ import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, 
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
 import { packParams, placeParams } from './params.js';
-import { flat, tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
+import { flat, PARALLEL_ELEMENTS, tile, type GradDestination, type TileOperand, type TilePlan } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
 
@@ -31,8 +31,12 @@ import { flat, tile, type GradDestination, type Tile, type TileOperand } from '.
  * Σ f over all elements: `sum(n, pred, target, params) -> f64`, tile by tile (one call when both are in place);
  * `params` is the byte offset of the loss's parameter block (./params.ts).
  */
-export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number): number {
-  return tile(rt, flat(p.size), [{ width: 'wide', input: p }, { width: 'wide', input: t }], ({ rows, ptrs }) => sum(rows, ptrs[0]!, ptrs[1]!, params));
+export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number, where: string): number {
+  return tile(rt, flat(p.size), [{ width: 'wide', input: p }, { width: 'wide', input: t }], {
+    steps: ({ rows, ptrs }) => [[sum, rows, ptrs[0]!, ptrs[1]!, params]],
+    minParallel: PARALLEL_ELEMENTS,
+    where,
+  });
 }
 
 /**
@@ -47,15 +51,12 @@ const WIDE_ROW = CHUNK;
  * scale)`: tiles of whole rows, or for rows wider than WIDE_ROW tiles of elements whose values (the rows kernel with
  * cols = 1 maps f) are summed per row in float64.
  */
-export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number): Float32Array {
+export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number, where: string): Float32Array {
   const out = new Float32Array(rows);
   if (cols > WIDE_ROW) {
     const sums = new Float64Array(rows);
     const operands: (TileOperand | null)[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', scratch: true }];
-    const mapped = ({ rows: count, ptrs }: Tile) => {
-      rowsKernel(count, 1, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, 1);
-      return 0;
-    };
+    const mapped: TilePlan = { steps: ({ rows: count, ptrs }) => [[rowsKernel, count, 1, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, 1]], minParallel: PARALLEL_ELEMENTS, where };
     tile(rt, flat(rows * cols), operands, mapped, (_, first, values) => {
       for (let j = 0; j < values.length; j++) sums[Math.floor((first + j) / cols)]! += values[j]!;
     });
@@ -63,9 +64,10 @@ export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows:
     return out;
   }
   const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
-  tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
-    rowsKernel(count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
-    return 0;
+  tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, {
+    steps: ({ rows: count, ptrs }) => [[rowsKernel, count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale]],
+    minParallel: PARALLEL_ELEMENTS,
+    where,
   });
   return out;
 }
@@ -89,10 +91,13 @@ export function pairGrad(
   scale: number,
   rowScale: Float32Array | null,
   dest: GradDestination,
+  where: string,
 ): number {
   const n = rows * cols;
   const ins: TileOperand[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', output: dest }];
-  if (rowScale === null) return tile(rt, flat(n), ins, ({ rows: count, ptrs }) => gradKernel(count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale));
+  if (rowScale === null) {
+    return tile(rt, flat(n), ins, { steps: ({ rows: count, ptrs }) => [[gradKernel, count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale]], minParallel: PARALLEL_ELEMENTS, where });
+  }
   if (cols > WIDE_ROW) {
     return tile(rt, flat(n), ins, ({ rows: count, ptrs, firstRow: first }) => {
       const s = gradKernel(count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
@@ -107,10 +112,13 @@ export function pairGrad(
     });
   }
   const operands: (TileOperand | null)[] = [...ins, { width: 'row', input: { shape: [rows], size: rows, ptr: -1, array: rowScale } }];
-  return tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, ({ rows: count, ptrs }) => {
-    const s = gradKernel(count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale);
-    scaleRows(count, cols, ptrs[2]!, ptrs[3]!);
-    return s;
+  return tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, {
+    steps: ({ rows: count, ptrs }) => [
+      [gradKernel, count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale],
+      [scaleRows, count, cols, ptrs[2]!, ptrs[3]!],
+    ],
+    minParallel: PARALLEL_ELEMENTS,
+    where,
   });
 }
 
@@ -240,12 +248,12 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
 
   function total(p: FloatInput, t: FloatInput): number {
     if (p.size <= jsBelow) return js.sum(p.size, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param);
-    return pairSum(runtime, sumKernel, p, t, placeParams(runtime, params));
+    return pairSum(runtime, sumKernel, p, t, placeParams(runtime, params), where);
   }
 
   function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
     if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
-    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, placeParams(runtime, params), scale);
+    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, placeParams(runtime, params), scale, where);
     const pa = tinyData(runtime, p, 0);
     const ta = tinyData(runtime, t, 1);
     const out = new Float32Array(rows);
@@ -267,7 +275,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     dest: GradDestination,
   ): number {
     const n = rows * cols;
-    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, placeParams(runtime, params), scale, rowScale, dest);
+    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, placeParams(runtime, params), scale, rowScale, dest, where);
     const grad = dest.array;
     const sum = js.grad(n, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param, scale, grad);
     if (rowScale !== null) {

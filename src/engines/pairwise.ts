@@ -17,7 +17,7 @@ import type { LossContext } from '../options.js';
 import { gradDestinations } from './destinations.js';
 import { checkPlusMinusOne } from './labels.js';
 import { packParams, placeParams } from './params.js';
-import { flat, tile, type TileOperand } from './tiling.js';
+import { flat, PARALLEL_ELEMENTS, tile, type TileOperand, type TilePlan } from './tiling.js';
 
 /** The prefixes of the pairwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_map_f32` and `<p>_grad_f32`. */
 export type PairwiseKernels = {
@@ -96,15 +96,18 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   }
 
   const ins = (x: PairPrepared): (TileOperand | null)[] => [{ width: 'wide', input: x.a }, { width: 'wide', input: x.b }, x.y === null ? null : { width: 'wide', input: x.y }];
-  const sumOf = (x: PairPrepared) => tile(runtime, flat(x.n), ins(x), ({ rows, ptrs: [pa, pb, py] }) => sumKernel(rows, pa!, pb!, py!, placeParams(runtime, params)));
+  /** A plan of one kernel call per tile, split across threads from PARALLEL_ELEMENTS (./tiling.ts). */
+  const plan = (steps: TilePlan['steps']): TilePlan => ({ steps, minParallel: PARALLEL_ELEMENTS, where });
+  const sumOf = (x: PairPrepared) => {
+    const p = placeParams(runtime, params);
+    return tile(runtime, flat(x.n), ins(x), plan(({ rows, ptrs: [pa, pb, py] }) => [[sumKernel, rows, pa!, pb!, py!, p]]));
+  };
 
   /** The per-element values, unweighted. */
   function values(x: PairPrepared): Float32Array {
     const out = new Float32Array(x.n);
-    tile(runtime, flat(x.n), [...ins(x), { width: 'wide', output: { array: out, ptr: -1 } }], ({ rows, ptrs: [pa, pb, py, po] }) => {
-      mapKernel(rows, pa!, pb!, py!, po!, placeParams(runtime, params), 1);
-      return 0;
-    });
+    const p = placeParams(runtime, params);
+    tile(runtime, flat(x.n), [...ins(x), { width: 'wide', output: { array: out, ptr: -1 } }], plan(({ rows, ptrs: [pa, pb, py, po] }) => [[mapKernel, rows, pa!, pb!, py!, po!, p, 1]]));
     return out;
   }
 
@@ -129,14 +132,16 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
     const ga = dest[nameA]!;
     const gb = dest[nameB]!;
     const operands: (TileOperand | null)[] = [...ins(x), { width: 'wide', output: ga }, { width: 'wide', output: gb }, rowScale === null ? null : { width: 'row', input: asFloatInput(rowScale) }];
-    const sum = tile(runtime, flat(x.n), operands, ({ rows, ptrs: [pa, pb, py, pga, pgb, ps] }) => {
-      const s = gradKernel(rows, pa!, pb!, py!, pga!, pgb!, placeParams(runtime, params), scale);
-      if (ps !== 0) {
-        scaleRows(rows, 1, pga!, ps!);
-        scaleRows(rows, 1, pgb!, ps!);
-      }
-      return s;
-    });
+    const p = placeParams(runtime, params);
+    const sum = tile(
+      runtime,
+      flat(x.n),
+      operands,
+      plan(({ rows, ptrs: [pa, pb, py, pga, pgb, ps] }) => [
+        [gradKernel, rows, pa!, pb!, py!, pga!, pgb!, p, scale],
+        ...(ps === 0 ? [] : ([[scaleRows, rows, 1, pga!, ps!], [scaleRows, rows, 1, pgb!, ps!]] as const)),
+      ]),
+    );
     const grad = { [nameA]: { data: ga.array, shape: [...x.shape] }, [nameB]: { data: gb.array, shape: [...x.shape] } };
     return { value: reduced(x, sum), grad };
   }

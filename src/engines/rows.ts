@@ -34,7 +34,7 @@
 
 import { LossError } from '../errors.js';
 import { packParams, placeParams } from './params.js';
-import { tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
+import { PARALLEL_ROWS, tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
 import type { Labels } from './labels.js';
 import { shapeSize, type FloatInput } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
@@ -107,6 +107,8 @@ export interface RowRun {
   /** A plain-JS twin of the kernel, taken when pred has at most `jsBelow` elements (a wasm call costs more there). */
   readonly js?: JsRowKernel;
   readonly jsBelow?: number;
+  /** The loss, as errors name it ("categorical_crossentropy (tensorflow)"). */
+  readonly where: string;
 }
 
 /**
@@ -148,10 +150,10 @@ export type { RowKernelName } from '../kernels.js';
  * The frame of a tile (assembly/inline/row_abi.ts RowFrame, 4 bytes a field, in this order): outer, C, inner, then
  * pred, target, grad, gradTarget each with its class stride, out, rowScale, weights, scale (f32), rowLabels. The
  * operands are runRows's, in its order: 0 pred, 1 target, 2 grad, 3 gradTarget, 4 out, 5 rowScale, 6 weights,
- * 7 rowLabels. Returns the frame's byte offset.
+ * 7 rowLabels, at byte offset `at` (the runtime's frame, or a part's own when a call is split across threads).
+ * Returns `at`.
  */
-function writeFrame(rt: Runtime, t: Tile, C: number, scale: number): number {
-  const at = rt.frame;
+function writeFrame(rt: Runtime, t: Tile, C: number, scale: number, at: number): number {
   const { ptrs: p, strides: s } = t;
   rt.i32().set([t.slabs, C, t.span, p[0]!, s[0]!, p[1]!, s[1]!, p[2]!, s[2]!, p[3]!, s[3]!, p[4]!, p[5]!, p[6]!, 0, p[7]!], at >> 2);
   rt.f32()[(at >> 2) + 14] = scale;
@@ -199,7 +201,7 @@ export function runRows(rt: Runtime, kernel: RowKernel, run: RowRun): RowResult 
     rt,
     run.geometry,
     operands,
-    (t) => kernel(writeFrame(rt, t, C, scale), params),
+    { steps: (t, frame) => [[kernel, writeFrame(rt, t, C, scale, frame), params]], minParallel: PARALLEL_ROWS, where: run.where },
     values === null ? undefined : (k, firstRow, rowValues) => k === OUT && values.set(rowValues, firstRow),
   );
   return { sum, values };

@@ -21,97 +21,33 @@
  *   its own size, one row per tile, freed before `tile` returns.
  *
  * Tiles are independent: each reads its inputs' rows and writes its outputs' rows and nothing else, so a tile is
- * the unit of work a thread can take (with a scratch region of its own); the per-tile results are summed in tile
- * order.
+ * the unit of work a thread can take; the per-tile results are summed in tile order.
+ *
+ * Threads: an engine that gives its tile's work as kernel calls (a TilePlan, not a function) lets the driver
+ * split a large call across the instance's threads (src/threads.ts) when its wide inputs are in wasm memory
+ * (fl.tensor, views of the memory): the work is cut into parts of whole slabs (or, with fewer slabs than parts,
+ * of a slab's inner range), each part's kernels read the inputs in place, and what is not in place is placed
+ * once in a block of its own (per-row inputs such as labels, outputs, scratch rows, constants) and copied out
+ * after. Wide inputs in JS arrays stay on one thread: they are copied through the scratch region, and that copy,
+ * not the kernel, is then the bound.
  */
 
-import type { FloatInput } from '../tensor.js';
-import { JsArrayInput } from '../tensor.js';
+import { runSteps } from '../kernel-steps.js';
 import { CHUNK, type Runtime } from '../wasm.js';
+import { align4, copyIn, stage, type Layout, type Staged, type Tile, type TileOperand, type TilePlan } from './staging.js';
+import { splittable, tileParallel } from './tiling-parallel.js';
 
-/** [outer, C, inner]: rows are the (o, i) pairs; a wide operand has C values per row at class stride `inner`. */
-export interface Layout {
-  readonly outer: number;
-  readonly classes: number;
-  readonly inner: number;
-}
-
-/** Where an output goes: a JS-heap array (written tile by tile from scratch), or a place in wasm memory. */
-export interface GradDestination {
-  readonly array: Float32Array;
-  /** Byte offset when `array` is in wasm memory (the kernel writes there directly), else -1. */
-  readonly ptr: number;
-}
-
-/** One operand of a tiled kernel call. Exactly one of input, labels, output, scratch, constant. */
-export interface TileOperand {
-  /** C values per row ([outer, C, inner]) or one per row ([outer, inner]); ignored for a constant. */
-  readonly width: 'wide' | 'row';
-  readonly input?: FloatInput;
-  /** int32 values per row (class indices), read in place from an int32 tensor (`ptr` >= 0) or staged. */
-  readonly labels?: { readonly data: Int32Array; readonly ptr: number };
-  readonly output?: GradDestination;
-  /** A row of scratch the kernel writes (per-row values); `read` gives it back after each tile. */
-  readonly scratch?: true;
-  /** Floats placed once before the first tile, at one address for every tile (class weights [C]). */
-  readonly constant?: Float32Array;
-}
-
-/** A tile as the kernel sees it. The arrays are reused from tile to tile: read them during `run` only. */
-export interface Tile {
-  /** Slabs in the tile (whole slabs), or 1 (a slab's inner range). */
-  readonly slabs: number;
-  /** Inner positions per slab in the tile: `inner`, or the range's length. */
-  readonly span: number;
-  /** The tile's first row (o · inner + i0) and its number of rows (slabs · span). */
-  readonly firstRow: number;
-  readonly rows: number;
-  /** Byte offset of each operand's first element of the tile (0 for a null operand). */
-  readonly ptrs: readonly number[];
-  /** Each wide operand's class stride in elements (`inner` in place, `span` staged); 0 for others. */
-  readonly strides: readonly number[];
-}
+export { inPlace, type GradDestination, type Layout, type Tile, type TileOperand, type TilePlan } from './staging.js';
 
 /**
- * Where an input already lives in wasm memory: a tensor made by `fl.tensor()`, or any Float32Array viewing this
- * memory (e.g. `tensor.data`, or a view the caller made of `fl.memory`). -1: it must be copied in.
+ * Elements below which an elementwise call stays on one thread (a kernel at ~0.3 ns an element: 128K elements are
+ * ~40 µs, about what waking a worker costs); the row kernels (an exp an element) split from ROWS_PARALLEL.
  */
-export function inPlace(rt: Runtime, input: FloatInput): FloatInput {
-  if (input.ptr >= 0 || input instanceof JsArrayInput || !(input.array instanceof Float32Array) || input.array.buffer !== rt.buffer()) return input;
-  return { ...input, ptr: input.array.byteOffset };
-}
-
-const align4 = (n: number) => Math.ceil(n / 4) * 4;
+export const PARALLEL_ELEMENTS = 1 << 17;
+export const PARALLEL_ROWS = 1 << 15;
 
 /** n elements, as the driver lays them out: [n, 1, 1]. */
 export const flat = (n: number): Layout => ({ outer: n, classes: 1, inner: 1 });
-
-/** An operand as the driver stages it. */
-interface Staged {
-  readonly op: TileOperand | null;
-  /** Byte offset of the data in wasm memory when it lives there, else -1. */
-  readonly at: number;
-  /** Read or written in place (at >= 0 and not compacted). */
-  inPlace: boolean;
-  /** Floats per row of its scratch slot: C (wide), 1 (row), doubled for a Float64Array staged whole. */
-  perRow: number;
-  slot: number;
-  readonly wide: boolean;
-  readonly f64: boolean;
-}
-
-function stage(rt: Runtime, op: TileOperand | null): Staged {
-  const wide = op !== null && op.width === 'wide' && op.constant === undefined;
-  let at = -1;
-  let f64 = false;
-  if (op?.input !== undefined) {
-    const x = inPlace(rt, op.input);
-    at = x.ptr;
-    f64 = at < 0 && !(x instanceof JsArrayInput) && x.array instanceof Float64Array;
-  } else if (op?.labels !== undefined) at = op.labels.ptr;
-  else if (op?.output !== undefined) at = op.output.ptr;
-  return { op, at, inPlace: at >= 0, perRow: 0, slot: 0, wide, f64 };
-}
 
 /**
  * Runs `run` over every tile of `layout` and returns the sum of what it returns. Operands that are null are
@@ -122,13 +58,17 @@ export function tile(
   rt: Runtime,
   layout: Layout,
   operands: readonly (TileOperand | null)[],
-  run: (t: Tile) => number,
+  work: ((t: Tile) => number) | TilePlan,
   read?: (k: number, firstRow: number, values: Float32Array) => void,
   done?: () => boolean,
 ): number {
   const { outer, classes: C, inner } = layout;
   if (outer === 0 || C === 0 || inner === 0) return 0;
   const staged = operands.map((op) => stage(rt, op));
+  if (tileParallel !== null && typeof work !== 'function' && done === undefined && rt.threads > 1 && outer * C * inner >= work.minParallel && splittable!(staged)) {
+    return tileParallel(rt, layout, staged, work, read);
+  }
+  const run = typeof work === 'function' ? work : (t: Tile) => runSteps(work.steps(t, rt.frame));
   const constFloats = staged.reduce((a, s) => a + (s.op?.constant !== undefined ? align4(s.op.constant.length) : 0), 0);
   const streamedOf = (s: Staged) => s.op !== null && s.op.constant === undefined && !s.inPlace;
   const widthOf = (s: Staged) => (s.wide ? C : 1) * (s.f64 ? 2 : 1);
@@ -242,24 +182,6 @@ export function tile(
     }
     return sum;
   }
-}
-
-/** Elements [from, from + len) of a staged input copied in as float32 at byte offset `to`. */
-function copyIn(rt: Runtime, f32: Float32Array, s: Staged, from: number, len: number, to: number): void {
-  const op = s.op!;
-  if (op.labels !== undefined) {
-    rt.i32().set(op.labels.data.subarray(from, from + len), to >> 2);
-    return;
-  }
-  const x = op.input!;
-  if (x instanceof JsArrayInput) x.read(f32, to >> 2, from, len);
-  else if (s.at >= 0) f32.copyWithin(to >> 2, (s.at >> 2) + from, (s.at >> 2) + from + len);
-  else if (s.f64 && len > 0 && (to & 7) === 0) {
-    // the doubles' bytes, then narrowed in place (the slot has room for them): a memcpy and a SIMD pass, where
-    // TypedArray.set converting element by element costs more
-    rt.f64().set((x.array as Float64Array).subarray(from, from + len), to >> 3);
-    rt.narrow(len, to, to);
-  } else f32.set(x.array.subarray(from, from + len), to >> 2);
 }
 
 /** Elements [from, from + len) of the region (f32 index) written back to an output at its element `to`. */

@@ -161,6 +161,7 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
     const dense = x.target.kind === 'dense';
     const W = x.weights === null ? x.geometry.classes : weightSum(x.weights);
     return runRows(runtime, dense ? denseKernel! : sparseKernel, {
+      where,
       geometry: x.geometry,
       pred: x.pred,
       target: x.target,
@@ -311,6 +312,7 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
 
   function run(x: KerasCall, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
     return runRows(runtime, kernel, {
+      where,
       geometry: x.geometry,
       pred: x.pred,
       target: x.target,

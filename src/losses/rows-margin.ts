@@ -88,6 +88,7 @@ function bindKerasRowLoss(kernel: RowKernel, options: Readonly<Record<string, un
    */
   function run(x: KerasRows, rowScale: Float32Array | null, grad: GradDestination | null, scale: number, rows: boolean) {
     return runRows(runtime, kernel, {
+      where,
       geometry: x.geometry,
       pred: x.pred,
       target: { kind: 'dense', input: x.target },
@@ -168,6 +169,7 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
       return { sum, values: rows ? values : null };
     }
     return runRows(runtime, kernel, {
+      where,
       geometry: x.geometry,
       pred: x.x1,
       target: { kind: 'dense', input: x.x2 },
