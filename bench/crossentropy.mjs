@@ -144,17 +144,21 @@ const TARGETS = [
   { workload: 'seg-8x21x128x128/grad', what: 'fl.tensor forward+gradient faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 1 },
   { workload: 'bce-logits-16m/fwd', what: 'Float32Array forward >= 8x faster than plain JS', num: 'plain-js', den: 'fl-simd/arrays', goal: 8 },
   { workload: 'bce-logits-16m/fwd', what: 'fl.tensor forward >= 4x faster than PyTorch (1 thread)', num: 'torch-1t', den: 'fl-simd/tensors', goal: 4 },
+  // every core against every core (issue 21: the defaults a user gets on each side)
+  { workload: 'ce-4096x1000/fwd', what: 'fl.tensor forward, default threads, faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 1 },
+  { workload: 'seg-8x21x128x128/fwd', what: 'fl.tensor forward, default threads, faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 1 },
+  { workload: 'ce-4096x1000/grad', what: 'fl.tensor forward+gradient, default threads, >= 2x faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 2 },
 ];
 
 // ---- the PyTorch child ----
 
-const startTorch = () => startPeer(join(ROOT, 'bench', 'peers', 'torch_crossentropy.py'));
+const startTorch = (options) => startPeer(join(ROOT, 'bench', 'peers', 'torch_crossentropy.py'), options);
 
-function torchRunner(torch, w, key, tmp) {
+function torchRunner(torch, w, key, tmp, all = false) {
   const req = { key, loss: w.kind, grad: w.mode === 'grad' };
   return {
-    key: 'torch-1t',
-    peer: `PyTorch ${torch.info.torch} (1 thread)`,
+    key: all ? 'torch-default' : 'torch-1t',
+    peer: all ? `PyTorch ${torch.info.torch} (its default, ${torch.info.threads} threads)` : `PyTorch ${torch.info.torch} (1 thread)`,
     input: 'torch.from_numpy (in place)',
     remote: {
       async check() {
@@ -193,10 +197,13 @@ function gradErr(g, ref) {
 export async function runSuite({ quick = false, log = () => {}, only = null, tfjs: withTfjs = true } = {}) {
   const { loadLosses } = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-bench-ce-'));
-  const simd = await loadLosses({ build: 'simd' });
-  const scalar = await loadLosses({ build: 'scalar' });
+  // one thread each (the single-core figures); the threaded instance below has every core
+  const simd = await loadLosses({ build: 'simd', threads: 1 });
+  const scalar = await loadLosses({ build: 'scalar', threads: 1 });
   // the relaxed build (fused multiply-add) where the engine runs it (Node 22+), in an instance and memory of its own
-  const relaxed = await loadLosses({ build: 'relaxed' }).catch(() => null);
+  const relaxed = await loadLosses({ build: 'relaxed', threads: 1 }).catch(() => null);
+  // the default a user gets: the best build and 'auto' threads (src/threads.ts), its tensors in its shared memory
+  const auto = await loadLosses();
   let tfjs = null;
   const notes = [];
   if (withTfjs) {
@@ -209,6 +216,8 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   } else notes.push('TensorFlow.js not measured (--no-tfjs)');
   const torch = await startTorch();
   if (torch.note) notes.push(torch.note);
+  // PyTorch at its default threads (every core), in a process of its own
+  const torchAll = await startTorch({ threads: 'default' });
   const floorSum = await loadFloor(simd.memory, tmp);
   // vexpneg over every logit once, read and write: fastloss's own exp kernel (expneg_f32, a probe kernel of the
   // testing build: assembly/testing.ts) in an instance of its own
@@ -250,6 +259,9 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         rx.xt.data.set(x);
         rx.tt.data.set(target);
       }
+      const ax = { xt: auto.tensor(w.shape), tt: auto.tensor(targetShape, w.kind === 'ce' ? 'int32' : 'float32') };
+      ax.xt.data.set(x);
+      ax.tt.data.set(target);
       // the exp floor's buffers: a copy of the logits in the second instance's memory
       let expPtr = -1;
       if (w.kind === 'ce') {
@@ -264,12 +276,14 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         const tp = join(tmp, 'target.bin');
         writeFileSync(pp, new Uint8Array(x.buffer));
         writeFileSync(tp, new Uint8Array(target.buffer));
-        await torch.request({ cmd: 'load', key: w.id, pred_path: pp, shape: w.shape, target_path: tp, target_dtype: w.kind === 'ce' ? 'int32' : 'float32', target_shape: targetShape });
+        const load = { cmd: 'load', key: w.id, pred_path: pp, shape: w.shape, target_path: tp, target_dtype: w.kind === 'ce' ? 'int32' : 'float32', target_shape: targetShape };
+        await torch.request(load);
+        if (torchAll.request) await torchAll.request(load);
         rmSync(pp);
         rmSync(tp);
       }
       data = {
-        x, target, targetShape, xt, tt, out, expPtr, rx,
+        x, target, targetShape, xt, tt, out, expPtr, rx, ax,
         ref: { fwd: null, grad: null },
         free() {
           xt.free();
@@ -279,7 +293,10 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
             rx.xt.free();
             rx.tt.free();
           }
+          ax.xt.free();
+          ax.tt.free();
           if (torch.request) void torch.request({ cmd: 'drop', key: w.id });
+          if (torchAll.request) void torchAll.request({ cmd: 'drop', key: w.id });
         },
       };
       byShape.set(w.id, data);
@@ -314,6 +331,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
     const runners = [
       ...(data.rx === null ? [] : [flRunner('fl-relaxed/tensors', 'fastloss relaxed SIMD', 'fl.tensor (in place)', relaxed.loss(name), { pred: data.rx.xt, target: data.rx.tt })]),
       flRunner('fl-simd/tensors', 'fastloss SIMD', 'fl.tensor (in place)', lossSimd, tensors),
+      flRunner('fl-auto/tensors', `fastloss ${auto.build}, ${auto.threads} threads (the default)`, 'fl.tensor (in place)', auto.loss(name), { pred: data.ax.xt, target: data.ax.tt }),
       ...(grad ? [flRunner('fl-simd/tensors+out', 'fastloss SIMD, gradient into out', 'fl.tensor (in place)', lossSimd, tensors, { out: { pred: data.out } })] : []),
       flRunner('fl-simd/arrays', 'fastloss SIMD', 'Float32Array', lossSimd, arrays),
       flRunner('fl-scalar/arrays', 'fastloss scalar', 'Float32Array', lossScalar, arrays),
@@ -329,6 +347,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
     ];
     if (tfjs && (w.kind === 'bcel' || g.inner === 1) && (!grad || tfjs.hasGrad)) runners.push(...tfjsRunners(tfjs, w, data, g));
     if (torch.request) runners.push(torchRunner(torch, w, w.id, tmp));
+    if (torchAll.request) runners.push(torchRunner(torchAll, w, w.id, tmp, true));
     if (!grad) {
       if (w.kind === 'ce') {
         runners.push({
@@ -361,6 +380,8 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   }
   for (const d of byShape.values()) d.free();
   torch.close?.();
+  torchAll.close?.();
+  auto.close();
   rmSync(tmp, { recursive: true, force: true });
   return report(results, notes, tfjs, torch);
 }

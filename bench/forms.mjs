@@ -98,7 +98,7 @@ const fmt = (s) => (s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : s >= 1e-6 ? `${(s
  * and plain-loop medians (s per call), both values, and for Float64Array from 65,536 elements the copy floor.
  */
 async function measureCells(forms, sizes, { quick, log }) {
-  const fl = await loadLosses();
+  const fl = await loadLosses({ threads: 1 }); // the forms' own cost, on one thread
   const loss = fl.loss('mse', { framework: 'pytorch' });
   const cells = [];
   for (const n of sizes) {

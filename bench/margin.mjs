@@ -295,7 +295,7 @@ export async function runSuite({ quick = false, only = null, log = (m) => proces
   const notes = [];
   let torch = null;
   try {
-    const inst = { simd: await loadLosses({ build: 'simd' }), scalar: await loadLosses({ build: 'scalar' }) };
+    const inst = { simd: await loadLosses({ build: 'simd', threads: 1 }), scalar: await loadLosses({ build: 'scalar', threads: 1 }) };
     const floorSum = await loadFloor(inst.simd.memory, tmp);
     let tfjs = null;
     try {

@@ -12,7 +12,7 @@ import { loadLosses } from '../../dist/index.js';
 export async function loadInstances() {
   const instances = {};
   for (const build of ['simd', 'scalar']) {
-    const fl = await loadLosses({ build });
+    const fl = await loadLosses({ build, threads: 1 }); // one thread: the single-core figures (threads: bench/crossentropy.mjs)
     if (fl.build !== build) throw new Error(`loadLosses({ build: '${build}' }) gave the '${fl.build}' build`);
     instances[build] = fl;
   }

@@ -16,11 +16,11 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'torch_server.py');
  * or { note } when torch cannot be used (no python3, or it cannot import torch): the bench then goes on without
  * this peer. Requests go one at a time (the bench is sequential), so replies come back in order.
  */
-export async function startPeer(script) {
+export async function startPeer(script, { threads = 1 } = {}) {
   const name = script.split('/').pop();
   let child;
   try {
-    child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, FASTLOSS_TORCH_THREADS: String(threads) } });
   } catch (err) {
     return { note: `PyTorch not measured: cannot start ${PYTHON} (${err.message})` };
   }

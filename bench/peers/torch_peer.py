@@ -2,7 +2,8 @@
 torch_margin.py): each is one long-lived child process spoken to in JSON lines on stdin/stdout, timing its own
 calls with time.perf_counter by the rules of bench/measure.mjs: calibrate K calls per sample to at least the
 target time, then one sample of K calls per request, returned as seconds per call; the Node side interleaves
-those samples with the other peers' and takes median and min. torch runs with torch.set_num_threads(1).
+those samples with the other peers' and takes median and min. torch runs with torch.set_num_threads(1), or
+at its default threads with FASTLOSS_TORCH_THREADS=default.
 
 A peer script gives `serve` two functions: load(req) -> the workload's tensors (wrapped zero-copy with
 torch.from_numpy where the dtype allows), and make_call(tensors, req) -> (call, leaf): a zero-argument function
@@ -21,6 +22,7 @@ torch cannot be imported (the bench then reports PyTorch as not measured).
 
 import json
 import math
+import os
 import sys
 import time
 
@@ -39,11 +41,13 @@ def start():
     except Exception as err:  # noqa: BLE001 - any import failure means: no torch peer
         reply({"ok": False, "error": f"cannot import torch: {err}"})
         sys.exit(0)
-    torch.set_num_threads(1)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
+    # FASTLOSS_TORCH_THREADS=default: torch's own choice (every core), the peer a user gets without asking
+    if os.environ.get("FASTLOSS_TORCH_THREADS", "1") != "default":
+        torch.set_num_threads(1)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:
+            pass
     return np, torch, F
 
 
