@@ -208,6 +208,9 @@ export function registerDebugBuild(instantiateDebug: DebugInstantiator): void {
   debugBuild = instantiateDebug;
 }
 
+/** Closes the pool of a runtime that was garbage-collected (a worker thread lives until it is ended). */
+const poolsOfDroppedRuntimes = new FinalizationRegistry<ThreadPool>((pool) => pool.close());
+
 export async function instantiate(request: BuildRequest, threads = 1): Promise<Runtime> {
   const build = resolveBuild(request);
   if (build === 'debug') {
@@ -241,6 +244,8 @@ export async function instantiate(request: BuildRequest, threads = 1): Promise<R
   if (shared !== null) {
     const rt = new Runtime(build, shared.exports as unknown as KernelExports, true);
     rt.pool = shared.pool;
+    // an instance dropped without close(): its workers (and the memory they hold) go when it is collected
+    poolsOfDroppedRuntimes.register(rt, shared.pool);
     return rt;
   }
   const { instance } = await WebAssembly.instantiate(await releaseModule(build), {});

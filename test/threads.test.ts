@@ -309,6 +309,28 @@ describe('threads', () => {
     fl.close();
   });
 
+  it('an instance dropped without close(): its workers end when it is collected (no thread and memory kept per instance)', () => {
+    const script = `
+      import { readdirSync } from 'node:fs';
+      import { loadLosses } from './dist/index.js';
+      const threads = () => readdirSync('/proc/self/task').length;
+      const settle = async () => { for (let i = 0; i < 30; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); } };
+      await settle();
+      const base = threads();
+      for (let i = 0; i < 12; i++) {
+        const fl = await loadLosses({ threads: 2 });
+        fl.loss('mse')({ pred: [1], target: [0] });
+      }
+      const peak = threads();
+      await settle();
+      console.log(JSON.stringify({ base, peak, after: threads() }));
+    `;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const { base, peak, after } = JSON.parse(out) as { base: number; peak: number; after: number };
+    expect(peak).toBeGreaterThanOrEqual(base + 12); // a worker (at least one thread) per instance
+    expect(after).toBeLessThanOrEqual(base + 3);
+  });
+
   it('the workers never keep a process alive: a script that never calls close() exits at once', () => {
     const script = `
       import { loadLosses } from './dist/index.js';
