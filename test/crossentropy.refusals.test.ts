@@ -168,3 +168,43 @@ describe('class-index targets: every form, and what each refusal says', () => {
     expect(loss({ pred, target: [-100, 0] })).toBeCloseTo(4, 6);
   });
 });
+
+describe('cross-entropy: the argument a bad input is named by, one sample, the default axis', () => {
+  it('a pred, target or sampleWeight that is no tensor is named as itself, in both frameworks', () => {
+    const pred = { data: new Float32Array(6).fill(0.5), shape: [2, 3] };
+    const probs = { data: Float32Array.of(1, 0, 0, 0, 1, 0), shape: [2, 3] };
+    for (const [name, loss, target] of [['cce', cce, probs], ['scce', scce, [0, 1]], ['CrossEntropyLoss', torchCe, [0, 1]]] as const) {
+      const f = fl.loss(name as never) as unknown as (i: unknown) => number;
+      expect(refusal(() => f({ pred: 'logits', target }))[2], `${loss} pred`).toBe('pred');
+      expect(refusal(() => f({ pred, target: 'labels' }))[2], `${loss} target`).toBe('target');
+      if (loss !== torchCe) expect(refusal(() => f({ pred, target, sampleWeight: 'w' }))[2], `${loss} sampleWeight`).toBe('sampleWeight');
+    }
+    // PyTorch probabilities of pred's shape (the dense path): a bad one named target too
+    const ce = fl.loss('CrossEntropyLoss') as unknown as (i: unknown) => number;
+    expect(refusal(() => ce({ pred, target: { data: 'x', shape: [2, 3] } }))[2]).toBe('target.data');
+  });
+
+  it("Keras sparse, one sample (pred [C]): its label as [k] is the label k, as Keras's squeeze reads it", () => {
+    const scceLoss = fl.loss('scce', { fromLogits: true });
+    const pred = Float32Array.of(0.1, 2, -1);
+    const want = -(2 - Math.log(Math.exp(0.1) + Math.exp(2) + Math.exp(-1)));
+    expect(scceLoss({ pred, target: [1] })).toBeCloseTo(want, 6);
+    expect(refusal(() => scceLoss({ pred, target: [1, 0] }))[0]).toBe('SHAPE_MISMATCH');
+  });
+
+  it('Keras categorical: the class axis defaults to the last one (not axis 1) on rank-3 predictions', () => {
+    const r = (i: number) => Math.fround(Math.sin(i) + 1.5);
+    const pred = { data: Float32Array.from({ length: 24 }, (_, i) => r(i)), shape: [2, 3, 4] };
+    const target = { data: Float32Array.from({ length: 24 }, (_, i) => (i % 4 === 1 ? 1 : 0)), shape: [2, 3, 4] };
+    const byDefault = fl.loss('cce')({ pred, target });
+    expect(byDefault).toBe(fl.loss('cce', { axis: -1 })({ pred, target }));
+    expect(byDefault).not.toBeCloseTo(fl.loss('cce', { axis: 1 })({ pred, target }) as number, 3);
+  });
+
+  it('streaming needs a batch axis: a rank-1 pred is one sample', () => {
+    const acc = fl.loss('scce').accumulator();
+    expect(refusal(() => acc.update({ pred: Float32Array.of(0.2, 0.8), target: [1] }))).toEqual([
+      'SHAPE_MISMATCH', scce, 'pred', 'a batch axis to stream (a rank-1 pred is one sample: one row)', 'shape [2]',
+    ]);
+  });
+});
