@@ -100,6 +100,11 @@ export class Runtime {
    */
   pool: ThreadPool | null = null;
   readonly frames: number;
+  /**
+   * @internal A factor on the engines' split sizes (PARALLEL_ELEMENTS, PARALLEL_ROWS): 0 splits every call that
+   * can be split, which is how bench/threads.mjs measures where splitting starts to pay. 1 otherwise.
+   */
+  splitScale = 1;
 
   constructor(
     readonly build: Build,

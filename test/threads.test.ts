@@ -17,10 +17,16 @@ import { expectClose, refusal, rng } from './helpers.js';
 let one: FastLoss;
 let two: FastLoss;
 let three: FastLoss;
+/** Splits every call that can be split (the split sizes set to 0), so that data of test sizes exercise the parts. */
+function splitAll(fl: FastLoss): FastLoss {
+  (fl as unknown as { runtime: { splitScale: number } }).runtime.splitScale = 0;
+  return fl;
+}
+
 beforeAll(async () => {
   one = await loadLosses({ build: 'simd', threads: 1 });
-  two = await loadLosses({ build: 'simd', threads: 2 });
-  three = await loadLosses({ build: 'relaxed', threads: 3 });
+  two = splitAll(await loadLosses({ build: 'simd', threads: 2 }));
+  three = splitAll(await loadLosses({ build: 'relaxed', threads: 3 }));
 });
 afterAll(() => {
   two.close();
@@ -59,7 +65,7 @@ interface Case {
   inputs: (fl: FastLoss) => Record<string, WasmTensor | number[] | { data: Float32Array; shape: number[] }>;
 }
 
-const N = 1 << 18; // above every engine's split size (src/engines/tiling.ts)
+const N = 1 << 18; // every call split (splitAll), at a size of many parts
 const cases: Case[] = [
   { name: 'mse', inputs: (fl) => ({ pred: tensorOf(fl, wave(N, 1), [N]), target: tensorOf(fl, wave(N, 2), [N]) }) },
   { name: 'huber', options: { framework: 'pytorch', reduction: 'sum' }, inputs: (fl) => ({ pred: tensorOf(fl, wave(N, 3), [N]), target: tensorOf(fl, wave(N, 4), [N]) }) },
@@ -205,22 +211,57 @@ describe('threads', () => {
     }
   });
 
-  it('inputs as JS arrays and small inputs take the one-thread path: the same bits as one thread', () => {
-    const split = splits(two);
+  it('the split sizes as shipped: arithmetic kernels from 1M elements, exp/log ones from 128K, row kernels from 256K', async () => {
+    const fl = await loadLosses({ build: 'simd', threads: 2 });
+    const split = splits(fl);
+    const calls = (f: () => void) => {
+      const before = split();
+      f();
+      return split() - before;
+    };
+    const run = (name: string, n: number, options: Record<string, unknown> = {}) => {
+      const p = tensorOf(fl, wave(n, 41), [n]);
+      const t = tensorOf(fl, wave(n, 42).map((v) => (v > 0 ? 1 : 0)), [n]);
+      const count = calls(() => (fl.loss(name as never, options as never) as unknown as (i: unknown) => number)({ pred: p, target: t }));
+      p.free();
+      t.free();
+      return count;
+    };
+    expect(run('mse', (1 << 20) - 16)).toBe(0);
+    expect(run('mse', 1 << 20)).toBe(1);
+    expect(run('binary_crossentropy', (1 << 17) - 16, { fromLogits: true })).toBe(0);
+    expect(run('binary_crossentropy', 1 << 17, { fromLogits: true })).toBe(1);
+    const ce = (rows: number) => {
+      const p = tensorOf(fl, wave(rows * 1024, 43), [rows, 1024]);
+      const y = tensorOf(fl, new Int32Array(rows), [rows]);
+      const count = calls(() => fl.loss('CrossEntropyLoss')({ pred: p, target: y }));
+      p.free();
+      y.free();
+      return count;
+    };
+    expect(ce(255)).toBe(0);
+    expect(ce(256)).toBe(1);
+    fl.close();
+  });
+
+  it('inputs as JS arrays and small inputs take the one-thread path: the same bits as one thread', async () => {
+    const shipped = await loadLosses({ build: 'simd', threads: 2 });
+    const split = splits(shipped);
     const p = wave(N, 23);
     const t = wave(N, 24);
-    expect(two.loss('mse')({ pred: p, target: t })).toBe(one.loss('mse')({ pred: p, target: t }));
-    const ps = tensorOf(two, p.subarray(0, 4096), [4096]);
-    const ts = tensorOf(two, t.subarray(0, 4096), [4096]);
-    expect(two.loss('mse')({ pred: ps, target: ts })).toBe(one.loss('mse')({ pred: p.subarray(0, 4096), target: t.subarray(0, 4096) }));
+    expect(shipped.loss('mse')({ pred: p, target: t })).toBe(one.loss('mse')({ pred: p, target: t }));
+    const ps = tensorOf(shipped, p.subarray(0, 4096), [4096]);
+    const ts = tensorOf(shipped, t.subarray(0, 4096), [4096]);
+    expect(shipped.loss('mse')({ pred: ps, target: ts })).toBe(one.loss('mse')({ pred: p.subarray(0, 4096), target: t.subarray(0, 4096) }));
     ps.free();
     ts.free();
     expect(split()).toBe(0);
+    shipped.close();
   });
 
   it('two instances with threads, called in turn, each keep their own memory and workers', async () => {
-    const a = await loadLosses({ build: 'simd', threads: 2 });
-    const b = await loadLosses({ build: 'simd', threads: 2 });
+    const a = splitAll(await loadLosses({ build: 'simd', threads: 2 }));
+    const b = splitAll(await loadLosses({ build: 'simd', threads: 2 }));
     const c = cases[0]!;
     const want = evaluate(one, c).value;
     for (let i = 0; i < 3; i++) {
@@ -232,7 +273,7 @@ describe('threads', () => {
   });
 
   it('close() ends the workers and leaves a working instance on one thread; closing twice is harmless', async () => {
-    const fl = await loadLosses({ build: 'simd', threads: 2 });
+    const fl = splitAll(await loadLosses({ build: 'simd', threads: 2 }));
     const c = cases[5]!;
     const before = evaluate(fl, c).value;
     fl.close();
@@ -242,7 +283,7 @@ describe('threads', () => {
   });
 
   it('a worker that is gone before a call never hangs it: the caller takes its parts', async () => {
-    const fl = await loadLosses({ build: 'simd', threads: 3 });
+    const fl = splitAll(await loadLosses({ build: 'simd', threads: 3 }));
     const pool = (fl as unknown as { runtime: { pool: { workers: { terminate(): Promise<number> }[] } } }).runtime.pool;
     await Promise.all(pool.workers.map((w) => w.terminate()));
     const c = cases[0]!;
@@ -287,7 +328,7 @@ describe('threads', () => {
   });
 
   it('a shared memory that grows during a split call: the same values, and views taken before still read the data', async () => {
-    const fl = await loadLosses({ build: 'simd', threads: 2 });
+    const fl = splitAll(await loadLosses({ build: 'simd', threads: 2 }));
     const c = cases[1]!; // huber, sum: its gradient goes to a block the call takes (JS-array destination)
     const want = evaluate(one, c);
     const heap = (fl as unknown as { runtime: { heap: { alloc(n: number): number; free(p: number): void; freeBlocks: { size: number }[] } } }).runtime.heap;

@@ -23,7 +23,7 @@ import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, 
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
 import { packParams, placeParams } from './params.js';
-import { flat, PARALLEL_ELEMENTS, tile, type GradDestination, type TileOperand, type TilePlan } from './tiling.js';
+import { flat, PARALLEL_ARITHMETIC, PARALLEL_TRANSCENDENTAL, tile, type GradDestination, type TileOperand, type TilePlan } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
 
@@ -31,10 +31,10 @@ import { flat, PARALLEL_ELEMENTS, tile, type GradDestination, type TileOperand, 
  * Σ f over all elements: `sum(n, pred, target, params) -> f64`, tile by tile (one call when both are in place);
  * `params` is the byte offset of the loss's parameter block (./params.ts).
  */
-export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number, where: string): number {
+export function pairSum(rt: Runtime, sum: Kernels['mse_sum_f32'], p: FloatInput, t: FloatInput, params: number, where: string, minParallel = PARALLEL_ARITHMETIC): number {
   return tile(rt, flat(p.size), [{ width: 'wide', input: p }, { width: 'wide', input: t }], {
     steps: ({ rows, ptrs }) => [[sum, rows, ptrs[0]!, ptrs[1]!, params]],
-    minParallel: PARALLEL_ELEMENTS,
+    minParallel,
     where,
   });
 }
@@ -51,12 +51,12 @@ const WIDE_ROW = CHUNK;
  * scale)`: tiles of whole rows, or for rows wider than WIDE_ROW tiles of elements whose values (the rows kernel with
  * cols = 1 maps f) are summed per row in float64.
  */
-export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number, where: string): Float32Array {
+export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows: number, cols: number, p: FloatInput, t: FloatInput, params: number, scale: number, where: string, minParallel = PARALLEL_ARITHMETIC): Float32Array {
   const out = new Float32Array(rows);
   if (cols > WIDE_ROW) {
     const sums = new Float64Array(rows);
     const operands: (TileOperand | null)[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', scratch: true }];
-    const mapped: TilePlan = { steps: ({ rows: count, ptrs }) => [[rowsKernel, count, 1, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, 1]], minParallel: PARALLEL_ELEMENTS, where };
+    const mapped: TilePlan = { steps: ({ rows: count, ptrs }) => [[rowsKernel, count, 1, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, 1]], minParallel, where };
     tile(rt, flat(rows * cols), operands, mapped, (_, first, values) => {
       for (let j = 0; j < values.length; j++) sums[Math.floor((first + j) / cols)]! += values[j]!;
     });
@@ -66,7 +66,7 @@ export function pairRows(rt: Runtime, rowsKernel: Kernels['mse_rows_f32'], rows:
   const operands = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'row', output: { array: out, ptr: -1 } }] as const;
   tile(rt, { outer: rows, classes: cols, inner: 1 }, operands, {
     steps: ({ rows: count, ptrs }) => [[rowsKernel, count, cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale]],
-    minParallel: PARALLEL_ELEMENTS,
+    minParallel,
     where,
   });
   return out;
@@ -92,11 +92,12 @@ export function pairGrad(
   rowScale: Float32Array | null,
   dest: GradDestination,
   where: string,
+  minParallel = PARALLEL_ARITHMETIC,
 ): number {
   const n = rows * cols;
   const ins: TileOperand[] = [{ width: 'wide', input: p }, { width: 'wide', input: t }, { width: 'wide', output: dest }];
   if (rowScale === null) {
-    return tile(rt, flat(n), ins, { steps: ({ rows: count, ptrs }) => [[gradKernel, count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale]], minParallel: PARALLEL_ELEMENTS, where });
+    return tile(rt, flat(n), ins, { steps: ({ rows: count, ptrs }) => [[gradKernel, count, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale]], minParallel, where });
   }
   if (cols > WIDE_ROW) {
     return tile(rt, flat(n), ins, ({ rows: count, ptrs, firstRow: first }) => {
@@ -117,7 +118,7 @@ export function pairGrad(
       [gradKernel, count * cols, ptrs[0]!, ptrs[1]!, ptrs[2]!, params, scale],
       [scaleRows, count, cols, ptrs[2]!, ptrs[3]!],
     ],
-    minParallel: PARALLEL_ELEMENTS,
+    minParallel,
     where,
   });
 }
@@ -223,6 +224,14 @@ function onlyPredAndTarget(inputs: object): boolean {
   return count === 2;
 }
 
+/** The elementwise kernels whose math is arithmetic only (no exp or log): bound by memory, split late. */
+const ARITHMETIC_KERNELS: ReadonlySet<string> = new Set(['mse', 'mae', 'mape', 'huber', 'hinge', 'squared_hinge', 'hinge_embedding', 'margin_ranking', 'pair_hinge']);
+
+/** The size from which a kernel's calls over fl.tensors are split across threads (./tiling.ts). */
+export function splitSize(kernels: string): number {
+  return ARITHMETIC_KERNELS.has(kernels) ? PARALLEL_ARITHMETIC : PARALLEL_TRANSCENDENTAL;
+}
+
 export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const sumKernel = runtime.kernel(`${spec.kernels}_sum_f32`);
   const rowsKernel = runtime.kernel(`${spec.kernels}_rows_f32`);
@@ -243,17 +252,18 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
   const keras = ctx.framework === 'tensorflow';
   const jsBelow = ctx.jsBelow;
   const where = `${ctx.loss} (${ctx.framework})`;
+  const minParallel = splitSize(spec.kernels);
 
   // ---- the three primitives, each on the plain-JS path for tiny inputs and on wasm otherwise ----
 
   function total(p: FloatInput, t: FloatInput): number {
     if (p.size <= jsBelow) return js.sum(p.size, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param);
-    return pairSum(runtime, sumKernel, p, t, placeParams(runtime, params), where);
+    return pairSum(runtime, sumKernel, p, t, placeParams(runtime, params), where, minParallel);
   }
 
   function rowValues(rows: number, cols: number, p: FloatInput, t: FloatInput, scale: number): Float32Array {
     if (cols === 0) return new Float32Array(rows).fill(NaN); // the mean over an empty axis
-    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, placeParams(runtime, params), scale, where);
+    if (p.size > jsBelow) return pairRows(runtime, rowsKernel, rows, cols, p, t, placeParams(runtime, params), scale, where, minParallel);
     const pa = tinyData(runtime, p, 0);
     const ta = tinyData(runtime, t, 1);
     const out = new Float32Array(rows);
@@ -275,7 +285,7 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
     dest: GradDestination,
   ): number {
     const n = rows * cols;
-    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, placeParams(runtime, params), scale, rowScale, dest, where);
+    if (n > jsBelow) return pairGrad(runtime, gradKernel, scaleRows, rows, cols, p, t, placeParams(runtime, params), scale, rowScale, dest, where, minParallel);
     const grad = dest.array;
     const sum = js.grad(n, tinyData(runtime, p, 0), tinyData(runtime, t, 1), param, scale, grad);
     if (rowScale !== null) {

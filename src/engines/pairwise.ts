@@ -17,7 +17,8 @@ import type { LossContext } from '../options.js';
 import { gradDestinations } from './destinations.js';
 import { checkPlusMinusOne } from './labels.js';
 import { packParams, placeParams } from './params.js';
-import { flat, PARALLEL_ELEMENTS, tile, type TileOperand, type TilePlan } from './tiling.js';
+import { splitSize } from './elementwise.js';
+import { flat, tile, type TileOperand, type TilePlan } from './tiling.js';
 
 /** The prefixes of the pairwise kernels: each `<p>` exported as `<p>_sum_f32`, `<p>_map_f32` and `<p>_grad_f32`. */
 export type PairwiseKernels = {
@@ -96,8 +97,9 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
   }
 
   const ins = (x: PairPrepared): (TileOperand | null)[] => [{ width: 'wide', input: x.a }, { width: 'wide', input: x.b }, x.y === null ? null : { width: 'wide', input: x.y }];
-  /** A plan of one kernel call per tile, split across threads from PARALLEL_ELEMENTS (./tiling.ts). */
-  const plan = (steps: TilePlan['steps']): TilePlan => ({ steps, minParallel: PARALLEL_ELEMENTS, where });
+  /** A plan of one kernel call per tile, split across threads from the kernel's split size (./elementwise.ts). */
+  const minParallel = splitSize(spec.kernels);
+  const plan = (steps: TilePlan['steps']): TilePlan => ({ steps, minParallel, where });
   const sumOf = (x: PairPrepared) => {
     const p = placeParams(runtime, params);
     return tile(runtime, flat(x.n), ins(x), plan(({ rows, ptrs: [pa, pb, py] }) => [[sumKernel, rows, pa!, pb!, py!, p]]));

@@ -40,11 +40,16 @@ import { splittable, tileParallel } from './tiling-parallel.js';
 export { inPlace, type GradDestination, type Layout, type Tile, type TileOperand, type TilePlan } from './staging.js';
 
 /**
- * Elements below which an elementwise call stays on one thread (a kernel at ~0.3 ns an element: 128K elements are
- * ~40 µs, about what waking a worker costs); the row kernels (an exp an element) split from ROWS_PARALLEL.
+ * The sizes (elements: rows · classes) from which a call over fl.tensors is split across threads, measured with
+ * bench/threads.mjs (2 cores, Node 20; the table is in docs/design.md §9a): a kernel of arithmetic only (mse, mae,
+ * huber, the hinges) is bound by memory, and a split paid only from about 1M elements (262K: 50 µs on one thread,
+ * 66 µs split); one with an exp or a log per element (BCE, KL, Poisson, log-cosh, softplus) from about 128K (BCE
+ * with logits at 131K: 393 µs on one thread, 271 µs split); the row kernels (softmax cross-entropy: an exp per
+ * logit and each row's reductions) from about 256K (230 µs, 200 µs split; 1M: 1.10 ms, 0.64 ms).
  */
-export const PARALLEL_ELEMENTS = 1 << 17;
-export const PARALLEL_ROWS = 1 << 15;
+export const PARALLEL_ARITHMETIC = 1 << 20;
+export const PARALLEL_TRANSCENDENTAL = 1 << 17;
+export const PARALLEL_ROWS = 1 << 18;
 
 /** n elements, as the driver lays them out: [n, 1, 1]. */
 export const flat = (n: number): Layout => ({ outer: n, classes: 1, inner: 1 });
@@ -65,7 +70,7 @@ export function tile(
   const { outer, classes: C, inner } = layout;
   if (outer === 0 || C === 0 || inner === 0) return 0;
   const staged = operands.map((op) => stage(rt, op));
-  if (tileParallel !== null && typeof work !== 'function' && done === undefined && rt.threads > 1 && outer * C * inner >= work.minParallel && splittable!(staged)) {
+  if (tileParallel !== null && typeof work !== 'function' && done === undefined && rt.threads > 1 && outer * C * inner >= work.minParallel * rt.splitScale && splittable!(staged)) {
     return tileParallel(rt, layout, staged, work, read);
   }
   const run = typeof work === 'function' ? work : (t: Tile) => runSteps(work.steps(t, rt.frame));
