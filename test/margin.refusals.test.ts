@@ -80,3 +80,35 @@ describe('margin, ranking and cosine refusals', () => {
     }
   });
 });
+
+describe('the row-reduced margin and cosine losses: the argument a bad input is named by, out over an input', () => {
+  it('Keras categorical_hinge and cosine_similarity, torch cosine_embedding', () => {
+    const m = { data: Float32Array.of(1, 0, 0, 1), shape: [2, 2] };
+    for (const name of ['categorical_hinge', 'cosine_similarity'] as const) {
+      const f = fl.loss(name) as unknown as (i: unknown) => number;
+      expect(refusal(() => f({ pred: 'p', target: m }))[2], name).toBe('pred');
+      expect(refusal(() => f({ pred: m, target: 't' }))[2], name).toBe('target');
+      expect(refusal(() => f({ pred: m, target: m, sampleWeight: 'w' }))[2], name).toBe('sampleWeight');
+    }
+    const ce = fl.loss('cosine_embedding') as unknown as (i: unknown) => number;
+    expect(refusal(() => ce({ x1: 'a', x2: m, target: [1, -1] }))[2]).toBe('x1');
+    expect(refusal(() => ce({ x1: m, x2: 'b', target: [1, -1] }))[2]).toBe('x2');
+    expect(refusal(() => ce({ x1: m, x2: m, target: 'y' }))[2]).toBe('target');
+  });
+
+  it('a gradient written over one of the inputs is refused (Keras rows, torch cosine_embedding)', () => {
+    const t = fl.tensor([2, 2]);
+    t.data.set([1, 0, 0, 1]);
+    const other = { data: Float32Array.of(0.5, 0.5, 0.25, 1), shape: [2, 2] };
+    try {
+      expect(refusal(() => fl.loss('categorical_hinge').withGrad({ pred: t, target: other }, { out: { pred: t } }))).toEqual([
+        'BAD_OPTION', 'categorical_hinge (tensorflow)', 'out.pred', 'a buffer that overlaps neither pred nor target', 'an overlapping buffer',
+      ]);
+      expect(refusal(() => fl.loss('cosine_embedding').withGrad({ x1: t, x2: other, target: [1, -1] }, { out: { x1: t } }))).toEqual([
+        'BAD_OPTION', 'cosine_embedding (pytorch)', 'out.x1', 'a buffer that overlaps no input and no other gradient', 'an overlapping buffer',
+      ]);
+    } finally {
+      t.free();
+    }
+  });
+});
