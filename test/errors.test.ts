@@ -383,3 +383,30 @@ describe('the option and input checks, each refusal whole', () => {
     expect(Array.from(r.grad.pred!.data)).toEqual([0, Math.fround(100 / 3), Math.fround(-100 / 3)]);
   });
 });
+
+describe('the elementwise losses name what is wrong, whole', () => {
+  it('a bad target or sampleWeight is named as itself; shapes that do not meet say against what; streaming one Keras sample with weights', () => {
+    const f = (name: string, options: Record<string, unknown> = {}) => fl.loss(name, options) as unknown as (i: unknown) => number;
+    const whole = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        const x = e as LossError;
+        return [x.code, x.loss, x.argument, x.expected, x.received];
+      }
+      return null;
+    };
+    expect(whole(() => f('mse', { framework: 'pytorch' })({ pred: [1, 2], target: 'x' }))?.[2]).toBe('target');
+    expect(whole(() => f('mse')({ pred: [1, 2], target: [1, 2], sampleWeight: 'w' }))?.[2]).toBe('sampleWeight');
+    expect(whole(() => f('mse', { framework: 'pytorch' })({ pred: [1, 2], target: [1, 2, 3] }))).toEqual([
+      'SHAPE_MISMATCH', 'mean_squared_error (pytorch)', 'target', "pred's shape [2]", 'shape [3]',
+    ]);
+    expect(whole(() => f('mse')({ pred: [[1, 2]], target: [[1, 2, 3]] }))).toEqual([
+      'SHAPE_MISMATCH', 'mean_squared_error (tensorflow)', 'target', "pred's shape [1, 2] (or one that differs by a trailing axis of 1)", 'shape [1, 3]',
+    ]);
+    const acc = fl.loss('mse').accumulator();
+    expect(whole(() => acc.update({ pred: [1, 2], target: [1, 2], sampleWeight: [2] }))).toEqual([
+      'SHAPE_MISMATCH', 'mean_squared_error (tensorflow)', 'pred', 'a batch axis to stream with sampleWeight (a rank-1 pred is one Keras sample, split along its last axis)', 'shape [2]',
+    ]);
+  });
+});
