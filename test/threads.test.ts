@@ -194,6 +194,46 @@ describe('threads', () => {
     });
   }
 
+  it('split calls through every path a user takes: out tensors, Keras sample weights, "none", accumulators', () => {
+    const n = 1 << 16;
+    const p = wave(n, 51);
+    const t = wave(n, 52);
+    const w = wave(256, 53).map((v) => Math.abs(v));
+    for (const fl of [two, three]) {
+      const split = splits(fl);
+      const pt = tensorOf(fl, p, [256, 256]);
+      const tt = tensorOf(fl, t, [256, 256]);
+      const out = fl.tensor([256, 256]);
+      // the gradient written in place by the parts, into an out tensor
+      const mse = fl.loss('mse', { framework: 'pytorch', reduction: 'sum' });
+      const want = one.loss('mse', { framework: 'pytorch', reduction: 'sum' }).withGrad({ pred: { data: p, shape: [256, 256] }, target: { data: t, shape: [256, 256] } });
+      const got = mse.withGrad({ pred: pt, target: tt }, { out: { pred: out } });
+      close(got.value, want.value);
+      expectClose(out.data, want.grad.pred!.data, 'grad in out');
+      // Keras: per-sample means with sample weights, and 'none'
+      for (const reduction of ['sum_over_batch_size', 'none'] as const) {
+        const k = fl.loss('mse', { reduction });
+        const kOne = one.loss('mse', { reduction });
+        const a = k.withGrad({ pred: pt, target: tt, sampleWeight: w });
+        const b = kOne.withGrad({ pred: { data: p, shape: [256, 256] }, target: { data: t, shape: [256, 256] }, sampleWeight: w });
+        if (typeof a.value === 'number') close(a.value, b.value as number);
+        else expectClose(a.value.data, (b.value as { data: Float32Array }).data, `keras ${reduction}`);
+        expectClose(a.grad.pred!.data, b.grad.pred!.data, `keras ${reduction} grad`);
+      }
+      // an accumulator's batches, split
+      const acc = fl.loss('binary_crossentropy', { fromLogits: true }).accumulator();
+      const accOne = one.loss('binary_crossentropy', { fromLogits: true }).accumulator();
+      const labels = tensorOf(fl, t.map((v) => (v > 0 ? 1 : 0)), [256, 256]);
+      for (let i = 0; i < 3; i++) {
+        acc.update({ pred: pt, target: labels });
+        accOne.update({ pred: { data: p, shape: [256, 256] }, target: { data: t.map((v) => (v > 0 ? 1 : 0)), shape: [256, 256] } });
+      }
+      close(acc.result() as number, accOne.result() as number);
+      expect(split()).toBeGreaterThanOrEqual(8); // every kernel call above was split (the gradient, the Keras values, the batches)
+      for (const x of [pt, tt, out, labels]) x.free();
+    }
+  });
+
   it('sums of millions of elements split in parts stay within 1e-6 of float64', () => {
     const n = 1 << 22;
     const p = wave(n, 21, 3);
