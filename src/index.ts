@@ -52,7 +52,9 @@ export interface LoadOptions {
   jsBelow?: number;
   /**
    * Threads a call may use: 'auto' (default) is what the process may run at once in Node
-   * (`os.availableParallelism()`, at most 128) and 1 in a browser; a number asks for that many (1: no workers).
+   * (`os.availableParallelism()`, at most 128) and 1 in a browser; a number n asks for at most n (1: no workers).
+   * Where threads cannot run (a browser page, the scalar and debug builds, Node before 20.16) the instance runs
+   * one: `fl.threads` says what it got, as torch.get_num_threads() does.
    * With more than one, wasm memory is shared by a pool of worker threads, and a large call whose inputs are in
    * wasm memory (fl.tensor) is split across them (see `fl.threads`, `fl.close()`). Workers never keep a process
    * alive.
