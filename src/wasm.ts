@@ -101,7 +101,7 @@ export class Runtime {
   pool: ThreadPool | null = null;
   readonly frames: number;
   /**
-   * @internal A factor on the engines' split sizes (PARALLEL_ELEMENTS, PARALLEL_ROWS): 0 splits every call that
+   * @internal A factor on the engines' split sizes (PARALLEL_ARITHMETIC, PARALLEL_TRANSCENDENTAL, PARALLEL_ROWS in src/engines/tiling.ts): 0 splits every call that
    * can be split, which is how bench/threads.mjs measures where splitting starts to pay. 1 otherwise.
    */
   splitScale = 1;
