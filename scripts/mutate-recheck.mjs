@@ -10,6 +10,10 @@
 //
 // A report whose source differs from the file in the tree (the file changed since) is skipped for that file: its
 // mutants' positions no longer hold. Reports default to every one in reports/mutation/.
+//
+// `--again`: judge once more the mutants an earlier recheck left alive (tests were added since). `--with=a,b`: add
+// these suites (globs, as vitest takes them) to every mutant's judges, for a group whose list of suites missed
+// the ones that test part of its files (its mutants then survive for want of a judge, not of a test).
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +31,7 @@ function mutated(source, { location: { start, end }, replacement }) {
   return source.slice(0, offset(start)) + replacement + source.slice(offset(end));
 }
 
-async function recheck(reportPath, tree) {
+async function recheck(reportPath, tree, { again, extra }) {
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   const testFiles = report.testFiles ?? {};
   const fileOfTest = new Map();
@@ -42,11 +46,12 @@ async function recheck(reportPath, tree) {
       console.log(`${file}: changed since ${reportPath} was written; its mutants are not rechecked`);
       continue;
     }
-    const open = entry.mutants.filter((m) => (m.status === 'Survived' || m.status === 'NoCoverage') && m.recheck === undefined);
+    const open = entry.mutants.filter((m) => (m.status === 'Survived' || m.status === 'NoCoverage') && (m.recheck === undefined || again));
     console.log(`${file}: ${open.length} mutants to recheck`);
     for (const m of open) {
       const started = Date.now();
-      const suites = m.status === 'NoCoverage' ? allSuites : [...new Set((m.coveredBy ?? []).map((id) => fileOfTest.get(id)).filter((f) => f !== undefined).map(relative))];
+      const covering = m.status === 'NoCoverage' ? allSuites : (m.coveredBy ?? []).map((id) => fileOfTest.get(id)).filter((f) => f !== undefined).map(relative);
+      const suites = [...new Set([...covering, ...extra])];
       const path = join(tree, file);
       let verdict;
       try {
@@ -75,12 +80,13 @@ async function recheck(reportPath, tree) {
   return { rechecked, killed };
 }
 
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = { again: process.argv.includes('--again'), extra: (process.argv.find((a) => a.startsWith('--with=')) ?? '--with=').slice(7).split(',').filter((s) => s !== '') };
 const reports = args.length > 0 ? args : existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => join(DIR, f)) : [];
 const tree = openTree('fastloss-recheck-', COPY);
 try {
   for (const r of reports) {
-    const { rechecked, killed } = await recheck(r, tree);
+    const { rechecked, killed } = await recheck(r, tree, flags);
     console.log(`${r}: ${rechecked} rechecked, ${killed} killed by hand\n`);
   }
 } finally {
