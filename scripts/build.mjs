@@ -51,7 +51,7 @@ if (process.argv.includes('--kernels')) process.exit(0);
 
 // dist/ is overwritten in place (not removed first), so a process reading it meanwhile never sees it vanish.
 const result = await esbuild.build({
-  entryPoints: { index: 'src/index.ts', debug: 'src/debug.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', debug: 'src/debug.ts', cli: 'src/cli.ts', tfjs: 'src/tfjs.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true, // index, debug and cli share chunks: debug registers itself with the index's runtime module
@@ -123,6 +123,16 @@ for (const file of readdirSync('dist/browser/chunks')) {
   if (!browserOutputs.has(full)) rmSync(full);
 }
 await esbuild.build({ ...browser, plugins: [releaseFor('release.script.browser.ts')], entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
+// dist/browser/tfjs.js: fastloss/tfjs for pages and bundlers, a file of its own that takes LossError from the index
+// (not a third entry of the split above: a chunk shared with it would move part of the index out of its file and
+// add the bytes of the imports between them to every page).
+await esbuild.build({
+  ...browser,
+  entryPoints: ['src/tfjs.ts'],
+  outfile: 'dist/browser/tfjs.js',
+  format: 'esm',
+  plugins: [{ name: 'fastloss-tfjs-browser', setup: (build) => build.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: './index.js', external: true })) }],
+});
 // What a page fetches up front (the entry and its static imports), and the chunks it may import later.
 const downloaded = [];
 const lazy = new Set();
@@ -174,6 +184,13 @@ async function buildCommonJs() {
         },
       },
     ],
+  });
+  // fastloss/tfjs: its LossError is the index's (one class for `instanceof`), as debug.cjs reaches its runtime
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/tfjs.ts'],
+    outfile: 'dist/cjs/tfjs.cjs',
+    plugins: [{ name: 'fastloss-tfjs-cjs', setup: (build) => build.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: './index.cjs', external: true })) }],
   });
   const copyDeclarations = (from, to) => {
     mkdirSync(to, { recursive: true });

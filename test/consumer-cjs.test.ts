@@ -56,6 +56,19 @@ loadLosses({ build: 'debug' }).then((fl) => console.log(fl.build, fl.loss('mse')
     expect(runNode(project.dir, 'debug.cjs').trim()).toBe('debug 2.5');
   });
 
+  it("require('fastloss/tfjs'): tfjsLoss, whose LossError is require('fastloss')'s own class", () => {
+    project.write(
+      'tfjs.cjs',
+      `const { loadLosses, LossError } = require('fastloss');
+const { tfjsLoss } = require('fastloss/tfjs');
+loadLosses().then((fl) => {
+  try { tfjsLoss({}, fl.loss('mse')); } catch (e) { console.log(typeof tfjsLoss, e instanceof LossError, e.code); }
+});
+`,
+    );
+    expect(runNode(project.dir, 'tfjs.cjs').trim()).toBe('function true BAD_OPTION');
+  });
+
   // The two settings CommonJS TypeScript projects use: `module: commonjs` (resolution node10, which reads the
   // top-level "types" field) and `module: node16` (which reads the "require" conditions: the .d.cts files).
   it.each([

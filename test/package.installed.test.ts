@@ -33,7 +33,7 @@ const bin = () => path.join(project(), 'node_modules/.bin/fastloss');
 
 describe('the installed package', () => {
   it('ships dist/ (ESM, CommonJS, browser, types) and the demo data, and none of the sources or tests', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/debug.cjs', 'dist/browser/index.js', 'dist/fastloss.iife.js', 'dist/cli.js', 'data/diabetes.json', 'data/linnerud.json', 'data/digits.json', 'README.md', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cjs/index.cjs', 'dist/cjs/index.d.cts', 'dist/cjs/debug.cjs', 'dist/tfjs.js', 'dist/tfjs.d.ts', 'dist/cjs/tfjs.cjs', 'dist/browser/tfjs.js', 'dist/browser/index.js', 'dist/fastloss.iife.js', 'dist/cli.js', 'data/diabetes.json', 'data/linnerud.json', 'data/digits.json', 'README.md', 'package.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|scripts|bench|build)\//.test(f))).toEqual([]);
