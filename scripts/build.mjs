@@ -36,8 +36,10 @@ async function asBuild(entry, target, out) {
   const bytes = readFileSync(`${out}.wasm`);
   console.log(`${out}.wasm  ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
 }
-// The release and debug builds: the wasm ABI (assembly/index.ts).
-for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+// The release and debug builds: the wasm ABI (assembly/index.ts). The '-compact' ones, which the browser bundles
+// carry, are the same source optimised for size (binaryen's shrink level 2): about 1 KB less gzipped, the same bits
+// (test/compact.test.ts), and as fast in Chromium within a few percent (docs/design.md §9b).
+for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads', 'relaxed-compact', 'simd-compact']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
 // The ABI's TypeScript types, from the compiler's own declarations of it: src/kernels.ts (committed, so that the
 // facade type-checks without a build; test/kernels.test.ts regenerates it and compares).
 await writeKernelTypes();
@@ -78,13 +80,13 @@ for (const file of readdirSync('dist/chunks')) {
 // two modules share little: deflate's 32 KB window holds no more than a part of the SIMD module.)
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const b64gz = (b) => gz(Buffer.from(b.toString('base64')));
-for (const target of ['relaxed', 'simd', 'scalar']) {
+for (const target of ['relaxed-compact', 'simd-compact', 'scalar']) {
   const wasm = readFileSync(`build/fastloss.${target}.wasm`);
   const pack = Buffer.from(await zopfli.gzipAsync(wasm, { numiterations: 15 }));
   writeFileSync(`build/fastloss.${target}.gz`, pack);
   console.log(`build/fastloss.${target}.gz  ${pack.length} bytes: ${b64gz(pack)} gzipped once inlined (${b64gz(wasm)} inlined as it is)`);
 }
-rmSync('build/fastloss.release.gz', { force: true }); // the two modules' former single pack
+for (const old of ['release', 'relaxed', 'simd']) rmSync(`build/fastloss.${old}.gz`, { force: true }); // packs of former layouts
 // dist/browser/: ESM for <script type="module"> and bundlers (package.json's "browser" condition), split like
 // dist/ so that its debug entry registers with the same runtime module. dist/fastloss.iife.js: one classic
 // script setting the global `fastloss` (it works from file://, where module scripts are blocked), no debug build.
