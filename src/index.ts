@@ -28,7 +28,7 @@ export type { LossErrorCode, LossErrorFields } from './errors.js';
 export type { Framework } from './frameworks.js';
 export type { Inputs } from './losses/definition.js';
 export type { AliasEntry, Canonical } from './registry.js';
-export type { DType, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
+export type { DType, ForeignTensor, NestedArray, OutputTensor, Tensor, TensorData, TensorLike, WasmTensor } from './tensor.js';
 export type { Build, BuildRequest } from './wasm.js';
 export type {
   Accumulator, AccumulatorOf, AccumulatorState, CanonicalOf, ConcatenateState, ReduceState, StateNumber, StateOf, StateOption, StateTensor, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,

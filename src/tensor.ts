@@ -20,7 +20,15 @@ export interface Tensor {
 /** Nested number arrays: `[[1, 2], [3, 4]]` has shape [2, 2]. */
 export type NestedArray = number | readonly NestedArray[];
 
-export type TensorLike = Tensor | Float32Array | Float64Array | Int32Array | NestedArray | WasmTensor;
+/**
+ * Another library's tensor, taken as it is: ONNX Runtime's and transformers.js's ({ data, dims, type }; int64 data
+ * is narrowed to int32, each value checked) and TensorFlow.js's (shape, dataSync()). fastloss depends on none of them.
+ */
+export type ForeignTensor =
+  | { readonly data: ArrayLike<number> | BigInt64Array; readonly dims: readonly number[]; readonly type: string }
+  | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> };
+
+export type TensorLike = Tensor | Float32Array | Float64Array | Int32Array | BigInt64Array | NestedArray | WasmTensor | ForeignTensor;
 
 /** Results (a 'none' reduction, gradients) are new float32 tensors on the JS heap: nothing to free. */
 export interface OutputTensor {
@@ -169,8 +177,9 @@ export function floatInput(value: unknown, runtime: Runtime, loss: string, argum
     const array = typedData(value, loss, argument);
     return { shape: [array.length], size: array.length, ptr: -1, array };
   }
-  if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
-    return shapedInput(value as { data: unknown; shape: unknown }, runtime, loss, argument);
+  const plain = plainTensor(value, loss, argument);
+  if (typeof plain === 'object' && plain !== null && 'data' in plain && 'shape' in plain) {
+    return shapedInput(plain as { data: unknown; shape: unknown }, runtime, loss, argument);
   }
   throw new LossError({
     code: 'BAD_DTYPE',
@@ -181,17 +190,39 @@ export function floatInput(value: unknown, runtime: Runtime, loss: string, argum
   });
 }
 
-/** Any other typed array (floatInput took Float32Array, Float64Array and Int32Array): converted to float32. */
-function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array {
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
-    throw new LossError({
-      code: 'BAD_DTYPE',
-      loss,
-      argument: value.length > 0 ? `${argument}[0]` : argument,
-      expected: 'numbers (convert BigInt data with Number() first)',
-      received: value.length > 0 ? describe(value[0]) : describe(value),
-    });
+/**
+ * Other libraries' tensors as `{ data, shape }`, duck-typed (fastloss depends on none of them): TensorFlow.js's
+ * (shape, dtype, dataSync(): a read of the backend's memory on its cpu and wasm backends, a download on webgl and
+ * webgpu), ONNX Runtime's and transformers.js's ({ data, dims, type }). Anything else is returned as it is.
+ */
+export function plainTensor(value: unknown, loss: string, argument: string): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const t = value as { data?: unknown; dims?: unknown; type?: unknown; shape?: unknown; dataSync?: unknown };
+  if (typeof t.dataSync === 'function') return { data: (t.dataSync as () => unknown)(), shape: t.shape };
+  if (!('dims' in t)) return value;
+  // float16 arrives as the raw half-precision bits in a Uint16Array where the engine has no Float16Array
+  if (t.type === 'float16' && t.data instanceof Uint16Array) {
+    throw new LossError({ code: 'BAD_DTYPE', loss, argument, expected: 'float32, float64 or integer data (convert float16 to float32 first)', received: 'a float16 tensor' });
   }
+  return { data: t.data, shape: t.dims };
+}
+
+/** int64 data (ONNX Runtime's and PyTorch's labels and token ids) as int32, every value checked. */
+export function int32OfInt64(value: BigInt64Array | BigUint64Array, loss: string, argument: string): Int32Array {
+  const out = new Int32Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i]!;
+    if (v < -2147483648n || v > 2147483647n) {
+      throw new LossError({ code: 'LABEL_OUT_OF_RANGE', loss, argument: `${argument}[${i}]`, expected: 'an int64 value within the int32 range', received: `${v}` });
+    }
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/** Any other typed array (floatInput took Float32Array, Float64Array and Int32Array): converted to float32, int64 to int32. */
+function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array | Int32Array {
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return int32OfInt64(value, loss, argument);
   if (value instanceof DataView) {
     throw new LossError({ code: 'BAD_DTYPE', loss, argument, expected: 'a typed array of numbers', received: 'a DataView' });
   }

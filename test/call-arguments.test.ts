@@ -2,7 +2,7 @@
  * What a plain-JavaScript caller can get wrong in the call itself, and the messages it gets:
  * - a second argument to a loss call (`mse(inputs, { reduction: 'sum' })`): options belong to fl.loss(), so it is
  *   a LossError on every loss, framework and build path, and on accumulator.update(), never silently dropped;
- * - messages that name what was really given: a `{ data, shape }` whose data is a BigInt64Array, CTC targets of
+ * - messages that name what was really given: an int64 label beyond int32 (its index and value), CTC targets of
  *   rank 2 with unbatched log-probabilities [T, C], class indices given to Keras's one-hot crossentropy.
  */
 
@@ -69,12 +69,13 @@ describe('a second argument to a loss call', () => {
 });
 
 describe('messages name what was given', () => {
-  it('a { data: BigInt64Array, shape } target names its data and shape', () => {
+  it('int64 labels ({ data: BigInt64Array, shape }, as ONNX Runtime and PyTorch hold them) are narrowed to int32; one beyond it is named', () => {
     const pred = [[0.1, 0.2, 0.7], [0.3, 0.3, 0.4]];
-    const target = { data: new BigInt64Array([1n, 2n]), shape: [2] };
-    const r = refusal(() => fl.loss('nll')({ pred, target: target as never }));
-    expect(r[0]).toBe('BAD_DTYPE');
-    expect(r[4]).toBe('{ data: a BigInt64Array of length 2, shape: [2] }');
+    const nll = fl.loss('nll');
+    expect(nll({ pred, target: { data: new BigInt64Array([1n, 2n]), shape: [2] } as never })).toBe(nll({ pred, target: [1, 2] }));
+    const r = refusal(() => nll({ pred, target: { data: new BigInt64Array([1n, 1n << 40n]), shape: [2] } as never }));
+    expect(r).toEqual(['LABEL_OUT_OF_RANGE', 'negative_log_likelihood (pytorch)', 'target.data[1]', 'an int64 value within the int32 range', '1099511627776']);
+    expect(refusal(() => nll({ pred, target: BigInt64Array.of(0n, -(1n << 31n) - 1n) as never }))[2]).toBe('target[1]');
   });
 
   it('CTC: rank-2 targets with unbatched logProbs [T, C] are told to be [S], not "[1, S] (padded)"', () => {
