@@ -1,8 +1,10 @@
 // The cross-entropy family's benchmark: softmax cross-entropy with class indices ([4096, 1000], [65536, 10], and
 // segmentation logits [8, 21, 128, 128] with the class axis 1) and binary cross-entropy with logits (16,777,216
 // elements), forward and forward+gradient, fastloss (SIMD and scalar; fl.tensor in place and ordinary arrays) against
-// straightforward plain JS, TensorFlow.js cpu/wasm where it has the op, PyTorch 1.13 with one thread
-// (bench/peers/torch_crossentropy.py, reading NumPy arrays in place) and the floor (exp throughput for softmax:
+// straightforward plain JS, TensorFlow.js cpu/wasm where it has the op, PyTorch 1.13 with one thread and at its
+// default (bench/peers/torch_crossentropy.py, reading NumPy arrays in place), ONNX Runtime (onnxruntime-node's
+// SoftmaxCrossEntropyLoss, forward only, 1 thread and its default: bench/peers/ort_crossentropy.mjs), a language
+// model's logits [512, 50257] (GPT-2's vocabulary) and the floor (exp throughput for softmax:
 // fastloss's own vexpneg over every logit once; memory bandwidth for BCE: bench/floor.ts's Σ (p + t)).
 // Measured with bench/measure.mjs (interleaved rounds, medians).
 //
@@ -125,6 +127,7 @@ const WORKLOADS = [
   { id: 'ce-4096x1000', kind: 'ce', shape: [4096, 1000] },
   { id: 'ce-65536x10', kind: 'ce', shape: [65536, 10] },
   { id: 'seg-8x21x128x128', kind: 'ce', shape: [8, 21, 128, 128] },
+  { id: 'lm-512x50257', kind: 'ce', shape: [512, 50257] },
   { id: 'bce-logits-16m', kind: 'bcel', shape: [16777216] },
 ].flatMap((w) => ['fwd', 'grad'].map((mode) => ({ ...w, mode, key: `${w.id}/${mode}` })));
 
@@ -148,6 +151,10 @@ const TARGETS = [
   { workload: 'ce-4096x1000/fwd', what: 'fl.tensor forward, default threads, faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 1 },
   { workload: 'seg-8x21x128x128/fwd', what: 'fl.tensor forward, default threads, faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 1 },
   { workload: 'ce-4096x1000/grad', what: 'fl.tensor forward+gradient, default threads, >= 2x faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 2 },
+  { workload: 'ce-4096x1000/fwd', what: 'fl.tensor forward, default threads, >= 2x faster than ONNX Runtime at its default threads', num: 'ort-default', den: 'fl-auto/tensors', goal: 2 },
+  // a language model's logits (issue 24)
+  { workload: 'lm-512x50257/fwd', what: 'fl.tensor forward, default threads, >= 2x faster than PyTorch at its default threads', num: 'torch-default', den: 'fl-auto/tensors', goal: 2 },
+  { workload: 'lm-512x50257/fwd', what: 'fl.tensor forward, default threads, >= 2x faster than ONNX Runtime at its default threads', num: 'ort-default', den: 'fl-auto/tensors', goal: 2 },
 ];
 
 // ---- the PyTorch child ----
@@ -171,6 +178,24 @@ function torchRunner(torch, w, key, tmp, all = false) {
       },
       calibrate: async (targetS) => (await torch.request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
       sample: async (k) => (await torch.request({ cmd: 'sample', ...req, k })).per_call_s,
+    },
+  };
+}
+
+// ---- the ONNX Runtime children (forward only) ----
+
+const startOrt = (options) => startPeer(join(ROOT, 'bench', 'peers', 'ort_crossentropy.mjs'), options);
+
+function ortRunner(ort, w, key) {
+  const all = ort.info.threads !== 1;
+  return {
+    key: all ? 'ort-default' : 'ort-1t',
+    peer: all ? `ONNX Runtime ${ort.info.ort} (its default threads)` : `ONNX Runtime ${ort.info.ort} (1 thread)`,
+    input: 'ort.Tensor over the Float32Array (in place)',
+    remote: {
+      check: async () => ({ value: (await ort.request({ cmd: 'check', key })).value, grad: null }),
+      calibrate: async (targetS) => (await ort.request({ cmd: 'calibrate', key, target_s: targetS })).k,
+      sample: async (k) => (await ort.request({ cmd: 'sample', key, k })).per_call_s,
     },
   };
 }
@@ -218,6 +243,9 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   if (torch.note) notes.push(torch.note);
   // PyTorch at its default threads (every core), in a process of its own
   const torchAll = await startTorch({ threads: 'default' });
+  // ONNX Runtime, 1 thread and its default, each in a process of its own
+  const orts = [await startOrt(), await startOrt({ threads: 'default' })];
+  for (const o of orts) if (o.note && !notes.includes(o.note)) notes.push(o.note);
   const floorSum = await loadFloor(simd.memory, tmp);
   // vexpneg over every logit once, read and write: fastloss's own exp kernel (expneg_f32, a probe kernel of the
   // testing build: assembly/testing.ts) in an instance of its own
@@ -271,14 +299,15 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         expPtr = 65536;
         new Float32Array(mem.buffer, expPtr, n).set(x);
       }
-      if (torch.request) {
+      // the children's copies of the data, through temporary raw files
+      const children = [torch, torchAll, ...(w.kind === 'ce' ? orts : [])].filter((c) => c.request);
+      if (children.length > 0) {
         const pp = join(tmp, 'pred.f32');
         const tp = join(tmp, 'target.bin');
         writeFileSync(pp, new Uint8Array(x.buffer));
         writeFileSync(tp, new Uint8Array(target.buffer));
         const load = { cmd: 'load', key: w.id, pred_path: pp, shape: w.shape, target_path: tp, target_dtype: w.kind === 'ce' ? 'int32' : 'float32', target_shape: targetShape };
-        await torch.request(load);
-        if (torchAll.request) await torchAll.request(load);
+        for (const c of children) await c.request(load);
         rmSync(pp);
         rmSync(tp);
       }
@@ -297,6 +326,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
           ax.tt.free();
           if (torch.request) void torch.request({ cmd: 'drop', key: w.id });
           if (torchAll.request) void torchAll.request({ cmd: 'drop', key: w.id });
+          for (const o of orts) if (o.request) void o.request({ cmd: 'drop', key: w.id });
         },
       };
       byShape.set(w.id, data);
@@ -348,6 +378,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
     if (tfjs && (w.kind === 'bcel' || g.inner === 1) && (!grad || tfjs.hasGrad)) runners.push(...tfjsRunners(tfjs, w, data, g));
     if (torch.request) runners.push(torchRunner(torch, w, w.id, tmp));
     if (torchAll.request) runners.push(torchRunner(torchAll, w, w.id, tmp, true));
+    if (w.kind === 'ce' && !grad) for (const o of orts) if (o.request) runners.push(ortRunner(o, w, w.id));
     if (!grad) {
       if (w.kind === 'ce') {
         runners.push({
@@ -381,6 +412,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
   for (const d of byShape.values()) d.free();
   torch.close?.();
   torchAll.close?.();
+  for (const o of orts) o.close?.();
   auto.close();
   rmSync(tmp, { recursive: true, force: true });
   return report(results, notes, tfjs, torch);

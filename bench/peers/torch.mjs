@@ -18,11 +18,17 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'torch_server.py');
  */
 export async function startPeer(script, { threads = 1 } = {}) {
   const name = script.split('/').pop();
+  // a .mjs peer (ONNX Runtime's, bench/peers/ort_crossentropy.mjs) speaks the same protocol from a Node process
+  const node = script.endsWith('.mjs');
+  const what = node ? 'ONNX Runtime' : 'PyTorch';
   let child;
   try {
-    child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, FASTLOSS_TORCH_THREADS: String(threads) } });
+    child = spawn(node ? process.execPath : PYTHON, [script], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, FASTLOSS_TORCH_THREADS: String(threads), FASTLOSS_ORT_THREADS: String(threads) },
+    });
   } catch (err) {
-    return { note: `PyTorch not measured: cannot start ${PYTHON} (${err.message})` };
+    return { note: `${what} not measured: cannot start ${node ? process.execPath : PYTHON} (${err.message})` };
   }
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let failed = null;
@@ -39,11 +45,11 @@ export async function startPeer(script, { threads = 1 } = {}) {
   try {
     info = await next();
   } catch (err) {
-    return { note: `PyTorch not measured: ${err.message}` };
+    return { note: `${what} not measured: ${err.message}` };
   }
   if (!info.ok) {
     child.stdin.end();
-    return { note: `PyTorch not measured: ${PYTHON} ${info.error}` };
+    return { note: `${what} not measured: ${node ? '' : `${PYTHON} `}${info.error}` };
   }
   const request = async (req) => {
     child.stdin.write(JSON.stringify(req) + '\n');
