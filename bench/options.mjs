@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench -- [options]`.
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [--sizes=64,65536] [--rounds=7]
-                     [--suites=forms,crossentropy,ctc,margin] [--no-core] [--write]
+                     [--suites=forms,crossentropy,ctc,margin,tfjs] [--no-core] [--write]
 
   (no options)   the full run: MSE, MAE, Huber at 64, 65,536 and 16,777,216 elements, forward and
                  forward+gradient, 11 timed rounds (15 below 1M elements); prints the tables and rewrites
@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
                  (a partial run otherwise prints its tables and leaves BENCHMARKS.md alone; a full run writes)
 Any other option makes the run a partial one.`;
 
-export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin', 'cli'];
+export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin', 'tfjs', 'cli'];
 
 const LOSSES = ['mse', 'mae', 'huber'];
 

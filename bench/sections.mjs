@@ -17,6 +17,7 @@ export const SECTIONS = [
   ['crossentropy', 'Cross-entropy family'],
   ['ctc', 'CTC'],
   ['margin', 'Margin, similarity and ranking'],
+  ['tfjs', 'TensorFlow.js training with fastloss/tfjs'],
   ['cli', 'The fastloss command'],
 ];
 
