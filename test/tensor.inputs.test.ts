@@ -126,13 +126,17 @@ describe('floatInput: refusals, with their exact words', () => {
     }
   });
 
-  it('BigInt data names its first element; an empty one names the array', () => {
-    const e = refusal(BigInt64Array.of(3n, 4n), 'BAD_DTYPE');
-    expect([e.argument, e.received, e.expected]).toEqual(['pred[0]', '3n (a BigInt)', 'numbers (convert BigInt data with Number() first)']);
-    const u = refusal(BigUint64Array.of(5n), 'BAD_DTYPE');
-    expect([u.argument, u.received]).toEqual(['pred[0]', '5n (a BigInt)']);
-    const empty = refusal(new BigInt64Array(0), 'BAD_DTYPE');
-    expect([empty.argument, empty.received]).toEqual(['pred', 'a BigInt64Array of length 0']);
+  it('int64 data beyond int32 names the element and its value (int64 within it is narrowed: test/tensor.foreign.test.ts)', () => {
+    const e = refusal(BigInt64Array.of(3n, 1n << 31n), 'LABEL_OUT_OF_RANGE');
+    expect([e.argument, e.received, e.expected]).toEqual(['pred[1]', '2147483648', 'an int64 value within the int32 range']);
+    const low = refusal(BigInt64Array.of(-(1n << 31n) - 1n), 'LABEL_OUT_OF_RANGE');
+    expect([low.argument, low.received]).toEqual(['pred[0]', '-2147483649']);
+    const u = refusal(BigUint64Array.of(5n, 1n << 63n), 'LABEL_OUT_OF_RANGE');
+    expect([u.argument, u.received]).toEqual(['pred[1]', '9223372036854775808']);
+    // the int32 range's own ends are taken, as int32
+    const ends = input(BigInt64Array.of(2147483647n, -2147483648n, 0n));
+    expect(ends.array).toBeInstanceOf(Int32Array);
+    expect(Array.from(ends.array)).toEqual([2147483647, -2147483648, 0]);
   });
 
   it('a DataView', () => {
