@@ -58,17 +58,23 @@ async function sampleLocal(runner, k) {
   return Number(t1 - t0) / 1e9 / k;
 }
 
-/** The smallest K (found by scaling from one call) whose sample takes at least targetS. */
-async function calibrateLocal(runner, targetS) {
+/**
+ * The smallest K (found by scaling from one call) whose sample takes at least targetS; `sampleK(k)` resolves to the
+ * seconds per call of one sample of k calls. (The peers in child processes follow the same rule: torch_peer.py, and
+ * ort_crossentropy.mjs with this function.)
+ */
+export async function calibrateK(sampleK, targetS) {
   let k = 1;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const total = (await sampleLocal(runner, k)) * k;
+    const total = (await sampleK(k)) * k;
     if (total >= targetS) return k;
     // Aim 20 % over the target; grow at most 1000x per step (the first call may still be cold).
     k = Math.min(k * 1000, Math.ceil((k * targetS * 1.2) / Math.max(total, 1e-9)));
   }
   return k;
 }
+
+const calibrateLocal = (runner, targetS) => calibrateK((k) => sampleLocal(runner, k), targetS);
 
 function sample(r, k) {
   if (!r.remote) return sampleLocal(r, k);

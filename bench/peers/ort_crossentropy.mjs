@@ -17,6 +17,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { calibrateK } from '../measure.mjs';
 
 const VERSION = '1.31.1';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -93,15 +94,7 @@ async function sample(key, k) {
   return (performance.now() - t0) / 1000 / k;
 }
 
-async function calibrate(key, targetS) {
-  let k = 1;
-  for (let i = 0; i < 8; i++) {
-    const total = (await sample(key, k)) * k;
-    if (total >= targetS) return k;
-    k = Math.min(k * 1000, Math.ceil((k * targetS * 1.2) / Math.max(total, 1e-9)));
-  }
-  return k;
-}
+const calibrate = (key, targetS) => calibrateK((k) => sample(key, k), targetS);
 
 reply({ ok: true, ort: VERSION, threads: oneThread ? 1 : 'default' });
 for await (const line of createInterface({ input: process.stdin })) {
