@@ -11,6 +11,12 @@
 // A report whose source differs from the file in the tree (the file changed since) is skipped for that file: its
 // mutants' positions no longer hold. Reports default to every one in reports/mutation/.
 //
+// Before a report's mutants, its suites run once on the unmutated copy: a test that fails there (one that needs
+// what the copy lacks, as dist/ for the worker-thread suite or README.md for the registry's table check, or one
+// that the machine's load makes flaky) never counts as a kill. (Until 2026-12-07 it did: the worker suite, which
+// loads dist/, failed in every copy and was credited with 178 kills of groups 1 and 2, all false; those verdicts
+// were reverted to Survived.)
+//
 // `--again`: judge once more the mutants an earlier recheck left alive (tests were added since). `--with=a,b`: add
 // these suites (globs, as vitest takes them) to every mutant's judges, for a group whose list of suites missed
 // the ones that test part of its files (its mutants then survive for want of a judge, not of a test).
@@ -40,6 +46,12 @@ async function recheck(reportPath, tree, { again, extra }) {
   const allSuites = Object.keys(testFiles).map(relative);
   let rechecked = 0;
   let killed = 0;
+  // the baseline: every suite this report's mutants will run, unmutated
+  const baselineSuites = [...new Set([...allSuites, ...extra])];
+  const base = await vitest(baselineSuites, 30 * 60_000, false);
+  const broken = new Set((base.report === null ? [] : failures(base.report, baselineSuites)).map((f) => `${f.file} > ${f.test}`));
+  if (base.report === null) throw new Error(`${reportPath}: the unmutated copy's suites did not run (vitest exited with ${base.code})`);
+  if (broken.size > 0) console.log(`${reportPath}: failing on the unmutated copy, never counted as kills:\n  ${[...broken].join('\n  ')}`);
   for (const [file, entry] of Object.entries(report.files)) {
     const current = readFileSync(file, 'utf8');
     if (current !== entry.source) {
@@ -56,11 +68,12 @@ async function recheck(reportPath, tree, { again, extra }) {
       let verdict;
       try {
         writeFileSync(path, mutated(current, m));
-        const r = await vitest(suites, 20 * 60_000, true);
-        const f = r.report === null ? [] : failures(r.report, suites);
+        // (no --bail where a test is broken: it would stop the run before the tests that judge)
+        const r = await vitest(suites, 20 * 60_000, broken.size === 0);
+        const f = r.report === null ? [] : failures(r.report, suites).filter((x) => !broken.has(`${x.file} > ${x.test}`));
         if (r.timedOut) verdict = { status: 'Timeout', by: 'a timeout (20 min)' };
         else if (r.report === null) verdict = { status: 'Killed', by: `vitest exited with ${r.code} and no report` };
-        else if (f.length > 0 || !r.report.success) verdict = { status: 'Killed', by: f[0] === undefined ? 'vitest reported a failure' : `${f[0].file} > ${f[0].test}` };
+        else if (f.length > 0) verdict = { status: 'Killed', by: `${f[0].file} > ${f[0].test}` };
         else verdict = { status: m.status, by: null };
       } finally {
         writeFileSync(path, current);
