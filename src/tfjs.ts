@@ -71,6 +71,9 @@ const asTensor = (tf: Tfjs, t: OutputTensor) => tf.tensor(t.data, [...t.shape], 
 export function tfjsLoss<S extends LossShape>(tf: Tfjs, typed: Loss<S>): TfjsLoss<S> {
   // inside, any loss: the inputs are assembled at run time (tfjs tensors as { data, shape }, the rest as given)
   const loss = typed as unknown as Loss;
+  if (typeof loss !== 'function' || typeof loss.withGrad !== 'function') {
+    throw new LossError({ code: 'BAD_OPTION', loss: 'tfjsLoss', argument: 'loss', expected: "a fastloss loss (fl.loss('mse')), after the TensorFlow.js namespace: tfjsLoss(tf, loss)", received: typeof loss === 'string' ? `"${loss}" (a name: pass fl.loss("${loss}"))` : typeof loss });
+  }
   const where = `${loss.name} (${loss.framework})`;
   if (typeof tf?.customGrad !== 'function') {
     throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'tf', expected: 'the TensorFlow.js namespace (import * as tf from "@tensorflow/tfjs")', received: typeof tf });

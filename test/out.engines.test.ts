@@ -38,6 +38,20 @@ async function everyLoss(fl: FastLoss): Promise<Array<[string, string]>> {
   return fl.implemented().flatMap(({ name, frameworks }) => frameworks.map((f) => [name, f] as [string, string]));
 }
 
+describe('withGrad options on every loss', () => {
+  it('a misspelt option is UNKNOWN_OPTION with a suggestion, a non-object BAD_OPTION: never ignored (each engine and family)', async () => {
+    const fl = await instance(IMPLEMENTATIONS[1]!);
+    for (const [name, framework] of await everyLoss(fl)) {
+      const loss = fl.loss(name, { framework }) as Loss;
+      const inputs = inputsOf(name, framework);
+      expect(refusal(() => loss.withGrad(inputs, { gradoutput: 2 } as never)), `${name} (${framework})`).toEqual([
+        'UNKNOWN_OPTION', `${name} (${framework})`, 'withGrad option "gradoutput"', 'gradOutput or out', '"gradoutput"',
+      ]);
+      expect(refusal(() => loss.withGrad(inputs, 5 as never))[0], `${name} (${framework})`).toBe('BAD_OPTION');
+    }
+  });
+});
+
 describe.each(IMPLEMENTATIONS)('withGrad(inputs, { out }) on every engine: $label', (impl) => {
   it('every loss writes each gradient into its out buffer, Float32Array or fl.tensor, equal to the new arrays', async () => {
     const fl = await instance(impl);

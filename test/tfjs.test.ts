@@ -130,6 +130,10 @@ describe('tfjsLoss refusals', () => {
   it('something other than the tfjs namespace is BAD_OPTION', () => {
     expect(() => tfjsLoss({} as Tfjs, fl.loss('mse'))).toThrow(/BAD_OPTION.*mean_squared_error \(tensorflow\): tf: expected the TensorFlow.js namespace/);
     expect(() => tfjsLoss(undefined as unknown as Tfjs, fl.loss('mse'))).toThrow(LossError);
+    // a name instead of a loss, no loss, the arguments swapped: BAD_OPTION naming the loss argument
+    expect(() => tfjsLoss(asTfjs(), 'mse' as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss.*received "mse" \(a name: pass fl.loss\("mse"\)\)/);
+    expect(() => (tfjsLoss as (tf: Tfjs) => unknown)(asTfjs())).toThrow(/BAD_OPTION.*received undefined/);
+    expect(() => tfjsLoss(fl.loss('mse') as never, asTfjs() as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss/);
   });
 
   it("fastloss's own refusals come through as they are (a wrong shape is SHAPE_MISMATCH)", () => {

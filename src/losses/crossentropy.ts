@@ -12,7 +12,7 @@ import { Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestination, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
-import { checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
 import { axisGeometry, checkAxis, NO_IGNORE, runRows, weightSum, type RowKernelName, type JsRowKernel, type RowGeometry, type RowTarget } from '../engines/rows.js';
 import { labelsInput, type Labels } from '../engines/labels.js';
@@ -183,6 +183,7 @@ function bindTorchRows(spec: TorchRowSpec, options: Readonly<Record<string, unkn
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    checkGradOptions(options, where);
     const x = prepare(inputs);
     const t = terms(x);
     const go = reducer.upstream(options?.gradOutput, t, runtime);
@@ -351,6 +352,7 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
   }
 
   function withGrad(inputs: Inputs, options?: GradOptions): GradResult {
+    checkGradOptions(options, where);
     const x = prepare(inputs);
     const t = terms(x);
     const dest = gradTo(options, x.pred, runtime, ctx);
