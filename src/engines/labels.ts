@@ -6,7 +6,7 @@
 
 import { describe, LossError } from '../errors.js';
 import type { LossContext } from '../options.js';
-import { forBlocks, int32OfInt64, plainTensor, shapeSize, WasmTensor, type FloatInput } from '../tensor.js';
+import { forBlocks, int64Narrowed, plainTensor, shapeSize, WasmTensor, type FloatInput } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 
 /** Validated class indices: int32, one per row. `valid` counts the rows whose label is not `ignore`. */
@@ -41,11 +41,7 @@ export function labelsInput(value: unknown, runtime: Runtime, ctx: LossContext, 
     source = value;
   } else {
     // other libraries' tensors as { data, shape }; int64 labels (BigInt64Array) narrowed to int32
-    const plain = plainTensor(value, where, argument) as { data?: unknown; shape?: unknown };
-    const int64 = (x: unknown): x is BigInt64Array | BigUint64Array => x instanceof BigInt64Array || x instanceof BigUint64Array;
-    const nested = labelShape(
-      int64(plain) ? { data: int32OfInt64(plain, where, argument), shape: [plain.length] } : int64(plain?.data) ? { data: int32OfInt64(plain.data, where, `${argument}.data`), shape: plain.shape } : plain,
-    );
+    const nested = labelShape(int64Narrowed(plainTensor(value, where, argument), where, argument));
     if (nested === null) {
       throw new LossError({
         code: 'BAD_DTYPE',
