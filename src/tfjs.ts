@@ -34,15 +34,23 @@ export interface TfTensor {
 }
 
 /** A gradient function of `tf.customGrad`: the upstream gradient in, one gradient per input out. */
-export type TfGradFunc = (dy: TfTensor, saved: TfTensor[]) => TfTensor | TfTensor[];
+export type TfGradFunc<T extends TfTensor = TfTensor> = (dy: T, saved: T[]) => T | T[];
 
-/** The part of the TensorFlow.js namespace (`import * as tf from '@tensorflow/tfjs'`) this entry calls. */
-export interface Tfjs {
-  customGrad(f: (...args: never[]) => { value: TfTensor; gradFunc: TfGradFunc }): (...args: never[]) => TfTensor;
-  tensor(values: Float32Array, shape: number[], dtype: 'float32'): TfTensor;
-  scalar(value: number, dtype: 'float32'): TfTensor;
-  zerosLike(x: TfTensor): TfTensor;
-  mul(a: TfTensor, b: TfTensor): TfTensor;
+/** What `tf.customGrad` passes its function after the inputs: a function that saves tensors for the gradient. */
+export type TfGradSave<T extends TfTensor = TfTensor> = (save: T[]) => void;
+
+/**
+ * The part of the TensorFlow.js namespace (`import * as tf from '@tensorflow/tfjs'`) this entry calls, over the
+ * program's own Tensor type T (inferred from the namespace passed in: `tf.Tensor`), so that a tfjs loss takes and
+ * gives the program's tensors with no cast. The signatures are tfjs's (tfjs-core/src/gradients.ts customGrad,
+ * ops/tensor.ts, ops/scalar.ts, ops/zeros_like.ts, ops/mul.ts), narrowed to the calls made here.
+ */
+export interface Tfjs<T extends TfTensor = TfTensor> {
+  customGrad(f: (...args: (T | TfGradSave<T>)[]) => { value: T; gradFunc: TfGradFunc<T> }): (...args: T[]) => T;
+  tensor(values: Float32Array, shape: number[], dtype: 'float32'): T;
+  scalar(value: number, dtype: 'float32'): T;
+  zerosLike(x: T): T;
+  mul(a: T, b: T): T;
 }
 
 /**
@@ -52,9 +60,9 @@ export interface Tfjs {
  * differentiated, the rest (CTC's targets and lengths, say) are passed through as they are. The value is a scalar
  * tensor, or the per-sample losses for reduction 'none'.
  */
-export interface TfjsLoss<S extends LossShape = LossShape> {
-  (yTrue: TfTensor, yPred: TfTensor): TfTensor;
-  (inputs: Readonly<Record<string, unknown>>): TfTensor;
+export interface TfjsLoss<S extends LossShape = LossShape, T extends TfTensor = TfTensor> {
+  (yTrue: T, yPred: T): T;
+  (inputs: Readonly<Record<string, unknown>>): T;
   /** The fastloss loss behind it. */
   readonly loss: Loss<S>;
 }
@@ -66,9 +74,9 @@ const isTfTensor = (x: unknown): x is TfTensor =>
 const asInput = (x: TfTensor) => ({ data: x.dataSync() as Float32Array | Int32Array, shape: x.shape });
 
 /** A fastloss output (or gradient) as a float32 tfjs tensor; a fastloss result's data is its own array. */
-const asTensor = (tf: Tfjs, t: OutputTensor) => tf.tensor(t.data, [...t.shape], 'float32');
+const asTensor = <T extends TfTensor>(tf: Tfjs<T>, t: OutputTensor): T => tf.tensor(t.data, [...t.shape], 'float32');
 
-export function tfjsLoss<S extends LossShape>(tf: Tfjs, typed: Loss<S>): TfjsLoss<S> {
+export function tfjsLoss<S extends LossShape, T extends TfTensor>(tf: Tfjs<T>, typed: Loss<S>): TfjsLoss<S, T> {
   // inside, any loss: the inputs are assembled at run time (tfjs tensors as { data, shape }, the rest as given)
   const loss = typed as unknown as Loss;
   if (typeof loss !== 'function' || typeof loss.withGrad !== 'function') {
@@ -80,7 +88,7 @@ export function tfjsLoss<S extends LossShape>(tf: Tfjs, typed: Loss<S>): TfjsLos
   }
   const scalar = loss.options.reduction !== 'none';
 
-  const call = (first: unknown, second?: unknown): TfTensor => {
+  const call = (first: unknown, second?: unknown): T => {
     // (yTrue, yPred) are a loss's target and pred; a loss of other inputs refuses them as it refuses any input it
     // does not take (UNKNOWN_INPUT, naming the inputs it takes)
     const named = (isTfTensor(first) ? { target: first, pred: second } : first) as Readonly<Record<string, unknown>>;
@@ -89,25 +97,25 @@ export function tfjsLoss<S extends LossShape>(tf: Tfjs, typed: Loss<S>): TfjsLos
     }
     // the tfjs tensors are customGrad's inputs (each gets a gradient); anything else is passed through
     const names = Object.keys(named).filter((k) => isTfTensor(named[k]));
-    const tensors = names.map((k) => named[k] as TfTensor);
-    const fastlossInputs = (xs: readonly TfTensor[]): Inputs => ({ ...named, ...Object.fromEntries(names.map((k, i) => [k, asInput(xs[i]!)])) }) as Inputs;
-    const gradients = (xs: readonly TfTensor[], grad: Readonly<Record<string, OutputTensor>>, scale: (g: TfTensor) => TfTensor) =>
+    const tensors = names.map((k) => named[k] as T);
+    const fastlossInputs = (xs: readonly T[]): Inputs => ({ ...named, ...Object.fromEntries(names.map((k, i) => [k, asInput(xs[i]!)])) }) as Inputs;
+    const gradients = (xs: readonly T[], grad: Readonly<Record<string, OutputTensor>>, scale: (g: T) => T) =>
       names.map((k, i) => (grad[k] === undefined ? tf.zerosLike(xs[i]!) : scale(asTensor(tf, grad[k]))));
-    const f = tf.customGrad(((...args: TfTensor[]) => {
-      const xs = args.slice(0, names.length);
+    const f = tf.customGrad((...args) => {
+      const xs = args.slice(0, names.length) as T[]; // the inputs; tfjs's save function follows them
       const inputs = fastlossInputs(xs);
       if (scalar) {
         // one pass: the value and the gradient of a scalar loss; the upstream gradient (a scalar) scales it
         const { value, grad } = loss.withGrad(inputs);
-        return { value: tf.scalar(value as number, 'float32'), gradFunc: (dy: TfTensor) => gradients(xs, grad, (g) => tf.mul(dy, g)) };
+        return { value: tf.scalar(value as number, 'float32'), gradFunc: (dy: T) => gradients(xs, grad, (g) => tf.mul(dy, g)) };
       }
       // 'none': the upstream gradient is a tensor of the loss's shape, known only when the gradient is asked for
       return {
         value: asTensor(tf, loss(inputs) as OutputTensor),
-        gradFunc: (dy: TfTensor) => gradients(xs, loss.withGrad(inputs, { gradOutput: asInput(dy) }).grad, (g) => g),
+        gradFunc: (dy: T) => gradients(xs, loss.withGrad(inputs, { gradOutput: asInput(dy) }).grad, (g) => g),
       };
-    }) as never);
-    return f(...(tensors as never[]));
+    });
+    return f(...tensors);
   };
-  return Object.assign(call, { loss: typed }) as TfjsLoss<S>;
+  return Object.assign(call, { loss: typed }) as TfjsLoss<S, T>;
 }

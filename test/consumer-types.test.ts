@@ -15,14 +15,14 @@
  * One tsc run for all of it (a few seconds).
  */
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OptionSpec } from '../src/options.js';
 import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type Canonical } from '../src/registry.js';
 import type { Framework } from '../src/frameworks.js';
-import { consumerProject, runTsc, type ConsumerProject, type Diagnostic } from './consumer.js';
+import { consumerProject, ROOT, runTsc, type ConsumerProject, type Diagnostic } from './consumer.js';
 
 /**
  * Names the types know that the runtime registry does not have yet: the functional names of torch.nn.functional
@@ -178,4 +178,41 @@ describe('runTsc reads the paths tsc prints wherever the project sits', () => {
       rmSync(path.dirname(path.dirname(path.dirname(deep))), { recursive: true, force: true });
     }
   });
+});
+
+// fastloss/tfjs against the real TensorFlow.js types (tfjs-core and tfjs-layers, devDependencies here; a user's
+// own tfjs elsewhere): the namespace passes as it is, the loss goes into model.compile, a custom loop's call gives
+// the program's own tf.Tensor, each with no cast; a loss passed without the namespace is an error.
+describe('fastloss/tfjs with the real TensorFlow.js types', () => {
+  it('tfjsLoss(tf, loss) compiles with no cast in model.compile and a custom loop, and returns tf.Tensor', () => {
+    const p = consumerProject('tfjs-types');
+    try {
+      symlinkSync(path.join(ROOT, 'node_modules', '@tensorflow'), path.join(p.dir, 'node_modules', '@tensorflow'), 'dir');
+      p.write('package.json', JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      p.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [] }, include: ['src'] }));
+      p.write(
+        'src/train.ts',
+        [
+          "import * as tf from '@tensorflow/tfjs-core';",
+          "import * as tfl from '@tensorflow/tfjs-layers';",
+          "import { loadLosses } from 'fastloss';",
+          "import { tfjsLoss } from 'fastloss/tfjs';",
+          'const fl = await loadLosses();',
+          "const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4] })] });",
+          "model.compile({ optimizer: 'sgd', loss: tfjsLoss(tf, fl.loss('categorical_crossentropy', { fromLogits: true })) });",
+          "const ctc = tfjsLoss(tf, fl.loss('ctc'));",
+          'const value: tf.Tensor = ctc({ logProbs: tf.zeros([5, 1, 3]), targets: [[1]], inputLengths: [5], targetLengths: [1] });',
+          "const mse = tfjsLoss(tf, fl.loss('mse'));",
+          'const pair: tf.Tensor = mse(tf.zeros([2]), tf.ones([2]));',
+          '// @ts-expect-error the namespace comes first',
+          "tfjsLoss(fl.loss('mse'), tf);",
+          'export { value, pair };',
+          '',
+        ].join('\n'),
+      );
+      expect(show(runTsc(p.dir))).toBe('');
+    } finally {
+      p.remove();
+    }
+  }, 60_000);
 });

@@ -16,7 +16,6 @@ type T = ReturnType<Tf['tensor']>;
 let tf: Tf;
 let layers: TfLayers;
 let fl: FastLoss;
-const asTfjs = () => tf as unknown as Tfjs;
 const values = (n: number, seed: number, lo = -2, hi = 2) => {
   const u = rng(seed);
   return Array.from({ length: n }, () => lo + (hi - lo) * u());
@@ -36,7 +35,7 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
     const [p, y] = [values(24, 1), values(24, 2)];
     const mse = fl.loss('mse');
     const want = mse.withGrad({ pred: { data: p, shape: [4, 6] }, target: { data: y, shape: [4, 6] } });
-    const loss = tfjsLoss(asTfjs(), mse);
+    const loss = tfjsLoss(tf, mse);
     const yTrue = tf.tensor2d(y, [4, 6]);
     const value = loss(yTrue, tf.tensor2d(p, [4, 6]));
     expect(value.shape).toEqual([]);
@@ -52,7 +51,7 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
     const mae = fl.loss('mae', { reduction: 'none' });
     const inputs = { pred: { data: p, shape: [5, 3] }, target: { data: y, shape: [5, 3] } };
     const want = mae.withGrad(inputs, { gradOutput: { data: w, shape: [5] } });
-    const loss = tfjsLoss(asTfjs(), mae);
+    const loss = tfjsLoss(tf, mae);
     const yTrue = tf.tensor2d(y, [5, 3]);
     const perSample = loss(yTrue, tf.tensor2d(p, [5, 3]));
     expect(perSample.shape).toEqual([5]);
@@ -66,18 +65,18 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
     const target = [1, -1, 1, 1, -1, -1, 1, -1];
     const ranking = fl.loss('margin_ranking', { margin: 0.3 });
     const want = ranking.withGrad({ x1: a, x2: b, target });
-    const loss = tfjsLoss(asTfjs(), ranking);
+    const loss = tfjsLoss(tf, ranking);
     const [g1, g2] = tf.grads((x1: T, x2: T) => loss({ x1, x2, target }) as T)([tf.tensor1d(a), tf.tensor1d(b)]);
     expectClose(g1!.dataSync() as Float32Array, want.grad.x1.data, 'grad x1');
     expectClose(g2!.dataSync() as Float32Array, want.grad.x2.data, 'grad x2');
     // a tensor input fastloss does not differentiate (mse's target) gets zeros
-    const mse = tfjsLoss(asTfjs(), fl.loss('mse'));
+    const mse = tfjsLoss(tf, fl.loss('mse'));
     const gy = tf.grad((y: T) => mse(y, tf.tensor1d(a)) as T)(tf.tensor1d(b));
     expect(Array.from(gy.dataSync())).toEqual(new Array(8).fill(0));
   });
 
   it('CTC through tf.logSoftmax: the gradient of the logits matches finite differences', () => {
-    const ctc = tfjsLoss(asTfjs(), fl.loss('ctc'));
+    const ctc = tfjsLoss(tf, fl.loss('ctc'));
     const [T, N, C] = [8, 3, 5];
     const base = values(T * N * C, 8, -1.5, 1.5);
     const f = (z: T) => ctc({ logProbs: tf.transpose(tf.logSoftmax(z), [1, 0, 2]), targets: [[1, 2, 3], [3, 0, 0], [4, 4, 0]], inputLengths: [8, 8, 6], targetLengths: [3, 1, 2] }) as T;
@@ -98,7 +97,7 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
     const x = tf.tensor2d(values(32 * 4, 10), [32, 4]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, () => Math.floor(u() * 3)), 'int32'), 3);
     const model = layers.sequential({ layers: [layers.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
-    model.compile({ optimizer: tf.train.sgd(0.05), loss: tfjsLoss(asTfjs(), fl.loss('categorical_crossentropy')) as never });
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: tfjsLoss(tf, fl.loss('categorical_crossentropy')) });
     const counts: number[] = [];
     for (let i = 0; i < 30; i++) {
       await model.trainOnBatch(x, y);
@@ -106,7 +105,7 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
     }
     expect(counts.at(-1), `numTensors ${counts.join(' ')}`).toBe(counts[2]);
     // a custom loop with reduction 'none' (its gradient is computed when asked for) and an optimizer
-    const none = tfjsLoss(asTfjs(), fl.loss('categorical_crossentropy', { reduction: 'none' }));
+    const none = tfjsLoss(tf, fl.loss('categorical_crossentropy', { reduction: 'none' }));
     const optimizer = tf.train.adam(0.01);
     counts.length = 0;
     for (let i = 0; i < 30; i++) {
@@ -121,7 +120,7 @@ describe.each(['cpu', 'wasm'])('tfjsLoss on the %s backend', (backend) => {
 
 describe('tfjsLoss refusals', () => {
   it("(yTrue, yPred) for a loss of other inputs is fastloss's own refusal of a target it does not take, naming its inputs", () => {
-    const ctc = tfjsLoss(asTfjs(), fl.loss('ctc'));
+    const ctc = tfjsLoss(tf, fl.loss('ctc'));
     const call = () => ctc(tf.zeros([2, 2]), tf.zeros([2, 2]));
     expect(call).toThrow(LossError);
     expect(call).toThrow(/UNKNOWN_INPUT.*ctc \(pytorch\).*logProbs, targets, inputLengths, targetLengths.*"target"/);
@@ -131,13 +130,13 @@ describe('tfjsLoss refusals', () => {
     expect(() => tfjsLoss({} as Tfjs, fl.loss('mse'))).toThrow(/BAD_OPTION.*mean_squared_error \(tensorflow\): tf: expected the TensorFlow.js namespace/);
     expect(() => tfjsLoss(undefined as unknown as Tfjs, fl.loss('mse'))).toThrow(LossError);
     // a name instead of a loss, no loss, the arguments swapped: BAD_OPTION naming the loss argument
-    expect(() => tfjsLoss(asTfjs(), 'mse' as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss.*received "mse" \(a name: pass fl.loss\("mse"\)\)/);
-    expect(() => (tfjsLoss as (tf: Tfjs) => unknown)(asTfjs())).toThrow(/BAD_OPTION.*received undefined/);
-    expect(() => tfjsLoss(fl.loss('mse') as never, asTfjs() as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss/);
+    expect(() => tfjsLoss(tf, 'mse' as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss.*received "mse" \(a name: pass fl.loss\("mse"\)\)/);
+    expect(() => (tfjsLoss as (tf: unknown) => unknown)(tf)).toThrow(/BAD_OPTION.*received undefined/);
+    expect(() => tfjsLoss(fl.loss('mse') as never, tf as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss/);
   });
 
   it("fastloss's own refusals come through as they are (a wrong shape is SHAPE_MISMATCH)", () => {
-    const mse = tfjsLoss(asTfjs(), fl.loss('mse'));
+    const mse = tfjsLoss(tf, fl.loss('mse'));
     expect(() => mse(tf.zeros([2, 3]), tf.zeros([2, 4]))).toThrow(/SHAPE_MISMATCH/);
     expect(() => mse(null as never)).toThrow(/MISSING_INPUT/);
   });

@@ -9,7 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLosses, type FastLoss } from '../src/index.js';
-import { tfjsLoss, type Tfjs } from '../src/tfjs.js';
+import { tfjsLoss } from '../src/tfjs.js';
 import { rng } from './helpers.js';
 import { loadTfjs, type Tf, type TfLayers } from './tfjs.setup.js';
 
@@ -157,7 +157,7 @@ describe.each(['cpu', 'wasm'])('model.compile({ loss: tfjsLoss(tf, fl.loss(name)
     await tf.setBackend(backend);
     const c = CASES[name]!;
     const keras = kerasFormulas(tf)[name]!;
-    const viaFastloss = await train(c, tfjsLoss(tf as unknown as Tfjs, fl.loss(name)), 3);
+    const viaFastloss = await train(c, tfjsLoss(tf, fl.loss(name)), 3);
     const viaKeras = await train(c, keras, 3);
     const untrained = await train(c, keras, 0);
     expect(maxDiff(viaFastloss, viaKeras), `${name}: fastloss against the Keras formula`).toBeLessThan(1e-5);
