@@ -21,7 +21,7 @@ import { join } from 'node:path';
 // Each group's mutants are judged by the suites that test that part (Stryker's testFiles): a mutant that
 // survives reruns every test that reaches it, and the engine is reached by nearly all of them, so judging the
 // facade by the whole suite costs minutes per survivor. Suites left out can only lower a score.
-const FACADE = ['test/facade.test.ts', 'test/errors*.test.ts', 'test/error-codes.test.ts', 'test/tensor*.test.ts', 'test/heap.test.ts', 'test/registry.test.ts', 'test/forms.property.test.ts', 'test/accumulator*.test.ts', 'test/exact-sum.test.ts', 'test/keras-squeeze.test.ts', 'test/regression.paths.test.ts', 'test/regression.semantics.test.ts'];
+const FACADE = ['test/facade.test.ts', 'test/tables.test.ts', 'test/errors*.test.ts', 'test/error-codes.test.ts', 'test/tensor*.test.ts', 'test/heap.test.ts', 'test/registry.test.ts', 'test/forms.property.test.ts', 'test/accumulator*.test.ts', 'test/exact-sum.test.ts', 'test/keras-squeeze.test.ts', 'test/regression.paths.test.ts', 'test/regression.semantics.test.ts'];
 const ERRORS = ['test/errors*.test.ts', 'test/error-codes.test.ts', 'test/call-arguments.test.ts', 'test/forms.property.test.ts', 'test/accumulator.property.test.ts'];
 const GROUPS = [
   { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts,src/accumulator-state.ts,src/exact-sum.ts', tests: FACADE },
@@ -60,6 +60,9 @@ const GROUPS = [
     mutate: 'src/reducer.ts,src/reduction.ts',
     tests: [...ERRORS, 'test/reducer.test.ts', 'test/reduction.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/crossentropy.*.test.ts', 'test/margin.*.test.ts', 'test/ctc.*.test.ts', 'test/accumulator*.test.ts'],
   },
+  // fastloss/tfjs, judged by its suites (tfjs-core with the cpu and wasm backends, tfjs-layers) and the foreign
+  // tensors' (the same duck typing of a tfjs tensor)
+  { mutate: 'src/tfjs.ts', tests: ['test/tfjs*.test.ts', 'test/tensor.foreign.test.ts'] },
 ];
 const DIR = 'reports/mutation';
 const base = JSON.parse(readFileSync('stryker.config.json', 'utf8'));
