@@ -21,6 +21,8 @@ import { describeMachine } from './machine.mjs';
 import { mulberry32 as rng } from './data.mjs';
 import { measureWorkload } from './measure.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
+import { PLAIN_PEERS } from './peers/plain_crossentropy.mjs';
+import { plainRunner } from './peers/plain_remote.mjs';
 import { startPeer } from './peers/torch.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,43 +84,6 @@ function refBceLogits(x, t, withGrad) {
     if (grad) grad[i] = (1 / (1 + Math.exp(-v)) - t[i]) / n;
   }
   return { value: sum / n, grad };
-}
-
-/** What a user writes without a library: rows of logits, Math.exp and Math.log, a new gradient array. */
-function plainCrossEntropy(x, y, outer, C, inner, withGrad) {
-  const rows = outer * inner;
-  const grad = withGrad ? new Float32Array(x.length) : null;
-  let sum = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * C * inner + i;
-      let m = -Infinity;
-      for (let c = 0; c < C; c++) if (x[base + c * inner] > m) m = x[base + c * inner];
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner] - m);
-      const label = y[o * inner + i];
-      sum += m + Math.log(s) - x[base + label * inner];
-      if (grad) {
-        const k = 1 / (s * rows);
-        for (let c = 0; c < C; c++) grad[base + c * inner] = Math.exp(x[base + c * inner] - m) * k;
-        grad[base + label * inner] -= 1 / rows;
-      }
-    }
-  }
-  return grad ? sum / rows + grad[0] : sum / rows;
-}
-
-function plainBceLogits(x, t, withGrad) {
-  const n = x.length;
-  const grad = withGrad ? new Float32Array(n) : null;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    const e = Math.exp(-Math.abs(v));
-    sum += (v > 0 ? v : 0) - v * t[i] + Math.log1p(e);
-    if (grad) grad[i] = ((v >= 0 ? 1 : e) / (1 + e) - t[i]) / n;
-  }
-  return grad ? sum / n + grad[0] : sum / n;
 }
 
 // ---- the workloads ----
@@ -358,6 +323,19 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         return { value: r.value, grad: Float32Array.from(r.grad.pred.data) };
       },
     });
+    // plain JS in a process of its own; its value checked here (the forward's, as before)
+    const plainParams = w.kind === 'ce' ? { outer: g.outer, C: g.C, inner: g.inner, grad } : { grad };
+    const plain = await plainRunner({
+      peer: 'plain JS',
+      module: 'plain_crossentropy.mjs',
+      name: w.kind,
+      arrays: { x: data.x, target: data.target },
+      params: plainParams,
+      check: () => ({ value: PLAIN_PEERS[w.kind]({ x: data.x, target: data.target, ...plainParams, grad: false }), grad: null }),
+      tmp,
+      mayShorten: true,
+    });
+    if (plain.runner === null) throw new Error(`plain JS peer: ${plain.note}`);
     const runners = [
       ...(data.rx === null ? [] : [flRunner('fl-relaxed/tensors', 'fastloss relaxed SIMD', 'fl.tensor (in place)', relaxed.loss(name), { pred: data.rx.xt, target: data.rx.tt })]),
       flRunner('fl-simd/tensors', 'fastloss SIMD', 'fl.tensor (in place)', lossSimd, tensors),
@@ -365,15 +343,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
       ...(grad ? [flRunner('fl-simd/tensors+out', 'fastloss SIMD, gradient into out', 'fl.tensor (in place)', lossSimd, tensors, { out: { pred: data.out } })] : []),
       flRunner('fl-simd/arrays', 'fastloss SIMD', 'Float32Array', lossSimd, arrays),
       flRunner('fl-scalar/arrays', 'fastloss scalar', 'Float32Array', lossScalar, arrays),
-      {
-        key: 'plain-js',
-        peer: 'plain JS',
-        input: 'Float32Array',
-        mayShorten: true,
-        args: data,
-        call: w.kind === 'ce' ? (d) => plainCrossEntropy(d.x, d.target, g.outer, g.C, g.inner, grad) : (d) => plainBceLogits(d.x, d.target, grad),
-        check: () => ({ value: w.kind === 'ce' ? plainCrossEntropy(data.x, data.target, g.outer, g.C, g.inner, false) : plainBceLogits(data.x, data.target, false), grad: null }),
-      },
+      plain.runner,
     ];
     if (tfjs && (w.kind === 'bcel' || g.inner === 1) && (!grad || tfjs.hasGrad)) runners.push(...tfjsRunners(tfjs, w, data, g));
     if (torch.request) runners.push(torchRunner(torch, w, w.id, tmp));
@@ -402,7 +372,7 @@ export async function runSuite({ quick = false, log = () => {}, only = null, tfj
         });
       }
     }
-    const rows = await measureWorkload(runners, { ...opts, log });
+    const rows = await measureWorkload(runners, { ...opts, log }).finally(plain.close);
     for (const r of rows) {
       r.relErr = r.runner.isFloor ? NaN : relErr(r.value, ref.value);
       r.gradErr = grad && r.grad ? gradErr(r.grad, ref.grad) : NaN;

@@ -18,6 +18,7 @@ import { loadLosses } from '../dist/index.js';
 import { mulberry32 as rng } from './data.mjs';
 import { measureWorkload } from './measure.mjs';
 import { plainCtc } from './peers/plain_ctc.mjs';
+import { plainRunner } from './peers/plain_remote.mjs';
 import { startPeer } from './peers/torch.mjs';
 import { fmtRatio, fmtTime } from './report.mjs';
 
@@ -61,7 +62,7 @@ const startTorch = () => startPeer(join(HERE, 'peers', 'torch_ctc.py'));
 
 // ---- runners ----
 
-function runners(w, data, fl, tensor, torch, key) {
+function runners(w, data, fl, tensor, torch, key, plain) {
   const { T, N, C, S } = w;
   const grad = w.mode === 'grad';
   const loss = fl.loss('ctc');
@@ -77,15 +78,8 @@ function runners(w, data, fl, tensor, torch, key) {
   const list = [
     { key: 'fastloss-tensor', peer: `fastloss ${fl.build}`, input: 'fl.tensor (in place)', call: fast(), args: tensorInputs, check: fastCheck(tensorInputs) },
     { key: 'fastloss-arrays', peer: `fastloss ${fl.build}`, input: 'Float32Array (copied in)', call: fast(), args: arrayInputs, check: fastCheck(arrayInputs) },
-    {
-      key: 'plain',
-      peer: 'plain JS (log space)',
-      input: 'Float32Array',
-      call: (a) => plainCtc(a.lp, T, N, C, a.targets, S, a.inputLengths, a.targetLengths, grad).value,
-      args: data,
-      check: () => plainCtc(data.lp, T, N, C, data.targets, S, data.inputLengths, data.targetLengths, grad),
-    },
   ];
+  list.push(plain);
   if (torch?.request) {
     const req = { key, grad };
     list.push({
@@ -123,8 +117,22 @@ export async function runSuite({ quick = false, log = () => {} } = {}) {
       for (const mode of ['fwd', 'grad']) {
         const w = { ...wl, mode };
         log(`ctc ${wl.title} ${mode}`);
-        const rs = runners(w, data, fl, tensor, torch, wl.id);
-        const rows = await measureWorkload(rs, { sampleMs: quick ? 5 : 20, rounds: quick ? 3 : 15, budgetS: quick ? 5 : 60, log });
+        // plain JS in a process of its own (its value and gradient checked here)
+        const { T, N, C, S } = wl;
+        const grad = mode === 'grad';
+        const plain = await plainRunner({
+          key: 'plain',
+          peer: 'plain JS (log space)',
+          module: 'plain_ctc.mjs',
+          name: 'ctc',
+          arrays: { lp: data.lp, targets: data.targets, inputLengths: data.inputLengths, targetLengths: data.targetLengths },
+          params: { T, N, C, S, grad },
+          check: () => plainCtc(data.lp, T, N, C, data.targets, S, data.inputLengths, data.targetLengths, grad),
+          tmp,
+        });
+        if (plain.runner === null) throw new Error(`plain JS peer: ${plain.note}`);
+        const rs = runners(w, data, fl, tensor, torch, wl.id, plain.runner);
+        const rows = await measureWorkload(rs, { sampleMs: quick ? 5 : 20, rounds: quick ? 3 : 15, budgetS: quick ? 5 : 60, log }).finally(plain.close);
         const base = rows.find((r) => r.runner.key === 'fastloss-tensor');
         const lines = [
           `#### CTC ${wl.title}, ${mode === 'fwd' ? 'forward' : 'forward+gradient'}`,

@@ -7,7 +7,7 @@
 //
 // Forward, measured side by side in one process with bench/measure.mjs (interleaved rounds, calibrated samples):
 // fastloss SIMD on fastloss tensors (read in place) and on ordinary Float32Arrays (streamed through the scratch
-// region), fastloss scalar on arrays, plain-JS loops of this file's own (the straightforward code a user writes),
+// region), fastloss scalar on arrays, plain-JS loops (bench/peers/plain_margin.mjs: the straightforward code a user writes, each timed in a process of its own),
 // TensorFlow.js wasm where it has the op (tf.losses.hingeLoss, which maps 0/1 labels to ±1 itself and so is given
 // the 0/1 form of the same labels), PyTorch 1 thread composed as a user would (bench/peers/torch_margin.py), and
 // the bandwidth floor (bench/floor.ts: Σ (a + b) over the same two tensors, read once, in place).
@@ -27,6 +27,8 @@ import { loadFloor } from './floor.mjs';
 import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { setupTfjs } from './peers/tfjs.mjs';
+import { PLAIN_PEERS } from './peers/plain_margin.mjs';
+import { plainRunner } from './peers/plain_remote.mjs';
 import { startPeer } from './peers/torch.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -79,60 +81,7 @@ function refBpr({ positive, negative }) {
   return s / positive.length;
 }
 
-// ---- plain-JS peers: the loops a user writes ----
-
-const PLAIN = {
-  hinge: ({ pred, target }) => {
-    const n = pred.length;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const z = 1 - target[i] * pred[i];
-      if (z > 0) s += z;
-    }
-    return s / n;
-  },
-  cosine_similarity: ({ x, y, cols }) => {
-    const rows = x.length / cols;
-    let s = 0;
-    for (let r = 0; r < rows; r++) {
-      let dot = 0;
-      let a = 0;
-      let b = 0;
-      for (let c = r * cols, end = c + cols; c < end; c++) {
-        dot += x[c] * y[c];
-        a += x[c] * x[c];
-        b += y[c] * y[c];
-      }
-      s -= dot / Math.sqrt(a * b);
-    }
-    return s / rows;
-  },
-  cosine_embedding: ({ x, y, cols }) => {
-    const rows = x.length / cols;
-    let s = 0;
-    for (let r = 0; r < rows; r++) {
-      let dot = 0;
-      let a = 0;
-      let b = 0;
-      for (let c = r * cols, end = c + cols; c < end; c++) {
-        dot += x[c] * y[c];
-        a += x[c] * x[c];
-        b += y[c] * y[c];
-      }
-      s += 1 - dot / Math.sqrt((a + 1e-12) * (b + 1e-12));
-    }
-    return s / rows;
-  },
-  bpr: ({ positive, negative }) => {
-    const n = positive.length;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const d = positive[i] - negative[i];
-      s += d > 0 ? Math.log1p(Math.exp(-d)) : Math.log1p(Math.exp(d)) - d;
-    }
-    return s / n;
-  },
-};
+// ---- plain-JS peers: the loops a user writes (bench/peers/plain_margin.mjs), each timed in a process of its own ----
 
 // ---- PyTorch child ----
 
@@ -317,18 +266,29 @@ export async function runSuite({ quick = false, only = null, log = (m) => proces
         return t;
       });
       if (torch.load) await torch.load(w.id, input.arrays, w.shape);
-      const plain = PLAIN[w.id];
-      const plainArgs = w.id.startsWith('cosine') ? { x: input.arrays[0], y: input.arrays[1], cols: 128 } : Object.fromEntries(input.names.map((k, i) => [k, input.arrays[i]]));
+      const cosine = w.id.startsWith('cosine');
+      const plainArrays = cosine ? { x: input.arrays[0], y: input.arrays[1] } : Object.fromEntries(input.names.map((k, i) => [k, input.arrays[i]]));
+      const plainParams = cosine ? { cols: 128 } : {};
+      const plain = await plainRunner({
+        peer: 'plain JS (loops)',
+        module: 'plain_margin.mjs',
+        name: w.id,
+        arrays: plainArrays,
+        params: plainParams,
+        check: () => ({ value: PLAIN_PEERS[w.id]({ ...plainArrays, ...plainParams }), grad: null }),
+        tmp,
+      });
+      if (plain.runner === null) throw new Error(`plain JS peer: ${plain.note}`);
       const runners = [
         ...fastlossRunners(w, inst, input, tensors),
-        { key: 'plain-js', peer: 'plain JS (loops)', input: 'Float32Array', args: plainArgs, call: plain, check: () => ({ value: plain(plainArgs), grad: null }) },
+        plain.runner,
         ...(w.id === 'hinge' || w.id === 'bpr'
           ? [{ key: 'floor/tensors', peer: 'floor (Σ a+b, AS SIMD)', input: 'fl.tensor (in place)', args: tensors, call: (t) => floorSum(w.n, t[0].byteOffset, t[1].byteOffset), check: () => ({ value: NaN, grad: null }) }]
           : []),
         ...(w.id === 'hinge' && tfjs ? [tfjsHinge(tfjs, input)] : []),
         ...(torch.runner ? [torch.runner(w.id, w.id)] : []),
       ];
-      const rows = await measureWorkload(runners, { ...opts, log });
+      const rows = await measureWorkload(runners, { ...opts, log }).finally(plain.close);
       tables.push(workloadTable(w, rows, input.ref));
       const med = (key) => rows.find((r) => r.runner.key === key)?.median;
       for (const t of TARGETS[w.id]) {

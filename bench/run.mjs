@@ -68,15 +68,16 @@ async function main() {
         for (const mode of ['fwd', 'grad']) {
           const w = { id: `${loss}_${sizeLabel(n)}_${mode}`, loss, n, mode };
           log(`${w.id} ...`);
+          const plain = await plainRunners(w, data, tmp);
           const runners = [
             ...fastlossRunners(w, instances, data, tensors),
             ...floorRunners(w, floorSum, tensors.simd),
-            ...plainRunners(w, data),
+            ...plain.runners,
             ...tfjsRunners(w, tfjs, data),
             ...torchRunners(w, torch, key, tmp),
           ];
           const rounds = n < opts.smallBelow ? opts.smallRounds : opts.rounds;
-          const rows = await measureWorkload(runners, { ...opts, rounds, log });
+          const rows = await measureWorkload(runners, { ...opts, rounds, log }).finally(plain.close);
           for (const row of rows) {
             row.relErr = relativeError(row.value, row.runner.isFloor ? floorRef : ref);
             row.gradErr = mode === 'grad' ? gradError(loss, data, row.grad) : null;

@@ -2,6 +2,8 @@
 // a JS-number (float64) accumulator over Float32Array inputs, mean = sum / n (PyTorch reduction 'mean').
 // Forward+gradient writes d loss / d pred into a Float32Array allocated by each call, as fastloss does.
 
+import { plainRunner } from './plain_remote.mjs';
+
 function mse(p, t) {
   const n = p.length;
   let sum = 0;
@@ -78,22 +80,27 @@ function huberGrad(p, t) {
 const FORWARD = { mse, mae, huber };
 const WITH_GRAD = { mse: mseGrad, mae: maeGrad, huber: huberGrad };
 
-/** The plain-JS runner of workload w ({ loss, mode: 'fwd' | 'grad' }) over ordinary Float32Arrays. */
-export function plainRunners(w, { pred, target }) {
-  const base = { key: 'plain-js', peer: 'plain JS', input: 'Float32Array', args: { pred, target } };
-  if (w.mode === 'fwd') {
-    const f = FORWARD[w.loss];
-    return [{ ...base, call: (a) => f(a.pred, a.target), check: () => ({ value: f(pred, target), grad: null }) }];
-  }
-  const g = WITH_GRAD[w.loss];
-  return [
-    {
-      ...base,
-      call: (a) => {
-        const r = g(a.pred, a.target);
+/** The loops as bench/peers/plain_child.mjs calls them, one object of inputs each: `<loss>/<mode>`. */
+export const PLAIN_PEERS = Object.fromEntries(
+  Object.keys(FORWARD).flatMap((loss) => [
+    [`${loss}/fwd`, (a) => FORWARD[loss](a.pred, a.target)],
+    [
+      `${loss}/grad`,
+      (a) => {
+        const r = WITH_GRAD[loss](a.pred, a.target);
         return r.value + r.grad[0];
       },
-      check: () => g(pred, target),
-    },
-  ];
+    ],
+  ]),
+);
+
+/**
+ * The plain-JS runner of workload w ({ loss, mode: 'fwd' | 'grad' }) over ordinary Float32Arrays, timed in a process
+ * of its own (bench/peers/plain_remote.mjs); its value and gradient checked here. Resolves to { runners, close }.
+ */
+export async function plainRunners(w, { pred, target }, tmp) {
+  const check = () => (w.mode === 'fwd' ? { value: FORWARD[w.loss](pred, target), grad: null } : WITH_GRAD[w.loss](pred, target));
+  const { runner, note, close } = await plainRunner({ peer: 'plain JS', module: 'plain.mjs', name: `${w.loss}/${w.mode}`, arrays: { pred, target }, check, tmp });
+  if (runner === null) throw new Error(`plain JS peer: ${note}`);
+  return { runners: [runner], close };
 }

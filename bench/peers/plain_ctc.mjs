@@ -58,3 +58,8 @@ export function plainCtc(lp, T, N, C, targets, S, inputLengths, targetLengths, w
   }
   return { value: total / N, grad };
 }
+
+/** The loop as bench/peers/plain_child.mjs calls it (one object of inputs): the value, with the gradient when asked. */
+export const PLAIN_PEERS = {
+  ctc: (a) => plainCtc(a.lp, a.T, a.N, a.C, a.targets, a.S, a.inputLengths, a.targetLengths, a.grad).value,
+};

@@ -16,11 +16,12 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'torch_server.py');
  * or { note } when torch cannot be used (no python3, or it cannot import torch): the bench then goes on without
  * this peer. Requests go one at a time (the bench is sequential), so replies come back in order.
  */
-export async function startPeer(script, { threads = 1 } = {}) {
+export async function startPeer(script, { threads = 1, what: named } = {}) {
   const name = script.split('/').pop();
-  // a .mjs peer (ONNX Runtime's, bench/peers/ort_crossentropy.mjs) speaks the same protocol from a Node process
+  // a .mjs peer (ONNX Runtime's, bench/peers/ort_crossentropy.mjs; the plain-JS loops, plain_child.mjs) speaks the
+  // same protocol from a Node process
   const node = script.endsWith('.mjs');
-  const what = node ? 'ONNX Runtime' : 'PyTorch';
+  const what = named ?? (node ? 'ONNX Runtime' : 'PyTorch');
   let child;
   try {
     child = spawn(node ? process.execPath : PYTHON, [script], {
