@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench -- [options]`.
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [--sizes=64,65536] [--rounds=7]
-                     [--suites=forms,crossentropy,ctc,margin,tfjs] [--no-core] [--write]
+                     [--suites=forms,crossentropy,crossentropy@node24,ctc,margin,tfjs,cli] [--no-core] [--write]
 
   (no options)   the full run: MSE, MAE, Huber at 64, 65,536 and 16,777,216 elements, forward and
                  forward+gradient, 11 timed rounds (15 below 1M elements); prints the tables and rewrites
@@ -10,13 +10,14 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
   --only=LIST    only these losses (mse, mae, huber)
   --sizes=LIST   only these sizes (elements)
   --rounds=N     timed rounds per peer, at every size
-  --suites=LIST  only these suites (bench/<name>.mjs) after the core run (default: all)
+  --suites=LIST  only these suites (bench/<name>.mjs; name@node24: with Node 24) after the core run (default: all)
   --no-core      skip the core elementwise run (MSE, MAE, Huber)
   --write        save the sections this run measured and rewrite BENCHMARKS.md from all saved sections
                  (a partial run otherwise prints its tables and leaves BENCHMARKS.md alone; a full run writes)
 Any other option makes the run a partial one.`;
 
-export const SUITES = ['forms', 'crossentropy', 'ctc', 'margin', 'tfjs', 'cli'];
+/** The suites, each bench/<name>.mjs; `<name>@node24` runs that suite with Node 24 (bench/node24.mjs). */
+export const SUITES = ['forms', 'crossentropy', 'crossentropy@node24', 'ctc', 'margin', 'tfjs', 'cli'];
 
 const LOSSES = ['mse', 'mae', 'huber'];
 

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { updateReadme } from './readme.mjs';
+import { node24 } from './node24.mjs';
 import { assemble, saveSection } from './sections.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -114,7 +115,18 @@ async function main() {
       const t0 = Date.now();
       log(`\n== suite ${name} ==`);
       const out = join(tmp, `suite-${name}.json`);
-      const child = spawnSync(process.execPath, [join(HERE, 'suite-child.mjs'), name, out, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      // `<suite>@node24`: the same suite run by Node 24 (relaxed SIMD; the current LTS), a section of its own
+      const [suite, on] = name.split('@');
+      let node = process.execPath;
+      if (on === 'node24') {
+        try {
+          node = node24();
+        } catch (err) {
+          log(`suite ${name}: not run (${err.message})`);
+          continue;
+        }
+      }
+      const child = spawnSync(node, [join(HERE, 'suite-child.mjs'), suite, out, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
       if (child.status !== 0 || !existsSync(out)) {
         log(`suite ${name}: failed (exit ${child.status ?? child.signal})`);
         continue;

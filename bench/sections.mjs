@@ -15,6 +15,7 @@ export const SECTIONS = [
   ['core', 'Elementwise losses: MSE, MAE, Huber (16M and 64 elements)'],
   ['forms', 'Every input form'],
   ['crossentropy', 'Cross-entropy family'],
+  ['crossentropy@node24', 'Cross-entropy family on Node 24'],
   ['ctc', 'CTC'],
   ['margin', 'Margin, similarity and ranking'],
   ['tfjs', 'TensorFlow.js training with fastloss/tfjs'],
