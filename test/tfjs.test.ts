@@ -133,11 +133,20 @@ describe('tfjsLoss refusals', () => {
     expect(() => tfjsLoss(tf, 'mse' as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss.*received "mse" \(a name: pass fl.loss\("mse"\)\)/);
     expect(() => (tfjsLoss as (tf: unknown) => unknown)(tf)).toThrow(/BAD_OPTION.*received undefined/);
     expect(() => tfjsLoss(fl.loss('mse') as never, tf as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss/);
+    // a function that is not a fastloss loss (no withGrad): a plain (yTrue, yPred) => number is refused too
+    expect(() => tfjsLoss(tf, ((_y: unknown, _p: unknown) => 0) as never)).toThrow(/BAD_OPTION.*tfjsLoss: loss: expected a fastloss loss.*received function/);
   });
 
   it("fastloss's own refusals come through as they are (a wrong shape is SHAPE_MISMATCH)", () => {
     const mse = tfjsLoss(tf, fl.loss('mse'));
     expect(() => mse(tf.zeros([2, 3]), tf.zeros([2, 4]))).toThrow(/SHAPE_MISMATCH/);
-    expect(() => mse(null as never)).toThrow(/MISSING_INPUT/);
+    const noInputs = /MISSING_INPUT\] mean_squared_error \(tensorflow\): inputs: expected \(yTrue, yPred\) tensors or one object of named inputs, received/;
+    expect(() => mse(null as never)).toThrow(noInputs);
+    expect(() => mse(5 as never)).toThrow(noInputs);
+    // a tensor-like object of the program's own ({ data, shape, dtype }, no dataSync) is passed through as fastloss reads it
+    const target = { data: new Float32Array([1, -1]), shape: [2], dtype: 'float32' };
+    expect(mse({ pred: tf.tensor([0.5, 0.25]), target }).dataSync()[0]).toBeCloseTo((0.25 + 1.5625) / 2, 6);
+    // an input that is null is no tfjs tensor: passed through, and fastloss refuses it (not a TypeError of reading null)
+    expect(() => mse({ pred: tf.zeros([2]), target: tf.zeros([2]), sampleWeight: null })).toThrow(/BAD_DTYPE.*sampleWeight: expected a tensor.*received null/);
   });
 });
