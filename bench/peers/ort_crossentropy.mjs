@@ -15,14 +15,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { calibrateK } from '../measure.mjs';
+import { reply, serve } from './child_protocol.mjs';
 
 const VERSION = '1.31.1';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIR = process.env.FASTLOSS_ORT_DIR ?? join(homedir(), '.cache', 'fastloss', 'ort');
-const reply = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 
 function loadOrt() {
   const pkg = join(DIR, 'node_modules', 'onnxruntime-node', 'package.json');
@@ -96,14 +95,4 @@ async function sample(key, k) {
 
 const calibrate = (key, targetS) => calibrateK((k) => sample(key, k), targetS);
 
-reply({ ok: true, ort: VERSION, threads: oneThread ? 1 : 'default' });
-for await (const line of createInterface({ input: process.stdin })) {
-  const req = JSON.parse(line);
-  if (req.cmd === 'quit') break;
-  try {
-    reply({ ok: true, ...(await handle(req)) });
-  } catch (err) {
-    reply({ ok: false, error: `${err.name}: ${err.message}` });
-  }
-}
-process.exit(0);
+await serve({ ort: VERSION, threads: oneThread ? 1 : 'default' }, handle);

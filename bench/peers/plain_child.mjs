@@ -9,15 +9,14 @@
 // PLAIN_PEERS, whose `name` entry is called with one object, { ...arrays, ...params }.
 
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { calibrateK } from '../measure.mjs';
+import { serve } from './child_protocol.mjs';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-const reply = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const TYPES = { float32: Float32Array, int32: Int32Array, float64: Float64Array };
 
 let fn = null;
@@ -63,14 +62,4 @@ async function handle(req) {
   }
 }
 
-reply({ ok: true, node: process.version });
-for await (const line of createInterface({ input: process.stdin })) {
-  const req = JSON.parse(line);
-  if (req.cmd === 'quit') break;
-  try {
-    reply({ ok: true, ...(await handle(req)) });
-  } catch (err) {
-    reply({ ok: false, error: `${err.name}: ${err.message}` });
-  }
-}
-process.exit(sink === 0.5 ? 1 : 0); // sink read once, so no engine drops the timed results
+await serve({ node: process.version }, handle, () => (sink === 0.5 ? 1 : 0)); // sink read once, so no engine drops the timed results
