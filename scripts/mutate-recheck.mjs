@@ -27,9 +27,9 @@ import { closeTree, closeTreeOnExit, failures, openTree, root, secs, vitest } fr
 
 process.chdir(root);
 const DIR = 'reports/mutation';
-// README.md and dist/ too: the registry's alias-table test reads the README, and the worker-thread suite loads the
-// built package (it then judges the unmutated dist/, so it can neither kill nor wrongly fail a mutant)
-const COPY = ['src', 'test', 'build', 'data', 'package.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'dist'].filter((e) => existsSync(e));
+// README.md, docs/ and dist/ too: the alias-table tests read README.md and docs/design.md, and the worker-thread
+// suite loads the built package (it then judges the unmutated dist/, so it can neither kill nor wrongly fail a mutant)
+const COPY = ['src', 'test', 'build', 'data', 'package.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'docs', 'dist'].filter((e) => existsSync(e));
 closeTreeOnExit(DIR);
 
 /** The source with the mutant's replacement in place of its location (Stryker's lines and columns are 1-based). */
