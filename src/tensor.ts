@@ -220,18 +220,20 @@ export function int32OfInt64(value: BigInt64Array | BigUint64Array, loss: string
   return out;
 }
 
+/** int64 data: ONNX's and PyTorch's labels, token ids and lengths. */
+const isInt64 = (x: unknown): x is BigInt64Array | BigUint64Array => x instanceof BigInt64Array || x instanceof BigUint64Array;
+
 /** A value as plainTensor gives it, with int64 data (bare or as `data`) narrowed to int32 by int32OfInt64. */
 export function int64Narrowed(value: unknown, loss: string, argument: string): unknown {
-  const int64 = (x: unknown): x is BigInt64Array | BigUint64Array => x instanceof BigInt64Array || x instanceof BigUint64Array;
-  if (int64(value)) return { data: int32OfInt64(value, loss, argument), shape: [value.length] };
+  if (isInt64(value)) return { data: int32OfInt64(value, loss, argument), shape: [value.length] };
   const t = value as { data?: unknown; shape?: unknown } | null;
-  if (int64(t?.data)) return { data: int32OfInt64(t.data, loss, `${argument}.data`), shape: t.shape };
+  if (isInt64(t?.data)) return { data: int32OfInt64(t.data, loss, `${argument}.data`), shape: t.shape };
   return value;
 }
 
 /** Any other typed array (floatInput took Float32Array, Float64Array and Int32Array): converted to float32, int64 to int32. */
 function typedData(value: ArrayBufferView, loss: string, argument: string): Float32Array | Int32Array {
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return int32OfInt64(value, loss, argument);
+  if (isInt64(value)) return int32OfInt64(value, loss, argument);
   if (value instanceof DataView) {
     throw new LossError({ code: 'BAD_DTYPE', loss, argument, expected: 'a typed array of numbers', received: 'a DataView' });
   }

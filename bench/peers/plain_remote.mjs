@@ -21,8 +21,9 @@ let files = 0;
 /**
  * A remote runner for measureWorkload: `module` (a file of bench/peers/) exports PLAIN_PEERS[name], a function of
  * one object ({ ...arrays, ...params }) returning a number (the timed call); `check` is the untimed value call made
- * here, returning { value, grad }; `mayShorten` as measureWorkload reads it. Typed arrays are written to files under `tmp` and read by the child. Returns the
- * runner with a `close()`, or null (with `note`) when the child cannot start.
+ * here, returning { value, grad }; `mayShorten` as measureWorkload reads it. Typed arrays are written to files under
+ * `tmp` and read by the child. Returns the runner with a `close()`, or null (with `note`) when the child cannot
+ * start.
  */
 export async function plainRunner({ key = 'plain-js', peer, input = 'Float32Array', module, name, arrays, params = {}, check, tmp, mayShorten = false }) {
   const child = await startPeer(CHILD, { what: 'plain JS' });
