@@ -174,3 +174,23 @@ describe.each(IMPLEMENTATIONS)('row engine, Keras losses: $label', (impl) => {
     }
   });
 });
+
+// Found by a new user's trial: a Float64Array of at most jsBelow elements reached the plain-JS twin unrounded, so
+// it gave the float64 answer where every other form (and the kernels' path) gives the float32-rounded input's.
+describe('the plain-JS path rounds a Float64Array to float32 like every other path', () => {
+  it('CrossEntropyLoss and Keras CategoricalCrossentropy, [16, 4]: Float64Array = Float32Array = number[], to the bit', async () => {
+    const { loadLosses } = await import('../src/index.js');
+    const fl = await loadLosses({ build: 'simd' }); // default jsBelow: 64 elements take the plain-JS twin
+    const x64 = Float64Array.from({ length: 64 }, (_, i) => Math.sin(i * 1.7) * 3 + 1e-9 * i);
+    const x32 = Float32Array.from(x64);
+    const y = Array.from({ length: 16 }, (_, i) => i % 4);
+    const probs = Float64Array.from({ length: 64 }, (_, i) => ((i % 4) === (Math.floor(i / 4) % 4) ? 0.7 : 0.1) + 1e-9);
+    const ce = fl.loss('CrossEntropyLoss');
+    const keras = fl.loss('CategoricalCrossentropy', { fromLogits: true });
+    for (const [loss, target] of [[ce, y], [keras, { data: probs, shape: [16, 4] }]] as const) {
+      const want = loss({ pred: { data: x32, shape: [16, 4] }, target: target as never }) as number;
+      expect(loss({ pred: { data: x64, shape: [16, 4] }, target: target as never })).toBe(want);
+      expect(loss({ pred: { data: Array.from(x64), shape: [16, 4] }, target: target as never })).toBe(want);
+    }
+  });
+});

@@ -180,9 +180,11 @@ export function runRows(rt: Runtime, kernel: RowKernel, run: RowRun): RowResult 
   const weights = run.weights ?? null;
   if (run.js !== undefined && run.pred.size <= (run.jsBelow ?? 0)) {
     const out = new Float32Array(rows);
-    const target = run.target.kind === 'labels' ? run.target.labels.data : run.target.input.array;
+    // a Float64Array is rounded to float32 here as the kernels' path rounds it on entry (the same value either way)
+    const f32 = (a: ArrayLike<number>) => (a instanceof Float64Array ? Float32Array.from(a) : a);
+    const target = run.target.kind === 'labels' ? run.target.labels.data : f32(run.target.input.array);
     const grad = run.grad == null ? null : run.grad.array;
-    const sum = run.js(run.geometry, run.pred.array, target, { weights, scale, rowScale, p0, p1, ignore, grad, out });
+    const sum = run.js(run.geometry, f32(run.pred.array), target, { weights, scale, rowScale, p0, p1, ignore, grad, out });
     return { sum, values: values === null ? null : out };
   }
   const OUT = 4;
