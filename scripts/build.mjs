@@ -21,14 +21,56 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 mkdirSync('build', { recursive: true });
 
+/**
+ * The parts of the page's build, in the order of their data slots (assembly/parts.ts), each built from
+ * assembly/index.<part>.ts: the list the facade has (src/lazy-parts.ts LAZY_PARTS), read from there.
+ */
+const PART_ORDER = JSON.parse(/LAZY_PARTS = (\[[^\]]*\])/.exec(readFileSync('src/lazy-parts.ts', 'utf8'))[1].replace(/'/g, '"'));
+/** The builds a browser bundle carries, each as a core and its parts. */
+const PAGE_TARGETS = ['relaxed-compact', 'simd-compact', 'scalar'];
+
+/** A constant of assembly/parts.ts (one source for the kernels' layout and this script). */
+function partsConstant(name) {
+  const m = new RegExp(`export const ${name}: usize = (\\d+);`).exec(readFileSync('assembly/parts.ts', 'utf8'));
+  if (m === null) throw new Error(`assembly/parts.ts: no constant ${name}`);
+  return Number(m[1]);
+}
+
+/** The value a module's data_end() returns (a constant: read from its text format, as no engine here runs every build). */
+function dataEnd(out) {
+  const m = /data_end \(result i32\)\s+i32\.const (\d+)/.exec(readFileSync(`${out}.wat`, 'utf8'));
+  if (m === null) throw new Error(`${out}.wat: no data_end`);
+  return Number(m[1]);
+}
+
+/**
+ * One target of the page's build: build/fastloss.<target>.core.wasm and build/fastloss.<target>.<part>.wasm, each
+ * part at its slot's --memoryBase, importing the core's memory. Checks the layout: the core's static data ends
+ * below the first slot, each part's within its own.
+ */
+async function pageBuild(target) {
+  const start = partsConstant('PART_DATA_START');
+  const slot = partsConstant('PART_DATA_SLOT');
+  const end = partsConstant('PART_DATA_END');
+  await asBuild('assembly/index.core.ts', target, `build/fastloss.${target}.core`);
+  if (dataEnd(`build/fastloss.${target}.core`) > start) throw new Error(`the core's static data (to ${dataEnd(`build/fastloss.${target}.core`)}) reaches the parts' slots (from ${start}): raise PART_DATA_START in assembly/parts.ts`);
+  for (const [i, part] of PART_ORDER.entries()) {
+    const base = start + i * slot;
+    if (base + slot > end) throw new Error(`no slot for the part ${part}: raise PART_DATA_END in assembly/parts.ts`);
+    const out = `build/fastloss.${target}.${part}`;
+    await asBuild(`assembly/index.${part}.ts`, target, out, ['--importMemory', '--noExportMemory', '--memoryBase', String(base)]);
+    if (dataEnd(out) > base + slot) throw new Error(`${out}: its static data (${base} to ${dataEnd(out)}) overflows its slot of ${slot} bytes (PART_DATA_SLOT in assembly/parts.ts)`);
+  }
+}
+
 /** One asc build: an entry file, a target of asconfig.json, and where it goes. */
 async function writeKernelTypes() {
   const text = kernelTypes(await kernelDeclarations());
   if (!existsSync('src/kernels.ts') || readFileSync('src/kernels.ts', 'utf8') !== text) writeFileSync('src/kernels.ts', text);
 }
 
-async function asBuild(entry, target, out) {
-  const { error, stderr } = await asc.main([entry, '--config', 'asconfig.json', '--target', target, '--outFile', `${out}.wasm`, '--textFile', `${out}.wat`], { stdout: process.stdout, stderr: process.stderr });
+async function asBuild(entry, target, out, flags = []) {
+  const { error, stderr } = await asc.main([entry, '--config', 'asconfig.json', '--target', target, '--outFile', `${out}.wasm`, '--textFile', `${out}.wat`, ...flags], { stdout: process.stdout, stderr: process.stderr });
   if (error) {
     console.error(stderr.toString());
     throw error;
@@ -40,6 +82,9 @@ async function asBuild(entry, target, out) {
 // carry, are the same source optimised for size (binaryen's shrink level 2): about 1 KB less gzipped, the same bits
 // (test/compact.test.ts), and as fast in Chromium within a few percent (docs/design.md §9b).
 for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads', 'relaxed-compact', 'simd-compact']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+// The page's build in parts (assembly/parts.ts): the core a page loads first, and each part over the core's
+// imported memory with its static data in a slot of its own, for the builds a browser bundle carries.
+for (const target of PAGE_TARGETS) await pageBuild(target);
 // The ABI's TypeScript types, from the compiler's own declarations of it: src/kernels.ts (committed, so that the
 // facade type-checks without a build; test/kernels.test.ts regenerates it and compares).
 await writeKernelTypes();
@@ -80,13 +125,16 @@ for (const file of readdirSync('dist/chunks')) {
 // two modules share little: deflate's 32 KB window holds no more than a part of the SIMD module.)
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const b64gz = (b) => gz(Buffer.from(b.toString('base64')));
-for (const target of ['relaxed-compact', 'simd-compact', 'scalar']) {
-  const wasm = readFileSync(`build/fastloss.${target}.wasm`);
+async function packModule(name) {
+  const wasm = readFileSync(`build/${name}.wasm`);
   const pack = Buffer.from(await zopfli.gzipAsync(wasm, { numiterations: 15 }));
-  writeFileSync(`build/fastloss.${target}.gz`, pack);
-  console.log(`build/fastloss.${target}.gz  ${pack.length} bytes: ${b64gz(pack)} gzipped once inlined (${b64gz(wasm)} inlined as it is)`);
+  writeFileSync(`build/${name}.gz`, pack);
+  console.log(`build/${name}.gz  ${pack.length} bytes: ${b64gz(pack)} gzipped once inlined (${b64gz(wasm)} inlined as it is)`);
 }
-for (const old of ['release', 'relaxed', 'simd']) rmSync(`build/fastloss.${old}.gz`, { force: true }); // packs of former layouts
+// the script tag's whole builds, and the ESM bundle's builds in parts
+for (const target of ['simd-compact', 'scalar']) await packModule(`fastloss.${target}`);
+for (const target of PAGE_TARGETS) for (const module of ['core', ...PART_ORDER]) await packModule(`fastloss.${target}.${module}`);
+for (const old of ['release', 'relaxed', 'simd', 'relaxed-compact']) rmSync(`build/fastloss.${old}.gz`, { force: true }); // packs of former layouts
 // dist/browser/: ESM for <script type="module"> and bundlers (package.json's "browser" condition), split like
 // dist/ so that its debug entry registers with the same runtime module. dist/fastloss.iife.js: one classic
 // script setting the global `fastloss` (it works from file://, where module scripts are blocked), no debug build.
@@ -94,7 +142,8 @@ for (const old of ['release', 'relaxed', 'simd']) rmSync(`build/fastloss.${old}.
 const releaseFor = (file) => ({
   name: 'fastloss-release-browser',
   setup(build) {
-    build.onResolve({ filter: /^\.\/release\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, file) }));
+    // src/release.js, imported from src/ (./release.js) or from a subfolder (../release.js)
+    build.onResolve({ filter: /^\.\.?\/release\.js$/ }, () => ({ path: path.resolve(root, 'src', file) }));
     // no worker threads in the browser bundles yet (src/thread-pool.browser.ts): neither the pool nor the
     // tiling driver's split (src/engines/tiling-parallel.browser.ts)
     build.onResolve({ filter: /^\.\/(thread-pool|tiling-parallel)\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts')) }));
@@ -148,10 +197,19 @@ const walk = (file) => {
 };
 walk('dist/browser/index.js');
 const gzSum = (files) => files.reduce((sum, f) => sum + gz(readFileSync(f)), 0);
-const chunkOf = (build) => [...lazy].find((f) => path.basename(f).startsWith(`release-${build}.browser-`));
+const chunkOf = (name) => [...lazy].find((f) => path.basename(f).startsWith(`${name}-`));
+/** A lazy chunk and what it imports statically that the entry has not fetched already. */
+const withImports = (file, seen = new Set(downloaded)) => {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  return [file, ...esm.metafile.outputs[file].imports.filter((i) => i.kind !== 'dynamic-import').flatMap((i) => withImports(i.path, seen))];
+};
+const pageTarget = { relaxed: 'relaxed-compact', simd: 'simd-compact', scalar: 'scalar' };
 console.log(
-  `dist/browser/index.js: ${gzSum(downloaded)} bytes gzipped with its static chunks, and the one build a page imports: ` +
-    ['relaxed', 'simd', 'scalar'].map((b) => `${b} ${gzSum([chunkOf(b)])}`).join(', ') +
+  `dist/browser/index.js: ${gzSum(downloaded)} bytes gzipped with its static chunks, and the core of the one build a page imports: ` +
+    Object.entries(pageTarget).map(([b, t]) => `${b} ${gzSum([chunkOf(`fastloss.${t}.core`)])}`).join(', ') +
+    '; each part loaded on demand (its code, and its kernels of the relaxed build): ' +
+    PART_ORDER.map((p) => `${p} ${gzSum(withImports(chunkOf(`${p}.part`)))} + ${gzSum([chunkOf(`fastloss.relaxed-compact.${p}`)])}`).join(', ') +
     `; dist/fastloss.iife.js ${gz(readFileSync('dist/fastloss.iife.js'))}`,
 );
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

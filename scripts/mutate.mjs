@@ -26,23 +26,24 @@ const ERRORS = ['test/errors*.test.ts', 'test/error-codes.test.ts', 'test/call-a
 const GROUPS = [
   { mutate: 'src/errors.ts,src/heap.ts,src/tensor.ts,src/registry.ts,src/index.ts,src/frameworks.ts,src/accumulator.ts,src/accumulator-state.ts,src/exact-sum.ts', tests: FACADE },
   {
-    mutate: 'src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts,src/options.ts,src/threads.ts,src/thread-pool.ts,src/kernel-steps.ts',
-    tests: [...FACADE, 'test/threads.test.ts', 'test/tiling.test.ts', 'test/rows.tiling.test.ts', 'test/out.engines.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts', 'test/memory.growth.test.ts'],
+    mutate: 'src/wasm.ts,src/npy.ts,src/debug.ts,src/release.ts,src/options.ts,src/threads.ts,src/thread-pool.ts,src/kernel-steps.ts,src/lazy-parts.ts',
+    // (compact.test.ts: the page's build in parts, where Runtime.loadPart instantiates a part and kernel() finds it)
+    tests: [...FACADE, 'test/compact.test.ts', 'test/threads.test.ts', 'test/tiling.test.ts', 'test/rows.tiling.test.ts', 'test/out.engines.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts', 'test/memory.growth.test.ts'],
   },
   {
-    mutate: 'src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts',
+    mutate: 'src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts,src/losses/cosine.part.ts,src/losses/parts.ts',
     // the regression family and the contracts of a loss, judged by every suite of the elementwise families
     tests: [...ERRORS, 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts', 'test/log-cosh.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts'],
   },
   { mutate: 'src/losses/crossentropy.ts', tests: [...ERRORS, 'test/crossentropy.*.test.ts', 'test/accumulator*.test.ts', 'test/rows.tiling.test.ts', 'test/memory.growth.test.ts'] },
   {
-    mutate: 'src/losses/margin.ts,src/losses/rows-margin.ts,src/losses/probability.ts',
+    mutate: 'src/losses/margin.ts,src/losses/margin.part.ts,src/losses/rows-margin.ts,src/losses/probability.ts',
     // the losses added since (poisson, soft_margin) have suites of their own: a run without them left SoftMarginLoss's
     // plain-JS twin alive (14 mutants, each killed by test/soft-margin.test.ts by hand)
     // (and the accumulators' suites: Keras hinge's label rule is merged and restored by accumulator.state.test.ts)
     tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts'],
   },
-  { mutate: 'src/losses/ctc.ts,src/engines/sequences.ts', tests: [...ERRORS, 'test/ctc.*.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts'] },
+  { mutate: 'src/losses/ctc.ts,src/losses/ctc.part.ts,src/engines/sequences.ts', tests: [...ERRORS, 'test/ctc.*.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts'] },
   {
     // the engines and their tiling driver: every family's suites run them, on every path (tiles, forms, out, labels;
     // a measurement judged without the margin suites once left the pairwise engine's and the ±1 label check's

@@ -19,6 +19,10 @@ export type LossErrorCode =
   | 'DETACHED_VIEW'
   /** A worker thread failed or is gone while it held part of a call (src/threads.ts). */
   | 'WORKER_FAILED'
+  /** A loss whose part the instance has not loaded (a page's ESM bundle: LoadOptions.losses, fl.load). */
+  | 'NOT_LOADED'
+  /** A part's code or kernels did not arrive (a page's chunk the server did not send). */
+  | 'LOAD_FAILED'
   /** Reserved: a listed loss whose family has not landed (every listed loss is declared with its definitions now). */
   | 'NOT_IMPLEMENTED'
   | 'BAD_STATE';

@@ -15,10 +15,12 @@ import { checkFormat, decodeOptions } from './accumulator-state.js';
 import { describe, didYouMean, LossError } from './errors.js';
 import { FRAMEWORK_SYNONYMS, type Framework } from './frameworks.js';
 import type { BoundLoss, Inputs, LossDefinition } from './losses/definition.js';
-import { aliasTable, IMPLEMENTATIONS, LOSSES, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
+import { aliasTable, IMPLEMENTATIONS, LOSSES, PART_OF, resolveName, type AliasEntry, type Canonical, type ResolvedName } from './registry.js';
 import { WasmTensor, type DType, type OutputTensor } from './tensor.js';
-import type { Accumulator, AccumulatorOf, AccumulatorState, ComputeResult, FrameworkArg, InputsArg, Loss, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
+import type { Accumulator, AccumulatorOf, AccumulatorState, ComputeResult, FrameworkArg, InputsArg, Loss, LossName, LossResult, NameArg, OptionsArg, ReductionArg } from './types.js';
 import { instantiate, type Build, type BuildRequest, type Runtime } from './wasm.js';
+import { DEFAULT_LOSSES } from './release.js';
+import { LAZY_PARTS, loadPart, type LazyPart } from './losses/parts.js';
 import { autoThreads } from './thread-pool.js';
 import { MAX_THREADS } from './kernel-steps.js';
 import type { LossContext } from './options.js';
@@ -60,6 +62,30 @@ export interface LoadOptions {
    * alive.
    */
   threads?: number | 'auto';
+  /**
+   * The losses the instance can compute: 'all', 'core' (regression, probabilities, cross-entropy), or a list of
+   * names (any alias or class name; the parts they are in are loaded). Default: 'all' in Node and the script-tag
+   * build, 'core' in a page's ESM bundle (dist/browser/), where the others come in parts the page downloads when
+   * it asks: the margin and ranking losses, the cosine losses, CTC (`fl.load` adds them later). A loss whose part
+   * was not loaded is a LossError NOT_LOADED.
+   */
+  losses?: 'all' | 'core' | readonly LossName[];
+}
+
+/** A list of losses for loadLosses and fl.load: their lazy parts (the core is always there). */
+function partsOf(losses: unknown, where: string): LazyPart[] {
+  if (losses === 'all') return [...LAZY_PARTS];
+  if (losses === 'core') return [];
+  const list = typeof losses === 'string' ? [losses] : losses;
+  if (!Array.isArray(list)) {
+    throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'losses', expected: '"all", "core", a loss name, or an array of loss names', received: describe(losses) });
+  }
+  const parts = new Set<LazyPart>();
+  for (const name of list) {
+    const part = PART_OF[resolveName(name).canonical];
+    if (part !== undefined) parts.add(part);
+  }
+  return [...parts];
 }
 
 /** Options of a loss: `framework`, then the chosen loss's own, camelCase (reduction, delta, beta, …). */
@@ -91,6 +117,22 @@ export class FastLoss {
     return this.runtime.threads;
   }
 
+  /**
+   * Loads the parts of the losses named (a name, a list, or 'all'): in a page's ESM bundle, the code and kernels
+   * of the losses beyond the core, which it downloads once (see LoadOptions.losses); elsewhere every loss is
+   * loaded already and this resolves at once. A part that does not arrive is a LossError LOAD_FAILED, and may be
+   * asked for again.
+   */
+  async load(losses: LossName | readonly LossName[] | 'all'): Promise<void> {
+    await loadParts(this.runtime, partsOf(losses, 'load'));
+  }
+
+  /** Whether the loss (any of its names) can be computed now, or needs `fl.load` first (a page's ESM bundle). */
+  isLoaded(name: LossName): boolean {
+    const part = PART_OF[resolveName(name).canonical];
+    return part === undefined || this.runtime.hasPart(part);
+  }
+
   /** Ends the worker threads (idempotent). The instance goes on working, on one thread. */
   close(): void {
     this.runtime.close();
@@ -118,6 +160,7 @@ export class FastLoss {
     const framework = chooseFramework(resolved, options.framework);
     // chooseFramework returns one of the loss's frameworks, and every declared framework has its definition.
     const definition = IMPLEMENTATIONS[resolved.canonical][framework]!;
+    if (definition.part !== undefined && !this.runtime.hasPart(definition.part)) throw notLoaded(resolved, definition.part);
     const ctx: LossContext = { loss: resolved.canonical, framework, jsBelow: this.jsBelow };
     const resolvedOptions = resolveOptions(definition, resolved, options, ctx);
     return makeLoss(definition.bind(resolvedOptions, this.runtime, ctx), resolved.canonical, framework, resolvedOptions);
@@ -158,7 +201,7 @@ export class FastLoss {
       }
       loss = this.loss(state.loss as string, { ...decodeOptions(where, state.options), framework: state.framework as string });
     } catch (e) {
-      if (!(e instanceof LossError) || e.code === 'BAD_STATE') throw e;
+      if (!(e instanceof LossError) || e.code === 'BAD_STATE' || e.code === 'NOT_LOADED') throw e;
       // the state's framework or options, refused by fl.loss: said of the state
       throw new LossError({ code: 'BAD_STATE', loss: e.loss, argument: `state (${e.argument})`, expected: e.expected, received: e.received });
     }
@@ -205,16 +248,16 @@ export class FastLoss {
 /** Instantiates the kernels. Each call returns an independent instance with its own memory. */
 export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'options', expected: 'an object { build?, jsBelow?, threads? }', received: describe(options) });
+    throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'options', expected: 'an object { build?, jsBelow?, threads?, losses? }', received: describe(options) });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'build' && key !== 'jsBelow' && key !== 'threads') {
-      const near = didYouMean(key, ['build', 'jsBelow', 'threads']);
+    if (key !== 'build' && key !== 'jsBelow' && key !== 'threads' && key !== 'losses') {
+      const near = didYouMean(key, ['build', 'jsBelow', 'threads', 'losses']);
       throw new LossError({
         code: 'UNKNOWN_OPTION',
         loss: 'loadLosses',
         argument: `option "${key}"`,
-        expected: 'build, jsBelow or threads',
+        expected: 'build, jsBelow, threads or losses',
         received: `"${key}"`,
         ...(near === undefined ? {} : { suggestion: near }),
       });
@@ -232,9 +275,39 @@ export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
   if (threads !== 'auto' && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
     throw new LossError({ code: 'BAD_OPTION', loss: 'loadLosses', argument: 'option "threads"', expected: `"auto" or an integer from 1 to ${MAX_THREADS}`, received: describe(threads) });
   }
+  const parts = partsOf(options.losses ?? DEFAULT_LOSSES, 'loadLosses');
   // the debug build has no shared-memory twin: it runs on one thread
   const count = build === 'debug' ? 1 : threads === 'auto' ? Math.min(await autoThreads(), MAX_THREADS) : threads;
-  return new FastLoss(await instantiate(build, count), jsBelow);
+  const runtime = await instantiate(build, count);
+  await loadParts(runtime, parts);
+  return new FastLoss(runtime, jsBelow);
+}
+
+/** Loads parts (their code and, in a bundle of parts, their kernels); what does not arrive is LOAD_FAILED. */
+async function loadParts(runtime: Runtime, parts: readonly LazyPart[]): Promise<void> {
+  await Promise.all(
+    parts.map((part) =>
+      loadPart(runtime, part).catch((e: unknown) => {
+        throw new LossError({
+          code: 'LOAD_FAILED',
+          loss: Object.keys(PART_OF).filter((c) => PART_OF[c as Canonical] === part).join(', '),
+          argument: `the ${part} part (its code and kernels)`,
+          expected: 'the chunks of the part to arrive (served with the bundle: dist/browser/chunks/)',
+          received: e instanceof Error ? e.message : String(e),
+        });
+      }),
+    ),
+  );
+}
+
+function notLoaded(resolved: ResolvedName, part: LazyPart): LossError {
+  return new LossError({
+    code: 'NOT_LOADED',
+    loss: resolved.canonical,
+    argument: 'name',
+    expected: `a loss this instance has loaded: ${resolved.canonical} is in the ${part} part, which a page loads when asked (await fl.load('${resolved.canonical}'), or loadLosses({ losses: [...] }) naming it, or losses: 'all')`,
+    received: `${JSON.stringify(resolved.given)} (its part not loaded)`,
+  });
 }
 
 // ---- resolution ----

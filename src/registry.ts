@@ -9,6 +9,7 @@ import { didYouMean, LossError } from './errors.js';
 import type { Framework } from './frameworks.js';
 import type { LossDeclaration, NameRule } from './losses/declaration.js';
 import type { LossDefinition } from './losses/definition.js';
+import type { LazyPart } from './lazy-parts.js';
 import { COSINE } from './losses/cosine.js';
 import { CROSSENTROPY } from './losses/crossentropy.js';
 import { CTC } from './losses/ctc.js';
@@ -69,6 +70,11 @@ export const IMPLEMENTATIONS: Readonly<Record<Canonical, Partial<Record<Framewor
   DECLARED.map(([canonical, d]) => [canonical, Object.fromEntries(d.frameworks.map((f) => [f, d[f]!.definition]))]),
 ) as Record<Canonical, Partial<Record<Framework, LossDefinition>>>;
 
+/** The part whose code computes each loss (src/losses/parts.ts), or undefined: the core, always loaded. */
+export const PART_OF: Readonly<Record<Canonical, LazyPart | undefined>> = Object.fromEntries(
+  DECLARED.map(([canonical, d]) => [canonical, d[d.frameworks[0]!]!.definition.part]),
+) as Record<Canonical, LazyPart | undefined>;
+
 /** The losses in the order of how often people reach for them (each declaration's rank): the tie-breaker of suggestions. */
 const POPULARITY: readonly Canonical[] = DECLARED.map(([canonical, d]) => ({ canonical, rank: d.rank }))
   .sort((a, b) => a.rank - b.rank)
@@ -105,6 +111,9 @@ export function checkDeclarations(declared: ReadonlyArray<readonly [string, Loss
       once(alias, canonical);
     }
     for (const f of d.frameworks) for (const name of [...Object.keys(d[f]!.classes ?? {}), ...Object.keys(d[f]!.functions ?? {})]) once(name, canonical);
+    // a loss is loaded whole: every framework's code in one part (or all in the core)
+    const parts = new Set(d.frameworks.map((f) => d[f]?.definition?.part ?? 'core'));
+    if (parts.size > 1) fail(`${canonical}'s frameworks are in different parts (${[...parts].join(', ')})`);
     const other = ranks.get(d.rank);
     if (other !== undefined) fail(`${canonical} and ${other} have the same rank ${d.rank}`);
     ranks.set(d.rank, canonical);

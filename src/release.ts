@@ -21,6 +21,17 @@ export function releaseModule(build: ReleaseBuild): Uint8Array<ArrayBuffer> | Pr
 }
 
 /**
+ * A part's kernels as a module of their own (assembly/parts.ts), or null: every kernel is in this entry's one
+ * module (the page's ESM bundle carries its builds in parts: src/release.browser.ts).
+ */
+export function partModule(_build: ReleaseBuild, _part: string): Promise<Uint8Array<ArrayBuffer>> | null {
+  return null;
+}
+
+/** What loadLosses() loads by default: every loss (Node reads its parts from disk at no cost worth saving). */
+export const DEFAULT_LOSSES = 'all';
+
+/**
  * The same kernels built over an imported shared memory (asconfig.json's '-threads' targets), which every thread
  * instantiates (src/threads.ts), or null for a build that has none (scalar: an engine with threads has SIMD).
  */

@@ -182,12 +182,54 @@ export class Runtime {
     return this.f32().buffer;
   }
 
-  /** The exported kernel `name`; a missing one is a build error, not a user error. */
+  /**
+   * The exported kernel `name`, the core's or a loaded part's (a build in parts: src/release.browser.ts); a missing
+   * one is a build error, not a user error.
+   */
   kernel<K extends KernelName>(name: K): Kernels[K] {
-    const fn: unknown = this.exports[name];
+    let fn: unknown = this.exports[name];
+    for (let i = 0; typeof fn !== 'function' && i < this.partKernels.length; i++) fn = this.partKernels[i]![name];
     if (typeof fn !== 'function') throw new Error(`fastloss: the ${this.build} build has no kernel "${name}"`);
     return fn as Kernels[K];
   }
+
+  /** Whether the part (src/losses/parts.ts) is loaded: its code, and its kernels where the build comes in parts. */
+  hasPart(part: string): boolean {
+    return this.parts.has(part);
+  }
+
+  /** A loaded part's code (what src/losses/parts.ts gave loadPart). */
+  partCode(part: string): unknown {
+    return this.parts.get(part);
+  }
+
+  /**
+   * Loads a part once: its code (`code`, a dynamic import) and, where this build comes in parts, its kernels
+   * (`kernels`: a module of their own, instantiated over this memory: assembly/parts.ts; null where the build has
+   * them all). Concurrent loads share one promise; a
+   * failed one (a page's chunk that did not arrive) may be tried again.
+   */
+  loadPart(part: string, code: () => Promise<unknown>, kernels: Promise<Uint8Array<ArrayBuffer>> | null): Promise<void> {
+    let loading = this.partLoads.get(part);
+    if (loading === undefined) {
+      loading = Promise.all([code(), kernels === null ? null : kernels.then((b) => WebAssembly.instantiate(b, { env: { memory: this.memory } }))]).then(([loaded, side]) => {
+        if (side !== null) {
+          const kernels = side.instance.exports as Record<string, unknown> & { data_end(): number };
+          // its static data lies in its slot, below the facade's heap (scripts/build.mjs lays the slots out)
+          if (kernels.data_end() > this.exports.heap_base()) throw new Error(`fastloss: the ${part} part's static data (to ${kernels.data_end()}) overlaps the heap (from ${this.exports.heap_base()}): a core and a part of different builds`);
+          this.partKernels.push(kernels);
+        }
+        this.parts.set(part, loaded);
+      });
+      loading.catch(() => this.partLoads.delete(part));
+      this.partLoads.set(part, loading);
+    }
+    return loading;
+  }
+
+  private readonly parts = new Map<string, unknown>();
+  private readonly partLoads = new Map<string, Promise<void>>();
+  private readonly partKernels: Array<Record<string, unknown>> = [];
 
   private refreshViews(): void {
     const buffer = this.exports.memory.buffer;

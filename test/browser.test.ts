@@ -25,6 +25,7 @@ import { startServer } from '../scripts/demo.mjs';
 import { loadLosses } from '../src/index.js';
 import { runFixture, type ConformanceRecord } from './browser/conformance.js';
 import { ROOT } from './consumer.js';
+import { LAZY_PARTS } from '../src/lazy-parts.js';
 import { expectClose } from './helpers.js';
 
 /** Debian's chromium; FASTLOSS_CHROMIUM points elsewhere (a path that does not exist shows the skip). */
@@ -91,7 +92,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     return inPage(page, `
       const { loadLosses } = await import('/dist/browser/index.js');
       const { runFixture } = await import('/test/browser/conformance.js');
-      const fl = await loadLosses({ build: args.build, jsBelow: 0 });
+      const fl = await loadLosses({ build: args.build, jsBelow: 0, losses: 'all' });
       const out = {};
       for (const f of args.files) out[f] = runFixture(fl, await (await fetch('/test/fixtures/' + f)).json());
       return { build: fl.build, out };`, { build, files: FIXTURES });
@@ -119,8 +120,15 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     return ran;
   }
 
-  /** The release chunks a page fetched, by build. */
-  const chunksFetched = (requested: string[]) => ['relaxed', 'simd', 'scalar'].filter((b) => requested.some((u) => u.includes(`release-${b}.browser`)));
+  /** The asc target of each build a page may run (the compact relaxed and simd builds, the scalar one). */
+  const TARGET = { relaxed: 'relaxed-compact', simd: 'simd-compact', scalar: 'scalar' } as const;
+  const BUILDS = ['relaxed', 'simd', 'scalar'] as const;
+  /** The builds whose core a page fetched. */
+  const chunksFetched = (requested: string[]) => BUILDS.filter((b) => requested.some((u) => u.includes(`/fastloss.${TARGET[b]}.core-`)));
+  /** The parts' kernels a page fetched, as build/part. */
+  const partsFetched = (requested: string[]) => BUILDS.flatMap((b) => LAZY_PARTS.filter((p) => requested.some((u) => u.includes(`/fastloss.${TARGET[b]}.${p}-`))).map((p) => `${b}/${p}`));
+  /** The parts' code a page fetched. */
+  const codeFetched = (requested: string[]) => LAZY_PARTS.filter((p) => requested.some((u) => u.includes(`/${p}.part-`)));
 
   it('runs every landed conformance fixture in the page on the relaxed build, equal to Node to 1e-6, fetching that build alone', async () => {
     const page = await blankPage();
@@ -129,6 +137,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     const { build, out } = await browserResults(page, 'auto');
     expect(build).toBe('relaxed'); // Chromium validates the relaxed SIMD probe
     expect(chunksFetched(requested)).toEqual(['relaxed']);
+    expect(partsFetched(requested)).toEqual(LAZY_PARTS.map((p) => `relaxed/${p}`)); // losses: 'all', of that build alone
     const ran = compare(out, await nodeResults('relaxed'), 'relaxed');
     expect(ran.some((f) => f.startsWith('regression.torch.json'))).toBe(true);
     expect(ran.some((f) => f.startsWith('ctc.torch.json'))).toBe(true);
@@ -144,6 +153,7 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     const { build, out } = await browserResults(page, forced);
     expect(build).toBe(forced);
     expect(chunksFetched(requested)).toEqual([forced]);
+    expect(partsFetched(requested)).toEqual(LAZY_PARTS.map((p) => `${forced}/${p}`));
     expect(compare(out, await nodeResults(forced), forced).length).toBeGreaterThanOrEqual(7);
     await page.close();
   });
@@ -168,13 +178,53 @@ describe.skipIf(!available)(available ? 'in Chromium' : `in Chromium: ${SKIP}`, 
     }
   });
 
+  it('loads the core alone by default, and a part when asked: its code and its kernels of the build, once; a part that does not arrive is LOAD_FAILED and may be asked for again', async () => {
+    const page = await blankPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    // the CTC kernels' chunk does not arrive the first time
+    let blocked = true;
+    await page.route(/\/fastloss\.relaxed-compact\.ctc-[^/]*\.js$/, (route) => (blocked ? route.abort() : route.continue()));
+    const first = await inPage<{ loaded: boolean[]; mse: number; notLoaded: string; failed: { code: string; message: string } }>(page, `
+      const { loadLosses } = await import('/dist/browser/index.js');
+      const fl = await loadLosses();
+      window.fl = fl;
+      const code = (fn) => { try { fn(); return 'nothing thrown'; } catch (e) { return e.code; } };
+      const failed = await fl.load('CTCLoss').then(() => ({ code: 'nothing thrown', message: '' }), (e) => ({ code: e.code, message: e.message }));
+      return { loaded: ['mse', 'bce', 'cce', 'hinge', 'cosine_similarity', 'ctc'].map((n) => fl.isLoaded(n)), mse: fl.loss('mse')({ pred: [1, 2, 3], target: [0, 2, 5] }), notLoaded: code(() => fl.loss('ctc')), failed };`);
+    expect(first.loaded).toEqual([true, true, true, false, false, false]);
+    expect(first.mse).toBeCloseTo(5 / 3, 6);
+    expect(first.notLoaded).toBe('NOT_LOADED');
+    expect(first.failed.code).toBe('LOAD_FAILED');
+    expect(first.failed.message).toContain('the ctc part');
+    expect(chunksFetched(requested)).toEqual(['relaxed']);
+    blocked = false;
+    const before = requested.length;
+    const ctc = await inPage<{ value: number; loaded: boolean[] }>(page, `
+      await fl.load(['ctc']);
+      await fl.load('ctc'); // once
+      const value = fl.loss('ctc')({ logProbs: { data: new Float32Array(4 * 3).fill(Math.log(1 / 3)), shape: [4, 3] }, targets: [1, 2], inputLengths: [4], targetLengths: [2] });
+      return { value, loaded: ['hinge', 'cosine_similarity', 'ctc'].map((n) => fl.isLoaded(n)) };`);
+    const node = await loadLosses({ build: 'relaxed' });
+    expect(ctc.value).toBeCloseTo(node.loss('ctc')({ logProbs: { data: new Float32Array(4 * 3).fill(Math.log(1 / 3)), shape: [4, 3] }, targets: [1, 2], inputLengths: [4], targetLengths: [2] }) as number, 6);
+    expect(ctc.loaded).toEqual([false, false, true]);
+    // the ctc part's code and kernels (again, after the failure), and nothing of another part or build
+    const after = requested.slice(before);
+    expect(codeFetched(requested)).toEqual(['ctc']);
+    expect(partsFetched(after)).toEqual(['relaxed/ctc']);
+    expect(after.filter((u) => u.includes('.ctc-')).length).toBe(1);
+    await page.close();
+  });
+
   it('the script-tag build sets the global fastloss', async () => {
     const page = await blankPage();
     await page.addScriptTag({ url: '/dist/fastloss.iife.js' });
-    const result = await inPage<{ build: string; value: number; names: number }>(page, `
+    const result = await inPage<{ build: string; value: number; names: number; hinge: number }>(page, `
       const fl = await fastloss.loadLosses();
-      return { build: fl.build, value: fl.loss('mae', { framework: 'pytorch' })({ pred: [1, 2, 3], target: [0, 2, 5] }), names: fl.aliases().length };`);
+      // one file with every kernel: every loss is loaded
+      return { build: fl.build, value: fl.loss('mae', { framework: 'pytorch' })({ pred: [1, 2, 3], target: [0, 2, 5] }), names: fl.aliases().length, hinge: fl.loss('hinge')({ pred: [0.3, -0.2], target: [1, -1] }) };`);
     expect(result.build).toBe('simd');
+    expect(result.hinge).toBeCloseTo(0.75, 6);
     expect(result.value).toBeCloseTo(1, 7);
     expect(result.names).toBeGreaterThan(50);
     await page.close();

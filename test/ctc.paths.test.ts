@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FastLoss } from '../src/index.js';
 import { ctcReference } from '../src/reference/ctc.js';
 import { instantiate, Runtime, type KernelExports } from '../src/wasm.js';
+import { withEveryPart } from './every-part.js';
 import { randomLogProbs, randomTarget } from './ctc.cases.js';
 import { expectClose, expectLossError, rng } from './helpers.js';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 
 /** An instance whose kernel calls are recorded, with the given jsBelow, and its heap. */
-function recorded(jsBelow: number): { fl: FastLoss; rt: Runtime } {
+async function recorded(jsBelow: number): Promise<{ fl: FastLoss; rt: Runtime }> {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(base.exports)) {
     wrapped[name] =
@@ -33,7 +34,7 @@ function recorded(jsBelow: number): { fl: FastLoss; rt: Runtime } {
           }
         : value;
   }
-  const rt = new Runtime(base.build, wrapped as unknown as KernelExports);
+  const rt = await withEveryPart(new Runtime(base.build, wrapped as unknown as KernelExports));
   return { fl: new FastLoss(rt, jsBelow), rt };
 }
 
@@ -54,12 +55,12 @@ function batch(T: number, N: number, C: number, L: number, seed: number) {
 const close = (got: ArrayLike<number> | number, want: ArrayLike<number> | number, what: string) => expectClose(got, want, what, {}, 1e-5);
 
 describe('ctc: the JS path, the kernels, and the f64 retry', () => {
-  it('at most jsBelow elements run in JavaScript, one more in the kernels: the same value and gradient', () => {
+  it('at most jsBelow elements run in JavaScript, one more in the kernels: the same value and gradient', async () => {
     const T = 10, N = 2, C = 6;
     const { lp, targets, rest } = batch(T, N, C, 3, 5);
     const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'sum' });
     for (const [jsBelow, kernels] of [[T * N * C, []], [T * N * C - 1, ['ctc_loss_f32']]] as const) {
-      const { fl } = recorded(jsBelow);
+      const { fl } = await recorded(jsBelow);
       const loss = fl.loss('ctc', { reduction: 'sum' });
       calls.length = 0;
       close(loss({ logProbs: { data: lp, shape: [T, N, C] }, ...rest }) as number, ref.value as number, `jsBelow ${jsBelow}`);
@@ -72,12 +73,12 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     }
   });
 
-  it('a sequence the f32 rows hand back is run again with f64 rows (wide = 1) in a larger workspace, and every block is given back', () => {
+  it('a sequence the f32 rows hand back is run again with f64 rows (wide = 1) in a larger workspace, and every block is given back', async () => {
     // T = 600, a 120-label target: a frame's mass leaves the f32 range (test/ctc.semantics.test.ts, kernel paths)
     const T = 600, C = 20;
     const { lp, targets, rest } = batch(T, 1, C, 120, 41);
     const ref = ctcReference({ logProbs: lp, T, N: 1, C, targets, inputLengths: [T], reduction: 'sum' });
-    const { fl, rt } = recorded(256);
+    const { fl, rt } = await recorded(256);
     const loss = fl.loss('ctc', { reduction: 'sum' });
     const before = usedBlocks(rt);
     for (const grad of [false, true]) {
@@ -93,7 +94,7 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     }
   });
 
-  it('a target that needs more frames than it has only because of equal adjacent labels is infeasible in the f32 kernels: no f64 retry', () => {
+  it('a target that needs more frames than it has only because of equal adjacent labels is infeasible in the f32 kernels: no f64 retry', async () => {
     // [1, 1, 2, 2] needs 6 frames (a blank between each pair of equal labels) and has 4 = L: the kernels count the
     // repeats and give inf at once, where a forward pass would find p = 0 and hand the sequence on to the f64 rows
     // and then to the log-space path (the same inf, for two more passes)
@@ -103,7 +104,7 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     const rest = { targets: targets.flat(), inputLengths: [T, T], targetLengths: [4, 3] };
     const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'none' });
     expect((ref.value as number[])[0]).toBe(Infinity);
-    const { fl } = recorded(0);
+    const { fl } = await recorded(0);
     const loss = fl.loss('ctc', { reduction: 'none' });
     for (const grad of [false, true]) {
       calls.length = 0;
@@ -116,7 +117,7 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     }
   });
 
-  it('a blank 200 below the labels (in log space) at some frames is an emission of 0 to the f32 kernels: no f64 retry', () => {
+  it('a blank 200 below the labels (in log space) at some frames is an emission of 0 to the f32 kernels: no f64 retry', async () => {
     // a confident network's log_softmax: the blank at -200 relative to its frame's labels. The blank's emission
     // is e^(lp - m) of the one-lane expf, clamped below (e^-200 rounds to 0 in float32); the label states carry
     // the mass through those frames, so the f32 rows stay in range and need no retry.
@@ -126,7 +127,7 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     const targets = [[1, 2, 3], [2, 4]];
     const rest = { targets: targets.flat(), inputLengths: [T, T], targetLengths: [3, 2] };
     const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'none' });
-    const { fl } = recorded(0);
+    const { fl } = await recorded(0);
     const loss = fl.loss('ctc', { reduction: 'none' });
     for (const grad of [false, true]) {
       calls.length = 0;
@@ -139,10 +140,10 @@ describe('ctc: the JS path, the kernels, and the f64 retry', () => {
     }
   });
 
-  it('every block is given back, and a view of wasm memory is read in place (no copy)', () => {
+  it('every block is given back, and a view of wasm memory is read in place (no copy)', async () => {
     const T = 40, N = 3, C = 9;
     const { lp, rest } = batch(T, N, C, 6, 7);
-    const { fl, rt } = recorded(0);
+    const { fl, rt } = await recorded(0);
     const loss = fl.loss('ctc', { reduction: 'mean' });
     const tensor = fl.tensor([T, N, C]);
     (tensor.data as Float32Array).set(lp);
@@ -182,9 +183,9 @@ describe('ctc: log-probabilities of -Infinity (a class impossible at a frame)', 
   const targets = [[1, 2, 2], [1, 3]];
   const rest = { targets: targets.flat(), inputLengths: [T, T], targetLengths: [3, 2] };
   for (const jsBelow of [0, 100000]) {
-    it(`values and gradients as the float64 reference (${jsBelow === 0 ? 'kernels' : 'JS'})`, () => {
+    it(`values and gradients as the float64 reference (${jsBelow === 0 ? 'kernels' : 'JS'})`, async () => {
       const ref = ctcReference({ logProbs: lp, T, N, C, targets, inputLengths: rest.inputLengths, reduction: 'none' });
-      const g = recorded(jsBelow).fl.loss('ctc', { reduction: 'none' }).withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest });
+      const g = (await recorded(jsBelow)).fl.loss('ctc', { reduction: 'none' }).withGrad({ logProbs: { data: lp, shape: [T, N, C] }, ...rest });
       const value = (g.value as { data: Float32Array }).data;
       expect(Number.isFinite(value[0]) && Number.isFinite(value[1])).toBe(true);
       close(value, ref.value as number[], 'losses');
@@ -199,8 +200,8 @@ describe("ctc: the scalar reductions' upstream gradient", () => {
   const logProbs = { data: lp, shape: [T, N, C] };
   for (const jsBelow of [0, 100000]) {
     for (const reduction of ['sum', 'mean'] as const) {
-      it(`${reduction} (${jsBelow === 0 ? 'kernels' : 'JS'}): a number or a one-element tensor scales the gradient; more elements are refused`, () => {
-        const { fl } = recorded(jsBelow);
+      it(`${reduction} (${jsBelow === 0 ? 'kernels' : 'JS'}): a number or a one-element tensor scales the gradient; more elements are refused`, async () => {
+        const { fl } = await recorded(jsBelow);
         const loss = fl.loss('ctc', { reduction });
         const plain = loss.withGrad({ logProbs, ...rest });
         for (const gradOutput of [2.5, [2.5], { data: [2.5], shape: [] }, { data: new Float32Array([2.5]), shape: [1] }]) {
@@ -214,8 +215,8 @@ describe("ctc: the scalar reductions' upstream gradient", () => {
     }
   }
 
-  it("'none': one factor per sequence, of the loss's shape ([N], or [] unbatched)", () => {
-    const { fl } = recorded(0);
+  it("'none': one factor per sequence, of the loss's shape ([N], or [] unbatched)", async () => {
+    const { fl } = await recorded(0);
     const loss = fl.loss('ctc', { reduction: 'none' });
     const plain = loss.withGrad({ logProbs, ...rest });
     const g = loss.withGrad({ logProbs, ...rest }, { gradOutput: [2, -1] });

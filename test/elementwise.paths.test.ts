@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FastLoss, loadLosses, type Loss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { instantiate, Runtime, type KernelExports } from '../src/wasm.js';
+import { withEveryPart } from './every-part.js';
 import { expectClose } from './helpers.js';
 
 const JS_BELOW = 64;
@@ -30,7 +31,7 @@ beforeAll(async () => {
           }
         : value;
   }
-  counted = new FastLoss(new Runtime(base.build, wrapped as unknown as KernelExports), JS_BELOW);
+  counted = new FastLoss(await withEveryPart(new Runtime(base.build, wrapped as unknown as KernelExports)), JS_BELOW);
   wasmOnly = await loadLosses({ build: 'simd', jsBelow: 0 });
 });
 

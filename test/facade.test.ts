@@ -52,17 +52,60 @@ describe('loadLosses', () => {
   it('refuses options that are not an object', async () => {
     for (const [options, received] of [[null, 'null'], [5, '5'], [[1], 'an array of length 1'], ['simd', '"simd"']] as const) {
       const e = await rejection(loadLosses(options as never));
-      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'options', 'an object { build?, jsBelow?, threads? }', received]);
+      expect([e.code, e.loss, e.argument, e.expected, e.received]).toEqual(['BAD_OPTION', 'loadLosses', 'options', 'an object { build?, jsBelow?, threads?, losses? }', received]);
     }
   });
 
   it('an unknown option, with a suggestion when one is near', async () => {
     const e = await rejection(loadLosses({ jsbelow: 3 } as never));
-    expect([e.code, e.loss, e.argument, e.expected, e.received, e.suggestion]).toEqual(['UNKNOWN_OPTION', 'loadLosses', 'option "jsbelow"', 'build, jsBelow or threads', '"jsbelow"', 'jsBelow']);
+    expect([e.code, e.loss, e.argument, e.expected, e.received, e.suggestion]).toEqual(['UNKNOWN_OPTION', 'loadLosses', 'option "jsbelow"', 'build, jsBelow, threads or losses', '"jsbelow"', 'jsBelow']);
+    expect((await rejection(loadLosses({ loss: ['mse'] } as never))).suggestion).toBe('losses');
     expect((await rejection(loadLosses({ bild: 'simd' } as never))).suggestion).toBe('build');
     expect((await rejection(loadLosses({ thread: 2 } as never))).suggestion).toBe('threads');
     const far = await rejection(loadLosses({ workers: 2 } as never));
     expect([far.argument, far.suggestion]).toEqual(['option "workers"', undefined]);
+  });
+
+  it("losses: the parts an instance loads ('all', the default in Node; 'core'; names, any alias or class name), and fl.load for more", async () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'nothing thrown';
+      } catch (e) {
+        return (e as LossError).code;
+      }
+    };
+    const all = await loadLosses();
+    expect(['mse', 'bce', 'cce', 'hinge', 'bpr', 'cosine_similarity', 'cosine_embedding', 'ctc'].map((n) => all.isLoaded(n as never))).toEqual(Array(8).fill(true));
+    const core = await loadLosses({ losses: 'core' });
+    expect(['mse', 'bce', 'cce', 'nll', 'poisson', 'hinge', 'margin_ranking', 'cosine_similarity', 'ctc'].map((n) => core.isLoaded(n as never))).toEqual([true, true, true, true, true, false, false, false, false]);
+    // NOT_LOADED before the options are read, naming the call that loads it
+    const e = expectLossError(() => core.loss('CTCLoss', { blank: -1 } as never), 'NOT_LOADED');
+    expect([e.loss, e.argument, e.received]).toEqual(['ctc', 'name', '"CTCLoss" (its part not loaded)']);
+    expect(e.expected).toContain("await fl.load('ctc')");
+    expect(code(() => core.compute('hinge', { pred: [1], target: [1] }))).toBe('NOT_LOADED');
+    // an accumulator state of an unloaded loss says so (not BAD_STATE: the state is good)
+    const state = all.loss('hinge').accumulator().state();
+    expect(code(() => core.accumulator(state))).toBe('NOT_LOADED');
+    // names load their parts: an alias, a class name; the margin part brings every loss of it, no other part
+    const some = await loadLosses({ losses: ['MSELoss', 'phinge'] });
+    expect(['hinge', 'categorical_hinge', 'cosine_similarity', 'ctc'].map((n) => some.isLoaded(n as never))).toEqual([true, true, false, false]);
+    expect(some.loss('hinge')({ pred: [0.3, -0.2], target: [1, -1] })).toBeCloseTo(0.75, 6);
+    await some.load('ctc');
+    await some.load(['CosineSimilarity', 'ctc']);
+    expect(some.isLoaded('cosine_similarity')).toBe(true);
+    expect(some.loss('cosine_similarity')({ pred: [[1, 0]], target: [[1, 0]] })).toBeCloseTo(-1, 6);
+    await core.load('all');
+    expect(core.isLoaded('ctc')).toBe(true);
+    // bad lists
+    for (const [losses, want] of [[5, 'BAD_OPTION'], [{ ctc: true }, 'BAD_OPTION'], [['mse', 'hnge'], 'UNKNOWN_LOSS'], [[7], 'UNKNOWN_LOSS']] as const) {
+      expect((await rejection(loadLosses({ losses: losses as never }))).code, JSON.stringify(losses)).toBe(want);
+    }
+    const near = await rejection(loadLosses({ losses: ['hnge'] as never }));
+    expect(near.suggestion).toBe('hinge');
+    const bad = await rejection(core.load(3 as never));
+    expect([bad.code, bad.loss, bad.argument, bad.expected, bad.received]).toEqual(['BAD_OPTION', 'load', 'losses', '"all", "core", a loss name, or an array of loss names', '3']);
+    expect(code(() => core.isLoaded('nope' as never))).toBe('UNKNOWN_LOSS');
   });
 
   it('a bad build and a bad jsBelow', async () => {

@@ -18,6 +18,7 @@ import { FastLoss } from '../src/index.js';
 import { LossError } from '../src/errors.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { instantiate, Runtime, type KernelExports } from '../src/wasm.js';
+import { withEveryPart } from './every-part.js';
 import { rng } from './helpers.js';
 
 let fl: FastLoss;
@@ -35,7 +36,7 @@ beforeAll(async () => {
           }
         : value;
   }
-  fl = new FastLoss(new Runtime(base.build, counted as unknown as KernelExports), 256);
+  fl = new FastLoss(await withEveryPart(new Runtime(base.build, counted as unknown as KernelExports)), 256);
 });
 
 /** The call's result, how often it read `pred`, and how many wasm kernels it ran. */

@@ -25,13 +25,14 @@ import type { Labels } from '../src/engines/labels.js';
 import type { GradDestination } from '../src/engines/tiling.js';
 import { JsArrayInput, type FloatInput } from '../src/tensor.js';
 import { CHUNK, instantiate, Runtime } from '../src/wasm.js';
+import { withEveryPart } from './every-part.js';
 import { expectClose, rng } from './helpers.js';
 
 let rt: Runtime;
 
 beforeAll(async () => {
   const built = await instantiate('simd');
-  rt = new Runtime(built.build, built.exports);
+  rt = await withEveryPart(new Runtime(built.build, built.exports));
 });
 
 const REGION_BYTES = 4 * CHUNK * 4;

@@ -55,6 +55,11 @@ describe('the declarations are checked when the registry loads', () => {
     ['an alias of another loss', { aliases: ['a_loss', 'mse'] }, 'the name "mse" of a_loss is declared twice (also mean_squared_error\'s)'],
     ['a class name of another loss, in another case', { pytorch: { classes: { mseloss: {} }, signature: undefined as never, definition: undefined as never } }, 'the name "mseloss" of a_loss is declared twice (also mean_squared_error\'s)'],
     ['a name twice', { aliases: ['a_loss', 'al', 'al'] }, 'the name "al" of a_loss is declared twice'],
+    [
+      'frameworks in two parts',
+      { frameworks: ['pytorch', 'tensorflow'], pytorch: { signature: undefined as never, definition: { part: 'ctc' } as never }, tensorflow: { signature: undefined as never, definition: {} as never } },
+      "a_loss's frameworks are in different parts (ctc, core)",
+    ],
     ['a rank taken', { rank: 0 }, 'a_loss and categorical_crossentropy have the same rank 0'],
     ['a counterpart in a framework it has', { counterparts: { pytorch: 'mean_squared_error' } }, 'a_loss has pytorch itself, and a counterpart there'],
     ['a counterpart that lacks the framework', { counterparts: { tensorflow: 'ctc' } }, "a_loss's tensorflow counterpart ctc is no tensorflow loss"],

@@ -8,13 +8,14 @@
 import { instantiate as instantiateWithLoader } from '@assemblyscript/loader';
 import { readFileSync } from 'node:fs';
 import { Runtime, type KernelExports } from '../src/wasm.js';
+import { withEveryPart } from './every-part.js';
 
 /** The debug one keeps its assertions and `env.abort`, given by @assemblyscript/loader as src/debug.ts does. */
 export async function instantiateTesting(build: 'relaxed' | 'simd' | 'scalar' | 'debug'): Promise<Runtime> {
   const bytes = readFileSync(new URL(`../build/fastloss.testing.${build}.wasm`, import.meta.url));
-  if (build === 'debug') return new Runtime('debug', (await instantiateWithLoader<Record<string, unknown>>(bytes, {})).exports as unknown as KernelExports);
+  if (build === 'debug') return withEveryPart(new Runtime('debug', (await instantiateWithLoader<Record<string, unknown>>(bytes, {})).exports as unknown as KernelExports));
   const { instance } = await WebAssembly.instantiate(bytes, {});
-  return new Runtime(build, instance.exports as unknown as KernelExports);
+  return withEveryPart(new Runtime(build, instance.exports as unknown as KernelExports));
 }
 
 /** A probe kernel of a testing build (assembly/testing.ts: `(n, src, dst)` over arrays), which the release ABI's types do not name. */

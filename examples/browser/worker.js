@@ -153,7 +153,8 @@ function describeError(e) {
 self.onmessage = async ({ data }) => {
   try {
     if (data.type === 'init') {
-      fl = await loadLosses({ build: data.build ?? 'auto' });
+      // the page offers every loss in its picker (its catalog binds each one): every part, not the core alone
+      fl = await loadLosses({ build: data.build ?? 'auto', losses: 'all' });
       catalog.cache = catalog(fl);
       post({ type: 'ready', build: fl.build, catalog: catalog.cache });
     } else if (data.type === 'load') {

@@ -1,20 +1,19 @@
 /**
- * The cosine family (docs/semantics.md §2 cs): Keras CosineSimilarity and torch CosineEmbeddingLoss. Kernels:
+ * The cosine family's declarations (docs/semantics.md §2 cs): Keras CosineSimilarity and torch
+ * CosineEmbeddingLoss. Their code is the cosine part (./cosine.part.ts, loaded on demand: ./parts.ts); kernels:
  * assembly/cosine.ts; engine: ./rows-margin.ts.
  */
 
-import type { LossDefinition } from './definition.js';
-import { finiteOption, reductionOption } from '../options.js';
+import { axisOption, finiteOption, reductionOption } from '../options.js';
 import type { KerasAxisOptions, TorchMarginOptions, TwoInputTargetInputs } from '../signatures.js';
 import { kerasPair, signature, type Declarations } from './declaration.js';
-import { bindCosineEmbedding, kerasRowsDefinition } from './rows-margin.js';
+import { inPart } from './parts.js';
 
-const cosineEmbedding: LossDefinition = {
-  inputs: ['x1', 'x2', 'target'],
-  optionalInputs: [],
-  options: { reduction: reductionOption('pytorch'), margin: finiteOption(0) },
-  bind: (options, runtime, ctx) => bindCosineEmbedding(options, runtime, ctx, cosineEmbedding),
-};
+/** Keras CosineSimilarity: a row loss over `axis` (-1 by default). */
+const cosineSimilarity = inPart('cosine', { inputs: ['pred', 'target'], optionalInputs: ['sampleWeight'], options: { reduction: reductionOption('tensorflow'), axis: axisOption(-1) } });
+
+/** torch CosineEmbeddingLoss(margin = 0) on `{ x1, x2, target }`. */
+const cosineEmbedding = inPart('cosine', { inputs: ['x1', 'x2', 'target'], optionalInputs: [], options: { reduction: reductionOption('pytorch'), margin: finiteOption(0) } });
 
 /** The cosine family's declarations. */
 export const COSINE = {
@@ -29,7 +28,7 @@ export const COSINE = {
     family: 'cosine',
     meaning: 'CosineSimilarity (axis)',
     rank: 9,
-    tensorflow: { classes: { CosineSimilarity: {} }, signature: kerasPair<KerasAxisOptions>(), definition: kerasRowsDefinition('cosine_similarity_f32', true) },
+    tensorflow: { classes: { CosineSimilarity: {} }, signature: kerasPair<KerasAxisOptions>(), definition: cosineSimilarity },
   },
   /**
    * torch CosineEmbeddingLoss(margin = 0) on `{ x1, x2, target }`, x [N, D] or [D], target ±1 of shape [N] or []:

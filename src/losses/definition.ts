@@ -8,6 +8,7 @@ import { describe, didYouMean, LossError, type LossErrorCode } from '../errors.j
 import type { LossContext, OptionSpec } from '../options.js';
 import type { OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
+import type { LazyPart } from '../lazy-parts.js';
 
 /** Inputs of a loss call, by name (`{ pred, target }`, …). */
 export type Inputs = Readonly<Record<string, unknown>>;
@@ -128,6 +129,8 @@ export interface LossDefinition {
    */
   readonly finalize?: (given: ReadonlySet<string>, options: Record<string, unknown>, ctx: LossContext, implied: ReadonlySet<string>) => void;
   readonly bind: (options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext) => BoundLoss;
+  /** The part whose code binds it, loaded on demand (./parts.ts); none: the core, always loaded. */
+  readonly part?: LazyPart;
 }
 
 /**

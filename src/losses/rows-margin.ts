@@ -1,5 +1,5 @@
 /**
- * The margin and cosine families' row losses.
+ * The margin and cosine families' row losses (code of the margin and cosine parts, loaded on demand: ./parts.ts).
  *
  * - Keras CategoricalHinge and CosineSimilarity run on the shared row engine (./rows.ts: geometry over any axis
  *   with no transpose, tensors in place, arrays streamed) with row-ABI kernels (assembly/margin.ts
@@ -21,7 +21,8 @@ import type { Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type BatchStats, type StreamHook } from './definition.js';
 import { checkPlusMinusOne } from '../engines/labels.js';
 import { axisGeometry, checkAxis, runRows, type RowKernel, type RowKernelName, type RowGeometry, type RowResult } from '../engines/rows.js';
-import { axisOption, type LossContext, reductionOption } from '../options.js';
+import type { LossContext } from '../options.js';
+import type { Binder } from './parts.js';
 
 
 // ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----
@@ -43,14 +44,8 @@ interface KerasRows {
 }
 
 /** A Keras row loss over `axis` (CosineSimilarity's option; the last axis otherwise) with a row-ABI kernel. */
-export function kerasRowsDefinition(kernel: RowKernelName, withAxis: boolean): LossDefinition {
-  const def: LossDefinition = {
-    inputs: ['pred', 'target'],
-    optionalInputs: ['sampleWeight'],
-    options: { reduction: reductionOption('tensorflow'), ...(withAxis ? { axis: axisOption(-1) } : {}) },
-    bind: (options, runtime, ctx) => bindKerasRowLoss(runtime.kernel(kernel), options, runtime, ctx, def),
-  };
-  return def;
+export function kerasRowsBinder(kernel: RowKernelName): Binder {
+  return (options, runtime, ctx, def) => bindKerasRowLoss(runtime.kernel(kernel), options, runtime, ctx, def);
 }
 
 function bindKerasRowLoss(kernel: RowKernel, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
@@ -136,7 +131,7 @@ function bindKerasRowLoss(kernel: RowKernel, options: Readonly<Record<string, un
 
 // ---- torch CosineEmbeddingLoss ----
 
-export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+export const bindCosineEmbedding: Binder = (options, runtime, ctx, def) => {
   const where = `${ctx.loss} (${ctx.framework})`;
   const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const margin = options.margin as number;
@@ -208,4 +203,4 @@ export function bindCosineEmbedding(options: Readonly<Record<string, unknown>>, 
       },
     },
   };
-}
+};

@@ -1,0 +1,8 @@
+// A part of the page's build (./parts.ts): the CTC kernels, over the core's imported memory.
+
+export * from "./ctc";
+
+/** End of this part's static data, which its --memoryBase placed in its slot (./parts.ts). */
+export function data_end(): usize {
+  return __heap_base;
+}

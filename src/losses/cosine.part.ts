@@ -1,0 +1,14 @@
+/**
+ * The cosine part's code (./parts.ts: loaded with the first of its losses; their declarations are ./cosine.ts):
+ * Keras CosineSimilarity and torch CosineEmbeddingLoss on the row engine (./rows-margin.ts), kernels
+ * assembly/cosine.ts.
+ */
+
+import { binderKey, type PartCode } from './parts.js';
+import { bindCosineEmbedding, kerasRowsBinder } from './rows-margin.js';
+
+/** The cosine part's binders. */
+export const COSINE_CODE: PartCode = {
+  [binderKey('cosine_similarity', 'tensorflow')]: kerasRowsBinder('cosine_similarity_f32'),
+  [binderKey('cosine_embedding', 'pytorch')]: bindCosineEmbedding,
+};
