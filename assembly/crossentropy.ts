@@ -49,7 +49,7 @@
 
 import { runRowKernel } from './inline/row_abi';
 import { vaccumulate, hsum_f64x2 } from "./inline/hsum";
-import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
+import { EXPNEG_K, expf, expnegf, log1pf, logf, vexp, vexpneg, vexpnegWith, vlog, vlog1p } from "./inline/exp";
 import { exp64, log64 } from "./inline/f64math";
 import { at, rowAt } from "./inline/ptr";
 
@@ -151,6 +151,10 @@ let sweepMax: f32 = 0;
 // @ts-ignore: decorator
 @inline function sweepExpSum(C: i32, p: usize): f64 {
   const vlowest = f32x4.splat(LOWEST);
+  // vexpneg's constants in locals for the row (EXPNEG_K says why: Node 24 rebuilds v128.const in loops)
+  const k0 = v128.load(EXPNEG_K), k1 = v128.load(EXPNEG_K, 16), k2 = v128.load(EXPNEG_K, 32), k3 = v128.load(EXPNEG_K, 48);
+  const k4 = v128.load(EXPNEG_K, 64), k5 = v128.load(EXPNEG_K, 80), k6 = v128.load(EXPNEG_K, 96), k7 = v128.load(EXPNEG_K, 112);
+  const k8 = v128.load(EXPNEG_K, 128), k9 = v128.load(EXPNEG_K, 144);
   let c = 0;
   let m1: f32 = LOWEST;
   let Sd: f64 = 0;
@@ -176,7 +180,7 @@ let sweepMax: f32 = 0;
     for (c = c0; c < v1; c += 4) {
       const vx = v128.load(at(p, c));
       const veq = f32x4.eq(vx, vm);
-      vs = f32x4.add(vs, v128.andnot(vexpneg(f32x4.sub(vx, vm)), veq));
+      vs = f32x4.add(vs, v128.andnot(vexpnegWith(f32x4.sub(vx, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9), veq));
       vt = f32x4.add(vt, v128.and(veq, vone()));
     }
     // the row's last C % 4 classes (exp64: a shared function, where an inlined expnegf would cost the browser

@@ -287,9 +287,16 @@ export const MUTANTS = [
   },
   {
     file: 'crossentropy.ts',
-    find: 'vs = f32x4.add(vs, v128.andnot(vexpneg(f32x4.sub(vx, vm)), veq));\n      vt = f32x4.add(vt, v128.and(veq, vone()));',
-    replace: 'vs = f32x4.add(vs, vexpneg(f32x4.sub(vx, vm)));',
+    find: 'vs = f32x4.add(vs, v128.andnot(vexpnegWith(f32x4.sub(vx, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9), veq));\n      vt = f32x4.add(vt, v128.and(veq, vone()));',
+    replace: 'vs = f32x4.add(vs, vexpnegWith(f32x4.sub(vx, vm), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9));',
     description: 'softmax sweep (forward): ties summed into the f32 lanes with the small terms (a dominant class\'s tiny loss loses its digits)',
+    tests: CROSSENTROPY,
+  },
+  {
+    file: 'crossentropy.ts',
+    find: 'const k8 = v128.load(EXPNEG_K, 128), k9 = v128.load(EXPNEG_K, 144);',
+    replace: 'const k8 = v128.load(EXPNEG_K, 112), k9 = v128.load(EXPNEG_K, 144);',
+    description: 'softmax sweep (forward): a constant of its exp read from the wrong row of the table (C1 as C2)',
     tests: CROSSENTROPY,
   },
   {
@@ -569,10 +576,17 @@ export const MUTANTS = [
   },
   {
     file: 'inline/exp.ts',
-    find: 'return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(DENORM_CUTOFF)));',
+    find: 'return v128.andnot(vf, f32x4.lt(vx, kCutoff));',
     replace: 'return vf;',
     description: 'vexpneg: results below the denormal cutoff not flushed to 0',
     tests: EXP,
+  },
+  {
+    file: 'inline/exp.ts',
+    find: '  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, // EXPNEG_C2\n',
+    replace: '  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3E2AAD40, // EXPNEG_C2\n',
+    description: "vexpneg's table (EXPNEG_K, the softmax sweep's constants): one lane of a coefficient mistyped",
+    tests: CROSSENTROPY,
   },
 
   // ---- inline/f64math.ts ----

@@ -101,18 +101,47 @@ const DENORM_CUTOFF: f32 = reinterpret<f32>(0xC2AEAC4F); // -0x1.5D589Ep6f = -87
 /** e^x for x <= 0 (and NaN → NaN, -inf → 0). About 14 vector operations for 4 lanes. */
 // @ts-ignore: decorator
 @inline export function vexpneg(vx: v128): v128 {
-  let vn = vmadd(vx, f32x4.splat(LOG2E), f32x4.splat(MAGIC_BIAS));
+  return vexpnegWith(
+    vx, f32x4.splat(LOG2E), f32x4.splat(MAGIC_BIAS), f32x4.splat(MINUS_LN2_HI), f32x4.splat(MINUS_LN2_LO), f32x4.splat(EXPNEG_C5),
+    f32x4.splat(EXPNEG_C4), f32x4.splat(EXPNEG_C3), f32x4.splat(EXPNEG_C2), f32x4.splat(EXPNEG_C1), f32x4.splat(DENORM_CUTOFF),
+  );
+}
+
+/**
+ * vexpneg's ten constants in memory, each in four lanes (EXPNEG_K + 16·k, in vexpnegWith's order), for a hot loop
+ * that holds them in locals: `const k0 = v128.load(EXPNEG_K), …, k9 = v128.load(EXPNEG_K, 144)` before it, then
+ * vexpnegWith(vx, k0, …, k9). Why: V8 13 (Node 24) builds a v128.const again at each use inside a loop where V8 11
+ * and 12 (Node 20, 22) keep it in a register, and exp-bound loops ran 1.5-1.65x slower there (docs/design.md §11);
+ * binaryen folds a constant held in a local back into v128.const, but not a value loaded from memory.
+ */
+export const EXPNEG_K: usize = memory.data<u32>([
+  0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, // LOG2E
+  0x4B40007F, 0x4B40007F, 0x4B40007F, 0x4B40007F, // MAGIC_BIAS
+  0xBF317200, 0xBF317200, 0xBF317200, 0xBF317200, // MINUS_LN2_HI
+  0xB5BFBE8E, 0xB5BFBE8E, 0xB5BFBE8E, 0xB5BFBE8E, // MINUS_LN2_LO
+  0x3C07CFCE, 0x3C07CFCE, 0x3C07CFCE, 0x3C07CFCE, // EXPNEG_C5
+  0x3D2B9D0D, 0x3D2B9D0D, 0x3D2B9D0D, 0x3D2B9D0D, // EXPNEG_C4
+  0x3E2AAD40, 0x3E2AAD40, 0x3E2AAD40, 0x3E2AAD40, // EXPNEG_C3
+  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, // EXPNEG_C2
+  0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB, // EXPNEG_C1
+  0xC2AEAC4F, 0xC2AEAC4F, 0xC2AEAC4F, 0xC2AEAC4F, // DENORM_CUTOFF
+], 16);
+
+/** vexpneg with its constants given (as EXPNEG_K lays them out): the same operations, the same bits. */
+// @ts-ignore: decorator
+@inline export function vexpnegWith(vx: v128, kLog2e: v128, kMagic: v128, kLn2Hi: v128, kLn2Lo: v128, k5: v128, k4: v128, k3: v128, k2: v128, k1: v128, kCutoff: v128): v128 {
+  let vn = vmadd(vx, kLog2e, kMagic);
   const vs = i32x4.shl(vn, 23);
-  vn = f32x4.sub(vn, f32x4.splat(MAGIC_BIAS));
-  let vt = vmadd(vn, f32x4.splat(MINUS_LN2_HI), vx);
-  vt = vmadd(vn, f32x4.splat(MINUS_LN2_LO), vt);
-  let vp = vmadd(f32x4.splat(EXPNEG_C5), vt, f32x4.splat(EXPNEG_C4));
-  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C3));
-  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C2));
-  vp = vmadd(vp, vt, f32x4.splat(EXPNEG_C1));
+  vn = f32x4.sub(vn, kMagic);
+  let vt = vmadd(vn, kLn2Hi, vx);
+  vt = vmadd(vn, kLn2Lo, vt);
+  let vp = vmadd(k5, vt, k4);
+  vp = vmadd(vp, vt, k3);
+  vp = vmadd(vp, vt, k2);
+  vp = vmadd(vp, vt, k1);
   vt = f32x4.mul(vt, vs);
   const vf = vmadd(vt, vp, vs);
-  return v128.andnot(vf, f32x4.lt(vx, f32x4.splat(DENORM_CUTOFF)));
+  return v128.andnot(vf, f32x4.lt(vx, kCutoff));
 }
 
 /** One-lane twin of vexpneg (the flush is a branch-free mask too). */
