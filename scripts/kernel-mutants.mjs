@@ -294,9 +294,16 @@ export const MUTANTS = [
   },
   {
     file: 'crossentropy.ts',
-    find: 'const k8 = v128.load(EXPNEG_K, 128), k9 = v128.load(EXPNEG_K, 144);',
-    replace: 'const k8 = v128.load(EXPNEG_K, 112), k9 = v128.load(EXPNEG_K, 144);',
+    find: 'for the row (EXPNEG_K says why: Node 24 rebuilds v128.const in loops)\n  const k0 = v128.load(EXPNEG_K), k1 = v128.load(EXPNEG_K, 16), k2 = v128.load(EXPNEG_K, 32), k3 = v128.load(EXPNEG_K, 48);\n  const k4 = v128.load(EXPNEG_K, 64), k5 = v128.load(EXPNEG_K, 80), k6 = v128.load(EXPNEG_K, 96), k7 = v128.load(EXPNEG_K, 112);\n  const k8 = v128.load(EXPNEG_K, 128),',
+    replace: 'for the row (EXPNEG_K says why: Node 24 rebuilds v128.const in loops)\n  const k0 = v128.load(EXPNEG_K), k1 = v128.load(EXPNEG_K, 16), k2 = v128.load(EXPNEG_K, 32), k3 = v128.load(EXPNEG_K, 48);\n  const k4 = v128.load(EXPNEG_K, 64), k5 = v128.load(EXPNEG_K, 80), k6 = v128.load(EXPNEG_K, 96), k7 = v128.load(EXPNEG_K, 112);\n  const k8 = v128.load(EXPNEG_K, 112),',
     description: 'softmax sweep (forward): a constant of its exp read from the wrong row of the table (C1 as C2)',
+    tests: CROSSENTROPY,
+  },
+  {
+    file: 'crossentropy.ts',
+    find: 'for the block (EXPNEG_K says why: Node 24 rebuilds v128.const in loops)\n  const k0 = v128.load(EXPNEG_K), k1 = v128.load(EXPNEG_K, 16),',
+    replace: 'for the block (EXPNEG_K says why: Node 24 rebuilds v128.const in loops)\n  const k0 = v128.load(EXPNEG_K), k1 = v128.load(EXPNEG_K, 0),',
+    description: 'strided class axis, 16 positions (segmentation): its exp\'s magic bias read as log2(e) from the table',
     tests: CROSSENTROPY,
   },
   {
