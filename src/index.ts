@@ -69,22 +69,38 @@ export interface LoadOptions {
    * it asks: the margin and ranking losses, the cosine losses, CTC (`fl.load` adds them later). A loss whose part
    * was not loaded is a LossError NOT_LOADED.
    */
-  losses?: 'all' | 'core' | readonly LossName[];
+  losses?: LossList;
 }
+
+/**
+ * Losses to load: 'all', 'core', a name or a list of names (any alias or class name, in any case, as `fl.loss`
+ * takes them; a name the types do not know is accepted as a string and checked at run time).
+ */
+export type LossList = 'all' | 'core' | LossName | (string & {}) | readonly (LossName | (string & {}))[];
 
 /** A list of losses for loadLosses and fl.load: their lazy parts (the core is always there). */
 function partsOf(losses: unknown, where: string): LazyPart[] {
-  if (losses === 'all') return [...LAZY_PARTS];
-  if (losses === 'core') return [];
+  const argument = where === 'loadLosses' ? 'option "losses"' : 'losses';
+  const word = typeof losses === 'string' ? losses.toLowerCase() : undefined;
+  if (word === 'all') return [...LAZY_PARTS];
+  if (word === 'core') return [];
   const list = typeof losses === 'string' ? [losses] : losses;
   if (!Array.isArray(list)) {
-    throw new LossError({ code: 'BAD_OPTION', loss: where, argument: 'losses', expected: '"all", "core", a loss name, or an array of loss names', received: describe(losses) });
+    throw new LossError({ code: 'BAD_OPTION', loss: where, argument, expected: '"all", "core", a loss name, or an array of loss names', received: describe(losses) });
   }
   const parts = new Set<LazyPart>();
-  for (const name of list) {
-    const part = PART_OF[resolveName(name).canonical];
+  list.forEach((name: unknown, i) => {
+    let canonical: Canonical;
+    try {
+      canonical = resolveName(name).canonical;
+    } catch (e) {
+      // said of the list: which call, which entry
+      if (!(e instanceof LossError)) throw e;
+      throw new LossError({ code: e.code, loss: where, argument: `${argument}[${i}]`, expected: e.expected, received: e.received, ...(e.suggestion === undefined ? {} : { suggestion: e.suggestion }), ...(e.suggestionNote === undefined ? {} : { suggestionNote: e.suggestionNote }) });
+    }
+    const part = PART_OF[canonical];
     if (part !== undefined) parts.add(part);
-  }
+  });
   return [...parts];
 }
 
@@ -123,12 +139,12 @@ export class FastLoss {
    * loaded already and this resolves at once. A part that does not arrive is a LossError LOAD_FAILED, and may be
    * asked for again.
    */
-  async load(losses: LossName | readonly LossName[] | 'all'): Promise<void> {
+  async load(losses: LossList): Promise<void> {
     await loadParts(this.runtime, partsOf(losses, 'load'));
   }
 
   /** Whether the loss (any of its names) can be computed now, or needs `fl.load` first (a page's ESM bundle). */
-  isLoaded(name: LossName): boolean {
+  isLoaded(name: LossName | (string & {})): boolean {
     const part = PART_OF[resolveName(name).canonical];
     return part === undefined || this.runtime.hasPart(part);
   }
@@ -279,7 +295,12 @@ export async function loadLosses(options: LoadOptions = {}): Promise<FastLoss> {
   // the debug build has no shared-memory twin: it runs on one thread
   const count = build === 'debug' ? 1 : threads === 'auto' ? Math.min(await autoThreads(), MAX_THREADS) : threads;
   const runtime = await instantiate(build, count);
-  await loadParts(runtime, parts);
+  try {
+    await loadParts(runtime, parts);
+  } catch (e) {
+    runtime.close(); // its workers, if it has any: the instance is not returned
+    throw e;
+  }
   return new FastLoss(runtime, jsBelow);
 }
 
@@ -305,7 +326,7 @@ function notLoaded(resolved: ResolvedName, part: LazyPart): LossError {
     code: 'NOT_LOADED',
     loss: resolved.canonical,
     argument: 'name',
-    expected: `a loss this instance has loaded: ${resolved.canonical} is in the ${part} part, which a page loads when asked (await fl.load('${resolved.canonical}'), or loadLosses({ losses: [...] }) naming it, or losses: 'all')`,
+    expected: `a loss this instance has loaded: ${resolved.canonical} is in the ${part} part, which it has not (a page's bundle loads the core alone by default): await fl.load('${resolved.canonical}') first, or name it in loadLosses({ losses: [...] }), or losses: 'all'`,
     received: `${JSON.stringify(resolved.given)} (its part not loaded)`,
   });
 }

@@ -8,7 +8,7 @@
  * import { loadLosses } from 'fastloss';
  * import { tfjsLoss } from 'fastloss/tfjs';
  *
- * const fl = await loadLosses();
+ * const fl = await loadLosses({ losses: ['categorical_crossentropy', 'ctc'] }); // (a page's bundle: the core alone by default)
  * model.compile({ optimizer: 'adam', loss: tfjsLoss(tf, fl.loss('categorical_crossentropy')) });
  * const ctc = tfjsLoss(tf, fl.loss('ctc'));
  * optimizer.minimize(() => ctc({ logProbs: tf.logSoftmax(model.apply(x)).transpose([1, 0, 2]), targets, inputLengths, targetLengths }));

@@ -5,7 +5,7 @@ declare module '*.wasm' {
   export default bytes;
 }
 
-// The release builds gzipped (src/release-{relaxed,simd,scalar}.browser.ts), bytes too, for the browser builds.
+// The release builds gzipped (src/release.browser.ts, src/release.script.browser.ts), bytes too, for the browser builds.
 declare module '*.gz' {
   const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;

@@ -187,6 +187,8 @@ export class Runtime {
    * one is a build error, not a user error.
    */
   kernel<K extends KernelName>(name: K): Kernels[K] {
+    // (a pool's workers instantiate the whole threads build, so a call split across threads finds every kernel
+    // there; no build in parts runs threads yet: a page's pool would have its workers load the parts too)
     let fn: unknown = this.exports[name];
     for (let i = 0; typeof fn !== 'function' && i < this.partKernels.length; i++) fn = this.partKernels[i]![name];
     if (typeof fn !== 'function') throw new Error(`fastloss: the ${this.build} build has no kernel "${name}"`);
@@ -215,7 +217,8 @@ export class Runtime {
       loading = Promise.all([code(), kernels === null ? null : kernels.then((b) => WebAssembly.instantiate(b, { env: { memory: this.memory } }))]).then(([loaded, side]) => {
         if (side !== null) {
           const kernels = side.instance.exports as Record<string, unknown> & { data_end(): number };
-          // its static data lies in its slot, below the facade's heap (scripts/build.mjs lays the slots out)
+          // its static data lies in its slot, below the facade's heap (scripts/build.mjs lays the slots out and
+          // checks them: this catches a core and a part of different builds, after the part's data was written)
           if (kernels.data_end() > this.exports.heap_base()) throw new Error(`fastloss: the ${part} part's static data (to ${kernels.data_end()}) overlaps the heap (from ${this.exports.heap_base()}): a core and a part of different builds`);
           this.partKernels.push(kernels);
         }

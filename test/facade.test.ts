@@ -101,10 +101,18 @@ describe('loadLosses', () => {
     for (const [losses, want] of [[5, 'BAD_OPTION'], [{ ctc: true }, 'BAD_OPTION'], [['mse', 'hnge'], 'UNKNOWN_LOSS'], [[7], 'UNKNOWN_LOSS']] as const) {
       expect((await rejection(loadLosses({ losses: losses as never }))).code, JSON.stringify(losses)).toBe(want);
     }
-    const near = await rejection(loadLosses({ losses: ['hnge'] as never }));
-    expect(near.suggestion).toBe('hinge');
+    const near = await rejection(loadLosses({ losses: ['mse', 'hnge'] }));
+    expect([near.code, near.loss, near.argument, near.received, near.suggestion]).toEqual(['UNKNOWN_LOSS', 'loadLosses', 'option "losses"[1]', '"hnge"', 'hinge']);
+    const inLoad = await rejection(core.load(['ctcloss', 'nope']));
+    expect([inLoad.loss, inLoad.argument]).toEqual(['load', 'losses[1]']);
     const bad = await rejection(core.load(3 as never));
     expect([bad.code, bad.loss, bad.argument, bad.expected, bad.received]).toEqual(['BAD_OPTION', 'load', 'losses', '"all", "core", a loss name, or an array of loss names', '3']);
+    expect((await rejection(loadLosses({ losses: 5 as never }))).argument).toBe('option "losses"');
+    // 'all' and 'core' in any case, as names are; a lower-case class name and a plain string are names
+    expect((await loadLosses({ losses: 'ALL' })).isLoaded('CTCLoss')).toBe(true);
+    expect((await loadLosses({ losses: 'Core' })).isLoaded('hinge')).toBe(false);
+    const name: string = 'ctcloss';
+    expect((await loadLosses({ losses: name })).isLoaded(name)).toBe(true);
     expect(code(() => core.isLoaded('nope' as never))).toBe('UNKNOWN_LOSS');
   });
 
