@@ -16,6 +16,7 @@ import { FastLoss, type Loss } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
 import { Runtime, relaxedSimdSupported, type KernelExports } from '../src/wasm.js';
 import { LAZY_PARTS, loadPart } from '../src/losses/parts.js';
+import { PART_OF, type Canonical } from '../src/registry.js';
 import { expectLossError } from './helpers.js';
 import { withEveryPart } from './every-part.js';
 import { BATCH_MAKERS, everyLossAndReduction, whole } from './accumulator.datasets.js';
@@ -43,11 +44,12 @@ function bits(x: number | OutputTensor | Float32Array): number[] {
 }
 
 /** Every loss, framework and reduction, value and gradients, on two instances: the number of cases that agreed to the bit. */
-function sameBits(a: FastLoss, b: FastLoss): number {
+function sameBits(a: FastLoss, b: FastLoss, only: (name: string) => boolean = () => true): number {
   let seed = 7;
   const u = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   let compared = 0;
   for (const { name, framework, reduction } of everyLossAndReduction(a)) {
+    if (!only(name)) continue;
     // 5 to 64 items (the makers vary the inner sizes by variant): SIMD bodies with tails of every length
     for (const [n, variant] of [[5, 0], [37, 1], [37, 2], [64, 3]] as const) {
       const inputs = whole(BATCH_MAKERS[name]!(n, u, framework, variant));
@@ -100,6 +102,21 @@ describe.each(PAGE_TARGETS)("the page's %s build in parts", (build, target) => {
     expect(core.loss('mse')({ pred: [1, 2], target: [0, 0] })).toBe(2.5);
     expect(core.isLoaded('hinge')).toBe(false);
     expectLossError(() => core.loss('hinge'), 'NOT_LOADED');
+    whole.close();
+  });
+
+  it.skipIf(build === 'relaxed' && !relaxedSimdSupported())('each part alone over the core computes its losses (no part leans on a kernel of another)', async () => {
+    const whole = await load(build, `fastloss.${build}.wasm`);
+    for (const part of LAZY_PARTS) {
+      const alone = await loadInParts(build, target, [part]);
+      const ofPart = (name: string) => PART_OF[name as Canonical] === part;
+      expect(sameBits(whole, alone, ofPart), part).toBeGreaterThanOrEqual(12); // ctc: three reductions at four sizes
+      // and the other parts' losses are refused there
+      for (const other of LAZY_PARTS.filter((p) => p !== part)) {
+        const name = Object.keys(PART_OF).find((n) => PART_OF[n as Canonical] === other)!;
+        expect(alone.isLoaded(name), `${name} with only ${part}`).toBe(false);
+      }
+    }
     whole.close();
   });
 });
