@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLosses, type FastLoss } from '../src/index.js';
 import { ALIASES, CLASS_NAMES, FUNCTION_NAMES, LOSSES } from '../src/registry.js';
+import { asTensor, expectClose, expectLossError, loadFixture } from './helpers.js';
 
 let fl: FastLoss;
 
@@ -140,5 +141,26 @@ describe('README', () => {
     expect([...table.keys()].sort()).toEqual(Object.keys(LOSSES).sort());
     const implemented = new Map(fl.implemented().map((x) => [x.name as string, x.frameworks as string[]]));
     for (const [canonical, row] of table) expect(implemented.get(canonical), canonical).toEqual(row.frameworks);
+  });
+});
+
+describe("NLLLoss2d, torch's deprecated subclass of NLLLoss (old code still names it)", () => {
+  it('is negative_log_likelihood with framework pytorch, in any case; with another framework it is refused', async () => {
+    const fl = await loadLosses({ jsBelow: 0 });
+    for (const name of ['NLLLoss2d', 'nllloss2d']) {
+      const loss = fl.loss(name as 'NLLLoss2d');
+      expect([loss.name, loss.framework], name).toEqual(['negative_log_likelihood', 'pytorch']);
+    }
+    expect(CLASS_NAMES.NLLLoss2d).toEqual({ canonical: 'negative_log_likelihood', framework: 'pytorch' });
+    expectLossError(() => fl.loss('NLLLoss2d', { framework: 'tensorflow' } as never), 'BAD_OPTION');
+  });
+
+  it("gives PyTorch's NLLLoss value and gradient on an [N, C, H, W] input (the fixture PyTorch wrote for NLLLoss)", async () => {
+    const fl = await loadLosses({ jsBelow: 0 });
+    const c = loadFixture('crossentropy.torch.json').cases.find((x) => x.id === 'NLLLoss[2, 3, 2, 2] mean')!;
+    expect(c.inputs.pred!.shape).toEqual([2, 3, 2, 2]);
+    const g = fl.loss('NLLLoss2d', c.options as never).withGrad({ pred: asTensor(c.inputs.pred!), target: asTensor(c.inputs.target!) });
+    expectClose([g.value as number], [c.value as number], 'value');
+    expectClose(g.grad.pred!.data, c.grad!.pred!.data, 'grad');
   });
 });

@@ -456,7 +456,8 @@ export const CROSSENTROPY = {
   },
   /**
    * Negative log-likelihood (nll, NLLLoss; PyTorch only): pred holds log-probabilities (taken as they are),
-   * l = -weight[y]·pred[y]; `weight`, `ignoreIndex` = -100, the weighted mean as CrossEntropyLoss.
+   * l = -weight[y]·pred[y]; `weight`, `ignoreIndex` = -100, the weighted mean as CrossEntropyLoss. NLLLoss2d is
+   * torch's deprecated subclass of NLLLoss (torch/nn/modules/loss.py: the same loss, kept for old code that names it).
    */
   negative_log_likelihood: {
     aliases: ['nll', 'neg_ll', 'neg_log_likelihood', 'negative_log_likelihood'],
@@ -465,7 +466,7 @@ export const CROSSENTROPY = {
     meaning: 'NLLLoss',
     rank: 7,
     pytorch: {
-      classes: { NLLLoss: {} },
+      classes: { NLLLoss: {}, NLLLoss2d: {} },
       functions: { nll_loss: {} },
       signature: torchPair<TorchNllOptions>(),
       definition: definition(
