@@ -173,7 +173,9 @@ for (const file of readdirSync('dist/browser/chunks')) {
   const full = path.resolve('dist/browser/chunks', file);
   if (!browserOutputs.has(full)) rmSync(full);
 }
-await esbuild.build({ ...browser, plugins: [releaseFor('release.script.browser.ts')], entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
+// (one file: the parts' code imported statically, src/losses/part-code.static.ts)
+const staticParts = { name: 'fastloss-static-parts', setup: (build) => build.onResolve({ filter: /^\.\/part-code\.js$/ }, (args) => ({ path: path.resolve(args.resolveDir, 'part-code.static.ts') })) };
+await esbuild.build({ ...browser, plugins: [releaseFor('release.script.browser.ts'), staticParts], entryPoints: ['src/index.ts'], outfile: 'dist/fastloss.iife.js', format: 'iife', globalName: 'fastloss' });
 // dist/browser/tfjs.js: fastloss/tfjs for pages and bundlers, a file of its own that takes LossError from the index
 // (not a third entry of the split above: a chunk shared with it would move part of the index out of its file and
 // add the bytes of the imports between them to every page).

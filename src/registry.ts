@@ -166,6 +166,7 @@ export function resolveName(name: unknown): ResolvedName {
 /** The words of a name: snake_case and CamelCase split, lower case ('BCEWithLogitsLoss' → bce with logits loss). */
 function words(name: string): string[] {
   return name
+    .replace(/([a-zA-Z])(\d+d)$/, '$1 $2') // a dimension suffix: NLLLoss2d → NLLLoss 2d (its 'loss' a word of its own)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()

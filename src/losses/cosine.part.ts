@@ -4,7 +4,8 @@
  * assembly/cosine.ts.
  */
 
-import { binderKey, type PartCode } from './parts.js';
+import { binderKey } from '../lazy-parts.js';
+import type { PartCode } from './part-code.js';
 import { bindCosineEmbedding, kerasRowsBinder } from './rows-margin.js';
 
 /** The cosine part's binders. */

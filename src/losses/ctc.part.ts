@@ -22,7 +22,8 @@ import { packParams } from '../engines/params.js';
 import { bindSequenceLoss, type SequenceBatch } from '../engines/sequences.js';
 import { checkInputNames, type Inputs, type LossDefinition } from './definition.js';
 import type { LossContext } from '../options.js';
-import { binderKey, type Binder, type PartCode } from './parts.js';
+import { binderKey } from '../lazy-parts.js';
+import type { Binder, PartCode } from './part-code.js';
 
 // ---- input validation ----
 

@@ -17,7 +17,8 @@ import { bindPairwiseLoss, type PairwiseKernels } from '../engines/pairwise.js';
 import { flat, tile } from '../engines/tiling.js';
 import { kerasRowsBinder } from './rows-margin.js';
 import type { Runtime } from '../wasm.js';
-import { binderKey, type Binder, type PartCode } from './parts.js';
+import { binderKey } from '../lazy-parts.js';
+import type { Binder, PartCode } from './part-code.js';
 
 // ---- plain-JS twins of assembly/margin.ts for tiny inputs (f64 accumulation, float32 data) ----
 

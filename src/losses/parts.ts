@@ -12,29 +12,14 @@
  * has not loaded (NOT_LOADED) before it reads the options.
  */
 
-import type { LossContext } from '../options.js';
 import type { Runtime } from '../wasm.js';
-import type { LazyPart } from '../lazy-parts.js';
+import { binderKey, type LazyPart } from '../lazy-parts.js';
 import { partModule } from '../release.js';
-import type { BoundLoss, LossDefinition } from './definition.js';
+import { PART_CODE, type PartCode } from './part-code.js';
+import type { LossDefinition } from './definition.js';
 
-export { LAZY_PARTS, type LazyPart } from '../lazy-parts.js';
-
-/** What a lazy loss's bind is in its part's code: its definition's bind, given the definition. */
-export type Binder = (options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition) => BoundLoss;
-
-/** A part's code: the binder of each of its losses, by `canonical/framework`. */
-export type PartCode = Readonly<Record<string, Binder>>;
-
-/** Each part's code, imported by its first load (a chunk of its own in the bundles that split). */
-export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
-  margin: () => import('./margin.part.js').then((m) => m.MARGIN_CODE),
-  cosine: () => import('./cosine.part.js').then((m) => m.COSINE_CODE),
-  ctc: () => import('./ctc.part.js').then((m) => m.CTC_CODE),
-};
-
-/** The key of a loss's binder in its part's code. */
-export const binderKey = (canonical: string, framework: string): string => `${canonical}/${framework}`;
+export { binderKey, LAZY_PARTS, type LazyPart } from '../lazy-parts.js';
+export { PART_CODE, type Binder, type PartCode } from './part-code.js';
 
 /** A lazy loss's definition: its inputs, options and finalize here, its bind in the part's code. */
 export function inPart(part: LazyPart, definition: Omit<LossDefinition, 'bind' | 'part'>): LossDefinition {

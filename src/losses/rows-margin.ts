@@ -22,7 +22,7 @@ import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, t
 import { checkPlusMinusOne } from '../engines/labels.js';
 import { axisGeometry, checkAxis, runRows, type RowKernel, type RowKernelName, type RowGeometry, type RowResult } from '../engines/rows.js';
 import type { LossContext } from '../options.js';
-import type { Binder } from './parts.js';
+import type { Binder } from './part-code.js';
 
 
 // ---- Keras rows: CategoricalHinge and CosineSimilarity, on the shared row engine ----

@@ -1,0 +1,16 @@
+/**
+ * ./part-code.ts for the script-tag build (dist/fastloss.iife.js, one file): the parts' code imported statically,
+ * the same PART_CODE.
+ */
+
+import type { LazyPart } from '../lazy-parts.js';
+import type { PartCode } from './part-code.js';
+import { MARGIN_CODE } from './margin.part.js';
+import { COSINE_CODE } from './cosine.part.js';
+import { CTC_CODE } from './ctc.part.js';
+
+export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
+  margin: () => Promise.resolve(MARGIN_CODE),
+  cosine: () => Promise.resolve(COSINE_CODE),
+  ctc: () => Promise.resolve(CTC_CODE),
+};
