@@ -31,7 +31,7 @@ const GROUPS = [
     tests: [...FACADE, 'test/compact.test.ts', 'test/threads.test.ts', 'test/tiling.test.ts', 'test/rows.tiling.test.ts', 'test/out.engines.test.ts', 'test/wasm.runtime.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/npy.test.ts', 'test/debug-build.test.ts', 'test/f64math.test.ts', 'test/crossentropy.rows.test.ts', 'test/memory.growth.test.ts'],
   },
   {
-    mutate: 'src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts,src/losses/cosine.part.ts,src/losses/parts.ts',
+    mutate: 'src/losses/regression.ts,src/losses/definition.ts,src/losses/cosine.ts,src/losses/cosine.part.ts,src/losses/parts.ts,src/losses/part-code.ts',
     // the regression family and the contracts of a loss, judged by every suite of the elementwise families
     tests: [...ERRORS, 'test/fast-paths.test.ts', 'test/regression.*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/keras-squeeze.test.ts', 'test/margin.*.test.ts', 'test/accumulator.margin.test.ts', 'test/log-cosh.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts'],
   },
