@@ -81,7 +81,8 @@ async function asBuild(entry, target, out, flags = []) {
 // The release and debug builds: the wasm ABI (assembly/index.ts). The '-compact' ones, which the browser bundles
 // carry, are the same source optimised for size (binaryen's shrink level 2): about 1 KB less gzipped, the same bits
 // (test/compact.test.ts), and as fast in Chromium within a few percent (docs/design.md §9b).
-for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads', 'relaxed-compact', 'simd-compact']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
+// (relaxed-compact is built in parts only, below: no bundle carries it whole)
+for (const target of ['relaxed', 'simd', 'scalar', 'debug', 'relaxed-threads', 'simd-threads', 'simd-compact']) await asBuild('assembly/index.ts', target, `build/fastloss.${target}`);
 // The page's build in parts (assembly/parts.ts): the core a page loads first, and each part over the core's
 // imported memory with its static data in a slot of its own, for the builds a browser bundle carries.
 for (const target of PAGE_TARGETS) await pageBuild(target);

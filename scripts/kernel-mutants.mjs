@@ -590,9 +590,9 @@ export const MUTANTS = [
   },
   {
     file: 'inline/exp.ts',
-    find: '  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, // EXPNEG_C2\n',
-    replace: '  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3E2AAD40, // EXPNEG_C2\n',
-    description: "vexpneg's table (EXPNEG_K, the softmax sweep's constants): one lane of a coefficient mistyped",
+    find: '  EXPNEG_C2, EXPNEG_C2, EXPNEG_C2, EXPNEG_C2,\n',
+    replace: '  EXPNEG_C2, EXPNEG_C2, EXPNEG_C2, EXPNEG_C3,\n',
+    description: "vexpneg's table (EXPNEG_K, the softmax and segmentation loops' constants): one lane holding the wrong coefficient",
     tests: CROSSENTROPY,
   },
 

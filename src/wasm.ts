@@ -208,19 +208,19 @@ export class Runtime {
   /**
    * Loads a part once: its code (`code`, a dynamic import) and, where this build comes in parts, its kernels
    * (`kernels`: a module of their own, instantiated over this memory: assembly/parts.ts; null where the build has
-   * them all). Concurrent loads share one promise; a
-   * failed one (a page's chunk that did not arrive) may be tried again.
+   * them all). Concurrent loads share one promise; a failed one (a page's chunk that did not arrive) may be tried
+   * again.
    */
   loadPart(part: string, code: () => Promise<unknown>, kernels: Promise<Uint8Array<ArrayBuffer>> | null): Promise<void> {
     let loading = this.partLoads.get(part);
     if (loading === undefined) {
       loading = Promise.all([code(), kernels === null ? null : kernels.then((b) => WebAssembly.instantiate(b, { env: { memory: this.memory } }))]).then(([loaded, side]) => {
         if (side !== null) {
-          const kernels = side.instance.exports as Record<string, unknown> & { data_end(): number };
+          const exported = side.instance.exports as Record<string, unknown> & { data_end(): number };
           // its static data lies in its slot, below the facade's heap (scripts/build.mjs lays the slots out and
           // checks them: this catches a core and a part of different builds, after the part's data was written)
-          if (kernels.data_end() > this.exports.heap_base()) throw new Error(`fastloss: the ${part} part's static data (to ${kernels.data_end()}) overlaps the heap (from ${this.exports.heap_base()}): a core and a part of different builds`);
-          this.partKernels.push(kernels);
+          if (exported.data_end() > this.exports.heap_base()) throw new Error(`fastloss: the ${part} part's static data (to ${exported.data_end()}) overlaps the heap (from ${this.exports.heap_base()}): a core and a part of different builds`);
+          this.partKernels.push(exported);
         }
         this.parts.set(part, loaded);
       });
