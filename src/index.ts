@@ -94,9 +94,19 @@ function partsOf(losses: unknown, where: string): LazyPart[] {
     try {
       canonical = resolveName(name).canonical;
     } catch (e) {
-      // said of the list: which call, which entry
+      // said of the call and the entry (a single name is no list); a near 'all' or 'core' is suggested first
       if (!(e instanceof LossError)) throw e;
-      throw new LossError({ code: e.code, loss: where, argument: `${argument}[${i}]`, expected: e.expected, received: e.received, ...(e.suggestion === undefined ? {} : { suggestion: e.suggestion }), ...(e.suggestionNote === undefined ? {} : { suggestionNote: e.suggestionNote }) });
+      const word = typeof name === 'string' ? didYouMean(name.toLowerCase(), ['all', 'core']) : undefined;
+      const suggestion = word ?? e.suggestion;
+      throw new LossError({
+        code: e.code,
+        loss: where,
+        argument: typeof losses === 'string' ? argument : `${argument}[${i}]`,
+        expected: `"all", "core" or ${e.expected}`,
+        received: e.received,
+        ...(suggestion === undefined ? {} : { suggestion }),
+        ...(word === undefined && e.suggestionNote !== undefined ? { suggestionNote: e.suggestionNote } : {}),
+      });
     }
     const part = PART_OF[canonical];
     if (part !== undefined) parts.add(part);

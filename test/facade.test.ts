@@ -111,6 +111,10 @@ describe('loadLosses', () => {
     // 'all' and 'core' in any case, as names are; a lower-case class name and a plain string are names
     expect((await loadLosses({ losses: 'ALL' })).isLoaded('CTCLoss')).toBe(true);
     expect((await loadLosses({ losses: 'Core' })).isLoaded('hinge')).toBe(false);
+    // a single name is no list; 'all' and 'core' are suggested where near
+    const cor = await rejection(loadLosses({ losses: 'cor' }));
+    expect([cor.code, cor.argument, cor.suggestion]).toEqual(['UNKNOWN_LOSS', 'option "losses"', 'core']);
+    expect((await rejection(loadLosses({ losses: ['mse', 'al'] }))).suggestion).toBe('all');
     const name: string = 'ctcloss';
     expect((await loadLosses({ losses: name })).isLoaded(name)).toBe(true);
     expect(code(() => core.isLoaded('nope' as never))).toBe('UNKNOWN_LOSS');
