@@ -10,6 +10,7 @@ export * from "./probability";
 export * from "./margin";
 export * from "./ranking";
 export * from "./cosine";
+export * from "./focal";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

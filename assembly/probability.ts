@@ -25,8 +25,7 @@
 // factor per element, and pos_weight pw folds into one (l = a·f(x, pw·t/a) with a = 1 + (pw - 1)·t).
 //
 // BCE and BCE_LOGITS are the throughput losses (16M-element BCE with logits): f32x4 with vexpneg, vlog and
-// vlog1p (assembly/inline/exp.ts). log(1 - q) is log(u) + ((1 - u) - q)/u with u = 1 - q rounded, the same
-// correction as log1p: exact to an ulp even where q is tiny and 1 - q rounds. KLD and Poisson run in f64 (a KL
+// vlog1p (assembly/inline/exp.ts); BCE's clipped logs are assembly/inline/binary_ce.ts's, shared with the focal loss. KLD and Poisson run in f64 (a KL
 // term near t = p is a small difference of logs), two elements at a time with the table-free f64x2 exp and log of
 // assembly/inline/f64math.ts, in blocks of BLOCK64 elements: a lane outside their domain (0, a negative, an
 // infinity, NaN, an exp argument past ±708) comes out NaN, and a block whose sum is NaN is computed again one
@@ -34,6 +33,7 @@
 
 import { hsum_f64x2 } from "./inline/hsum";
 import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
+import { bceProbability, dbceProbability, EPSILON, log1m, vbceProbability, vdbceProbability, vlog1m } from "./inline/binary_ce";
 import { expnegf, log1pf, logf, vexpneg, vlog, vlog1p } from "./inline/exp";
 import { exp64, log64, vexp64, vlog64 } from "./inline/f64math";
 import { at } from "./inline/ptr";
@@ -49,12 +49,10 @@ const POISSON_LOG_FULL: i32 = 7;
 const POISSON_FULL: i32 = 8;
 const SOFT_MARGIN: i32 = 9;
 
-const EPSILON: f32 = reinterpret<f32>(0x33D6BF95); // 1.00000001e-7f
 const EPSILON_F64: f64 = <f64>EPSILON;
 /** torch BCELoss clamps each log at -100 and the gradient's denominator at 1e-12. */
 const LOG_FLOOR: f32 = -100;
 const DENOMINATOR_FLOOR: f32 = reinterpret<f32>(0x2B8CBCCC); // 1.00000000e-12f
-const MIN_NORMAL: f32 = reinterpret<f32>(0x00800000); // 2^-126
 const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 
 // @ts-ignore: decorator
@@ -63,22 +61,6 @@ const HALF_LOG_2PI: f64 = 0.9189385332046728; // ½·log(2π)
 }
 
 // ---- f32 forms (BCE family) ----
-
-/** log(1 - q) for q in [0, 1]. */
-// @ts-ignore: decorator
-@inline function vlog1m(vq: v128): v128 {
-  const vone = f32x4.splat(1);
-  const vu = f32x4.sub(vone, vq);
-  // u = 0 (q = 1): log u = -inf, and the correction 0/0 is kept at 0 by the floor on the divisor
-  const vc = f32x4.div(f32x4.sub(f32x4.sub(vone, vu), vq), f32x4.pmax(vu, f32x4.splat(MIN_NORMAL)));
-  return f32x4.add(vlog(vu), vc);
-}
-
-// @ts-ignore: decorator
-@inline function log1m(q: f32): f32 {
-  const u: f32 = <f32>1 - q;
-  return logf(u) + ((1 - u) - q) / (u < MIN_NORMAL ? MIN_NORMAL : u);
-}
 
 /**
  * softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^-|z|) on four lanes (NaN stays NaN: pmax keeps its first
@@ -104,18 +86,9 @@ function vsigmoid(vz: v128): v128 {
 // @ts-ignore: decorator
 @inline function vloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
   if (kind == BCE) {
-    // Keras clips q to [ε, 1 - ε] with 1 - ε = 1 - 1e-7 exactly in float64 (0.99999988 in float32 Keras). Both
-    // clips are taken on the smaller of p and 1 - p (exact in float32 from p >= 0.5), so log q and log(1 - q) are
-    // log(small) and log1m(small) in the right order: a confidently wrong 0 or 1 costs -log(1e-7) = 16.118.
-    const vy = vsmooth(vt, param);
-    const vone = f32x4.splat(1);
-    const vlow = f32x4.le(vp, f32x4.splat(0.5));
-    const vsmall = f32x4.pmax(v128.bitselect(vp, f32x4.sub(vone, vp), vlow), f32x4.splat(EPSILON));
-    const vl0 = vlog(vsmall);
-    const vl1 = vlog1m(vsmall);
-    const vlogq = v128.bitselect(vl0, vl1, vlow);
-    const vlog1q = v128.bitselect(vl1, vl0, vlow);
-    return f32x4.neg(f32x4.add(f32x4.mul(vy, vlogq), f32x4.mul(f32x4.sub(vone, vy), vlog1q)));
+    // Keras clips q to [ε, 1 - ε] with 1 - ε = 1 - 1e-7 exactly in float64 (0.99999988 in float32 Keras):
+    // assembly/inline/binary_ce.ts
+    return vbceProbability(vp, vsmooth(vt, param));
   }
   if (kind == BCE_LOGITS) {
     const vy = vsmooth(vt, param);
@@ -132,15 +105,7 @@ function vsigmoid(vz: v128): v128 {
 
 // @ts-ignore: decorator
 @inline function vdloss(kind: i32, vp: v128, vt: v128, param: f32): v128 {
-  if (kind == BCE) {
-    const vy = vsmooth(vt, param);
-    const vone = f32x4.splat(1);
-    const vcomplement = f32x4.sub(vone, vp);
-    // inside the clip: p >= ε and 1 - p >= ε (p <= 1 - 1e-7 in float64; exact: 1 - p is exact where it matters)
-    const vinside = v128.and(f32x4.ge(vp, f32x4.splat(EPSILON)), f32x4.ge(vcomplement, f32x4.splat(EPSILON)));
-    const vd = f32x4.div(f32x4.sub(vp, vy), f32x4.mul(vp, vcomplement));
-    return v128.and(vd, vinside);
-  }
+  if (kind == BCE) return vdbceProbability(vp, vsmooth(vt, param));
   if (kind == BCE_LOGITS) {
     const vy = vsmooth(vt, param);
     const ve = vexpneg(f32x4.neg(f32x4.abs(vp)));
@@ -154,15 +119,7 @@ function vsigmoid(vz: v128): v128 {
 
 // @ts-ignore: decorator
 @inline function loss32(kind: i32, p: f32, t: f32, param: f32): f32 {
-  if (kind == BCE) {
-    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
-    const low = p <= 0.5;
-    let small = low ? p : <f32>1 - p;
-    small = small < EPSILON ? EPSILON : small;
-    const l0 = logf(small);
-    const l1 = log1m(small);
-    return -(y * (low ? l0 : l1) + (1 - y) * (low ? l1 : l0));
-  }
+  if (kind == BCE) return bceProbability(p, t * (<f32>1 - param) + <f32>0.5 * param);
   if (kind == BCE_LOGITS) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
     const e = expnegf(-Mathf.abs(p));
@@ -182,12 +139,7 @@ function vsigmoid(vz: v128): v128 {
 
 // @ts-ignore: decorator
 @inline function dloss32(kind: i32, p: f32, t: f32, param: f32): f32 {
-  if (kind == BCE) {
-    const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
-    const complement = <f32>1 - p;
-    if (!(p >= EPSILON && complement >= EPSILON)) return 0;
-    return (p - y) / (p * complement);
-  }
+  if (kind == BCE) return dbceProbability(p, t * (<f32>1 - param) + <f32>0.5 * param);
   if (kind == BCE_LOGITS) {
     const y: f32 = t * (<f32>1 - param) + <f32>0.5 * param;
     const e = expnegf(-Mathf.abs(p));

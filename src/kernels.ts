@@ -163,6 +163,18 @@ export interface Kernels {
   cosine_similarity_f32(frame: number, params: number): number;
   /** assembly/cosine.ts: (frame: usize, params: usize) → f64 */
   cosine_embedding_f32(frame: number, params: number): number;
+  /** assembly/focal.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  focal_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/focal.ts: (n: i32, pred: usize, target: usize, params: usize) → f64 */
+  focal_logits_sum_f32(n: number, pred: number, target: number, params: number): number;
+  /** assembly/focal.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  focal_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/focal.ts: (rows: i32, cols: i32, pred: usize, target: usize, out: usize, params: usize, scale: f64) → void */
+  focal_logits_rows_f32(rows: number, cols: number, pred: number, target: number, out: number, params: number, scale: number): void;
+  /** assembly/focal.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  focal_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/focal.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
+  focal_logits_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
 }
 
 /** The name of a kernel. */

@@ -32,16 +32,19 @@ const parts: Record<ReleaseBuild, Record<LazyPart, Pack>> = {
     margin: () => import('../build/fastloss.relaxed-compact.margin.gz'),
     cosine: () => import('../build/fastloss.relaxed-compact.cosine.gz'),
     ctc: () => import('../build/fastloss.relaxed-compact.ctc.gz'),
+    focal: () => import('../build/fastloss.relaxed-compact.focal.gz'),
   },
   simd: {
     margin: () => import('../build/fastloss.simd-compact.margin.gz'),
     cosine: () => import('../build/fastloss.simd-compact.cosine.gz'),
     ctc: () => import('../build/fastloss.simd-compact.ctc.gz'),
+    focal: () => import('../build/fastloss.simd-compact.focal.gz'),
   },
   scalar: {
     margin: () => import('../build/fastloss.scalar.margin.gz'),
     cosine: () => import('../build/fastloss.scalar.cosine.gz'),
     ctc: () => import('../build/fastloss.scalar.ctc.gz'),
+    focal: () => import('../build/fastloss.scalar.focal.gz'),
   },
 };
 

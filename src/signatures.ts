@@ -105,6 +105,25 @@ export interface TorchBceWithLogitsOptions extends Omit<TorchBceLogitsOptions, '
   fromLogits?: true | undefined;
 }
 
+/**
+ * Keras BinaryFocalCrossentropy(apply_class_balancing, alpha, gamma, from_logits, label_smoothing, axis): the mean
+ * over `axis` (default -1) of the focal BCE; alpha weighs only with applyClassBalancing.
+ */
+export interface KerasBinaryFocalOptions extends KerasOptions {
+  applyClassBalancing?: boolean | undefined;
+  alpha?: number | undefined;
+  gamma?: number | undefined;
+  fromLogits?: boolean | undefined;
+  labelSmoothing?: number | undefined;
+  axis?: number | undefined;
+}
+
+/** torchvision.ops.sigmoid_focal_loss(alpha, gamma, reduction): logits; alpha in [0, 1] or -1 (off); reduction default 'none'. */
+export interface TorchSigmoidFocalOptions extends TorchOptions {
+  alpha?: number | undefined;
+  gamma?: number | undefined;
+}
+
 /** Keras CategoricalCrossentropy(from_logits, label_smoothing, axis). */
 export interface KerasCceOptions extends KerasBceOptions {
   axis?: number | undefined;

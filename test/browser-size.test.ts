@@ -4,7 +4,7 @@
  * statically (the JavaScript), and the core of the one release build its engine runs (relaxed where relaxed SIMD
  * validates, else simd, else scalar), each inlined gzipped in a chunk of its own that the runtime imports on
  * demand: gzipped as a web server sends them, at most 60 KB whichever build it is. The losses beyond the core come
- * in parts (src/losses/parts.ts: margin, cosine, CTC), each its code and its kernels of that build in chunks a page
+ * in parts (src/losses/parts.ts: margin, cosine, CTC, focal), each its code and its kernels of that build in chunks a page
  * fetches when it loads one of them; their cost is printed. The script-tag build dist/fastloss.iife.js carries the simd and scalar builds
  * in one file (no chunks from file://) and is held to a guard. None carries the debug build or
  * @assemblyscript/loader, which only dist/browser/debug.js (the "browser" condition of `fastloss/debug`) has.
@@ -22,9 +22,10 @@ const GOAL = 60 * 1024;
 /**
  * The script-tag build, which carries two builds in one file (simd and scalar), so every kernel counts twice there:
  * a guard, not the page budget. 72 KB until the third wave's losses began to land; SoftMarginLoss took it to
- * 74.8 KB (its SIMD loops about 0.8 KB gzipped, its scalar ones 0.4 KB).
+ * 74.8 KB (its SIMD loops about 0.8 KB gzipped, its scalar ones 0.4 KB); the parts' loaders 1.7 KB more; the focal
+ * part's kernels 6 KB (simd 4.5 KB, scalar 2 KB: a page fetches them only when it loads a focal loss).
  */
-const BUDGET = 76 * 1024;
+const BUDGET = 84 * 1024;
 const BUILDS = ['relaxed', 'simd', 'scalar'] as const;
 
 const read = (file: string) => readFileSync(path.join(ROOT, file));

@@ -22,7 +22,7 @@ import type { KernelName, Kernels } from '../kernels.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition, type StreamHook, type StreamRule, type StreamRules } from '../losses/definition.js';
 import type { LossContext } from '../options.js';
 import { gradDestination, writtenData } from './destinations.js';
-import { packParams, placeParams } from './params.js';
+import { packParams, placeParams, type ParamField } from './params.js';
 import { flat, PARALLEL_ARITHMETIC, PARALLEL_TRANSCENDENTAL, tile, type GradDestination, type TileOperand, type TilePlan } from './tiling.js';
 
 // ---- the kernels over the tiling driver ----
@@ -143,8 +143,13 @@ export interface PairLoss {
   /** Prefix of the wasm kernels: 'mse' → mse_sum_f32, mse_rows_f32, mse_grad_f32. */
   readonly kernels: ElementwiseKernels;
   readonly js: JsPairKernels;
-  /** The kernels' parameter (Huber's δ), 0 when unused. */
+  /** The kernels' parameter (Huber's δ), 0 when unused; the plain-JS twin's `param`. */
   readonly param: number;
+  /**
+   * The kernels' parameter block when it holds more than `param` (the focal loss's γ, α, ls and flags: its layout
+   * is the kernel family's); absent: the one f32 `param`.
+   */
+  readonly paramFields?: readonly ParamField[];
   /** A constant factor on f (SmoothL1Loss's 1/β), 1 when unused. */
   readonly valueScale: number;
   readonly reduction: Reduction;
@@ -244,8 +249,8 @@ export function bindPairLoss(spec: PairLoss, runtime: Runtime, ctx: LossContext,
    * the kernels and in float32 Keras, the log of a tiny negative, NaN, in a twin with ε = 1e-7 unrounded).
    */
   const param = Math.fround(spec.param);
-  /** The kernels' parameter block (the one f32 they read), packed once and placed by each call that reaches wasm. */
-  const params = packParams({ f32: param });
+  /** The kernels' parameter block, packed once and placed by each call that reaches wasm. */
+  const params = packParams(...(spec.paramFields ?? [{ f32: param }]));
   const reducer = new Reducer(ctx.framework, spec.reduction, ctx);
   /** The factor from Σ_last-axis f to the per-sample value: 1/cols (mean) or 1 (sum). */
   const perRow = (cols: number) => (spec.rowSum === true ? valueScale : valueScale / cols);

@@ -8,9 +8,11 @@ import type { PartCode } from './part-code.js';
 import { MARGIN_CODE } from './margin.part.js';
 import { COSINE_CODE } from './cosine.part.js';
 import { CTC_CODE } from './ctc.part.js';
+import { FOCAL_CODE } from './focal.part.js';
 
 export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   margin: () => Promise.resolve(MARGIN_CODE),
   cosine: () => Promise.resolve(COSINE_CODE),
   ctc: () => Promise.resolve(CTC_CODE),
+  focal: () => Promise.resolve(FOCAL_CODE),
 };

@@ -20,4 +20,5 @@ export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   margin: () => import('./margin.part.js').then((m) => m.MARGIN_CODE),
   cosine: () => import('./cosine.part.js').then((m) => m.COSINE_CODE),
   ctc: () => import('./ctc.part.js').then((m) => m.CTC_CODE),
+  focal: () => import('./focal.part.js').then((m) => m.FOCAL_CODE),
 };
