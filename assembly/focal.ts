@@ -14,7 +14,8 @@
 //   FOCAL_LOGITS  Keras fromLogits and   b = max(x, 0) - x·y + log1p(e): exact, as Keras's TF backend computes it
 //                 torchvision            (sigmoid_cross_entropy_with_logits) and torchvision's BCE with logits;
 //                                        m = (y·e + 1 - y)/(1 + e) for x >= 0, (y + (1 - y)e)/(1 + e) below
-//                                        f' = w·(m^γ·(σ(x) - y) + b·γm^(γ-1)·(1 - 2y)·σ(x)σ(-x))
+//                                        f' = w·(m^γ·(σ(x) - y) + b·γm^(γ-1)·(1 - 2y)·σ(x)σ(-x)), σ(x) - y as
+//                                        (1 - y) - σ(-x) for x >= 0: no cancellation where σ(x) rounds to 1
 //
 // m^γ: γ = 2 (the default of both) is m·m; any other γ is exp(γ·log|m|), with pow's rules where that form is not:
 // m = 0 gives 0^γ (1 for γ = 0, inf for γ < 0), m < 0 (a probability outside [0, 1], a soft label outside it)
@@ -171,9 +172,10 @@ function dlossOfLogits(x: f32, t: f32, gamma: f32): f32 {
   const r = <f32>1 / (<f32>1 + e);
   const b = ((x > 0 ? x : 0) - x * y) + log1pf(e);
   const m = (x >= 0 ? y * e + (<f32>1 - y) : y + (<f32>1 - y) * e) * r;
-  const sigmoid = (x >= 0 ? <f32>1 : e) * r;
+  const er = e * r;
+  const sigmoidMinusY = x >= 0 ? (<f32>1 - y) - er : er - y;
   const pw = powm(m, gamma);
-  return weight(y) * (pw * (sigmoid - y) + b * dpowm(m, pw, gamma) * (<f32>1 - (y + y)) * (e * r * r));
+  return weight(y) * (pw * sigmoidMinusY + b * dpowm(m, pw, gamma) * (<f32>1 - (y + y)) * (er * r));
 }
 
 // ---- f and f', four lanes ----
@@ -227,11 +229,13 @@ function vdlossOfLogits(vp: v128, vt: v128, gamma: f32, vgamma: v128): v128 {
   const vnoty = f32x4.sub(vone, vy);
   const vpos = f32x4.ge(vp, f32x4.splat(0)); // NaN: false, and e is NaN
   const vm = f32x4.mul(v128.bitselect(f32x4.add(f32x4.mul(vy, ve), vnoty), f32x4.add(vy, f32x4.mul(vnoty, ve)), vpos), vr);
-  const vsigmoid = f32x4.mul(v128.bitselect(vone, ve, vpos), vr);
+  const ver = f32x4.mul(ve, vr); // σ(-|x|)
+  // σ(x) - y as (1 - y) - σ(-x) for x >= 0 and σ(x) - y below: no cancellation where σ(x) rounds to 1
+  const vsigmoidMinusY = v128.bitselect(f32x4.sub(vnoty, ver), f32x4.sub(ver, vy), vpos);
   const vpw = vpowm(vm, gamma, vgamma);
-  const vslope = f32x4.mul(f32x4.mul(ve, vr), vr); // σ(x)σ(-x)
+  const vslope = f32x4.mul(ver, vr); // σ(x)σ(-x)
   const vfocal = f32x4.mul(f32x4.mul(f32x4.mul(vb, vdpowm(vm, vpw, gamma, vgamma)), vside), vslope);
-  return f32x4.mul(vweight(vy), f32x4.add(f32x4.mul(vpw, f32x4.sub(vsigmoid, vy)), vfocal));
+  return f32x4.mul(vweight(vy), f32x4.add(f32x4.mul(vpw, vsigmoidMinusY), vfocal));
 }
 
 // ---- loops: the shared skeletons of assembly/inline/elementwise_loops.ts, with γ as their parameter ----

@@ -67,9 +67,10 @@ function focalTwin(o: Focal): JsPairKernels {
         const r = 1 / (1 + e);
         const b = Math.max(x, 0) - x * y + Math.log1p(e);
         const m = (x >= 0 ? y * e + (1 - y) : y + (1 - y) * e) * r;
-        const sigmoid = (x >= 0 ? 1 : e) * r;
+        const er = e * r;
+        const sigmoidMinusY = x >= 0 ? 1 - y - er : er - y;
         const pw = pow(m);
-        return weight(y) * (pw * (sigmoid - y) + b * dpow(m, pw) * (1 - 2 * y) * (e * r * r));
+        return weight(y) * (pw * sigmoidMinusY + b * dpow(m, pw) * (1 - 2 * y) * (er * r));
       }
     : (p: number, t: number) => {
         const y = smooth(t);
