@@ -18,6 +18,7 @@ export const SECTIONS = [
   ['crossentropy@node24', 'Cross-entropy family on Node 24'],
   ['ctc', 'CTC'],
   ['margin', 'Margin, similarity and ranking'],
+  ['focal', 'Focal loss'],
   ['tfjs', 'TensorFlow.js training with fastloss/tfjs'],
   ['cli', 'The fastloss command'],
 ];

@@ -52,6 +52,7 @@ const CONVERT = [
 const EXP = ['test/exp.test.ts', ...PROBABILITY, ...CROSSENTROPY.filter((t) => !PROBABILITY.includes(t)), 'test/ctc.conformance.test.ts', 'test/ctc.paths.test.ts', 'test/ctc.torch.test.ts'];
 const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.ts' && t !== 'test/f64math.test.ts')];
 
+const FOCAL = ['test/focal.test.ts', 'test/wave3.test.ts'];
 const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
 
 export const MUTANTS = [
@@ -198,20 +199,85 @@ export const MUTANTS = [
     equivalent: 'the tail narrows with the same round-to-nearest-even as f32x4.demote_f64x2_zero (NaN, infinities and overflow included), so the elements it takes over get the same bits',
   },
 
-  // ---- probability.ts ----
+  // ---- inline/binary_ce.ts (Keras's clipped BCE: BinaryCrossentropy and the focal loss's b) ----
   {
-    file: 'probability.ts',
+    file: 'inline/binary_ce.ts',
     find: 'const vc = f32x4.div(f32x4.sub(f32x4.sub(vone, vu), vq), f32x4.pmax(vu, f32x4.splat(MIN_NORMAL)));',
     replace: 'const vc = f32x4.div(f32x4.sub(vq, f32x4.sub(vone, vu)), f32x4.pmax(vu, f32x4.splat(MIN_NORMAL)));',
     description: 'vlog1m (SIMD BCE): the sign of the rounding correction of 1 - q flipped',
-    tests: PROBABILITY,
+    tests: [...PROBABILITY, ...FOCAL],
   },
   {
-    file: 'probability.ts',
+    file: 'inline/binary_ce.ts',
     find: 'return logf(u) + ((1 - u) - q) / (u < MIN_NORMAL ? MIN_NORMAL : u);',
     replace: 'return logf(u) + (q - (1 - u)) / (u < MIN_NORMAL ? MIN_NORMAL : u);',
     description: 'log1m (one-lane BCE): the sign of the rounding correction of 1 - q flipped',
-    tests: PROBABILITY,
+    tests: [...PROBABILITY, ...FOCAL],
+  },
+
+  // ---- focal.ts ----
+  {
+    file: 'focal.ts',
+    find: 'const vm = f32x4.mul(v128.bitselect(f32x4.add(f32x4.mul(vy, ve), vnoty), f32x4.add(vy, f32x4.mul(vnoty, ve)), vpos), vr);\n  return',
+    replace: 'const vm = f32x4.mul(v128.bitselect(f32x4.add(vy, f32x4.mul(vnoty, ve)), f32x4.add(f32x4.mul(vy, ve), vnoty), vpos), vr);\n  return',
+    description: 'focal on logits (SIMD value): 1 - p_t of the two signs of x swapped',
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'const vsigmoidMinusY = v128.bitselect(f32x4.sub(vnoty, ver), f32x4.sub(ver, vy), vpos);',
+    replace: 'const vsigmoidMinusY = v128.bitselect(f32x4.sub(vnoty, ver), f32x4.sub(ver, vnoty), vpos);',
+    description: 'focal on logits (SIMD gradient): σ(x) - y of a negative x against 1 - y',
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'if (gamma == 2) return f32x4.add(vm, vm);',
+    replace: 'if (gamma == 2) return vm;',
+    description: "focal (SIMD gradient): γ = 2's derivative 2m taken as m",
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'vr = v128.bitselect(f32x4.mul(vr, f32x4.splat(negativeSign)), vr, f32x4.lt(vm, f32x4.splat(0)));',
+    replace: 'vr = v128.bitselect(f32x4.mul(vr, f32x4.splat(negativeSign)), vr, f32x4.le(vm, f32x4.splat(0)));',
+    description: 'focal (SIMD m^γ): the sign rule for m < 0 applied at m = 0 too (NaN there for a γ that is not an integer)',
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'else dpowAtZero = gamma > 1 ? 0 : gamma == 1 ? 1 : NaN;',
+    replace: 'else dpowAtZero = gamma > 1 ? 0 : gamma == 1 ? 1 : 0;',
+    description: "focal: the frameworks' NaN gradient at p_t = 1 for γ < 1 replaced by 0",
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'if (gamma == 0) dpowAtZero = (flags & TORCH_POW) != 0 ? 0 : NaN;',
+    replace: 'if (gamma == 0) dpowAtZero = NaN;',
+    description: "focal: torch's pow gradient at γ = 0 (0, not TensorFlow's NaN) forgotten",
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'return balanced ? y * alpha + (<f32>1 - y) * (<f32>1 - alpha) : 1;',
+    replace: 'return balanced ? y * alpha + (<f32>1 - y) * alpha : 1;',
+    description: 'focal (one lane): the negative class weighed by α instead of 1 - α',
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'return f32x4.add(f32x4.mul(vt, f32x4.splat(<f32>1 - smoothing)), f32x4.splat(<f32>0.5 * smoothing));',
+    replace: 'return f32x4.add(f32x4.mul(vt, f32x4.splat(<f32>1 - smoothing)), f32x4.splat(smoothing));',
+    description: 'focal (SIMD): label smoothing toward ls instead of ls/2',
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'return y * (<f32>1 - p) + (<f32>1 - y) * p;',
+    replace: 'return y * (<f32>1 - p) + y * p;',
+    description: 'focal on probabilities (one lane): 1 - p_t without its negative-class term',
+    tests: FOCAL,
   },
   {
     file: 'probability.ts',
@@ -235,25 +301,25 @@ export const MUTANTS = [
     tests: PROBABILITY,
   },
   {
-    file: 'probability.ts',
+    file: 'inline/binary_ce.ts',
     find: 'const vsmall = f32x4.pmax(v128.bitselect(vp, f32x4.sub(vone, vp), vlow), f32x4.splat(EPSILON));',
     replace: 'const vsmall = v128.bitselect(vp, f32x4.sub(vone, vp), vlow);',
     description: 'Keras BCE value (SIMD): the clip to [ε, 1 - ε] dropped',
-    tests: PROBABILITY,
+    tests: [...PROBABILITY, ...FOCAL],
   },
   {
-    file: 'probability.ts',
+    file: 'inline/binary_ce.ts',
     find: 'const vinside = v128.and(f32x4.ge(vp, f32x4.splat(EPSILON)), f32x4.ge(vcomplement, f32x4.splat(EPSILON)));',
     replace: 'const vinside = v128.and(f32x4.gt(vp, f32x4.splat(EPSILON)), f32x4.ge(vcomplement, f32x4.splat(EPSILON)));',
     description: 'Keras BCE gradient (SIMD): p = ε (the clip\'s bound) treated as clipped',
-    tests: PROBABILITY,
+    tests: [...PROBABILITY, ...FOCAL],
   },
   {
-    file: 'probability.ts',
+    file: 'inline/binary_ce.ts',
     find: 'if (!(p >= EPSILON && complement >= EPSILON)) return 0;',
     replace: 'if (!(p > EPSILON && complement >= EPSILON)) return 0;',
     description: 'Keras BCE gradient (one lane: tails, the scalar build): p = ε treated as clipped',
-    tests: PROBABILITY,
+    tests: [...PROBABILITY, ...FOCAL],
   },
   {
     file: 'probability.ts',

@@ -43,6 +43,7 @@ for (const name of ['binary_crossentropy', 'kullback_leibler_divergence']) BATCH
 BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
 BATCH_MAKERS.poisson = pairMaker(0, 3);
 BATCH_MAKERS.soft_margin = pairMaker(-3, 3); // any real target: torch checks none
+BATCH_MAKERS.binary_focal_crossentropy = pairMaker(0.05, 0.95); // probabilities (Keras) are logits too (torchvision); soft labels
 /** Class rows: pred [N, C] (Keras probabilities, torch logits / log-probabilities), targets one-hot or indices [N]. */
 const rowsMaker =
   (sparse: (framework: string) => boolean): Maker =>

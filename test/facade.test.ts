@@ -257,7 +257,9 @@ describe('fl.loss: the name', () => {
       ['___', undefined],
       ['Tversky', undefined],
       ['logcosh_loss', { name: 'log_cosh' }],
-      ['focal', undefined],
+      ['sigmoid_focal', { name: 'binary_focal_crossentropy', note: 'sigmoid_focal_loss' }],
+      ['BinaryFocal', { name: 'binary_focal_crossentropy' }],
+      ['focall', { name: 'binary_focal_crossentropy' }],
     ];
     for (const [given, want] of cases) expect(suggestLoss(given), given).toEqual(want);
   });

@@ -38,6 +38,7 @@ MAKERS.kullback_leibler_divergence = pairMaker(0.05, 0.95);
 MAKERS.poisson_negative_log_likelihood = pairMaker(0.1, 3);
 MAKERS.poisson = pairMaker(0.1, 3);
 MAKERS.soft_margin = pairMaker(-3, 3);
+MAKERS.binary_focal_crossentropy = pairMaker(0.02, 0.98);
 /** Rows over a class axis: logits (or probabilities) and class indices of the shape without it. */
 const classes = (probabilities: boolean, classAxis: 'last' | 1) => (shape: Shape, u: () => number): Made => {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -42,6 +42,7 @@ const TABLE: Record<string, [string[], string[]]> = {
   smooth_l1: [['smooth_l1', 'smooth_l1_loss'], ['pytorch']],
   margin_ranking: [['margin_ranking', 'margin_ranking_loss'], ['pytorch']],
   log_cosh: [['log_cosh', 'logcosh', 'log_cosh_loss'], ['tensorflow']], // the third wave's first
+  binary_focal_crossentropy: [['bfce', 'binary_focal_crossentropy', 'binary_focal_cross_entropy', 'binary_focal', 'focal', 'focal_loss'], ['tensorflow', 'pytorch']],
 };
 
 describe('the alias table', () => {
@@ -75,14 +76,14 @@ describe('the alias table', () => {
       [
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
-        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin',
+        'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin', 'binary_focal_crossentropy',
         ...MARGIN_FAMILIES,
       ].sort(),
     );
   });
 
   it("the frameworks' function names imply their framework (and options) as the class names do", () => {
-    const torchNames = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy_with_logits', 'cross_entropy', 'nll_loss', 'kl_div', 'poisson_nll_loss', 'ctc_loss', 'margin_ranking_loss', 'hinge_embedding_loss', 'cosine_embedding_loss'];
+    const torchNames = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy_with_logits', 'cross_entropy', 'nll_loss', 'kl_div', 'poisson_nll_loss', 'ctc_loss', 'margin_ranking_loss', 'hinge_embedding_loss', 'cosine_embedding_loss', 'sigmoid_focal_loss'];
     const all = new Map(fl.aliases().map((a) => [a.alias, a]));
     for (const name of torchNames) expect(all.get(name)?.frameworks, name).toContain('pytorch');
     // binary_cross_entropy is also a name of the alias table's bce row: the table wins (framework-free, Keras first)
@@ -93,6 +94,7 @@ describe('the alias table', () => {
     expect(fl.loss('l1_loss').name).toBe('mean_absolute_error');
     expect(fl.loss('huber_loss').options).toEqual({ reduction: 'mean', delta: 1 }); // F.huber_loss is HuberLoss
     expect(fl.loss('smooth_l1_loss').options).toEqual({ reduction: 'mean', beta: 1 });
+    expect(fl.loss('sigmoid_focal_loss').options).toEqual({ reduction: 'none', alpha: 0.25, gamma: 2 }); // torchvision's defaults
     expect(() => fl.loss('mse_loss' as string, { framework: 'keras' })).toThrow(/BAD_OPTION/);
   });
 
