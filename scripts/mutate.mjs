@@ -43,6 +43,8 @@ const GROUPS = [
     // (and the accumulators' suites: Keras hinge's label rule is merged and restored by accumulator.state.test.ts)
     tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts'],
   },
+  // the focal part (binary focal cross-entropy: declarations, binders, twin, Keras's moved axis)
+  { mutate: 'src/losses/focal.ts,src/losses/focal.part.ts', tests: [...ERRORS, 'test/focal.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
   { mutate: 'src/losses/ctc.ts,src/losses/ctc.part.ts,src/engines/sequences.ts', tests: [...ERRORS, 'test/ctc.*.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts'] },
   {
     // the engines and their tiling driver: every family's suites run them, on every path (tiles, forms, out, labels;

@@ -84,7 +84,7 @@ describe("bundling import { loadLosses } from 'fastloss'", () => {
   const debugWasm = base64Marker('build/fastloss.debug.wasm');
   const builds = ['relaxed', 'simd', 'scalar'];
   // A browser bundle resolves package.json's "browser" condition to dist/browser/, which carries the three release
-  // builds gzipped in parts, each behind a dynamic import: a core and the margin, cosine and CTC modules
+  // builds gzipped in parts, each behind a dynamic import: a core and the margin, cosine, CTC and focal modules
   // (src/release.browser.ts); Node gets the three whole, as they are.
   // (the browser's relaxed and simd builds are the size-optimised '-compact' ones: docs/design.md §9b)
   const browserPacks = (b: string) => ['core', ...LAZY_PARTS].map((m) => `build/fastloss.${b === 'scalar' ? b : `${b}-compact`}.${m}.gz`);

@@ -6,7 +6,7 @@
  * Binaryen's size optimisations change which instructions compute a result, never the result (it keeps IEEE
  * semantics), and this holds them to it.
  *
- * And the page's builds in parts (assembly/parts.ts: a core and the margin, cosine and CTC modules over its
+ * And the page's builds in parts (assembly/parts.ts: a core and the margin, cosine, CTC and focal modules over its
  * memory, what dist/browser/ carries) hold every kernel of the whole build once, and give its bits too, each part
  * instantiated over the core's memory as a page does.
  */

@@ -1,6 +1,6 @@
 /**
  * For a suite that makes a Runtime by hand (a wrapped or testing build): every part's code loaded on it, as
- * loadLosses does in Node (src/losses/parts.ts), so the margin, cosine and CTC losses bind there too.
+ * loadLosses does in Node (src/losses/parts.ts), so the margin, cosine, CTC and focal losses bind there too.
  */
 
 import { LAZY_PARTS, loadPart } from '../src/losses/parts.js';

@@ -1,8 +1,8 @@
 /**
  * Kernel parameters by pointer. A loss's parameters (Huber's δ, a margin, CTC's blank, the row kernels' p0, p1 and
  * ignored label, …) reach its kernels as one block of 4-byte fields in wasm memory, `params`, whose layout each
- * kernel family declares once (assembly/inline/row_abi.ts RowParams, assembly/ctc.ts CtcParams; the elementwise and
- * pairwise kernels read one f32). A loss with more parameters adds fields, not arguments: the exports' signatures
+ * kernel family declares once (assembly/inline/row_abi.ts RowParams, assembly/ctc.ts CtcParams, assembly/focal.ts's
+ * four fields; the other elementwise and the pairwise kernels read one f32). A loss with more parameters adds fields, not arguments: the exports' signatures
  * do not change.
  *
  * The block is packed when the loss is bound (`packParams`) and placed at the runtime's parameter block by each
