@@ -8,7 +8,7 @@
 
 import { LossError } from '../errors.js';
 import type { LossContext } from '../options.js';
-import { kerasCommonShape, shapeMismatch, type Reduction } from '../reduction.js';
+import { kerasCommonShape, type Reduction } from '../reduction.js';
 import { floatInput, shapeSize, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { bindPairLoss, type JsPairKernels } from '../engines/elementwise.js';
