@@ -240,8 +240,8 @@ export const MUTANTS = [
   {
     file: 'focal.ts',
     find: 'vr = v128.bitselect(f32x4.mul(vr, f32x4.splat(negativeSign)), vr, f32x4.lt(vm, f32x4.splat(0)));',
-    replace: 'vr = v128.bitselect(f32x4.mul(vr, f32x4.splat(negativeSign)), vr, f32x4.le(vm, f32x4.splat(0)));',
-    description: 'focal (SIMD m^γ): the sign rule for m < 0 applied at m = 0 too (NaN there for a γ that is not an integer)',
+    replace: 'vr = v128.bitselect(f32x4.mul(vr, f32x4.splat(negativeSign)), vr, f32x4.gt(vm, f32x4.splat(0)));',
+    description: 'focal (SIMD m^γ): the sign rule of m < 0 applied to m > 0 (at m = 0 the select after it decides, so le would be equivalent)',
     tests: FOCAL,
   },
   {
