@@ -23,9 +23,11 @@ const GOAL = 60 * 1024;
  * The script-tag build, which carries two builds in one file (simd and scalar), so every kernel counts twice there:
  * a guard, not the page budget. 72 KB until the third wave's losses began to land; SoftMarginLoss took it to
  * 74.8 KB (its SIMD loops about 0.8 KB gzipped, its scalar ones 0.4 KB); the parts' loaders 1.7 KB more; the focal
- * part's kernels 6 KB (simd 4.5 KB, scalar 2 KB: a page fetches them only when it loads a focal loss).
+ * loss 11.4 KB (its kernels' f and f' inlined into every loop: 1.7x faster than one out-of-line copy, at 9.1 KB
+ * gzipped in the simd build instead of 4.4; a page fetches them only when it loads a focal loss, the script tag
+ * always). The third wave's other losses will take this past 100 KB: see docs/design.md §9b.
  */
-const BUDGET = 84 * 1024;
+const BUDGET = 90 * 1024;
 const BUILDS = ['relaxed', 'simd', 'scalar'] as const;
 
 const read = (file: string) => readFileSync(path.join(ROOT, file));
