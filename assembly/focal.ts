@@ -19,10 +19,13 @@
 //
 // m^γ: γ = 2 (the default of both) is m·m; any other γ is exp(γ·log|m|), with pow's rules where that form is not:
 // m = 0 gives 0^γ (1 for γ = 0, inf for γ < 0), m < 0 (a probability outside [0, 1], a soft label outside it)
-// gives (-1)^γ·|m|^γ for an integer γ and NaN otherwise. γm^(γ-1) is γ·m^γ/m, and at m = 0 what the frameworks'
-// pow gradient gives there: 0 for γ > 1, 1 for γ = 1, and otherwise an infinity that their chain rule through
-// p_t's two products turns into NaN (measured on TensorFlow 2.21 and torch 2.13) — except torch's pow at the
-// exponent 0, whose gradient is 0 (aten pow_backward), so torchvision's γ = 0 is plain BCE in value and gradient.
+// gives (-1)^γ·|m|^γ for an integer γ and NaN otherwise. γm^(γ-1) is γ·m^γ/m, and at m = 0 on probabilities (p
+// is 0 or 1 and equals its label) what the frameworks' pow gradient gives there: 0 for γ > 1, 1 for γ = 1, and
+// otherwise an infinity that their chain rule through p_t's two products turns into NaN (measured on TensorFlow
+// 2.21 and torch 2.13), except torch's pow at the exponent 0, whose gradient is 0 (aten pow_backward), so
+// torchvision's γ = 0 is plain BCE in value and gradient. On logits m is never 0 for a finite x: where
+// exp(-|x|) underflows (|x| > 87.3) the focal term takes its limit, 0. (The frameworks' float32 1 - p_t is 0 from
+// |x| = 16.6, float64's from 36.7, and their gradient NaN there for γ < 1: fastloss's stays finite.)
 //
 // params (4-byte fields): γ f32, α f32, ls f32, flags i32 (BALANCED: w as above; TORCH_POW: torch's pow gradient
 // at γ = 0). The loops (assembly/inline/elementwise_loops.ts) carry γ as their parameter; the other fields are read
@@ -175,7 +178,9 @@ function dlossOfLogits(x: f32, t: f32, gamma: f32): f32 {
   const er = e * r;
   const sigmoidMinusY = x >= 0 ? (<f32>1 - y) - er : er - y;
   const pw = powm(m, gamma);
-  return weight(y) * (pw * sigmoidMinusY + b * dpowm(m, pw, gamma) * (<f32>1 - (y + y)) * (er * r));
+  // m = 0 only where exp(-|x|) underflowed (never for a finite x): the focal term's limit there is 0
+  const dpow = m == 0 ? <f32>0 : dpowm(m, pw, gamma);
+  return weight(y) * (pw * sigmoidMinusY + b * dpow * (<f32>1 - (y + y)) * (er * r));
 }
 
 // ---- f and f', four lanes ----
@@ -240,7 +245,9 @@ function dlossOfLogits(x: f32, t: f32, gamma: f32): f32 {
   const vsigmoidMinusY = v128.bitselect(f32x4.sub(vnoty, ver), f32x4.sub(ver, vy), vpos);
   const vpw = vpowm(vm, gamma, vgamma);
   const vslope = f32x4.mul(ver, vr); // σ(x)σ(-x)
-  const vfocal = f32x4.mul(f32x4.mul(f32x4.mul(vb, vdpowm(vm, vpw, gamma, vgamma)), vside), vslope);
+  // m = 0 only where exp(-|x|) underflowed (never for a finite x): the focal term's limit there is 0
+  const vdpow = v128.andnot(vdpowm(vm, vpw, gamma, vgamma), f32x4.eq(vm, f32x4.splat(0)));
+  const vfocal = f32x4.mul(f32x4.mul(f32x4.mul(vb, vdpow), vside), vslope);
   return f32x4.mul(vweight(vy), f32x4.add(f32x4.mul(vpw, vsigmoidMinusY), vfocal));
 }
 

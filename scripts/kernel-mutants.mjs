@@ -232,6 +232,13 @@ export const MUTANTS = [
   },
   {
     file: 'focal.ts',
+    find: 'const vdpow = v128.andnot(vdpowm(vm, vpw, gamma, vgamma), f32x4.eq(vm, f32x4.splat(0)));',
+    replace: 'const vdpow = vdpowm(vm, vpw, gamma, vgamma);',
+    description: "focal on logits (SIMD gradient): the frameworks' NaN where exp(-|x|) underflows (γ < 1), not the limit 0",
+    tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
     find: 'if (gamma == 2) return f32x4.add(vm, vm);',
     replace: 'if (gamma == 2) return vm;',
     description: "focal (SIMD gradient): γ = 2's derivative 2m taken as m",

@@ -36,7 +36,7 @@ export type {
   Accumulator, AccumulatorOf, AccumulatorState, CanonicalOf, ConcatenateState, ReduceState, StateNumber, StateOf, StateOption, StateTensor, CtcInputs, DefaultFrameworkOf, FrameworkName, FrameworksOf, GradInputsOf, GradOptions, GradResult, InputsOf,
   KerasPairInputs, KerasReduction, Loss, LossAliases, LossClassNames, LossName, LossShape, LossSignature, LossSignatures,
   OptionsOf, PairInputs, PairwiseInputs, PyTorchName, Reduction, ReductionOf, ScalarReduction, TensorFlowName,
-  TorchReduction, TwoInputTargetInputs, ValueOf,
+  TorchReduction, TwoInputTargetInputs, ValueOf, DefaultValueOf,
 } from './types.js';
 
 export interface LoadOptions {
@@ -197,7 +197,7 @@ export class FastLoss {
     name: NameArg<N>,
     inputs: InputsArg<N, F>,
     options?: OptionsArg<N, F, R>,
-  ): ComputeResult<N, R>;
+  ): ComputeResult<N, F, R>;
   compute(name: string, inputs: Inputs, options: LossOptions = {}): number | OutputTensor {
     const key = cacheKey(name, options);
     if (key === null) return this.loss(name, options)(inputs);

@@ -262,8 +262,28 @@ export type ReductionOf<N extends string, F extends Framework = DefaultFramework
     : never
   : never;
 
-/** What a call returns for a reduction (undefined: the default, which is scalar for every loss). */
+/** What a call returns for a reduction given (for the default, see DefaultValueOf). */
 export type ValueOf<R> = [R] extends ['none'] ? OutputTensor : 'none' extends R ? number | OutputTensor : number;
+
+/**
+ * The (loss, framework) pairs whose default reduction is 'none': torchvision's sigmoid_focal_loss. Every other
+ * default is scalar. (test/consumer-types.test.ts checks this against each definition's default.)
+ */
+interface NoneByDefault {
+  binary_focal_crossentropy: 'pytorch';
+}
+
+/** What a call returns with the default reduction: `number`, or a tensor where that default is 'none'. */
+export type DefaultValueOf<N extends string, F extends Framework = DefaultFrameworkOf<N>> = CanonicalOf<N> extends infer C
+  ? C extends keyof NoneByDefault
+    ? [F] extends [NoneByDefault[C]]
+      ? OutputTensor
+      : number
+    : number
+  : number;
+
+/** What a call of a typed loss returns: the reduction's value, the loss's default when none is given. */
+export type CallValueOf<N extends string, F extends Framework, R> = [R] extends [undefined] ? DefaultValueOf<N, F> : ValueOf<R>;
 
 // ---- the loss callable ----
 
@@ -331,7 +351,7 @@ export interface Loss<S extends LossShape = LooseLossShape> {
 /** The typed loss of a name, a `framework` spelling and a reduction (each undefined when not given). */
 export type TypedLoss<N extends string, F = undefined, R = undefined> = Loss<{
   inputs: InputsOf<N, ChosenFramework<N, F>>;
-  value: ValueOf<R>;
+  value: CallValueOf<N, ChosenFramework<N, F>, R>;
   grad: GradInputsOf<N, ChosenFramework<N, F>>;
   canonical: CanonicalOf<N>;
   framework: ChosenFramework<N, F>;
@@ -371,7 +391,7 @@ export type InputsArg<N extends string, F> = IsKnown<N> extends true ? NoInfer<I
 export type LossResult<N extends string, F, R> = IsKnown<N> extends true ? TypedLoss<N, F, R> : Loss;
 
 /** What fl.compute returns. */
-export type ComputeResult<N extends string, R> = IsKnown<N> extends true ? ValueOf<R> : number | OutputTensor;
+export type ComputeResult<N extends string, F, R> = IsKnown<N> extends true ? CallValueOf<N, ChosenFramework<N, F>, R> : number | OutputTensor;
 
 // ---- checks of this file against the registry (at compile time: `npm run typecheck` fails on a mismatch) ----
 

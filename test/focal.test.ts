@@ -152,6 +152,20 @@ describe.each(IMPLEMENTATIONS)('binary focal cross-entropy: $label', (impl) => {
     // f = m^½·b with m ≈ b ≈ e = e^-20: f' = -(½ + 1)·e^1.5 (a float64 1 - p_t is too coarse for finite differences here)
     const e = Math.exp(-20);
     expectClose(far.grad.pred!.data, [-1.5 * e ** 1.5, 1.5 * e ** 1.5], 'far logits', {}, 1e-4);
+    // on logits the gradient is finite everywhere (fastloss's departure from the frameworks' NaN for γ < 1 where
+    // their 1 - p_t rounds to 0: docs/semantics.md bfce): through |x| = 87.3, where exp(-|x|) underflows in float32
+    // (the focal term's limit, 0), and past float64's 745, on every build and the plain-JS path alike
+    const xs = [16, 17, 37, 87, 87.5, 90, 200, 800];
+    const shape = [2 * xs.length, 1];
+    const big = { pred: { data: f32([...xs, ...xs.map((x) => -x)]), shape }, target: { data: f32([...xs.map(() => 1), ...xs.map(() => 0)]), shape } };
+    for (const [framework, gamma] of [['tensorflow', 0], ['tensorflow', 0.5], ['tensorflow', 2], ['pytorch', 0.5], ['pytorch', 0]] as const) {
+      const o = framework === 'tensorflow' ? { fromLogits: true, gamma, reduction: 'none' as const } : { gamma, reduction: 'none' as const };
+      const g = fl.loss('focal', { ...o, framework } as never).withGrad(big as never);
+      for (const [i, d] of Array.from(g.grad.pred!.data).entries()) {
+        expect(Number.isFinite(d), `${framework} γ ${gamma} x ${big.pred.data[i]}`).toBe(true);
+        expect(Math.abs(d), `${framework} γ ${gamma} x ${big.pred.data[i]}`).toBeLessThan(2e-7);
+      }
+    }
     // m = 1 - p_t < 0 (a probability above 1 with label 1: Keras clips it in the BCE only): integer γ keeps
     // pow's sign, any other γ is NaN, as TensorFlow's pow
     const above = (gamma: number) => fl.loss('focal', { gamma, reduction: 'sum' })({ pred: [1.5], target: [1] }) as number;

@@ -70,7 +70,8 @@ function focalTwin(o: Focal): JsPairKernels {
         const er = e * r;
         const sigmoidMinusY = x >= 0 ? 1 - y - er : er - y;
         const pw = pow(m);
-        return weight(y) * (pw * sigmoidMinusY + b * dpow(m, pw) * (1 - 2 * y) * (er * r));
+        // m = 0 only where exp(-|x|) underflows: the focal term's limit, 0 (assembly/focal.ts)
+        return weight(y) * (pw * sigmoidMinusY + b * (m === 0 ? 0 : dpow(m, pw)) * (1 - 2 * y) * (er * r));
       }
     : (p: number, t: number) => {
         const y = smooth(t);

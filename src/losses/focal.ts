@@ -4,11 +4,10 @@
  * part (./focal.part.ts, loaded on demand: ./parts.ts); here are their names, inputs and options.
  */
 
-import { booleanOption, finiteOption, integerOption, reductionOption, smoothingOption, type OptionSpec } from '../options.js';
+import { badOption, booleanOption, finiteOption, integerOption, reductionOption, smoothingOption, type OptionSpec } from '../options.js';
 import type { KerasBinaryFocalOptions, TorchSigmoidFocalOptions } from '../signatures.js';
 import { kerasPair, torchPair, type Declarations } from './declaration.js';
 import { inPart } from './parts.js';
-import { badOption } from '../options.js';
 
 /** torchvision's alpha: in [0, 1], or exactly -1 (no class weighting); anything else is its ValueError. */
 const torchAlphaOption: OptionSpec = {

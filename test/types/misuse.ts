@@ -113,6 +113,12 @@ const e: number = fl.loss('mse', { reduction: Math.random() > 0.5 ? 'none' : 'su
 const f: OutputTensor = fl.loss('huber')({ pred: p, target: t });
 // @ts-expect-error 'none' is a tensor: no arithmetic
 const g = fl.loss('mse', { reduction: 'none' })({ pred: p, target: t }) * 2;
+// @ts-expect-error torchvision's sigmoid_focal_loss defaults to 'none': a tensor
+const fh: number = fl.loss('sigmoid_focal_loss')({ pred: p, target: t });
+// @ts-expect-error so does focal in framework pytorch, through fl.compute and withGrad too
+const fi: number = fl.compute('focal', { pred: p, target: t }, { framework: 'pytorch' });
+// @ts-expect-error the same default's withGrad value
+const fk: number = fl.loss('focal', { framework: 'torch' }).withGrad({ pred: p, target: t }).value;
 
 // ---- gradients ----
 // @ts-expect-error mse differentiates pred only
@@ -150,4 +156,4 @@ const j: AccumulatorState<'mse'> = fl.loss('mse').accumulator().state();
 // @ts-expect-error a resumed accumulator takes its loss's inputs
 fl.accumulator(fl.loss('ctc').accumulator().state()).update({ pred: p, target: t });
 
-export { a, b, c, d, e, f, g, h, i, j, n };
+export { a, b, c, d, e, f, fh, fi, fk, g, h, i, j, n };

@@ -41,6 +41,12 @@ const kl: number = fl.loss('kld', { framework: 'pytorch', reduction: 'batchmean'
 declare const someReduction: 'none' | 'sum';
 const either = fl.loss('mae', { reduction: someReduction })({ pred: p, target: t });
 type _either = Expect<Equal<typeof either, number | OutputTensor>>;
+// torchvision's sigmoid_focal_loss defaults to 'none' (a tensor); Keras's focal, and any scalar reduction, a number
+const fv1: OutputTensor = fl.loss('sigmoid_focal_loss')({ pred: p, target: t });
+const fv2: OutputTensor = fl.compute('focal', { pred: p, target: t }, { framework: 'pytorch' });
+const fv3: number = fl.loss('focal', { framework: 'pytorch', reduction: 'mean' })({ pred: p, target: t });
+const fv4: number = fl.loss('BinaryFocalCrossentropy')({ pred: p, target: t, sampleWeight: w });
+const fv5: OutputTensor = fl.loss('sigmoid_focal_loss').withGrad({ pred: p, target: t }, { gradOutput: { data: p, shape: [2] } }).value;
 
 // ---- withGrad: the value's type, and a gradient for each differentiated input ----
 const g = fl.loss('huber', { delta: 2 }).withGrad({ pred: p, target: t });
@@ -210,5 +216,5 @@ async function main(): Promise<void> {
   }
 }
 
-export { c1, c2, c3, either, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
+export { c1, c2, c3, either, fv1, fv2, fv3, fv4, fv5, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
 export type { _reduceState, _noneState, _fromState, _anyLoss, _fromJson, _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
