@@ -37,6 +37,9 @@
 import { gradLoop, mapLoop, rowsLoop, sumLoop } from "./inline/elementwise_loops";
 import { bceProbability, dbceProbability, vbceProbability, vdbceProbability } from "./inline/binary_ce";
 import { expf, expnegf, log1pf, logf, vexp, vexpneg, vlog, vlog1p } from "./inline/exp";
+import { exp64, log64 } from "./inline/f64math";
+import { at, rowAt } from "./inline/ptr";
+import { runRowKernel } from "./inline/row_abi";
 
 const FOCAL: i32 = 0;
 const FOCAL_LOGITS: i32 = 1;
@@ -311,3 +314,116 @@ export function focal_logits_rows_f32(rows: i32, cols: i32, pred: usize, target:
 
 export function focal_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(FOCAL, n, pred, target, grad, params, scale); }
 export function focal_logits_grad_f32(n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64): f64 { return gradKernel(FOCAL_LOGITS, n, pred, target, grad, params, scale); }
+
+// ---- categorical focal cross-entropy, per row (the row ABI of src/engines/rows.ts) ----
+//
+// Keras `categorical_focal_crossentropy` (keras/src/losses/losses.py), and the sparse form fastloss adds (its
+// labels one-hot: keras-team/keras#23442), over rows of C classes along `axis`:
+//   s = softmax(x) on logits, else x;  o = s / Σ s (Keras renormalises, after a softmax too);  q = clip(o, ε, 1 - ε)
+//   y = t(1 - ls) + ls/K (K = the size of pred's last axis, whatever the axis: Keras's quirk)
+//   l = Σ_c α_c·(1 - q_c)^γ·(-y_c·log q_c)          (α_c: the class weights when given, else α)
+//   g_c = ∂l/∂o_c = α_c·(γ(1 - q_c)^(γ-1)·y_c·log q_c - (1 - q_c)^γ·y_c/q_c) inside the clip, 0 outside
+//   ∂l/∂s_j = (g_j - Σ_c g_c·o_c)/S;  on logits ∂l/∂x_j = s_j·(∂l/∂s_j - Σ_c s_c·∂l/∂s_c) = s_j·(g_j - G)/S
+// (the softmax's own term vanishes: Σ_c s_c·(g_c - G)/S = 0 when o = s/S). f64 per element, as Keras on float64
+// inputs (1 - ε = 1 - 1e-7 exactly); a row of zero probabilities is 0/0: NaN, as Keras.
+// params: p0 = ls, p1 = K, the ignored label (sparse), then γ (f32, +12), α (f32, +16), flags (i32, +20: LOGITS,
+// SPARSE). Rows whose label is the ignored one get l = 0 and a zero gradient (Keras's mask: the engine divides).
+
+const LOGITS_ROWS: i32 = 1;
+const SPARSE_ROWS: i32 = 2;
+const EPSILON64: f64 = 1e-7;
+const ONE_MINUS_EPSILON64: f64 = 1 - 1e-7;
+
+let rowGamma: f64 = 2;
+let rowAlpha: f64 = 0.25;
+let rowFlags: i32 = 0;
+
+/** (1 - q)^γ for q in [ε, 1 - ε] (a positive base: exp and log are exact enough). */
+// @ts-ignore: decorator
+@inline function focalPow(u: f64, gamma: f64): f64 {
+  return gamma == 2 ? u * u : gamma == 0 ? 1 : exp64(gamma * log64(u));
+}
+
+/** α·(1 - q)^γ·(-y·log q), q = clip(o). */
+// @ts-ignore: decorator
+@inline function focalTerm(o: f64, y: f64, a: f64, gamma: f64): f64 {
+  const q = Math.min(Math.max(o, EPSILON64), ONE_MINUS_EPSILON64); // NaN stays NaN
+  return -a * focalPow(1 - q, gamma) * y * log64(q);
+}
+
+/** ∂/∂o of focalTerm: 0 outside the clip (its bounds included in it, as TensorFlow's clip gradient). */
+// @ts-ignore: decorator
+@inline function focalSlope(o: f64, y: f64, a: f64, gamma: f64): f64 {
+  if (!(o >= EPSILON64 && o <= ONE_MINUS_EPSILON64)) return o != o ? o : 0;
+  const u = 1 - o;
+  const pw = focalPow(u, gamma);
+  return a * (gamma * (pw / u) * y * log64(o) - pw * y / o);
+}
+
+function categoricalFocalRows(
+  outer: i32, C: i32, inner: i32, pred: usize, ps: i32, target: usize, ts: i32, grad: usize, gs: i32, gradTarget: usize, gts: i32,
+  out: usize, rowScale: usize, weights: usize, scale: f32, p0: f32, p1: f32, ignore: i32, rowLabels: usize,
+): f64 {
+  assert(outer >= 0 && C >= 1 && inner >= 1, "expected outer >= 0, C >= 1, inner >= 1");
+  const logits = (rowFlags & LOGITS_ROWS) != 0;
+  const sparse = (rowFlags & SPARSE_ROWS) != 0;
+  const ls = <f64>p0;
+  const smoothing = ls / <f64>p1; // ls/K
+  const gamma = rowGamma;
+  let total: f64 = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const r = o * inner + i;
+      const p = rowAt(pred, o, C, ps, i);
+      const g = grad != 0 ? rowAt(grad, o, C, gs, i) : 0;
+      const label = sparse ? load<i32>(at(target, r)) : 0;
+      const t = sparse ? 0 : rowAt(target, o, C, ts, i);
+      if (sparse && label == ignore) {
+        store<f32>(at(out, r), 0);
+        if (g != 0) for (let c = 0; c < C; c++) store<f32>(at(g, c * gs), 0);
+        continue;
+      }
+      // s (softmax or as given) and S
+      let max: f64 = -Infinity;
+      if (logits) for (let c = 0; c < C; c++) max = Math.max(max, <f64>load<f32>(at(p, c * ps)));
+      let S: f64 = 0;
+      for (let c = 0; c < C; c++) {
+        const x = <f64>load<f32>(at(p, c * ps));
+        S += logits ? exp64(x - max) : x;
+      }
+      // l, and G = Σ_c g_c·o_c for the gradient (g_c recomputed below rather than kept in f32)
+      let l: f64 = 0;
+      let G: f64 = 0;
+      for (let c = 0; c < C; c++) {
+        const x = <f64>load<f32>(at(p, c * ps));
+        const oc = (logits ? exp64(x - max) : x) / S;
+        const yc = (sparse ? (c == label ? 1 - ls : 0) : <f64>load<f32>(at(t, c * ts)) * (1 - ls)) + smoothing;
+        const ac = weights != 0 ? <f64>load<f32>(at(weights, c)) : rowAlpha;
+        l += focalTerm(oc, yc, ac, gamma);
+        if (g != 0) G += focalSlope(oc, yc, ac, gamma) * oc;
+      }
+      const w: f64 = rowScale != 0 ? <f64>load<f32>(at(rowScale, r)) : 1;
+      total += l * w;
+      store<f32>(at(out, r), <f32>l);
+      if (g == 0) continue;
+      const factor = <f64>scale * w / S;
+      for (let c = 0; c < C; c++) {
+        const x = <f64>load<f32>(at(p, c * ps));
+        const e = logits ? exp64(x - max) : x;
+        const yc = (sparse ? (c == label ? 1 - ls : 0) : <f64>load<f32>(at(t, c * ts)) * (1 - ls)) + smoothing;
+        const ac = weights != 0 ? <f64>load<f32>(at(weights, c)) : rowAlpha;
+        const d = focalSlope(e / S, yc, ac, gamma) - G;
+        store<f32>(at(g, c * gs), <f32>(factor * (logits ? e * d : d)));
+      }
+    }
+  }
+  return total;
+}
+
+/** categorical_focal_f32(frame, params): the row ABI (assembly/inline/row_abi.ts); the fields past it set here. */
+export function categorical_focal_f32(frame: usize, params: usize): f64 {
+  rowGamma = <f64>load<f32>(params, 12);
+  rowAlpha = <f64>load<f32>(params, 16);
+  rowFlags = load<i32>(params, 20);
+  return runRowKernel(categoricalFocalRows, frame, params);
+}

@@ -53,6 +53,7 @@ const EXP = ['test/exp.test.ts', ...PROBABILITY, ...CROSSENTROPY.filter((t) => !
 const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.ts' && t !== 'test/f64math.test.ts')];
 
 const FOCAL = ['test/focal.test.ts', 'test/wave3.test.ts'];
+const CATEGORICAL_FOCAL = ['test/categorical-focal.test.ts', 'test/wave3.test.ts'];
 const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
 
 export const MUTANTS = [
@@ -236,6 +237,41 @@ export const MUTANTS = [
     replace: 'const vdpow = vdpowm(vm, vpw, gamma, vgamma);',
     description: "focal on logits (SIMD gradient): the frameworks' NaN where exp(-|x|) underflows (γ < 1), not the limit 0",
     tests: FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'const smoothing = ls / <f64>p1; // ls/K',
+    replace: 'const smoothing = ls / <f64>C; // ls/K',
+    description: "categorical focal: label smoothing over the class count, not Keras's K (pred's last axis)",
+    tests: CATEGORICAL_FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'const d = focalSlope(e / S, yc, ac, gamma) - G;',
+    replace: 'const d = focalSlope(e / S, yc, ac, gamma);',
+    description: 'categorical focal gradient: the renormalisation (o = s/Σs) left out of the chain rule',
+    tests: CATEGORICAL_FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'store<f32>(at(g, c * gs), <f32>(factor * (logits ? e * d : d)));',
+    replace: 'store<f32>(at(g, c * gs), <f32>(factor * d));',
+    description: "categorical focal gradient on logits: the softmax's factor s_j forgotten",
+    tests: CATEGORICAL_FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'if (!(o >= EPSILON64 && o <= ONE_MINUS_EPSILON64)) return o != o ? o : 0;',
+    replace: 'if (!(o >= EPSILON64 && o <= ONE_MINUS_EPSILON64)) return 0;',
+    description: 'categorical focal gradient: a zero row (0/0) gives 0 instead of NaN',
+    tests: CATEGORICAL_FOCAL,
+  },
+  {
+    file: 'focal.ts',
+    find: 'if (sparse && label == ignore) {',
+    replace: 'if (sparse && label == ignore && false) {',
+    description: 'sparse focal: the ignored label computed as a class',
+    tests: CATEGORICAL_FOCAL,
   },
   {
     file: 'focal.ts',

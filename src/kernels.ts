@@ -175,10 +175,12 @@ export interface Kernels {
   focal_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/focal.ts: (n: i32, pred: usize, target: usize, grad: usize, params: usize, scale: f64) → f64 */
   focal_logits_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
+  /** assembly/focal.ts: (frame: usize, params: usize) → f64 */
+  categorical_focal_f32(frame: number, params: number): number;
 }
 
 /** The name of a kernel. */
 export type KernelName = keyof Kernels;
 
 /** The kernels of the row ABI (assembly/inline/row_abi.ts): `(frame, params)`. */
-export type RowKernelName = 'sparse_softmax_xent_f32' | 'softmax_xent_f32' | 'sparse_xent_probs_f32' | 'xent_probs_f32' | 'nll_f32' | 'categorical_hinge_f32' | 'cosine_similarity_f32' | 'cosine_embedding_f32';
+export type RowKernelName = 'sparse_softmax_xent_f32' | 'softmax_xent_f32' | 'sparse_xent_probs_f32' | 'xent_probs_f32' | 'nll_f32' | 'categorical_hinge_f32' | 'cosine_similarity_f32' | 'cosine_embedding_f32' | 'categorical_focal_f32';

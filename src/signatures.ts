@@ -118,6 +118,23 @@ export interface KerasBinaryFocalOptions extends KerasOptions {
   axis?: number | undefined;
 }
 
+/**
+ * Keras CategoricalFocalCrossentropy(alpha, gamma, from_logits, label_smoothing, axis): alpha one number, or one per
+ * class (along the last axis, as Keras broadcasts it).
+ */
+export interface KerasCategoricalFocalOptions extends KerasOptions {
+  alpha?: number | readonly number[] | undefined;
+  gamma?: number | undefined;
+  fromLogits?: boolean | undefined;
+  labelSmoothing?: number | undefined;
+  axis?: number | undefined;
+}
+
+/** The sparse form (keras-team/keras#23442): class indices, and SparseCategoricalCrossentropy's ignore_class. */
+export interface KerasSparseCategoricalFocalOptions extends KerasCategoricalFocalOptions {
+  ignoreClass?: number | null | undefined;
+}
+
 /** torchvision.ops.sigmoid_focal_loss(alpha, gamma, reduction): logits; alpha in [0, 1] or -1 (off); reduction default 'none'. */
 export interface TorchSigmoidFocalOptions extends TorchOptions {
   alpha?: number | undefined;

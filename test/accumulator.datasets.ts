@@ -64,6 +64,8 @@ const rowsMaker =
   };
 BATCH_MAKERS.categorical_crossentropy = rowsMaker((f) => f === 'pytorch');
 BATCH_MAKERS.sparse_categorical_crossentropy = rowsMaker(() => true);
+BATCH_MAKERS.categorical_focal_crossentropy = rowsMaker(() => false);
+BATCH_MAKERS.sparse_categorical_focal_crossentropy = rowsMaker(() => true);
 BATCH_MAKERS.negative_log_likelihood = rowsMaker(() => true);
 const pm1 = (n: number, u: () => number) => Float32Array.from({ length: n }, () => (u() < 0.5 ? -1 : 1));
 /** Keras hinge: labels 0/1 (odd variants, converted) or ±1. */

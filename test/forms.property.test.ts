@@ -55,6 +55,8 @@ MAKERS.categorical_crossentropy = (shape, u) => {
   return { inputs: { pred: { data: make(), shape }, target: { data: make(), shape } }, floats: ['pred', 'target'] };
 };
 MAKERS.sparse_categorical_crossentropy = classes(true, 'last');
+MAKERS.categorical_focal_crossentropy = MAKERS.categorical_crossentropy;
+MAKERS.sparse_categorical_focal_crossentropy = classes(true, 'last');
 MAKERS.negative_log_likelihood = (shape, u) => classes(false, 1)(shape.length === 1 ? [1, shape[0]!] : shape, u);
 // The margin, similarity and ranking losses.
 const floats = (n: number, u: () => number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());

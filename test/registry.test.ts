@@ -42,6 +42,8 @@ const TABLE: Record<string, [string[], string[]]> = {
   smooth_l1: [['smooth_l1', 'smooth_l1_loss'], ['pytorch']],
   margin_ranking: [['margin_ranking', 'margin_ranking_loss'], ['pytorch']],
   log_cosh: [['log_cosh', 'logcosh', 'log_cosh_loss'], ['tensorflow']], // the third wave's first
+  categorical_focal_crossentropy: [['cfce', 'categorical_focal_crossentropy', 'categorical_focal_cross_entropy', 'categorical_focal'], ['tensorflow']],
+  sparse_categorical_focal_crossentropy: [['scfce', 'sparse_categorical_focal_crossentropy', 'sparse_categorical_focal_cross_entropy', 'sparse_categorical_focal', 'sparse_focal'], ['tensorflow']],
   binary_focal_crossentropy: [['bfce', 'binary_focal_crossentropy', 'binary_focal_cross_entropy', 'binary_focal', 'focal', 'focal_loss'], ['tensorflow', 'pytorch']],
 };
 
@@ -77,6 +79,7 @@ describe('the alias table', () => {
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
         'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin', 'binary_focal_crossentropy',
+        'categorical_focal_crossentropy', 'sparse_categorical_focal_crossentropy',
         ...MARGIN_FAMILIES,
       ].sort(),
     );

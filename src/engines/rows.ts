@@ -33,7 +33,7 @@
  */
 
 import { LossError } from '../errors.js';
-import { packParams, placeParams } from './params.js';
+import { packParams, placeParams, type ParamField } from './params.js';
 import { PARALLEL_ROWS, tile, type GradDestination, type Tile, type TileOperand } from './tiling.js';
 import type { Labels } from './labels.js';
 import { shapeSize, type FloatInput } from '../tensor.js';
@@ -96,6 +96,8 @@ export interface RowRun {
   readonly p1?: number;
   /** The ignored label (PyTorch's ignore_index, Keras's ignore_class); any value no label has when none. */
   readonly ignore?: number;
+  /** The kernel's fields past p0, p1 and ignore (the categorical focal loss's γ, α and flags), in its order. */
+  readonly extra?: readonly ParamField[];
   /** Where ∂/∂pred goes, or null for a forward pass. */
   readonly grad?: GradDestination | null;
   /** Where ∂/∂target goes (dense kernels that have it), or null. */
@@ -198,7 +200,7 @@ export function runRows(rt: Runtime, kernel: RowKernel, run: RowRun): RowResult 
     weights === null ? null : { width: 'row', constant: weights.subarray(0, C) },
     run.rowLabels == null ? null : { width: 'row', input: run.rowLabels },
   ];
-  const params = placeParams(rt, packParams({ f32: p0 }, { f32: p1 }, { i32: ignore }));
+  const params = placeParams(rt, packParams({ f32: p0 }, { f32: p1 }, { i32: ignore }, ...(run.extra ?? [])));
   const sum = tile(
     rt,
     run.geometry,

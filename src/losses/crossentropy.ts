@@ -15,6 +15,7 @@ import type { Runtime } from '../wasm.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type StreamHook, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 
 import { axisGeometry, checkAxis, NO_IGNORE, runRows, weightSum, type RowKernelName, type JsRowKernel, type RowGeometry, type RowTarget } from '../engines/rows.js';
+import type { ParamField } from '../engines/params.js';
 import { labelsInput, type Labels } from '../engines/labels.js';
 import { booleanOption, integerOption, reductionOption, smoothingOption, weightOption, type LossContext, type OptionSpec, type WeightTensor } from '../options.js';
 import type { KerasCceOptions, KerasScceOptions, TorchCceOptions, TorchNllOptions } from '../signatures.js';
@@ -226,18 +227,29 @@ function targetShape(t: unknown): readonly number[] | null {
 
 // ---- Keras: CategoricalCrossentropy and SparseCategoricalCrossentropy ----
 
-interface KerasRowSpec {
+export interface KerasRowSpec {
   readonly sparse: boolean;
+  /**
+   * Another kernel of the row ABI over the same inputs, options and reductions (the focal part's categorical focal
+   * losses): its name, and its parameters for a call (p1, the fields past p0, p1 and ignore, class weights).
+   */
+  readonly kernel?: {
+    readonly name: RowKernelName;
+    readonly params: (geometry: RowGeometry, pred: FloatInput) => { p1: number; extra: readonly ParamField[]; weights: Float32Array | null };
+    /** The loss a one-hot target given class indices should use instead (the SHAPE_MISMATCH suggestion). */
+    readonly sparseName: string;
+  };
 }
 
-function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+/** Keras CategoricalCrossentropy and SparseCategoricalCrossentropy, and row losses of their inputs (spec.kernel). */
+export function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
   const where = `${ctx.loss} (${ctx.framework})`;
   const reducer = new Reducer(ctx.framework, options.reduction as Reduction, ctx);
   const fromLogits = options.fromLogits as boolean;
   const axis = (options.axis as number | undefined) ?? -1;
   const ls = (options.labelSmoothing as number | undefined) ?? 0;
   const ignoreClass = (options.ignoreClass as number | null | undefined) ?? null;
-  const kernel = runtime.kernel(spec.sparse ? (fromLogits ? SPARSE_SOFTMAX : SPARSE_PROBS) : fromLogits ? DENSE_SOFTMAX : DENSE_PROBS);
+  const kernel = runtime.kernel(spec.kernel?.name ?? (spec.sparse ? (fromLogits ? SPARSE_SOFTMAX : SPARSE_PROBS) : fromLogits ? DENSE_SOFTMAX : DENSE_PROBS));
 
   interface KerasCall extends Call {
     /** Per-sample weights (one per per-sample value), and the divisor of 'mean_with_sample_weight'. */
@@ -279,7 +291,7 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
           argument: 'target',
           expected: `one-hot or probability targets of pred's shape ${shapeString(pred.shape)}`,
           received: `shape ${shapeString(input.shape)}, pred's shape without its class axis, as class indices have`,
-          suggestion: 'sparse_categorical_crossentropy',
+          suggestion: spec.kernel?.sparseName ?? 'sparse_categorical_crossentropy',
           suggestionNote: "it takes class indices, as does categorical_crossentropy with framework 'pytorch'",
         });
       }
@@ -312,6 +324,10 @@ function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Record<stri
   }
 
   function run(x: KerasCall, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
+    if (spec.kernel !== undefined) {
+      const own = spec.kernel.params(x.geometry, x.pred);
+      return runRows(runtime, kernel, { where, geometry: x.geometry, pred: x.pred, target: x.target, p0: ls, p1: own.p1, extra: own.extra, weights: own.weights, ignore: ignoreClass ?? NO_IGNORE, ...extra });
+    }
     return runRows(runtime, kernel, {
       where,
       geometry: x.geometry,

@@ -8,12 +8,14 @@
 
 import { LossError } from '../errors.js';
 import type { LossContext } from '../options.js';
-import { kerasCommonShape, type Reduction } from '../reduction.js';
+import { kerasCommonShape, shapeMismatch, type Reduction } from '../reduction.js';
 import { floatInput, shapeSize, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { bindPairLoss, type JsPairKernels } from '../engines/elementwise.js';
 import { gradDestinations, writtenData } from '../engines/destinations.js';
-import { checkAxis } from '../engines/rows.js';
+import { checkAxis, type RowGeometry } from '../engines/rows.js';
+import type { ParamField } from '../engines/params.js';
+import { bindKerasCrossentropy } from './crossentropy.js';
 import { binderKey } from '../lazy-parts.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type Inputs, type LossDefinition } from './definition.js';
 import type { Binder, PartCode } from './part-code.js';
@@ -250,8 +252,48 @@ function refuseBatchAxis(m: Moved, where: string): void {
   });
 }
 
+// ---- the categorical focal losses: Keras's cross-entropy rows (./crossentropy.ts) with the focal row kernel ----
+
+/** The row kernel's flags (assembly/focal.ts categorical_focal_f32). */
+const LOGITS_ROWS = 1;
+const SPARSE_ROWS = 2;
+
+function categoricalFocal(sparse: boolean): Binder {
+  return (options, runtime, ctx, def) => {
+    const alpha = options.alpha as number | Float32Array;
+    const axis = options.axis as number;
+    const flags = (options.fromLogits === true ? LOGITS_ROWS : 0) | (sparse ? SPARSE_ROWS : 0);
+    const where = `${ctx.loss} (${ctx.framework})`;
+    const params = (geometry: RowGeometry, pred: FloatInput) => {
+      const rank = pred.shape.length;
+      let weights: Float32Array | null = null;
+      if (alpha instanceof Float32Array) {
+        // Keras multiplies by NumPy broadcasting: along pred's last axis, which must then be the class axis here
+        if (rank > 1 && (axis < 0 ? axis + rank : axis) !== rank - 1) {
+          throw new LossError({
+            code: 'BAD_OPTION',
+            loss: where,
+            argument: 'option "alpha"',
+            expected: `one number with an axis other than the last (Keras would weigh a list along the last axis, not along axis ${axis})`,
+            received: `a list of ${alpha.length}`,
+          });
+        }
+        if (alpha.length !== 1 && alpha.length !== geometry.classes) throw shapeMismatch(ctx, 'option "alpha"', `one number per class (${geometry.classes}), or one`, [alpha.length]);
+        weights = alpha.length === 1 ? new Float32Array(geometry.classes).fill(alpha[0]!) : alpha;
+      }
+      // label smoothing's K is the size of pred's last axis, whatever the class axis (Keras's y.shape[-1])
+      const K = rank === 0 ? 1 : pred.shape[rank - 1]!;
+      const extra: ParamField[] = [{ f32: options.gamma as number }, { f32: typeof alpha === 'number' ? alpha : 0 }, { i32: flags }];
+      return { p1: K, extra, weights };
+    };
+    return bindKerasCrossentropy({ sparse, kernel: { name: 'categorical_focal_f32', params, sparseName: 'sparse_categorical_focal_crossentropy' } }, options, runtime, ctx, def);
+  };
+}
+
 /** The focal part's binders (./focal.ts declares the losses). */
 export const FOCAL_CODE: PartCode = {
   [binderKey('binary_focal_crossentropy', 'tensorflow')]: kerasFocal,
   [binderKey('binary_focal_crossentropy', 'pytorch')]: torchFocal,
+  [binderKey('categorical_focal_crossentropy', 'tensorflow')]: categoricalFocal(false),
+  [binderKey('sparse_categorical_focal_crossentropy', 'tensorflow')]: categoricalFocal(true),
 };

@@ -5,7 +5,7 @@
  */
 
 import { badOption, booleanOption, finiteOption, integerOption, reductionOption, smoothingOption, type OptionSpec } from '../options.js';
-import type { KerasBinaryFocalOptions, TorchSigmoidFocalOptions } from '../signatures.js';
+import type { KerasBinaryFocalOptions, KerasCategoricalFocalOptions, KerasSparseCategoricalFocalOptions, TorchSigmoidFocalOptions } from '../signatures.js';
 import { kerasPair, torchPair, type Declarations } from './declaration.js';
 import { inPart } from './parts.js';
 
@@ -16,6 +16,26 @@ const torchAlphaOption: OptionSpec = {
     if (typeof value !== 'number' || !((value >= 0 && value <= 1) || value === -1)) throw badOption(ctx, name, 'a number in [0, 1], or -1 for no class weighting', value);
     return value;
   },
+};
+
+/** Keras's alpha of the categorical focal losses: one finite number, or a non-empty list of them (one per class). */
+const classAlphaOption: OptionSpec = {
+  default: 0.25,
+  parse(value, ctx, name) {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number' && Number.isFinite(v))) return Float32Array.from(value as number[]);
+    throw badOption(ctx, name, 'a finite number, or a non-empty list of finite numbers (one per class)', value);
+  },
+};
+
+/** The categorical focal losses' options (Keras CategoricalFocalCrossentropy's). */
+const categoricalFocalOptions = {
+  reduction: reductionOption('tensorflow'),
+  alpha: classAlphaOption,
+  gamma: finiteOption(2),
+  fromLogits: booleanOption(false),
+  labelSmoothing: smoothingOption,
+  axis: integerOption(-1),
 };
 
 /** The focal losses' declarations. */
@@ -61,6 +81,43 @@ export const FOCAL = {
         optionalInputs: [],
         options: { reduction: { ...reductionOption('pytorch'), default: 'none' }, alpha: torchAlphaOption, gamma: finiteOption(2) },
       }),
+    },
+  },
+  /**
+   * Categorical focal cross-entropy (cfce, CategoricalFocalCrossentropy; Keras only): rows over `axis` (-1)
+   * renormalised to sum to 1 (after a softmax with `fromLogits`) and clipped to [1e-7, 1 - 1e-7],
+   * l = Σ α·(1 - o)^γ·(-y·log o); `alpha` (0.25) one number or one per class (the last axis must then be the class
+   * axis), `gamma` (2), `labelSmoothing` (y ← y(1 - ls) + ls/K, K the size of pred's last axis, as Keras).
+   * @example fl.loss('categorical_focal')({ pred: [[0.2, 0.6, 0.2]], target: [[0, 1, 0]] }) // 0.020433
+   */
+  categorical_focal_crossentropy: {
+    aliases: ['cfce', 'categorical_focal_crossentropy', 'categorical_focal_cross_entropy', 'categorical_focal'],
+    frameworks: ['tensorflow'],
+    family: 'crossentropy',
+    meaning: 'CategoricalFocalCrossentropy',
+    rank: 26,
+    tensorflow: {
+      classes: { CategoricalFocalCrossentropy: {} },
+      signature: kerasPair<KerasCategoricalFocalOptions>(),
+      definition: inPart('focal', { inputs: ['pred', 'target'], optionalInputs: ['sampleWeight'], options: categoricalFocalOptions }),
+    },
+  },
+  /**
+   * Sparse categorical focal cross-entropy (scfce, sparse_focal, SparseCategoricalFocalCrossentropy; Keras has none:
+   * keras-team/keras#23442): categorical_focal_crossentropy of one-hot labels, with SparseCategoricalCrossentropy's
+   * labels (pred's shape without `axis`; [N, 1] squeezed) and `ignoreClass` (those entries count 0 and the mean
+   * divides by the others). A label outside [0, C) is LABEL_OUT_OF_RANGE.
+   */
+  sparse_categorical_focal_crossentropy: {
+    aliases: ['scfce', 'sparse_categorical_focal_crossentropy', 'sparse_categorical_focal_cross_entropy', 'sparse_categorical_focal', 'sparse_focal'],
+    frameworks: ['tensorflow'],
+    family: 'crossentropy',
+    meaning: 'SparseCategoricalFocalCrossentropy (keras-team/keras#23442: Keras has none)',
+    rank: 27,
+    tensorflow: {
+      classes: { SparseCategoricalFocalCrossentropy: {} },
+      signature: kerasPair<KerasSparseCategoricalFocalOptions>(),
+      definition: inPart('focal', { inputs: ['pred', 'target'], optionalInputs: ['sampleWeight'], options: { ...categoricalFocalOptions, ignoreClass: integerOption(null) } }),
     },
   },
 } as const satisfies Declarations;

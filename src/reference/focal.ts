@@ -77,3 +77,63 @@ export function kerasFocalValues(pred: ArrayLike<number>, target: ArrayLike<numb
   }
   return { data: out, shape: [...shape.slice(0, a), ...shape.slice(a + 1)] };
 }
+
+export interface KerasCategoricalFocalOptions {
+  alpha?: number | readonly number[];
+  gamma?: number;
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+  axis?: number;
+  /** The sparse form: entries with this label count 0 (and are masked out of the mean by the caller). */
+  ignoreClass?: number | null;
+}
+
+/**
+ * Keras `categorical_focal_crossentropy` per row (keras/src/losses/losses.py), transcribed: smoothing with K =
+ * y's last axis, softmax on logits, renormalisation, clip, α·(1 - o)^γ·(-y log o) summed over the class axis.
+ * `target` is one-hot (pred's shape) or, `sparse`, class indices of pred's shape without the axis. Returns the
+ * per-sample values in the order of pred's shape without the axis (0 for an ignored label).
+ */
+export function kerasCategoricalFocalValues(
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  shape: readonly number[],
+  o: KerasCategoricalFocalOptions = {},
+  sparse = false,
+): Float64Array {
+  const rank = shape.length;
+  const a = (o.axis ?? -1) < 0 ? (o.axis ?? -1) + rank : o.axis!;
+  const outer = shape.slice(0, a).reduce((x, y) => x * y, 1);
+  const C = shape[a]!;
+  const inner = shape.slice(a + 1).reduce((x, y) => x * y, 1);
+  const K = shape[rank - 1]!;
+  const ls = o.labelSmoothing ?? 0;
+  const gamma = o.gamma ?? 2;
+  const alpha = o.alpha ?? 0.25;
+  const out = new Float64Array(outer * inner);
+  for (let i = 0; i < outer; i++) {
+    for (let k = 0; k < inner; k++) {
+      const r = i * inner + k;
+      const at = (c: number) => (i * C + c) * inner + k;
+      if (sparse && o.ignoreClass != null && target[r] === o.ignoreClass) continue;
+      let s = Array.from({ length: C }, (_, c) => pred[at(c)]!);
+      if (o.fromLogits === true) {
+        const m = Math.max(...s);
+        const e = s.map((x) => Math.exp(x - m));
+        const z = e.reduce((x, y) => x + y, 0);
+        s = e.map((x) => x / z);
+      }
+      const S = s.reduce((x, y) => x + y, 0);
+      let l = 0;
+      for (let c = 0; c < C; c++) {
+        const t = sparse ? (target[r] === c ? 1 : 0) : target[at(c)]!;
+        const y = t * (1 - ls) + ls / K;
+        const q = clip(s[c]! / S);
+        const ac = typeof alpha === 'number' ? alpha : alpha.length === 1 ? alpha[0]! : alpha[c]!;
+        l += ac * Math.pow(1 - q, gamma) * -y * Math.log(q);
+      }
+      out[r] = l;
+    }
+  }
+  return out;
+}
