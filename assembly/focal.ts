@@ -375,9 +375,9 @@ function categoricalFocalRows(
     for (let i = 0; i < inner; i++) {
       const r = o * inner + i;
       const p = rowAt(pred, o, C, ps, i);
-      const g = grad != 0 ? rowAt(grad, o, C, gs, i) : 0;
+      const g: usize = grad != 0 ? rowAt(grad, o, C, gs, i) : 0;
       const label = sparse ? load<i32>(at(target, r)) : 0;
-      const t = sparse ? 0 : rowAt(target, o, C, ts, i);
+      const t: usize = sparse ? 0 : rowAt(target, o, C, ts, i);
       if (sparse && label == ignore) {
         store<f32>(at(out, r), 0);
         if (g != 0) for (let c = 0; c < C; c++) store<f32>(at(g, c * gs), 0);

@@ -19,6 +19,7 @@ function oneSample(name: string): Inputs {
   const pair = (pred: number[], target: number[]) => ({ pred: { data: pred, shape: [1, pred.length] }, target: { data: target, shape: [1, target.length] } });
   switch (name) {
     case 'sparse_categorical_crossentropy':
+    case 'sparse_categorical_focal_crossentropy':
       return { pred: { data: [0.2, 0.5, 0.3], shape: [1, 3] }, target: { data: [1], shape: [1] } };
     case 'bpr':
     case 'pair_hinge':
@@ -27,6 +28,8 @@ function oneSample(name: string): Inputs {
     case 'squared_hinge':
       return pair([0.3, -0.4, 1.5], [1, 0, 0]);
     case 'categorical_crossentropy':
+    case 'categorical_focal_crossentropy':
+    case 'binary_focal_crossentropy':
     case 'categorical_hinge':
     case 'kullback_leibler_divergence':
     case 'binary_crossentropy':
