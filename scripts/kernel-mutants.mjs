@@ -265,6 +265,7 @@ export const MUTANTS = [
     replace: 'if (!(o >= EPSILON64 && o <= ONE_MINUS_EPSILON64)) return 0;',
     description: 'categorical focal gradient: a zero row (0/0) gives 0 instead of NaN',
     tests: CATEGORICAL_FOCAL,
+    equivalent: 'a NaN o reaches every element of the row anyway, through G = Σ g_c·o_c (0·NaN): the test of a zero row still sees NaN everywhere',
   },
   {
     file: 'focal.ts',
