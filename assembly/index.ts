@@ -11,6 +11,7 @@ export * from "./margin";
 export * from "./ranking";
 export * from "./cosine";
 export * from "./focal";
+export * from "./overlap";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

@@ -54,6 +54,7 @@ const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.t
 
 const FOCAL = ['test/focal.test.ts', 'test/wave3.test.ts'];
 const CATEGORICAL_FOCAL = ['test/categorical-focal.test.ts', 'test/wave3.test.ts'];
+const OVERLAP = ['test/overlap.test.ts', 'test/wave3.test.ts'];
 const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
 
 export const MUTANTS = [
@@ -322,6 +323,70 @@ export const MUTANTS = [
     replace: 'return y * (<f32>1 - p) + y * p;',
     description: 'focal on probabilities (one lane): 1 - p_t without its negative-class term',
     tests: FOCAL,
+  },
+  // ---- overlap.ts (Dice and Tversky) ----
+  {
+    file: 'overlap.ts',
+    find: 'vtp1 = f64x2.add(vtp1, f64x2.mul(phi, thi));',
+    replace: 'vtp1 = f64x2.add(vtp1, f64x2.mul(phi, tlo));',
+    description: 'overlap sums (SIMD, one group): lanes 2-3 of TP multiply p by the wrong lanes of y',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'sp = hsum_f64x2(f64x2.add(vp0, vp1));',
+    replace: 'sp = hsum_f64x2(vp0);',
+    description: 'overlap sums (SIMD, one group): one of the two chains of Σ p dropped',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'for (; j < n; j++) {\n    const pj',
+    replace: 'for (; j < n - 1; j++) {\n    const pj',
+    description: "overlap sums (one group): the scalar tail's last element skipped",
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'v128.store(ay, f64x2.add(v128.load(ay, 16), thi), 16);',
+    replace: 'v128.store(ay, f64x2.add(v128.load(ay, 16), tlo), 16);',
+    description: 'overlap sums (SIMD, a row of groups): Y of groups 2-3 of four accumulates the wrong lanes',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'store<f64>(a + 2 * plane, load<f64>(a + 2 * plane) + pi);',
+    replace: 'store<f64>(a + 2 * plane, load<f64>(a + 2 * plane) + ti);',
+    description: 'overlap sums (a row of groups, one lane): P accumulates the target',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'const a = at64(acc, o * I);',
+    replace: 'const a = at64(acc, o);',
+    description: 'overlap sums: the groups of slab o start at o, not o·I',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'v128.store(at(grad, j), i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));',
+    replace: 'v128.store(at(grad, j), i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7));',
+    description: 'overlap gradient (SIMD, one group): lanes 2-3 written from lanes 0-1',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'const cb = ca + plane;',
+    replace: 'const cb = ca;',
+    description: 'overlap gradient (SIMD, a row of groups): b read from the plane of a',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'for (; i < I; i++) {\n    const ca',
+    replace: 'for (; i < I - 1; i++) {\n    const ca',
+    description: "overlap gradient (a row of groups): the scalar tail's last group left unwritten",
+    tests: OVERLAP,
   },
   {
     file: 'probability.ts',

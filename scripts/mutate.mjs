@@ -45,6 +45,8 @@ const GROUPS = [
   },
   // the focal part (binary focal cross-entropy: declarations, binders, twin, Keras's moved axis)
   { mutate: 'src/losses/focal.ts,src/losses/focal.part.ts', tests: [...ERRORS, 'test/focal.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
+  // the overlap part (Dice, Tversky: declarations, the axis geometry, tile blocks, the moved copy, streaming)
+  { mutate: 'src/losses/overlap.ts,src/losses/overlap.part.ts', tests: [...ERRORS, 'test/overlap.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
   { mutate: 'src/losses/ctc.ts,src/losses/ctc.part.ts,src/engines/sequences.ts', tests: [...ERRORS, 'test/ctc.*.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts'] },
   {
     // the engines and their tiling driver: every family's suites run them, on every path (tiles, forms, out, labels;

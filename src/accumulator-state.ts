@@ -75,12 +75,14 @@ function numbers(where: Where, key: string, raw: unknown): number[] {
 }
 
 /**
- * An option as a state writes it: as it is (a number's -0 as 0, as JSON would), an array option (PyTorch's weight)
- * as { data, shape }. What is not a valid option value is left for the comparison, or fl.loss, to refuse.
+ * An option as a state writes it: as it is (a number's -0 as 0, as JSON would), a tensor option (PyTorch's weight)
+ * as { data, shape }, a list option (Keras's axis list, CategoricalFocal's per-class alpha, a Float32Array once
+ * parsed) as a list of numbers. What is not a valid option value is left for the comparison, or fl.loss, to refuse.
  */
 function optionForm(where: Where, key: string, v: unknown): StateOption {
   if (typeof v === 'number') return v + 0;
   if (typeof v !== 'object' || v === null) return v as StateOption;
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return numbers(where, `options.${key}`, Array.from(v as ArrayLike<unknown>)).map(encodeNumber);
   const t = v as { data: ArrayLike<unknown>; shape: number[] };
   return { data: numbers(where, `options.${key}.data`, Array.from(t.data ?? [])).map(encodeNumber), shape: t.shape };
 }
@@ -91,6 +93,7 @@ export function encodeOptions(options: Readonly<Record<string, unknown>>): Recor
   return out;
 }
 const NOWHERE: Where = { loss: '', argument: '' };
+type StateTensorForm = { data: unknown; shape: number[] };
 
 /** A state's options as fl.loss takes them (fl.accumulator resolves the loss from them): array options as tensors. */
 export function decodeOptions(where: Where, raw: unknown): Record<string, unknown> {
@@ -98,7 +101,8 @@ export function decodeOptions(where: Where, raw: unknown): Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const v = optionForm(where, key, value);
-    out[key] = typeof v === 'object' && v !== null ? { data: Float32Array.from(numbers(where, key, v.data)), shape: v.shape } : v;
+    if (Array.isArray(v)) out[key] = numbers(where, key, v);
+    else out[key] = typeof v === 'object' && v !== null ? { data: Float32Array.from(numbers(where, key, (v as StateTensorForm).data)), shape: (v as StateTensorForm).shape } : v;
   }
   return out;
 }

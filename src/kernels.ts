@@ -177,6 +177,10 @@ export interface Kernels {
   focal_logits_grad_f32(n: number, pred: number, target: number, grad: number, params: number, scale: number): number;
   /** assembly/focal.ts: (frame: usize, params: usize) → f64 */
   categorical_focal_f32(frame: number, params: number): number;
+  /** assembly/overlap.ts: (O: i32, R: i32, I: i32, pred: usize, target: usize, acc: usize, planes: i32) → void */
+  overlap_sums_f32(O: number, R: number, I: number, pred: number, target: number, acc: number, planes: number): void;
+  /** assembly/overlap.ts: (O: i32, R: i32, I: i32, target: usize, grad: usize, coef: usize, planes: i32) → void */
+  overlap_grad_f32(O: number, R: number, I: number, target: number, grad: number, coef: number, planes: number): void;
 }
 
 /** The name of a kernel. */

@@ -33,18 +33,21 @@ const parts: Record<ReleaseBuild, Record<LazyPart, Pack>> = {
     cosine: () => import('../build/fastloss.relaxed-compact.cosine.gz'),
     ctc: () => import('../build/fastloss.relaxed-compact.ctc.gz'),
     focal: () => import('../build/fastloss.relaxed-compact.focal.gz'),
+    overlap: () => import('../build/fastloss.relaxed-compact.overlap.gz'),
   },
   simd: {
     margin: () => import('../build/fastloss.simd-compact.margin.gz'),
     cosine: () => import('../build/fastloss.simd-compact.cosine.gz'),
     ctc: () => import('../build/fastloss.simd-compact.ctc.gz'),
     focal: () => import('../build/fastloss.simd-compact.focal.gz'),
+    overlap: () => import('../build/fastloss.simd-compact.overlap.gz'),
   },
   scalar: {
     margin: () => import('../build/fastloss.scalar.margin.gz'),
     cosine: () => import('../build/fastloss.scalar.cosine.gz'),
     ctc: () => import('../build/fastloss.scalar.ctc.gz'),
     focal: () => import('../build/fastloss.scalar.focal.gz'),
+    overlap: () => import('../build/fastloss.scalar.overlap.gz'),
   },
 };
 

@@ -135,6 +135,20 @@ export interface KerasSparseCategoricalFocalOptions extends KerasCategoricalFoca
   ignoreClass?: number | null | undefined;
 }
 
+/**
+ * Keras Dice(axis): `axis` null (the default: every axis, one value for the whole batch), one axis, or a list of
+ * them; the value has the input's shape without those axes.
+ */
+export interface KerasDiceOptions extends KerasOptions {
+  axis?: number | readonly number[] | null | undefined;
+}
+
+/** Keras Tversky(alpha, beta, axis): α weighs Σ y(1 - p) (false negatives, as the code does), β Σ (1 - y)p. */
+export interface KerasTverskyOptions extends KerasDiceOptions {
+  alpha?: number | undefined;
+  beta?: number | undefined;
+}
+
 /** torchvision.ops.sigmoid_focal_loss(alpha, gamma, reduction): logits; alpha in [0, 1] or -1 (off); reduction default 'none'. */
 export interface TorchSigmoidFocalOptions extends TorchOptions {
   alpha?: number | undefined;

@@ -63,7 +63,8 @@ export interface StateTensor {
 }
 
 /** An option's value in a state, as loss.options holds it (array options as StateTensor). */
-export type StateOption = string | number | boolean | null | StateTensor;
+/** An option as a state writes it: a tensor option (PyTorch's weight) as { data, shape }, a list option (Keras's axis list, a per-class alpha) as a list. */
+export type StateOption = string | number | boolean | null | StateTensor | readonly StateNumber[];
 
 interface StateHead<C extends Canonical, F extends Framework> {
   format: 'fastloss-accumulator';

@@ -44,6 +44,29 @@ BATCH_MAKERS.poisson_negative_log_likelihood = pairMaker(0, 3);
 BATCH_MAKERS.poisson = pairMaker(0, 3);
 BATCH_MAKERS.soft_margin = pairMaker(-3, 3); // any real target: torch checks none
 BATCH_MAKERS.binary_focal_crossentropy = pairMaker(0.05, 0.95); // probabilities (Keras) are logits too (torchvision); soft labels
+/**
+ * Dice and Tversky: pred in [0, 1] and 0/1 targets [N, k, d], per-sample values over axes [1, 2] (STREAM_OPTIONS:
+ * their default, axis null, is one value for the whole batch, which does not stream), Keras sampleWeight [N].
+ */
+const overlapMaker: Maker = (n, u, framework, variant) => {
+  const shape = [n, 1 + (variant % 3), 1 + (variant % 4)];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out: Record<string, Batched> = {
+    pred: { data: uniform(size, 0, 1, u), shape, axis: 0 },
+    target: { data: Float32Array.from({ length: size }, () => (u() < 0.4 ? 1 : 0)), shape, axis: 0 },
+  };
+  if (variant % 2 === 1) out.sampleWeight = { data: uniform(n, 0, 2, u), shape: [n], axis: 0 };
+  return out;
+};
+BATCH_MAKERS.dice = overlapMaker;
+BATCH_MAKERS.tversky = overlapMaker;
+
+/** Options an accumulator of a loss is tested with, beyond framework and reduction (none: the defaults). */
+export const STREAM_OPTIONS: Record<string, Record<string, unknown>> = {
+  dice: { axis: [1, 2] },
+  tversky: { axis: [1, 2], alpha: 0.3, beta: 0.8 },
+};
+
 /** Class rows: pred [N, C] (Keras probabilities, torch logits / log-probabilities), targets one-hot or indices [N]. */
 const rowsMaker =
   (sparse: (framework: string) => boolean): Maker =>

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses, type Accumulator, type AccumulatorState, type FastLoss, type Loss, type OutputTensor } from '../src/index.js';
-import { BATCH_MAKERS, close, everyLossAndReduction, slice, whole, type Batched } from './accumulator.datasets.js';
+import { BATCH_MAKERS, STREAM_OPTIONS, close, everyLossAndReduction, slice, whole, type Batched } from './accumulator.datasets.js';
 import { propertyRuns, rng } from './helpers.js';
 
 type Node = Accumulator | AccumulatorState;
@@ -61,7 +61,7 @@ describe('sharded evaluation: random shards merged along random trees equal one 
           const cuts = [0, ...cutsRaw.map((c) => c % (n + 1)).sort((x, y) => x - y), n];
           for (const { name, framework, reduction } of losses) {
             const made = BATCH_MAKERS[name]!(n, u, framework, variant);
-            const loss = fl.loss(name, { framework, reduction }) as Loss;
+            const loss = fl.loss(name, { framework, reduction, ...STREAM_OPTIONS[name] }) as Loss;
             const label = `${name} (${framework}, ${reduction}) N=${n} variant ${variant} shards [${cuts}] seed ${seed}`;
             // one Keras sample split along its only axis: 'none' does not stream (test/accumulator.property.test.ts)
             if (reduction === 'none' && framework === 'tensorflow' && made.pred?.shape.length === 1) continue;

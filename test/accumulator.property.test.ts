@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadLosses } from '../src/index.js';
 import type { OutputTensor } from '../src/tensor.js';
-import { BATCH_MAKERS, close, everyLossAndReduction, reductionsOf, slice, whole } from './accumulator.datasets.js';
+import { BATCH_MAKERS, STREAM_OPTIONS, close, everyLossAndReduction, reductionsOf, slice, whole } from './accumulator.datasets.js';
 import { expectLossError, propertyRuns } from './helpers.js';
 
 describe('loss.accumulator()', () => {
@@ -19,7 +19,7 @@ describe('loss.accumulator()', () => {
       expect(BATCH_MAKERS[name], `${name}: add a batch maker to test/accumulator.datasets.ts`).toBeDefined();
       for (const framework of frameworks) {
         for (const reduction of reductionsOf(fl, name, framework)) {
-          const acc = fl.loss(name, { framework, reduction }).accumulator();
+          const acc = fl.loss(name, { framework, reduction, ...STREAM_OPTIONS[name] }).accumulator();
           expect(acc.mode, `${name} ${framework} ${reduction}`).toBe(reduction === 'none' ? 'concatenate' : 'reduce');
         }
       }
@@ -45,7 +45,7 @@ describe('loss.accumulator()', () => {
             const cuts = [0, ...cutsRaw.map((c) => c % (n + 1)).sort((x, y) => x - y), n];
             for (const { name, framework, reduction } of losses) {
               const made = BATCH_MAKERS[name]!(n, u, framework, variant);
-              const loss = fl.loss(name, { framework, reduction });
+              const loss = fl.loss(name, { framework, reduction, ...STREAM_OPTIONS[name] });
               const label = `${name} (${framework}, ${reduction}) N=${n} variant ${variant} cuts [${cuts}]`;
               const rank1Keras = framework === 'tensorflow' && made.pred?.shape.length === 1;
               const acc = loss.accumulator();

@@ -69,6 +69,22 @@ describe('a state', () => {
     expect(resumed.update(next).result()).toBe(acc.update(next).result());
   });
 
+  it("list options (Dice's axis list, CategoricalFocal's per-class alpha) are lists in a state, and resume through JSON", () => {
+    const dice = fl.loss('dice', { axis: [1, -1] }).accumulator();
+    dice.update({ pred: [[[0.2, 0.9], [0.4, 0.1]]], target: [[[0, 1], [1, 0]]] });
+    const ds = json(dice.state());
+    expect((ds as { options: Record<string, unknown> }).options.axis).toEqual([1, -1]);
+    expect(fl.accumulator(ds).result()).toBe(dice.result());
+    expect(fl.loss('dice', { axis: [1, -1] }).accumulator(ds).result()).toBe(dice.result());
+    expect(refusal(() => fl.loss('dice', { axis: [1, 2] }).accumulator(ds))[0]).toBe('BAD_STATE');
+    const focal = fl.loss('cfce', { alpha: [0.25, 0.5, 0.1] }).accumulator();
+    focal.update({ pred: [[0.2, 0.5, 0.3]], target: [[0, 1, 0]] });
+    const fs = json(focal.state());
+    expect((fs as { options: Record<string, unknown> }).options.alpha).toEqual([0.25, 0.5, Math.fround(0.1)]);
+    expect(fl.accumulator(fs).result()).toBe(focal.result());
+    expect(fl.loss('cfce', { alpha: [0.25, 0.5, 0.1] }).accumulator(fs).merge(focal).result()).toBeCloseTo(focal.result() as number, 12);
+  });
+
   it('merges an accumulator, its state, itself, or an accumulator of another instance', async () => {
     const a = mse.accumulator().update({ pred: [1, 2], target: [0, 0] });
     const b = mse.accumulator().update({ pred: [3], target: [0] });

@@ -39,6 +39,8 @@ MAKERS.poisson_negative_log_likelihood = pairMaker(0.1, 3);
 MAKERS.poisson = pairMaker(0.1, 3);
 MAKERS.soft_margin = pairMaker(-3, 3);
 MAKERS.binary_focal_crossentropy = pairMaker(0.02, 0.98);
+MAKERS.dice = pairMaker(0, 1);
+MAKERS.tversky = pairMaker(0, 1);
 /** Rows over a class axis: logits (or probabilities) and class indices of the shape without it. */
 const classes = (probabilities: boolean, classAxis: 'last' | 1) => (shape: Shape, u: () => number): Made => {
   const n = shape.reduce((a, b) => a * b, 1);

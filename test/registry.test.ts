@@ -45,6 +45,8 @@ const TABLE: Record<string, [string[], string[]]> = {
   categorical_focal_crossentropy: [['cfce', 'categorical_focal_crossentropy', 'categorical_focal_cross_entropy', 'categorical_focal'], ['tensorflow']],
   sparse_categorical_focal_crossentropy: [['scfce', 'sparse_categorical_focal_crossentropy', 'sparse_categorical_focal_cross_entropy', 'sparse_categorical_focal', 'sparse_focal'], ['tensorflow']],
   binary_focal_crossentropy: [['bfce', 'binary_focal_crossentropy', 'binary_focal_cross_entropy', 'binary_focal', 'focal', 'focal_loss'], ['tensorflow', 'pytorch']],
+  dice: [['dice', 'dice_loss'], ['tensorflow']],
+  tversky: [['tversky', 'tversky_loss'], ['tensorflow']],
 };
 
 describe('the alias table', () => {
@@ -79,7 +81,7 @@ describe('the alias table', () => {
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
         'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin', 'binary_focal_crossentropy',
-        'categorical_focal_crossentropy', 'sparse_categorical_focal_crossentropy',
+        'categorical_focal_crossentropy', 'sparse_categorical_focal_crossentropy', 'dice', 'tversky',
         ...MARGIN_FAMILIES,
       ].sort(),
     );

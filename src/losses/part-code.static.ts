@@ -9,10 +9,12 @@ import { MARGIN_CODE } from './margin.part.js';
 import { COSINE_CODE } from './cosine.part.js';
 import { CTC_CODE } from './ctc.part.js';
 import { FOCAL_CODE } from './focal.part.js';
+import { OVERLAP_CODE } from './overlap.part.js';
 
 export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   margin: () => Promise.resolve(MARGIN_CODE),
   cosine: () => Promise.resolve(COSINE_CODE),
   ctc: () => Promise.resolve(CTC_CODE),
   focal: () => Promise.resolve(FOCAL_CODE),
+  overlap: () => Promise.resolve(OVERLAP_CODE),
 };

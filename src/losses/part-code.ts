@@ -21,4 +21,5 @@ export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   cosine: () => import('./cosine.part.js').then((m) => m.COSINE_CODE),
   ctc: () => import('./ctc.part.js').then((m) => m.CTC_CODE),
   focal: () => import('./focal.part.js').then((m) => m.FOCAL_CODE),
+  overlap: () => import('./overlap.part.js').then((m) => m.OVERLAP_CODE),
 };
