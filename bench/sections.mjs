@@ -19,6 +19,7 @@ export const SECTIONS = [
   ['ctc', 'CTC'],
   ['margin', 'Margin, similarity and ranking'],
   ['focal', 'Focal loss'],
+  ['overlap', 'Dice and Tversky'],
   ['tfjs', 'TensorFlow.js training with fastloss/tfjs'],
   ['cli', 'The fastloss command'],
 ];

@@ -334,6 +334,20 @@ export const MUTANTS = [
   },
   {
     file: 'overlap.ts',
+    find: 'const vy = f32x4.add(f32x4.add(t0, t1), f32x4.add(t2, t3));',
+    replace: 'const vy = f32x4.add(f32x4.add(t0, t1), f32x4.add(t2, t2));',
+    description: "overlap sums (SIMD, 16-element body): Y's tree takes the third vector twice and drops the fourth",
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
+    find: 'vtp0 = f64x2.add(vtp0, vwiden_lo(vtp));',
+    replace: 'vtp0 = f64x2.add(vtp0, vwiden_hi(vtp));',
+    description: 'overlap sums (SIMD, 16-element body): TP widens its high half twice',
+    tests: OVERLAP,
+  },
+  {
+    file: 'overlap.ts',
     find: 'sp = hsum_f64x2(f64x2.add(vp0, vp1));',
     replace: 'sp = hsum_f64x2(vp0);',
     description: 'overlap sums (SIMD, one group): one of the two chains of Σ p dropped',

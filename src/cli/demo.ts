@@ -103,6 +103,20 @@ function classificationDataset(name: string, file: ClassificationFile): Dataset 
   };
 }
 
+/**
+ * The overlap losses (Dice, Tversky) on the classifier's softmax probabilities against its one-hot labels, one
+ * value per sample over the classes (axis -1: the default, axis null, is one number for the whole batch, which
+ * does not stream).
+ */
+function overlapDataset(name: string, file: ClassificationFile): Dataset {
+  const [n, k] = file.shape as [number, number];
+  const logProbs = logSoftmax(new Float32Array(flat(file.logits)), n, k);
+  const probs = { data: logProbs.map(Math.exp), shape: [n, k] };
+  const oneHot = { data: new Float32Array(n * k), shape: [n, k] };
+  file.labels.forEach((c, i) => (oneHot.data[i * k + c] = 1));
+  return { name, file, caseFor: () => ({ inputs: { pred: probs, target: oneHot }, options: { axis: -1 } }) };
+}
+
 function logSoftmax(x: Float32Array, n: number, k: number): Float32Array {
   const out = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -381,6 +395,7 @@ export async function runDemo(): Promise<void> {
   const datasets: Record<string, Dataset[]> = {
     regression: [regressionDataset('diabetes', diabetes), regressionDataset('linnerud', linnerud)],
     crossentropy: [classificationDataset('digits', digits)],
+    overlap: [overlapDataset('digits', digits)],
   };
   console.log('\n1. Every implemented loss on the model outputs\n');
   scoreAll(fl, datasets);

@@ -119,6 +119,12 @@ const fh: number = fl.loss('sigmoid_focal_loss')({ pred: p, target: t });
 const fi: number = fl.compute('focal', { pred: p, target: t }, { framework: 'pytorch' });
 // @ts-expect-error the same default's withGrad value
 const fk: number = fl.loss('focal', { framework: 'torch' }).withGrad({ pred: p, target: t }).value;
+// @ts-expect-error Dice's axis is a number, a list of numbers or null
+void fl.loss('dice', { axis: '1' });
+// @ts-expect-error Dice has no alpha (Tversky has)
+void fl.loss('dice', { alpha: 0.5 });
+// @ts-expect-error Tversky is a Keras loss: no PyTorch reduction 'batchmean'
+void fl.loss('tversky', { reduction: 'batchmean' });
 
 // ---- gradients ----
 // @ts-expect-error mse differentiates pred only

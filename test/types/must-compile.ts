@@ -47,6 +47,11 @@ const fv2: OutputTensor = fl.compute('focal', { pred: p, target: t }, { framewor
 const fv3: number = fl.loss('focal', { framework: 'pytorch', reduction: 'mean' })({ pred: p, target: t });
 const fv4: number = fl.loss('BinaryFocalCrossentropy')({ pred: p, target: t, sampleWeight: w });
 const fv5: OutputTensor = fl.loss('sigmoid_focal_loss').withGrad({ pred: p, target: t }, { gradOutput: { data: p, shape: [2] } }).value;
+// Dice and Tversky: axis null, one axis or a list; Tversky's alpha and beta
+const dv1: number = fl.loss('dice')({ pred: p, target: t, sampleWeight: w });
+const dv2: number = fl.loss('Dice', { axis: [1, 2, 3] })({ pred: p, target: t });
+const dv3: OutputTensor = fl.loss('tversky', { alpha: 0.7, beta: 0.3, axis: -1, reduction: 'none' })({ pred: p, target: t });
+const dv4: number = fl.loss('tversky_loss', { axis: null }).withGrad({ pred: p, target: t }).value;
 
 // ---- withGrad: the value's type, and a gradient for each differentiated input ----
 const g = fl.loss('huber', { delta: 2 }).withGrad({ pred: p, target: t });
