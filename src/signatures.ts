@@ -93,6 +93,11 @@ export interface TorchBceProbabilityOptions extends TorchOptions {
   posWeight?: undefined;
 }
 
+/** torch MultiLabelSoftMarginLoss(weight): logits; weight broadcast to the input ([C], [N, C], [N, 1]). */
+export interface TorchMultilabelSoftMarginOptions extends TorchOptions {
+  weight?: TensorLike | undefined;
+}
+
 /** torch BCEWithLogitsLoss(weight, pos_weight): logits; posWeight broadcasts along the last axis. */
 export interface TorchBceLogitsOptions extends TorchOptions {
   fromLogits: true;

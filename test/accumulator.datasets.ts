@@ -61,6 +61,16 @@ const overlapMaker: Maker = (n, u, framework, variant) => {
 BATCH_MAKERS.dice = overlapMaker;
 BATCH_MAKERS.tversky = overlapMaker;
 
+/** MultiLabelSoftMarginLoss: logits and 0/1 (or soft) targets [N, C], C >= 1 (a 1-D input is one sample). */
+BATCH_MAKERS.multilabel_soft_margin = (n, u, _framework, variant) => {
+  const shape = [n, 1 + (variant % 4)];
+  const size = shape[0]! * shape[1]!;
+  return {
+    pred: { data: uniform(size, -3, 3, u), shape, axis: 0 },
+    target: { data: Float32Array.from({ length: size }, (_, i) => (i % 3 === 1 ? u() : u() < 0.5 ? 1 : 0)), shape, axis: 0 },
+  };
+};
+
 /** Options an accumulator of a loss is tested with, beyond framework and reduction (none: the defaults). */
 export const STREAM_OPTIONS: Record<string, Record<string, unknown>> = {
   dice: { axis: [1, 2] },

@@ -40,6 +40,8 @@ MAKERS.poisson = pairMaker(0.1, 3);
 MAKERS.soft_margin = pairMaker(-3, 3);
 MAKERS.binary_focal_crossentropy = pairMaker(0.02, 0.98);
 MAKERS.dice = pairMaker(0, 1);
+/** MultiLabelSoftMarginLoss needs a class axis: a scalar shape becomes [1]. */
+MAKERS.multilabel_soft_margin = (shape, u) => pairMaker(-3, 3)(shape.length === 0 ? [1] : shape, u);
 MAKERS.tversky = pairMaker(0, 1);
 /** Rows over a class axis: logits (or probabilities) and class indices of the shape without it. */
 const classes = (probabilities: boolean, classAxis: 'last' | 1) => (shape: Shape, u: () => number): Made => {

@@ -56,7 +56,7 @@ describe.each(IMPLEMENTATIONS)('withGrad(inputs, { out }) on every engine: $labe
   it('every loss writes each gradient into its out buffer, Float32Array or fl.tensor, equal to the new arrays', async () => {
     const fl = await instance(impl);
     const losses = await everyLoss(fl);
-    expect(losses.length).toBe(38);
+    expect(losses.length).toBe(39);
     for (const [name, framework] of losses) {
       const loss = fl.loss(name, { framework }) as Loss;
       const inputs = inputsOf(name, framework);

@@ -7,14 +7,15 @@
  */
 
 import { LossError } from '../errors.js';
+import type { Runtime } from '../wasm.js';
 import type { Framework } from '../frameworks.js';
 import { shapeMismatch, type Reduction } from '../reduction.js';
-import { shapeString, type FloatInput } from '../tensor.js';
-import { type LossDefinition } from './definition.js';
+import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type Inputs, type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 
 import { booleanOption, numberOption, smoothingOption, type LossContext, type OptionSpec, reductionOption, weightOption, type WeightTensor } from '../options.js';
-import type { KerasBceOptions, KerasOptions, TorchOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchPoissonNllOptions } from '../signatures.js';
+import type { KerasBceOptions, KerasOptions, TorchOptions, TorchBceLogitsOptions, TorchBceProbabilityOptions, TorchBceWithLogitsOptions, TorchKldOptions, TorchMultilabelSoftMarginOptions, TorchPoissonNllOptions } from '../signatures.js';
 import { kerasPair, narrowed, torchPair, type Declarations } from './declaration.js';
 
 const EPSILON = 1e-7; // keras.backend.epsilon()
@@ -179,6 +180,99 @@ function pairDefinition(framework: Framework, options: Record<string, OptionSpec
   return def;
 }
 
+// ---- torch MultiLabelSoftMarginLoss: BCE with logits, averaged over the last axis per sample ----
+
+/**
+ * torch MultiLabelSoftMarginLoss(weight) (`multilabel_soft_margin_loss`, torch/nn/functional.py): per sample (every
+ * axis but the last, whose size C is the classes'), l = (1/C)·Σ_c w_c·(-y·log σ(x) - (1 - y)·log σ(-x)), which is
+ * BCEWithLogitsLoss's per-element value (weight broadcast to the input, as torch multiplies it) averaged over the
+ * last axis. So 'mean' (over the samples) is BCEWithLogitsLoss's 'mean' over every element, 'sum' its 'sum' / C, and
+ * 'none' its per-element values summed per sample / C: the kernels are bce_logits', run by the elementwise engine.
+ * A rank-0 input has no class axis (torch's IndexError: SHAPE_MISMATCH); C = 0 gives NaN per sample, as torch.
+ */
+function multilabelSoftMarginDefinition(): LossDefinition {
+  const def: LossDefinition = {
+    inputs: ['pred', 'target'],
+    optionalInputs: [],
+    options: { reduction: reductionOption('pytorch'), weight: weightOption },
+    bind: (o, runtime, ctx) => bindMultilabelSoftMargin(o, runtime, ctx, def),
+  };
+  return def;
+}
+
+function bindMultilabelSoftMargin(o: Readonly<Record<string, unknown>>, runtime: Runtime, ctx: LossContext, def: LossDefinition): BoundLoss {
+  const where = `${ctx.loss} (${ctx.framework})`;
+  const reduction = o.reduction as Reduction;
+  const weights = torchBinaryWeights(o.weight as WeightTensor | undefined, undefined, ctx);
+  const inner = bindPairLoss(
+    { kernels: 'bce_logits', js: binaryLogits, param: 0, valueScale: 1, ...(weights === undefined ? {} : { torchWeights: weights }), reduction },
+    runtime,
+    ctx,
+    def,
+  );
+
+  /** The class axis: pred's last (checked here first: the rest, by the engine). */
+  function geometry(inputs: Inputs): { C: number; rows: number; shape: readonly number[]; rowShape: number[] } {
+    checkInputNames(inputs, def, where);
+    const shape = floatInput(inputs.pred, runtime, where, 'pred').shape;
+    if (shape.length === 0) throw shapeMismatch(ctx, 'pred', 'a tensor of rank >= 1 (its last axis holds the classes)', shape);
+    const rowShape = shape.slice(0, -1);
+    return { C: shape[shape.length - 1]!, rows: rowShape.reduce((a, b) => a * b, 1), shape, rowShape };
+  }
+
+  /** Per-sample values from the per-element ones: Σ over each row / C (f64), NaN for C = 0. */
+  function perSample(values: Float32Array, g: ReturnType<typeof geometry>): OutputTensor {
+    const out = new Float32Array(g.rows);
+    for (let r = 0; r < g.rows; r++) {
+      let s = 0;
+      for (let c = 0; c < g.C; c++) s += values[r * g.C + c]!;
+      out[r] = s / g.C;
+    }
+    return { data: out, shape: g.rowShape };
+  }
+
+  const sumOver = (v: number, g: ReturnType<typeof geometry>) => (g.C === 0 ? (g.rows > 0 ? NaN : 0) : v / g.C);
+
+  return {
+    forward(inputs, extra) {
+      if (extra !== undefined) throw refuseCallOptions(where, extra);
+      const g = geometry(inputs);
+      const v = inner.forward(inputs);
+      if (reduction === 'none') return perSample((v as OutputTensor).data as Float32Array, g);
+      return reduction === 'sum' ? sumOver(v as number, g) : v;
+    },
+    withGrad(inputs, options?: GradOptions) {
+      checkGradOptions(options, where);
+      const g = geometry(inputs);
+      if (reduction === 'mean') return inner.withGrad(inputs, options);
+      if (reduction === 'sum') {
+        const r = inner.withGrad(inputs, options);
+        const grad = r.grad.pred!.data as Float32Array;
+        for (let i = 0; i < grad.length; i++) grad[i]! /= g.C;
+        return { value: sumOver(r.value as number, g), grad: r.grad };
+      }
+      // 'none': the upstream gradient of each sample, spread over its C elements / C
+      let up: ArrayLike<number> | null = null;
+      if (options?.gradOutput !== undefined) {
+        const u = floatInput(options.gradOutput, runtime, where, 'gradOutput');
+        if (!sameShape(u.shape, g.rowShape)) throw shapeMismatch(ctx, 'gradOutput', `the loss's shape ${shapeString(g.rowShape)}`, u.shape);
+        up = u.array;
+      }
+      const spread = new Float32Array(g.rows * g.C);
+      for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.C; c++) spread[r * g.C + c] = (up === null ? 1 : up[r]!) / g.C;
+      const r = inner.withGrad(inputs, { ...(options?.out === undefined ? {} : { out: options.out }), gradOutput: { data: spread, shape: [...g.shape] } });
+      return { value: perSample((r.value as OutputTensor).data as Float32Array, g), grad: r.grad };
+    },
+    stream: {
+      update(inputs, seen) {
+        const g = geometry(inputs);
+        const stats = inner.stream.update(inputs, seen);
+        return reduction === 'sum' ? { ...stats, sum: sumOver(stats.sum, g) } : stats;
+      },
+    },
+  };
+}
+
 /**
  * The elementwise probability losses by canonical name and framework. `pred` and `target` of one shape;
  * Keras's per-sample loss has the shape without the last axis, PyTorch's the input's shape.
@@ -338,6 +432,24 @@ export const PROBABILITY = {
       classes: { SoftMarginLoss: {} },
       signature: torchPair<TorchOptions>(),
       definition: pairDefinition('pytorch', {}, () => ({ kernels: 'soft_margin', js: softMargin, param: 0, valueScale: 1 })),
+    },
+  },
+  /**
+   * torch MultiLabelSoftMarginLoss (multilabel_soft_margin, F.multilabel_soft_margin_loss): per sample over the last
+   * axis, (1/C)·Σ_c w_c·BCE-with-logits(x_c, y_c), `weight` broadcast to the input ([C], [N, C], [N, 1]) without
+   * changing the 1/C; 'mean' over the samples. 1-D input: one sample (a value of shape [] for 'none').
+   * @example fl.loss('MultiLabelSoftMarginLoss')({ pred: [[0, 2]], target: [[1, 0]] }) // 1.4119
+   */
+  multilabel_soft_margin: {
+    aliases: ['multilabel_soft_margin', 'multilabel_soft_margin_loss', 'multi_label_soft_margin'],
+    frameworks: ['pytorch'],
+    family: 'crossentropy',
+    meaning: 'MultiLabelSoftMarginLoss (weight)',
+    rank: 30,
+    pytorch: {
+      classes: { MultiLabelSoftMarginLoss: {} },
+      signature: torchPair<TorchMultilabelSoftMarginOptions>(),
+      definition: multilabelSoftMarginDefinition(),
     },
   },
 } as const satisfies Declarations;

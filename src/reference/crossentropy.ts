@@ -480,3 +480,25 @@ export function torchElementwise(f: Pointwise, pred: Arr, target: Arr, shape: nu
   for (let j = 0; j < n; j++) grad[j]! /= d;
   return { value: sum / d, grad };
 }
+
+/**
+ * torch MultiLabelSoftMarginLoss (torch/nn/functional.py `multilabel_soft_margin_loss`), float64, as torch writes
+ * it: `loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))`, times `weight` (broadcast), then `loss.sum(dim=-1) /
+ * C`: the per-sample values (the shape without the last axis) and d Σ values / d x.
+ */
+export function multilabelSoftMarginReference(x: ArrayLike<number>, y: ArrayLike<number>, shape: readonly number[], weight?: (i: number) => number): { values: Float64Array; grad: Float64Array } {
+  const C = shape[shape.length - 1]!;
+  const n = x.length;
+  const rows = C === 0 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : n / C;
+  const logSigmoid = (z: number) => (z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)));
+  const values = new Float64Array(rows);
+  const grad = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = weight === undefined ? 1 : weight(i);
+    const l = -(y[i]! * logSigmoid(x[i]!) + (1 - y[i]!) * logSigmoid(-x[i]!)) * w;
+    values[Math.floor(i / C)]! += l / C;
+    grad[i] = ((1 / (1 + Math.exp(-x[i]!)) - y[i]!) * w) / C;
+  }
+  if (C === 0) values.fill(NaN);
+  return { values, grad };
+}

@@ -125,6 +125,8 @@ void fl.loss('dice', { axis: '1' });
 void fl.loss('dice', { alpha: 0.5 });
 // @ts-expect-error Tversky is a Keras loss: no PyTorch reduction 'batchmean'
 void fl.loss('tversky', { reduction: 'batchmean' });
+// @ts-expect-error MultiLabelSoftMarginLoss is PyTorch's: no sampleWeight
+void fl.loss('multilabel_soft_margin')({ pred: p, target: t, sampleWeight: p });
 
 // ---- gradients ----
 // @ts-expect-error mse differentiates pred only

@@ -52,6 +52,9 @@ const dv1: number = fl.loss('dice')({ pred: p, target: t, sampleWeight: w });
 const dv2: number = fl.loss('Dice', { axis: [1, 2, 3] })({ pred: p, target: t });
 const dv3: OutputTensor = fl.loss('tversky', { alpha: 0.7, beta: 0.3, axis: -1, reduction: 'none' })({ pred: p, target: t });
 const dv4: number = fl.loss('tversky_loss', { axis: null }).withGrad({ pred: p, target: t }).value;
+// MultiLabelSoftMarginLoss: weight, PyTorch reductions
+const ml1: number = fl.loss('MultiLabelSoftMarginLoss', { weight: [1, 2] })({ pred: p, target: t });
+const ml2: OutputTensor = fl.loss('multilabel_soft_margin', { reduction: 'none' }).withGrad({ pred: p, target: t }).value;
 
 // ---- withGrad: the value's type, and a gradient for each differentiated input ----
 const g = fl.loss('huber', { delta: 2 }).withGrad({ pred: p, target: t });
