@@ -224,5 +224,5 @@ async function main(): Promise<void> {
   }
 }
 
-export { c1, c2, c3, either, fv1, fv2, fv3, fv4, fv5, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
+export { c1, c2, c3, either, fv1, fv2, fv3, fv4, fv5, dv1, dv2, dv3, dv4, ml1, ml2, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
 export type { _reduceState, _noneState, _fromState, _anyLoss, _fromJson, _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
