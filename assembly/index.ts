@@ -12,6 +12,7 @@ export * from "./ranking";
 export * from "./cosine";
 export * from "./focal";
 export * from "./overlap";
+export * from "./gaussian";
 
 /** First byte past the module's static data: the facade's allocator owns memory from here on. */
 export function heap_base(): usize {

@@ -181,6 +181,8 @@ export interface Kernels {
   overlap_sums_f32(O: number, R: number, I: number, pred: number, target: number, acc: number, planes: number): void;
   /** assembly/overlap.ts: (O: i32, R: i32, I: i32, target: usize, grad: usize, coef: usize, planes: i32) → void */
   overlap_grad_f32(O: number, R: number, I: number, target: number, grad: number, coef: number, planes: number): void;
+  /** assembly/gaussian.ts: (O: i32, K: i32, I: i32, pred: usize, target: usize, vars: usize, out: usize, gp: usize, gv: usize, up: usize, params: usize, scale: f64) → f64 */
+  gaussian_nll_f32(O: number, K: number, I: number, pred: number, target: number, vars: number, out: number, gp: number, gv: number, up: number, params: number, scale: number): number;
 }
 
 /** The name of a kernel. */

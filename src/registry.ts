@@ -14,13 +14,14 @@ import { COSINE } from './losses/cosine.js';
 import { CROSSENTROPY } from './losses/crossentropy.js';
 import { CTC } from './losses/ctc.js';
 import { FOCAL } from './losses/focal.js';
+import { GAUSSIAN } from './losses/gaussian.js';
 import { MARGIN } from './losses/margin.js';
 import { OVERLAP } from './losses/overlap.js';
 import { PROBABILITY } from './losses/probability.js';
 import { REGRESSION } from './losses/regression.js';
 
 /** Every loss's declaration by canonical name, in the order `fastloss list` and the alias tables show them. */
-export const LOSSES = { ...REGRESSION, ...PROBABILITY, ...FOCAL, ...CROSSENTROPY, ...OVERLAP, ...MARGIN, ...COSINE, ...CTC } as const;
+export const LOSSES = { ...REGRESSION, ...PROBABILITY, ...FOCAL, ...CROSSENTROPY, ...OVERLAP, ...GAUSSIAN, ...MARGIN, ...COSINE, ...CTC } as const;
 
 export type Canonical = keyof typeof LOSSES;
 

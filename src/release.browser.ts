@@ -34,6 +34,7 @@ const parts: Record<ReleaseBuild, Record<LazyPart, Pack>> = {
     ctc: () => import('../build/fastloss.relaxed-compact.ctc.gz'),
     focal: () => import('../build/fastloss.relaxed-compact.focal.gz'),
     overlap: () => import('../build/fastloss.relaxed-compact.overlap.gz'),
+    gaussian: () => import('../build/fastloss.relaxed-compact.gaussian.gz'),
   },
   simd: {
     margin: () => import('../build/fastloss.simd-compact.margin.gz'),
@@ -41,6 +42,7 @@ const parts: Record<ReleaseBuild, Record<LazyPart, Pack>> = {
     ctc: () => import('../build/fastloss.simd-compact.ctc.gz'),
     focal: () => import('../build/fastloss.simd-compact.focal.gz'),
     overlap: () => import('../build/fastloss.simd-compact.overlap.gz'),
+    gaussian: () => import('../build/fastloss.simd-compact.gaussian.gz'),
   },
   scalar: {
     margin: () => import('../build/fastloss.scalar.margin.gz'),
@@ -48,6 +50,7 @@ const parts: Record<ReleaseBuild, Record<LazyPart, Pack>> = {
     ctc: () => import('../build/fastloss.scalar.ctc.gz'),
     focal: () => import('../build/fastloss.scalar.focal.gz'),
     overlap: () => import('../build/fastloss.scalar.overlap.gz'),
+    gaussian: () => import('../build/fastloss.scalar.gaussian.gz'),
   },
 };
 

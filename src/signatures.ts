@@ -52,6 +52,16 @@ export interface TwoInputTargetInputs {
   target: TensorLike;
 }
 
+/**
+ * `{ pred, target, var }`: GaussianNLLLoss's (input, target, var), var of pred's shape, of pred's shape without the
+ * last axis, with 1 on one axis, or one number.
+ */
+export interface GaussianInputs {
+  pred: TensorLike;
+  target: TensorLike;
+  var: TensorLike;
+}
+
 /** `{ positive, negative, sampleWeight? }`: the pairwise ranking losses (scores of the preferred and the other item). */
 export interface PairwiseInputs {
   positive: TensorLike;
@@ -91,6 +101,12 @@ export interface TorchBceProbabilityOptions extends TorchOptions {
   fromLogits?: false | undefined;
   weight?: TensorLike | undefined;
   posWeight?: undefined;
+}
+
+/** torch GaussianNLLLoss(full, eps): `full` adds 0.5·log 2π; var is clamped to at least eps (>= 0). */
+export interface TorchGaussianNllOptions extends TorchOptions {
+  full?: boolean | undefined;
+  eps?: number | undefined;
 }
 
 /** torch MultiLabelSoftMarginLoss(weight): logits; weight broadcast to the input ([C], [N, C], [N, 1]). */

@@ -71,6 +71,19 @@ BATCH_MAKERS.multilabel_soft_margin = (n, u, _framework, variant) => {
   };
 };
 
+/** GaussianNLLLoss: pred, target [N, D] (or [N]) and var of pred's shape, one per row [N], or [N, 1]. */
+BATCH_MAKERS.gaussian_nll = (n, u, _framework, variant) => {
+  const d = 1 + (variant % 3);
+  const shape = variant % 4 === 3 ? [n] : [n, d];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const varShape = variant % 3 === 0 || shape.length === 1 ? shape : variant % 3 === 1 ? [n] : [n, 1];
+  return {
+    pred: { data: uniform(size, -2, 2, u), shape, axis: 0 },
+    target: { data: uniform(size, -2, 2, u), shape, axis: 0 },
+    var: { data: uniform(varShape.reduce((a, b) => a * b, 1), 0.1, 2, u), shape: varShape, axis: 0 },
+  };
+};
+
 /** Options an accumulator of a loss is tested with, beyond framework and reduction (none: the defaults). */
 export const STREAM_OPTIONS: Record<string, Record<string, unknown>> = {
   dice: { axis: [1, 2] },

@@ -4,7 +4,7 @@
  * statically (the JavaScript), and the core of the one release build its engine runs (relaxed where relaxed SIMD
  * validates, else simd, else scalar), each inlined gzipped in a chunk of its own that the runtime imports on
  * demand: gzipped as a web server sends them, at most 60 KB whichever build it is. The losses beyond the core come
- * in parts (src/losses/parts.ts: margin, cosine, CTC, focal, overlap), each its code and its kernels of that build in chunks a page
+ * in parts (src/losses/parts.ts: margin, cosine, CTC, focal, overlap, gaussian), each its code and its kernels of that build in chunks a page
  * fetches when it loads one of them; their cost is printed. The script-tag build dist/fastloss.iife.js carries the simd and scalar builds
  * in one file (no chunks from file://) and is held to a guard. None carries the debug build or
  * @assemblyscript/loader, which only dist/browser/debug.js (the "browser" condition of `fastloss/debug`) has.
@@ -26,9 +26,10 @@ const GOAL = 60 * 1024;
  * losses 13.2 KB (the binary loss's f and f' inlined into every loop: 1.7x faster than one out-of-line copy, at 9.1
  * KB gzipped in the simd build instead of 4.4; a page fetches them only when it loads a focal loss, the script tag
  * always); Dice and Tversky 3.1 KB (their code 2.9 KB: the axis geometry and the moved copy; their kernels 0.8 KB a
- * build). The third wave's other losses will take this past 100 KB: see docs/design.md §9b.
+ * build); GaussianNLLLoss 3.6 KB (code 2.1 KB, kernels 1.6 KB a build, twice here). The third wave's other losses will
+ * take this past 100 KB: see docs/design.md §9b.
  */
-const BUDGET = 94 * 1024;
+const BUDGET = 96 * 1024;
 const BUILDS = ['relaxed', 'simd', 'scalar'] as const;
 
 const read = (file: string) => readFileSync(path.join(ROOT, file));

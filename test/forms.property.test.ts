@@ -40,6 +40,12 @@ MAKERS.poisson = pairMaker(0.1, 3);
 MAKERS.soft_margin = pairMaker(-3, 3);
 MAKERS.binary_focal_crossentropy = pairMaker(0.02, 0.98);
 MAKERS.dice = pairMaker(0, 1);
+/** GaussianNLLLoss: pred, target and a var of pred's shape (positive), all three float inputs. */
+MAKERS.gaussian_nll = (shape, u) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const make = (lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * u());
+  return { inputs: { pred: { data: make(-2, 2), shape }, target: { data: make(-2, 2), shape }, var: { data: make(0.1, 2), shape } }, floats: ['pred', 'target', 'var'] };
+};
 /** MultiLabelSoftMarginLoss needs a class axis: a scalar shape becomes [1]. */
 MAKERS.multilabel_soft_margin = (shape, u) => pairMaker(-3, 3)(shape.length === 0 ? [1] : shape, u);
 MAKERS.tversky = pairMaker(0, 1);

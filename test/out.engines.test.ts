@@ -27,6 +27,7 @@ function inputsOf(name: string, framework: string): Record<string, unknown> {
   }
   if (name === 'bpr' || name === 'pair_hinge') return { positive: t(wave(N * D, 1), [N, D]), negative: t(wave(N * D, 2), [N, D]) };
   if (name === 'margin_ranking' || (name === 'categorical_hinge' && framework === 'pytorch')) return { x1: t(wave(N, 1), [N]), x2: t(wave(N, 2), [N]), target: [1, -1, 1, -1] };
+  if (name === 'gaussian_nll') return { pred: t(wave(N * D, 1), [N, D]), target: t(wave(N * D, 3), [N, D]), var: t(wave(N * D, 4), [N, D]) };
   if (name === 'cosine_embedding') return { x1: t(wave(N * D, 1), [N, D]), x2: t(wave(N * D, 2), [N, D]), target: [1, -1, 1, -1] };
   if (name === 'sparse_categorical_crossentropy' || name === 'sparse_categorical_focal_crossentropy' || name === 'negative_log_likelihood') return { pred: t(wave(N * D, 1), [N, D]), target: [0, 1, 2, 1] };
   if (name === 'categorical_crossentropy' && framework === 'pytorch') return { pred: t(wave(N * D, 1), [N, D]), target: [0, 1, 2, 1] };
@@ -56,7 +57,7 @@ describe.each(IMPLEMENTATIONS)('withGrad(inputs, { out }) on every engine: $labe
   it('every loss writes each gradient into its out buffer, Float32Array or fl.tensor, equal to the new arrays', async () => {
     const fl = await instance(impl);
     const losses = await everyLoss(fl);
-    expect(losses.length).toBe(39);
+    expect(losses.length).toBe(40);
     for (const [name, framework] of losses) {
       const loss = fl.loss(name, { framework }) as Loss;
       const inputs = inputsOf(name, framework);

@@ -48,6 +48,7 @@ const TABLE: Record<string, [string[], string[]]> = {
   dice: [['dice', 'dice_loss'], ['tensorflow']],
   tversky: [['tversky', 'tversky_loss'], ['tensorflow']],
   multilabel_soft_margin: [['multilabel_soft_margin', 'multilabel_soft_margin_loss', 'multi_label_soft_margin'], ['pytorch']],
+  gaussian_nll: [['gaussian_nll', 'gaussian_nll_loss', 'gnll', 'gaussian_negative_log_likelihood'], ['pytorch']],
 };
 
 describe('the alias table', () => {
@@ -82,7 +83,7 @@ describe('the alias table', () => {
         'ctc', 'huber', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', 'mean_squared_logarithmic_error', 'smooth_l1', 'log_cosh',
         'categorical_crossentropy', 'sparse_categorical_crossentropy', 'negative_log_likelihood',
         'binary_crossentropy', 'kullback_leibler_divergence', 'poisson_negative_log_likelihood', 'poisson', 'soft_margin', 'binary_focal_crossentropy',
-        'categorical_focal_crossentropy', 'sparse_categorical_focal_crossentropy', 'dice', 'tversky', 'multilabel_soft_margin',
+        'categorical_focal_crossentropy', 'sparse_categorical_focal_crossentropy', 'dice', 'tversky', 'multilabel_soft_margin', 'gaussian_nll',
         ...MARGIN_FAMILIES,
       ].sort(),
     );

@@ -10,6 +10,7 @@ import { COSINE_CODE } from './cosine.part.js';
 import { CTC_CODE } from './ctc.part.js';
 import { FOCAL_CODE } from './focal.part.js';
 import { OVERLAP_CODE } from './overlap.part.js';
+import { GAUSSIAN_CODE } from './gaussian.part.js';
 
 export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   margin: () => Promise.resolve(MARGIN_CODE),
@@ -17,4 +18,5 @@ export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   ctc: () => Promise.resolve(CTC_CODE),
   focal: () => Promise.resolve(FOCAL_CODE),
   overlap: () => Promise.resolve(OVERLAP_CODE),
+  gaussian: () => Promise.resolve(GAUSSIAN_CODE),
 };

@@ -22,4 +22,5 @@ export const PART_CODE: Readonly<Record<LazyPart, () => Promise<PartCode>>> = {
   ctc: () => import('./ctc.part.js').then((m) => m.CTC_CODE),
   focal: () => import('./focal.part.js').then((m) => m.FOCAL_CODE),
   overlap: () => import('./overlap.part.js').then((m) => m.OVERLAP_CODE),
+  gaussian: () => import('./gaussian.part.js').then((m) => m.GAUSSIAN_CODE),
 };

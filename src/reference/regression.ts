@@ -214,3 +214,51 @@ export function kerasLoss(
   }
   return { value: reduced.value, grad };
 }
+
+/**
+ * torch GaussianNLLLoss (torch/nn/functional.py `gaussian_nll_loss`), float64, as torch writes it: var unsqueezed at
+ * the end when it has pred's shape without the last axis, then broadcast (NumPy rules) against pred; `var.clamp(min
+ * = eps)` under no_grad; `0.5 * (log(var) + (input - target)**2 / var)`, `+ 0.5 * log(2π)` when full. Returns the
+ * per-element values, d Σ values / d pred, and d Σ values / d var (summed over the broadcast, the clamp invisible to
+ * it as in torch).
+ */
+export function gaussianNllReference(
+  pred: ArrayLike<number>,
+  target: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  shape: readonly number[],
+  varShape: readonly number[],
+  o: { full?: boolean; eps?: number } = {},
+): { values: Float64Array; gradPred: Float64Array; gradVar: Float64Array } {
+  const eps = o.eps ?? 1e-6;
+  let vs = [...varShape];
+  if (vs.length === shape.length - 1 && vs.every((d, k) => d === shape[k])) vs = [...vs, 1];
+  // NumPy broadcasting, trailing axes aligned
+  const rank = shape.length;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const index = (e: number): number => {
+    let j = 0;
+    let stride = 1;
+    for (let k = rank - 1, kv = vs.length - 1; k >= 0; k--, kv--) {
+      const coord = e % shape[k]!;
+      e = Math.floor(e / shape[k]!);
+      if (kv >= 0) {
+        if (vs[kv] !== 1) j += coord * stride;
+        stride *= vs[kv]!;
+      }
+    }
+    return j;
+  };
+  const values = new Float64Array(n);
+  const gradPred = new Float64Array(n);
+  const gradVar = new Float64Array(variance.length);
+  for (let e = 0; e < n; e++) {
+    const j = index(e);
+    const v = Math.max(variance[j]!, eps);
+    const d = pred[e]! - target[e]!;
+    values[e] = 0.5 * (Math.log(v) + (d * d) / v) + (o.full === true ? 0.5 * Math.log(2 * Math.PI) : 0);
+    gradPred[e] = d / v;
+    gradVar[j]! += 0.5 * (1 / v - (d * d) / (v * v));
+  }
+  return { values, gradPred, gradVar };
+}

@@ -127,6 +127,10 @@ void fl.loss('dice', { alpha: 0.5 });
 void fl.loss('tversky', { reduction: 'batchmean' });
 // @ts-expect-error MultiLabelSoftMarginLoss is PyTorch's: no sampleWeight
 void fl.loss('multilabel_soft_margin')({ pred: p, target: t, sampleWeight: p });
+// @ts-expect-error GaussianNLLLoss needs var
+void fl.loss('gaussian_nll')({ pred: p, target: t });
+// @ts-expect-error GaussianNLLLoss differentiates pred and var, not target
+void fl.loss('gaussian_nll').withGrad({ pred: p, target: t, var: p }).grad.target;
 
 // ---- gradients ----
 // @ts-expect-error mse differentiates pred only

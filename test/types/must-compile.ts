@@ -55,6 +55,11 @@ const dv4: number = fl.loss('tversky_loss', { axis: null }).withGrad({ pred: p, 
 // MultiLabelSoftMarginLoss: weight, PyTorch reductions
 const ml1: number = fl.loss('MultiLabelSoftMarginLoss', { weight: [1, 2] })({ pred: p, target: t });
 const ml2: OutputTensor = fl.loss('multilabel_soft_margin', { reduction: 'none' }).withGrad({ pred: p, target: t }).value;
+// GaussianNLLLoss: { pred, target, var }, gradients of pred and var
+const gauss = fl.loss('GaussianNLLLoss', { full: true, eps: 1e-4 }).withGrad({ pred: p, target: t, var: p });
+const gaussGp: OutputTensor = gauss.grad.pred;
+const gaussGv: OutputTensor = gauss.grad.var;
+const gaussV: number = fl.loss('gnll')({ pred: p, target: t, var: 0.5 });
 
 // ---- withGrad: the value's type, and a gradient for each differentiated input ----
 const g = fl.loss('huber', { delta: 2 }).withGrad({ pred: p, target: t });
@@ -224,5 +229,5 @@ async function main(): Promise<void> {
   }
 }
 
-export { c1, c2, c3, either, fv1, fv2, fv3, fv4, fv5, dv1, dv2, dv3, dv4, ml1, ml2, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
+export { c1, c2, c3, either, fv1, fv2, fv3, fv4, fv5, dv1, dv2, dv3, dv4, ml1, ml2, gaussGp, gaussGv, gaussV, fromConst, streamed, streamedNone, streamMode, resumed, fromState, fromNone, anyLoss, fromJson, mergedJson, looseMerged, terms, fromTyped, many, union, fw, fw2, fw3, fw4, gb, gc, gm, gn, gnv, gp, gv, kl, lc, lv, main, n1, n2, name, scoreWith, typedAsLoose, v1, v2, v3, v4, v5 };
 export type { _reduceState, _noneState, _fromState, _anyLoss, _fromJson, _case, _either, _fromTyped, _g, _gb, _gc, _gm, _inputs, _kinputs, _loose, _mse, _opts, _union };
