@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench -- [options]`.
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [--sizes=64,65536] [--rounds=7]
-                     [--suites=forms,crossentropy,crossentropy@node24,ctc,margin,focal,overlap,tfjs,cli] [--no-core] [--write]
+                     [--suites=forms,crossentropy,crossentropy@node24,ctc,margin,focal,overlap,gaussian,tfjs,cli] [--no-core] [--write]
 
   (no options)   the full run: MSE, MAE, Huber at 64, 65,536 and 16,777,216 elements, forward and
                  forward+gradient, 11 timed rounds (15 below 1M elements); prints the tables and rewrites
@@ -17,7 +17,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only=mse,mae,huber] [
 Any other option makes the run a partial one.`;
 
 /** The suites, each bench/<name>.mjs; `<name>@node24` runs that suite with Node 24 (bench/node24.mjs). */
-export const SUITES = ['forms', 'crossentropy', 'crossentropy@node24', 'ctc', 'margin', 'focal', 'overlap', 'tfjs', 'cli'];
+export const SUITES = ['forms', 'crossentropy', 'crossentropy@node24', 'ctc', 'margin', 'focal', 'overlap', 'gaussian', 'tfjs', 'cli'];
 
 const LOSSES = ['mse', 'mae', 'huber'];
 

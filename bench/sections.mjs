@@ -20,6 +20,7 @@ export const SECTIONS = [
   ['margin', 'Margin, similarity and ranking'],
   ['focal', 'Focal loss'],
   ['overlap', 'Dice and Tversky'],
+  ['gaussian', 'Gaussian NLL'],
   ['tfjs', 'TensorFlow.js training with fastloss/tfjs'],
   ['cli', 'The fastloss command'],
 ];

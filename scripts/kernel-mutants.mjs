@@ -55,6 +55,7 @@ const F64 = ['test/f64math.test.ts', ...EXP.filter((t) => t !== 'test/exp.test.t
 const FOCAL = ['test/focal.test.ts', 'test/wave3.test.ts'];
 const CATEGORICAL_FOCAL = ['test/categorical-focal.test.ts', 'test/wave3.test.ts'];
 const OVERLAP = ['test/overlap.test.ts', 'test/wave3.test.ts'];
+const GAUSSIAN = ['test/gaussian-nll.test.ts', 'test/wave3.test.ts'];
 const LOG_COSH = ['test/log-cosh.test.ts', 'test/wave3.test.ts', ...REGRESSION];
 
 export const MUTANTS = [
@@ -324,6 +325,64 @@ export const MUTANTS = [
     description: 'focal on probabilities (one lane): 1 - p_t without its negative-class term',
     tests: FOCAL,
   },
+  // ---- gaussian.ts (GaussianNLLLoss) ----
+  {
+    file: 'gaussian.ts',
+    find: 'const vvar = f32x4.max(vraw, veps);',
+    replace: 'const vvar = vraw;',
+    description: "gaussian NLL (SIMD, a variance per element): torch's clamp at eps forgotten",
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'const vg = f32x4.mul(f32x4.mul(vsu, f32x4.mul(vhalf, vr)), f32x4.sub(vone, vdq));',
+    replace: 'const vg = f32x4.mul(f32x4.mul(vsu, f32x4.mul(vhalf, vr)), f32x4.add(vone, vdq));',
+    description: 'gaussian NLL (SIMD, a variance per element): ∂/∂var with 1 + d²/v',
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'v128.store(a, f64x2.add(v128.load(a, 16), vwiden_hi(vg)), 16);',
+    replace: 'v128.store(a, f64x2.add(v128.load(a, 16), vwiden_lo(vg)), 16);',
+    description: "gaussian NLL (SIMD, var broadcast over K): lanes 2-3 of the var gradient's accumulators take lanes 0-1",
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'const g = <f64>s * 0.5 * r64 * (sumUp - r64 * sumUpD2);',
+    replace: 'const g = <f64>s * 0.5 * r64 * (sumUp - sumUpD2);',
+    description: 'gaussian NLL (a variance per row): ∂/∂var with d²/v instead of d²/v²',
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'total += 0.5 * (<f64>K * logv64 + dq);',
+    replace: 'total += 0.5 * (logv64 + dq);',
+    description: 'gaussian NLL (a variance per row): log v counted once per row, not per element',
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'if (raw < 0) negative = true;\n      const v = max<f32>(raw, eps);\n      const r = <f32>1 / v;\n      // log v',
+    replace: 'const v = max<f32>(raw, eps);\n      const r = <f32>1 / v;\n      // log v',
+    description: 'gaussian NLL (a variance per row): a negative variance not flagged (silently clamped to eps)',
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'vneg = v128.or(vneg, f32x4.lt(vraw, f32x4.splat(0)));',
+    replace: 'vneg = f32x4.lt(vraw, f32x4.splat(0));',
+    description: 'gaussian NLL (SIMD, a variance per element): the negative flag keeps only the last vector',
+    tests: GAUSSIAN,
+  },
+  {
+    file: 'gaussian.ts',
+    find: 'if (out != 0) v128.store(at(out, j), f32x4.add(f32x4.mul(vhalf, vdqj), vlogc));',
+    replace: 'if (out != 0) v128.store(at(out, j), f32x4.add(vdqj, vlogc));',
+    description: "gaussian NLL (SIMD, a variance per row): 'none' values without the 1/2 on d²/v",
+    tests: GAUSSIAN,
+  },
+
   // ---- overlap.ts (Dice and Tversky) ----
   {
     file: 'overlap.ts',

@@ -41,12 +41,14 @@ const GROUPS = [
     // the losses added since (poisson, soft_margin) have suites of their own: a run without them left SoftMarginLoss's
     // plain-JS twin alive (14 mutants, each killed by test/soft-margin.test.ts by hand)
     // (and the accumulators' suites: Keras hinge's label rule is merged and restored by accumulator.state.test.ts)
-    tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts'],
+    tests: [...ERRORS, 'test/margin.*.test.ts', 'test/accumulator*.test.ts', 'test/probability.*.test.ts', 'test/keras3.test.ts', 'test/poisson.test.ts', 'test/soft-margin.test.ts', 'test/multilabel-soft-margin.test.ts'],
   },
   // the focal part (binary focal cross-entropy: declarations, binders, twin, Keras's moved axis)
   { mutate: 'src/losses/focal.ts,src/losses/focal.part.ts', tests: [...ERRORS, 'test/focal.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
   // the overlap part (Dice, Tversky: declarations, the axis geometry, tile blocks, the moved copy, streaming)
   { mutate: 'src/losses/overlap.ts,src/losses/overlap.part.ts', tests: [...ERRORS, 'test/overlap.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
+  // the gaussian part (GaussianNLLLoss: var's shapes, the blocks, the var gradient's accumulators, the negative flag)
+  { mutate: 'src/losses/gaussian.ts,src/losses/gaussian.part.ts,src/engines/blocks.ts', tests: [...ERRORS, 'test/gaussian-nll.test.ts', 'test/overlap.test.ts', 'test/wave3.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts', 'test/registry.test.ts'] },
   { mutate: 'src/losses/ctc.ts,src/losses/ctc.part.ts,src/engines/sequences.ts', tests: [...ERRORS, 'test/ctc.*.test.ts', 'test/out.engines.test.ts', 'test/accumulator*.test.ts'] },
   {
     // the engines and their tiling driver: every family's suites run them, on every path (tiles, forms, out, labels;

@@ -195,6 +195,11 @@ describe.each(IMPLEMENTATIONS)('gaussian_nll: $label', (impl) => {
     const neg = expectLossError(() => fl.loss('gaussian_nll')({ pred: [1, 2, 3], target: [0, 0, 0], var: [1, -0.5, 2] }), 'LABEL_OUT_OF_RANGE', 'negative');
     expect([neg.argument, neg.received]).toEqual(['var[1]', '-0.5']);
     expectLossError(() => fl.loss('gaussian_nll')({ pred: [[1, 2]], target: [[1, 2]], var: [-1] }), 'LABEL_OUT_OF_RANGE', 'negative row variance');
+    // in the first of several vectors of a variance per element (the SIMD body), and among variances broadcast
+    const nine = Float32Array.from({ length: 9 }, (_, i) => (i === 1 ? -2 : 1));
+    const wide = expectLossError(() => fl.loss('gaussian_nll')({ pred: new Float32Array(9), target: new Float32Array(9), var: nine }), 'LABEL_OUT_OF_RANGE', 'negative in a SIMD body');
+    expect(wide.argument).toBe('var[1]');
+    expectLossError(() => fl.loss('gaussian_nll')({ pred: { data: new Float32Array(18), shape: [2, 9] }, target: { data: new Float32Array(18), shape: [2, 9] }, var: { data: nine, shape: [1, 9] } }), 'LABEL_OUT_OF_RANGE', 'negative broadcast');
     expectLossError(() => fl.loss('gaussian_nll')({ pred: [1, 2], target: [1], var: 1 }), 'SHAPE_MISMATCH', 'target');
     expectLossError(() => fl.loss('gaussian_nll', { eps: -1 }), 'BAD_OPTION', 'eps');
     expectLossError(() => fl.loss('gaussian_nll', { full: 1 as never }), 'BAD_OPTION', 'full');
