@@ -13,7 +13,7 @@
 // `runSuite({ quick, log })` returns { markdown, targets } (a BENCHMARKS.md section); run directly, it prints the
 // markdown. --quick: 1/16 of the size, 3 rounds, 10 ms samples.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { PLAIN_PEERS } from './peers/plain_focal.mjs';
 import { plainRunner } from './peers/plain_remote.mjs';
-import { startPeer } from './peers/torch.mjs';
+import { evaluateTargets, startTorchPeers, suiteMarkdown, workloadTable } from './suite-kit.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -57,35 +57,6 @@ function reference({ pred, target }) {
   return s / pred.length;
 }
 
-async function startTorch(tmp, threads) {
-  const peer = await startPeer(join(HERE, 'peers', 'torch_focal.py'), threads === 'default' ? { threads: 'default' } : {});
-  if (!peer.request) return peer;
-  const { info, request } = peer;
-  const all = threads === 'default';
-  return {
-    info,
-    async load(key, arrays, shape) {
-      const path = join(tmp, `torch-${key}-${threads}.f32`);
-      arrays.forEach((a, i) => writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength), { flag: i === 0 ? 'w' : 'a' }));
-      await request({ cmd: 'load', key, path, n: arrays[0].length, count: arrays.length, shape });
-      rmSync(path);
-    },
-    runner(key) {
-      const req = { key, loss: 'focal' };
-      return {
-        key: all ? 'torch-default' : 'torch-1t',
-        peer: all ? `PyTorch ${info.torch} (its default, ${info.threads} threads)` : `PyTorch ${info.torch} (1 thread)`,
-        input: 'torch.from_numpy (in place)',
-        remote: {
-          check: async () => ({ value: (await request({ cmd: 'check', ...req })).value, grad: null }),
-          calibrate: async (targetS) => (await request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
-          sample: async (k) => (await request({ cmd: 'sample', ...req, k })).per_call_s,
-        },
-      };
-    },
-    close: peer.close,
-  };
-}
 
 /** The issue's targets: ratio = median(num) / median(den). */
 const TARGETS = [
@@ -94,23 +65,16 @@ const TARGETS = [
   { what: 'Float32Array faster than plain JS', num: 'plain-js', den: 'fastloss-simd/arrays', op: '>=', goal: 4 },
 ];
 
-const fmtTime = (s) => (!Number.isFinite(s) ? '—' : s < 1e-3 ? `${(s * 1e6).toPrecision(3)} µs` : s < 1 ? `${(s * 1e3).toPrecision(4)} ms` : `${s.toPrecision(4)} s`);
-const fmtRatio = (x) => (!Number.isFinite(x) ? '—' : x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
-
 export async function runSuite({ quick = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-focal-bench-'));
   const opts = quick ? { rounds: 3, sampleMs: 10, budgetS: 20 } : { rounds: 11, sampleMs: 20, budgetS: 60 };
-  const notes = [];
-  const torches = [];
+  let torches = [];
   try {
     const inst = { simd: await loadLosses({ build: 'simd', threads: 1 }), scalar: await loadLosses({ build: 'scalar', threads: 1 }) };
     const floorSum = await loadFloor(inst.simd.memory, tmp);
-    for (const threads of [1, 'default']) {
-      const t = await startTorch(tmp, threads);
-      if (t.note) notes.push(t.note);
-      else torches.push(t);
-    }
-    const machine = describeMachine({ torch: torches[0] ?? { note: notes[0] } });
+    const peers = await startTorchPeers(join(HERE, 'peers', 'torch_focal.py'), tmp);
+    torches = peers.torches;
+    const machine = describeMachine({ torch: torches[0] ?? { note: peers.notes[0] } });
     const n = quick ? 1 << 20 : 1 << 24;
     const title = `focal (torchvision sigmoid_focal_loss, mean) · ${n.toLocaleString('en-US')} elements · forward`;
     log('focal ...');
@@ -122,7 +86,7 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
       t.data.set(a);
       return t;
     });
-    for (const t of torches) await t.load('focal', [pred, target], [n]);
+    for (const t of torches) await t.load('focal', [pred, target], [[n], [n]]);
     const plain = await plainRunner({
       peer: 'plain JS (loop)',
       module: 'plain_focal.mjs',
@@ -150,60 +114,18 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
     }
     runners.push(plain.runner);
     runners.push({ key: 'floor/tensors', peer: 'floor (Σ a+b, AS SIMD)', input: 'fl.tensor (in place)', args: tensors, call: (t) => floorSum(n, t[0].byteOffset, t[1].byteOffset), check: () => ({ value: NaN, grad: null }) });
-    for (const t of torches) runners.push(t.runner('focal'));
+    for (const t of torches) runners.push(t.runner('focal', 'focal'));
     const rows = await measureWorkload(runners, { ...opts, log }).finally(plain.close);
-    const med = (key) => rows.find((r) => r.runner.key === key)?.median;
-    const targets = TARGETS.map((t) => {
-      const ratio = med(t.num) / med(t.den);
-      return { workload: title, what: t.what, goal: `${t.op === '<=' ? '≤' : '≥'} ${t.goal}×`, ratio, pass: Number.isFinite(ratio) && (t.op === '<=' ? ratio <= t.goal : ratio >= t.goal) };
-    });
+    const targets = evaluateTargets(title, TARGETS, rows);
     for (const t of tensors) t.free();
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    const head = ['peer', 'input', 'median', 'min', 'K × rounds', 'value rel. err', 'vs fastloss SIMD arrays', 'vs fastloss SIMD tensors', 'vs floor'];
-    const table = [
-      line(head),
-      line(head.map((_, i) => (i < 2 ? '---' : '---:'))),
-      ...rows.map((r) =>
-        line([
-          r.runner.peer,
-          r.runner.input,
-          fmtTime(r.median),
-          fmtTime(r.min),
-          `${r.k} × ${r.times.length}`,
-          r.runner.key === 'floor/tensors' ? '(Σ a+b)' : (Math.abs(r.value - ref) / Math.abs(ref)).toExponential(1),
-          fmtRatio(r.median / med('fastloss-simd/arrays')),
-          fmtRatio(r.median / med('fastloss-simd/tensors')),
-          fmtRatio(r.median / med('floor/tensors')),
-        ]),
-      ),
-    ].join('\n');
-    const markdown = [
-      `## Focal loss${quick ? ' (quick run: smaller sizes, 3 rounds; not the numbers to quote)' : ''}`,
-      '',
-      `Targets: ${targets.filter((t) => t.pass).length} of ${targets.length} met. Ratios of median times per call ("faster than X" = X ÷ fastloss).`,
-      '',
-      line(['workload', 'target', 'goal', 'measured', '']),
-      line(['---', '---', '---:', '---:', '---']),
-      ...targets.map((t) => line([t.workload, t.what, t.goal, fmtRatio(t.ratio), t.pass ? '✅ met' : '❌ missed'])),
-      '',
-      '### Where the time goes',
-      '',
+    const timeGoes = [
       '- Per four elements: one exp (XNNPACK rr2-p5) and one log1p for the exact BCE with logits, one division for',
       '  σ(x) and 1 - p_t (computed from e = exp(-|x|), not as 1 - p_t), and γ = 2 as a square (any other γ adds an',
-      '  exp and a log); the value and the gradient are separate calls to one out-of-line function per kind.',
+      '  exp and a log); f and f\' are inlined into each loop (one out-of-line copy per kind was 1.7x slower).',
       '- PyTorch runs torchvision\'s composition: eight elementwise operators, each a pass over 64 MiB with a',
       '  temporary of 64 MiB, then the mean.',
-      '',
-      `#### ${title}`,
-      '',
-      table,
-      '',
-      '### Machine',
-      '',
-      Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`).join('\n'),
-      ...(notes.length ? ['', ...notes.map((x) => `- note: ${x}`)] : []),
-      '',
-    ].join('\n');
+    ];
+    const markdown = suiteMarkdown({ heading: 'Focal loss', quick, targets, timeGoes, tables: workloadTable(title, rows, { ref }), machine, notes: peers.notes });
     return { markdown, targets };
   } finally {
     for (const t of torches) t.close?.();

@@ -15,7 +15,7 @@
 // `runSuite({ quick, log })` returns { markdown, targets } (a BENCHMARKS.md section); run directly, it prints the
 // markdown. --quick: 1/16 of the size, 3 rounds, 10 ms samples.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { PLAIN_PEERS } from './peers/plain_gaussian.mjs';
 import { plainRunner } from './peers/plain_remote.mjs';
-import { startPeer } from './peers/torch.mjs';
+import { evaluateTargets, startTorchPeers, suiteMarkdown, workloadTable } from './suite-kit.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -50,55 +50,19 @@ function reference(pred, target, variance, cols) {
   return s / pred.length;
 }
 
-async function startTorch(tmp, threads) {
-  const peer = await startPeer(join(HERE, 'peers', 'torch_gaussian.py'), threads === 'default' ? { threads: 'default' } : {});
-  if (!peer.request) return peer;
-  const { info, request } = peer;
-  const all = threads === 'default';
-  return {
-    info,
-    async load(key, arrays, shape, varShape) {
-      const path = join(tmp, `torch-${key}-${threads}.f32`);
-      arrays.forEach((a, i) => writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength), { flag: i === 0 ? 'w' : 'a' }));
-      await request({ cmd: 'load', key, path, n: arrays[0].length, count: arrays.length, shape, var_shape: varShape });
-      rmSync(path);
-    },
-    runner(key) {
-      const req = { key, loss: 'gaussian_nll' };
-      return {
-        key: all ? 'torch-default' : 'torch-1t',
-        peer: all ? `PyTorch ${info.torch} (its default, ${info.threads} threads)` : `PyTorch ${info.torch} (1 thread)`,
-        input: 'torch.from_numpy (in place)',
-        remote: {
-          check: async () => ({ value: (await request({ cmd: 'check', ...req })).value, grad: null }),
-          calibrate: async (targetS) => (await request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
-          sample: async (k) => (await request({ cmd: 'sample', ...req, k })).per_call_s,
-        },
-      };
-    },
-    close: peer.close,
-  };
-}
-
-const fmtTime = (s) => (!Number.isFinite(s) ? '—' : s < 1e-3 ? `${(s * 1e6).toPrecision(3)} µs` : s < 1 ? `${(s * 1e3).toPrecision(4)} ms` : `${s.toPrecision(4)} s`);
-const fmtRatio = (x) => (!Number.isFinite(x) ? '—' : x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
 
 export async function runSuite({ quick = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-gaussian-bench-'));
   const opts = quick ? { rounds: 3, sampleMs: 10, budgetS: 20 } : { rounds: 11, sampleMs: 20, budgetS: 60 };
-  const notes = [];
-  const torches = [];
-  const sections = [];
+  const tables = [];
   const targets = [];
+  let torches = [];
   try {
     const inst = { simd: await loadLosses({ build: 'simd', threads: 1 }), scalar: await loadLosses({ build: 'scalar', threads: 1 }) };
     const floorSum = await loadFloor(inst.simd.memory, tmp);
-    for (const threads of [1, 'default']) {
-      const t = await startTorch(tmp, threads);
-      if (t.note) notes.push(t.note);
-      else torches.push(t);
-    }
-    const machine = describeMachine({ torch: torches[0] ?? { note: notes[0] } });
+    const peers = await startTorchPeers(join(HERE, 'peers', 'torch_gaussian.py'), tmp);
+    torches = peers.torches;
+    const machine = describeMachine({ torch: torches[0] ?? { note: peers.notes[0] } });
     const rows = quick ? 1024 : 4096;
     const cols = quick ? 1024 : 4096;
     const shape = [rows, cols];
@@ -126,7 +90,7 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
       const vt = tensorOf(variance, w.varShape);
       const gradVar = inst.simd.tensor(w.varShape);
       const ref = reference(pred, target, variance, cols);
-      if (!w.grad) for (const t of torches) await t.load(w.key, [pred, target, variance], shape, w.varShape);
+      if (!w.grad) for (const t of torches) await t.load(w.key, [pred, target, variance], [shape, shape, w.varShape]);
       const runners = [];
       for (const [build, fl] of Object.entries(inst)) {
         const loss = fl.loss('gaussian_nll');
@@ -160,11 +124,10 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
         runners.push(plain.runner);
       }
       runners.push(floor);
-      if (!w.grad) for (const t of torches) runners.push(t.runner(w.key));
+      if (!w.grad) for (const t of torches) runners.push(t.runner(w.key, 'gaussian_nll'));
       const measured = await measureWorkload(runners, { ...opts, log }).finally(() => plain?.close());
       vt.free();
       gradVar.free();
-      const med = (key) => measured.find((r) => r.runner.key === key)?.median;
       const goals = w.grad
         ? []
         : [
@@ -172,60 +135,18 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
             { what: 'fl.tensor faster than PyTorch at its default threads', num: 'torch-default', den: 'fastloss-simd/tensors', op: '>=', goal: 1 },
             { what: 'Float32Array faster than plain JS', num: 'plain-js', den: 'fastloss-simd/arrays', op: '>=', goal: 2 },
           ];
-      for (const t of goals) {
-        const ratio = med(t.num) / med(t.den);
-        targets.push({ workload: w.title, what: t.what, goal: `${t.op === '<=' ? '≤' : '≥'} ${t.goal}×`, ratio, pass: Number.isFinite(ratio) && (t.op === '<=' ? ratio <= t.goal : ratio >= t.goal) });
-      }
-      const line = (cells) => `| ${cells.join(' | ')} |`;
-      const base = w.grad ? 'fastloss-simd/tensors' : 'fastloss-simd/arrays';
-      const head = ['peer', 'input', 'median', 'min', 'K × rounds', 'value rel. err', `vs fastloss SIMD ${w.grad ? 'tensors' : 'arrays'}`, 'vs fastloss SIMD tensors', 'vs floor'];
-      sections.push(
-        `#### ${w.title}`,
-        '',
-        line(head),
-        line(head.map((_, i) => (i < 2 ? '---' : '---:'))),
-        ...measured.map((r) =>
-          line([
-            r.runner.peer,
-            r.runner.input,
-            fmtTime(r.median),
-            fmtTime(r.min),
-            `${r.k} × ${r.times.length}`,
-            r.runner.key === 'floor/tensors' ? '(Σ a+b)' : (Math.abs(r.value - ref) / Math.abs(ref)).toExponential(1),
-            fmtRatio(r.median / med(base)),
-            fmtRatio(r.median / med('fastloss-simd/tensors')),
-            fmtRatio(r.median / med('floor/tensors')),
-          ]),
-        ),
-        '',
-      );
+      targets.push(...evaluateTargets(w.title, goals, measured));
+      tables.push(...workloadTable(w.title, measured, { ref, base: w.grad ? 'fastloss-simd/tensors' : 'fastloss-simd/arrays' }));
     }
     for (const t of [pt, tt, gradPred]) t.free();
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    const markdown = [
-      `## Gaussian NLL${quick ? ' (quick run: smaller sizes, 3 rounds; not the numbers to quote)' : ''}`,
-      '',
-      `Targets: ${targets.filter((t) => t.pass).length} of ${targets.length} met. Ratios of median times per call ("faster than X" = X ÷ fastloss).`,
-      '',
-      line(['workload', 'target', 'goal', 'measured', '']),
-      line(['---', '---', '---:', '---:', '---']),
-      ...targets.map((t) => line([t.workload, t.what, t.goal, fmtRatio(t.ratio), t.pass ? '✅ met' : '❌ missed'])),
-      '',
-      '### Where the time goes',
-      '',
+    const timeGoes = [
       '- A variance per element: per four elements a float32 log (XNNPACK\'s polynomial) and a division, over three',
       '  input streams. One variance per row: log v (f64) and 1/v once per row, then a subtraction and two multiplies',
       '  per element over two streams.',
       '- PyTorch: `gaussian_nll_loss` checks var (any(var < 0)), clones and clamps it, then four elementwise operators',
       '  and the mean, each a pass over 64 MiB with a temporary of 64 MiB.',
-      '',
-      ...sections,
-      '### Machine',
-      '',
-      Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`).join('\n'),
-      ...(notes.length ? ['', ...notes.map((x) => `- note: ${x}`)] : []),
-      '',
-    ].join('\n');
+    ];
+    const markdown = suiteMarkdown({ heading: 'Gaussian NLL', quick, targets, timeGoes, tables, machine, notes: peers.notes });
     return { markdown, targets };
   } finally {
     for (const t of torches) t.close?.();

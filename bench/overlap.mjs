@@ -15,7 +15,7 @@
 // `runSuite({ quick, log })` returns { markdown, targets } (a BENCHMARKS.md section); run directly, it prints the
 // markdown. --quick: 1/16 of the size, 3 rounds, 10 ms samples.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import { describeMachine } from './machine.mjs';
 import { measureWorkload } from './measure.mjs';
 import { PLAIN_PEERS } from './peers/plain_overlap.mjs';
 import { plainRunner } from './peers/plain_remote.mjs';
-import { startPeer } from './peers/torch.mjs';
+import { evaluateTargets, startTorchPeers, suiteMarkdown, workloadTable } from './suite-kit.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ALPHA = 0.3;
@@ -71,55 +71,19 @@ function reference(name, pred, target, samples) {
   return name === 'dice' ? 1 - (2 * tp) / (sy + sp + 1e-7) : total / samples;
 }
 
-async function startTorch(tmp, threads) {
-  const peer = await startPeer(join(HERE, 'peers', 'torch_overlap.py'), threads === 'default' ? { threads: 'default' } : {});
-  if (!peer.request) return peer;
-  const { info, request } = peer;
-  const all = threads === 'default';
-  return {
-    info,
-    async load(key, arrays, shape) {
-      const path = join(tmp, `torch-${key}-${threads}.f32`);
-      arrays.forEach((a, i) => writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength), { flag: i === 0 ? 'w' : 'a' }));
-      await request({ cmd: 'load', key, path, n: arrays[0].length, count: arrays.length, shape });
-      rmSync(path);
-    },
-    runner(key, loss) {
-      const req = { key, loss };
-      return {
-        key: all ? 'torch-default' : 'torch-1t',
-        peer: all ? `PyTorch ${info.torch} (its default, ${info.threads} threads)` : `PyTorch ${info.torch} (1 thread)`,
-        input: 'torch.from_numpy (in place)',
-        remote: {
-          check: async () => ({ value: (await request({ cmd: 'check', ...req })).value, grad: null }),
-          calibrate: async (targetS) => (await request({ cmd: 'calibrate', ...req, target_s: targetS })).k,
-          sample: async (k) => (await request({ cmd: 'sample', ...req, k })).per_call_s,
-        },
-      };
-    },
-    close: peer.close,
-  };
-}
-
-const fmtTime = (s) => (!Number.isFinite(s) ? '—' : s < 1e-3 ? `${(s * 1e6).toPrecision(3)} µs` : s < 1 ? `${(s * 1e3).toPrecision(4)} ms` : `${s.toPrecision(4)} s`);
-const fmtRatio = (x) => (!Number.isFinite(x) ? '—' : x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
 
 export async function runSuite({ quick = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'fastloss-overlap-bench-'));
   const opts = quick ? { rounds: 3, sampleMs: 10, budgetS: 20 } : { rounds: 11, sampleMs: 20, budgetS: 60 };
-  const notes = [];
-  const torches = [];
-  const sections = [];
+  const tables = [];
   const targets = [];
+  let torches = [];
   try {
     const inst = { simd: await loadLosses({ build: 'simd', threads: 1 }), scalar: await loadLosses({ build: 'scalar', threads: 1 }) };
     const floorSum = await loadFloor(inst.simd.memory, tmp);
-    for (const threads of [1, 'default']) {
-      const t = await startTorch(tmp, threads);
-      if (t.note) notes.push(t.note);
-      else torches.push(t);
-    }
-    const machine = describeMachine({ torch: torches[0] ?? { note: notes[0] } });
+    const peers = await startTorchPeers(join(HERE, 'peers', 'torch_overlap.py'), tmp);
+    torches = peers.torches;
+    const machine = describeMachine({ torch: torches[0] ?? { note: peers.notes[0] } });
     const shape = quick ? [4, 1, 512, 512] : [64, 1, 512, 512];
     const samples = shape[0];
     const n = shape.reduce((a, b) => a * b, 1);
@@ -131,7 +95,7 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
       return t;
     });
     const gradOut = inst.simd.tensor(shape);
-    for (const t of torches) await t.load('overlap', [pred, target], shape);
+    for (const t of torches) await t.load('overlap', [pred, target], [shape, shape]);
     const floor = { key: 'floor/tensors', peer: 'floor (Σ a+b, AS SIMD)', input: 'fl.tensor (in place)', args: tensors, call: (t) => floorSum(n, t[0].byteOffset, t[1].byteOffset), check: () => ({ value: NaN, grad: null }) };
     const workloads = [
       { name: 'dice', title: `dice (Keras Dice, axis null) · [${shape.join(', ')}] · forward`, options: {}, grad: false },
@@ -176,7 +140,6 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
       runners.push(floor);
       if (!w.grad) for (const t of torches) runners.push(t.runner('overlap', w.name));
       const rows = await measureWorkload(runners, { ...opts, log }).finally(() => plain?.close());
-      const med = (key) => rows.find((r) => r.runner.key === key)?.median;
       const goals = w.grad
         ? // two passes at least: the sums (reading pred and target: one floor), then a·y + b (reading target and
           // writing the gradient, a write costing about a read and a half here): about 2.5 floors
@@ -186,61 +149,19 @@ export async function runSuite({ quick = false, log = (m) => process.stderr.writ
             { what: 'fl.tensor faster than PyTorch (1 thread, Keras formula composed)', num: 'torch-1t', den: 'fastloss-simd/tensors', op: '>=', goal: 1 },
             { what: 'Float32Array faster than plain JS', num: 'plain-js', den: 'fastloss-simd/arrays', op: '>=', goal: 1 },
           ];
-      for (const t of goals) {
-        const ratio = med(t.num) / med(t.den);
-        targets.push({ workload: w.title, what: t.what, goal: `${t.op === '<=' ? '≤' : '≥'} ${t.goal}×`, ratio, pass: Number.isFinite(ratio) && (t.op === '<=' ? ratio <= t.goal : ratio >= t.goal) });
-      }
-      const line = (cells) => `| ${cells.join(' | ')} |`;
-      const base = w.grad ? 'fastloss-simd/tensors' : 'fastloss-simd/arrays';
-      const head = ['peer', 'input', 'median', 'min', 'K × rounds', 'value rel. err', `vs fastloss SIMD ${w.grad ? 'tensors' : 'arrays'}`, 'vs fastloss SIMD tensors', 'vs floor'];
-      sections.push(
-        `#### ${w.title}`,
-        '',
-        line(head),
-        line(head.map((_, i) => (i < 2 ? '---' : '---:'))),
-        ...rows.map((r) =>
-          line([
-            r.runner.peer,
-            r.runner.input,
-            fmtTime(r.median),
-            fmtTime(r.min),
-            `${r.k} × ${r.times.length}`,
-            r.runner.key === 'floor/tensors' ? '(Σ a+b)' : (Math.abs(r.value - ref) / Math.abs(ref)).toExponential(1),
-            fmtRatio(r.median / med(base)),
-            fmtRatio(r.median / med('fastloss-simd/tensors')),
-            fmtRatio(r.median / med('floor/tensors')),
-          ]),
-        ),
-        '',
-      );
+      targets.push(...evaluateTargets(w.title, goals, rows));
+      tables.push(...workloadTable(w.title, rows, { ref, base: w.grad ? 'fastloss-simd/tensors' : 'fastloss-simd/arrays' }));
     }
     for (const t of tensors) t.free();
     gradOut.free();
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    const markdown = [
-      `## Dice and Tversky${quick ? ' (quick run: smaller sizes, 3 rounds; not the numbers to quote)' : ''}`,
-      '',
-      `Targets: ${targets.filter((t) => t.pass).length} of ${targets.length} met. Ratios of median times per call ("faster than X" = X ÷ fastloss; "within" = fastloss ÷ floor).`,
-      '',
-      line(['workload', 'target', 'goal', 'measured', '']),
-      line(['---', '---', '---:', '---:', '---']),
-      ...targets.map((t) => line([t.workload, t.what, t.goal, fmtRatio(t.ratio), t.pass ? '✅ met' : '❌ missed'])),
-      '',
-      '### Where the time goes',
-      '',
-      '- One pass over pred and target: per four elements two loads, four widenings to f64 and six f64 adds and two',
-      '  multiplies (Σ y·p, Σ y, Σ p, each product exact in f64), in two independent chains. The gradient is a second',
-      '  pass (a·y + b per group, reading the target and writing the gradient) after the sums decide a and b.',
+    const timeGoes = [
+      '- One pass over pred and target: per 16 elements three two-level f32 trees (Σ y·p with the products rounded',
+      '  once, Σ y, Σ p), each widened once into f64 chains. The gradient is a second pass (a·y + b per group,',
+      '  reading the target and writing the gradient) after the sums decide a and b.',
       '- PyTorch composes Keras\'s formula: y·p, and for Tversky y·(1 - p) and (1 - y)·p, each a pass writing a',
       '  temporary of 64 MiB, then the sums.',
-      '',
-      ...sections,
-      '### Machine',
-      '',
-      Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`).join('\n'),
-      ...(notes.length ? ['', ...notes.map((x) => `- note: ${x}`)] : []),
-      '',
-    ].join('\n');
+    ];
+    const markdown = suiteMarkdown({ heading: 'Dice and Tversky', quick, targets, timeGoes, tables, machine, notes: peers.notes });
     return { markdown, targets };
   } finally {
     for (const t of torches) t.close?.();

@@ -45,6 +45,19 @@ export interface ReductionTerms {
   readonly divisor?: number;
 }
 
+/**
+ * The terms of `count` Keras per-sample values of `valuesShape`, weighted by `weighting` (src/reduction.ts
+ * kerasWeighting of the call's sampleWeight) or not. Broadcasting never reorders values, so as many weighted values
+ * as values means one weight each, in order: those go to the kernels as row factors (`weights`); weights that
+ * broadcast the values to more of them ([K, N] against [N]) are applied to the values (`broadcast`), as Keras
+ * multiplies and reduces the broadcast product.
+ */
+export function kerasTerms(count: number, valuesShape: readonly number[], weighting: KerasWeighting | null): ReductionTerms {
+  if (weighting === null) return { count, shape: valuesShape };
+  const oneEach = weighting.size === count;
+  return { count, shape: weighting.shape, weights: oneEach ? weighting.weights : null, broadcast: oneEach ? null : weighting, weightSum: weighting.weightSum };
+}
+
 /** d result / d value_i = scale · (rowScale?.[i] ?? 1): what a gradient kernel multiplies f' by. */
 export interface GradScale {
   readonly scale: number;

@@ -7,7 +7,7 @@ torchvision.ops.sigmoid_focal_loss (torchvision/ops/focal_loss.py, 0.14 to 0.28:
 torchvision writes it (the Debian torch 1.13 has no torchvision package), alpha 0.25, gamma 2, reduction 'mean'.
 """
 
-from torch_peer import serve, start
+from torch_peer import load_float32, serve, start
 
 np, torch, F = start()
 
@@ -23,18 +23,10 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
     return loss.mean()
 
 
-def load(req):
-    arr = np.fromfile(req["path"], dtype=np.float32)
-    n, count, shape = req["n"], req["count"], req["shape"]
-    if arr.size != n * count:
-        raise ValueError(f"expected {n * count} floats, got {arr.size}")
-    return [torch.from_numpy(arr[i * n:(i + 1) * n]).view(*shape) for i in range(count)]
-
-
 def make_call(tensors, req):
     x, t = tensors
     return (lambda: sigmoid_focal_loss(x, t).item()), None
 
 
 if __name__ == "__main__":
-    serve(load, make_call)
+    serve(load_float32, make_call)

@@ -1,27 +1,15 @@
 """PyTorch peer of bench/gaussian.mjs: the protocol and timing rules of torch_peer.py (forward only).
 
-Data arrives once per workload as a temporary raw float32 file holding `count` arrays of n floats each, wrapped
-zero-copy (torch.from_numpy): pred, target and var (var of pred's shape, or `var_n` floats: one per row). Load
-request: {"cmd": "load", "key", "path", "n", "count", "shape", "var_shape"}.
+Data arrives once per workload as a temporary raw float32 file holding the three arrays, wrapped
+zero-copy (torch.from_numpy): pred, target and var, each with its own shape (torch_peer.py load_float32). Load
+request: {"cmd": "load", "key", "path", "shapes"}.
 
 torch.nn.functional.gaussian_nll_loss (eps 1e-6, full False, reduction 'mean'): torch's own function.
 """
 
-from torch_peer import serve, start
+from torch_peer import load_float32, serve, start
 
 np, torch, F = start()
-
-
-def load(req):
-    arr = np.fromfile(req["path"], dtype=np.float32)
-    n, shape, var_shape = req["n"], req["shape"], req["var_shape"]
-    var_n = int(np.prod(var_shape))
-    if arr.size != 2 * n + var_n:
-        raise ValueError(f"expected {2 * n + var_n} floats, got {arr.size}")
-    pred = torch.from_numpy(arr[:n]).view(*shape)
-    target = torch.from_numpy(arr[n:2 * n]).view(*shape)
-    var = torch.from_numpy(arr[2 * n:]).view(*var_shape)
-    return [pred, target, var]
 
 
 def make_call(tensors, req):
@@ -30,4 +18,4 @@ def make_call(tensors, req):
 
 
 if __name__ == "__main__":
-    serve(load, make_call)
+    serve(load_float32, make_call)

@@ -11,7 +11,7 @@ The losses, composed as a PyTorch user would (torch 1.13 has no binary hinge and
   bpr               -F.logsigmoid(pos - neg).mean()
 """
 
-from torch_peer import serve, start
+from torch_peer import load_float32, serve, start
 
 np, torch, F = start()
 
@@ -21,14 +21,6 @@ LOSSES = {
     "cosine_embedding": lambda x1, x2, y: F.cosine_embedding_loss(x1, x2, y),
     "bpr": lambda pos, neg: -F.logsigmoid(pos - neg).mean(),
 }
-
-
-def load(req):
-    arr = np.fromfile(req["path"], dtype=np.float32)
-    n, count, shape = req["n"], req["count"], req["shape"]
-    if arr.size != n * count:
-        raise ValueError(f"expected {n * count} floats, got {arr.size}")
-    return [torch.from_numpy(arr[i * n:(i + 1) * n]).view(*shape) for i in range(count)]
 
 
 def make_call(tensors, req):
@@ -41,4 +33,4 @@ def make_call(tensors, req):
 
 
 if __name__ == "__main__":
-    serve(load, make_call)
+    serve(load_float32, make_call)

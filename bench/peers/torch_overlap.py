@@ -7,7 +7,7 @@ PyTorch has no Dice or Tversky loss: each is composed as a user writes Keras's f
 `dice`, `tversky`) in torch, Dice over every axis, Tversky per sample (dims 1, 2, 3) with alpha 0.3, beta 0.7.
 """
 
-from torch_peer import serve, start
+from torch_peer import load_float32, serve, start
 
 np, torch, F = start()
 
@@ -25,14 +25,6 @@ def tversky(y_pred, y_true, alpha=0.3, beta=0.7):
     return (1 - tp / (tp + alpha * fn + beta * fp + 1e-7)).mean()
 
 
-def load(req):
-    arr = np.fromfile(req["path"], dtype=np.float32)
-    n, count, shape = req["n"], req["count"], req["shape"]
-    if arr.size != n * count:
-        raise ValueError(f"expected {n * count} floats, got {arr.size}")
-    return [torch.from_numpy(arr[i * n:(i + 1) * n]).view(*shape) for i in range(count)]
-
-
 def make_call(tensors, req):
     x, t = tensors
     f = dice if req["loss"] == "dice" else tversky
@@ -40,4 +32,4 @@ def make_call(tensors, req):
 
 
 if __name__ == "__main__":
-    serve(load, make_call)
+    serve(load_float32, make_call)

@@ -1,5 +1,5 @@
 """The shared half of the PyTorch peers of `npm run bench` (torch_server.py, torch_crossentropy.py, torch_ctc.py,
-torch_margin.py): each is one long-lived child process spoken to in JSON lines on stdin/stdout, timing its own
+torch_margin.py, torch_focal.py, torch_overlap.py, torch_gaussian.py): each is one long-lived child process spoken to in JSON lines on stdin/stdout, timing its own
 calls with time.perf_counter by the rules of bench/measure.mjs: calibrate K calls per sample to at least the
 target time, then one sample of K calls per request, returned as seconds per call; the Node side interleaves
 those samples with the other peers' and takes median and min. torch runs with torch.set_num_threads(1), or
@@ -49,6 +49,25 @@ def start():
         except RuntimeError:
             pass
     return np, torch, F
+
+
+def load_float32(req):
+    """The arrays of a load request (the workload's float32 data, written once to a temporary raw file): {"path",
+    "n", "count", "shape"} holds `count` arrays of n floats, each viewed as `shape`; "shapes" (one per array)
+    instead gives each its own shape and size. Wrapped zero-copy with torch.from_numpy."""
+    import numpy as np
+    import torch
+
+    arr = np.fromfile(req["path"], dtype=np.float32)
+    shapes = req.get("shapes") or [req["shape"]] * req["count"]
+    sizes = [int(np.prod(s)) for s in shapes]
+    if arr.size != sum(sizes):
+        raise ValueError(f"expected {sum(sizes)} floats, got {arr.size}")
+    out, at = [], 0
+    for shape, size in zip(shapes, sizes):
+        out.append(torch.from_numpy(arr[at:at + size]).view(*shape))
+        at += size
+    return out
 
 
 def backward_call(f, leaf, *rest):

@@ -8,7 +8,7 @@
  */
 
 import { kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
-import { Reducer, type ReductionTerms } from '../reducer.js';
+import { kerasTerms, Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import type { KernelName } from '../kernels.js';
@@ -80,20 +80,9 @@ export function bindPairwiseLoss(spec: PairwiseLoss, runtime: Runtime, ctx: Loss
       if (!sameShape(a.shape, y.shape)) throw shapeMismatch(ctx, label, `${nameA}'s shape ${shapeString(a.shape)}`, y.shape);
       checkPlusMinusOne(y, where, label);
     }
-    let weights: Float32Array | null = null;
-    let weighting: KerasWeighting | null = null;
-    let weightSum: number | null = null;
-    let lossShape = a.shape;
-    if (keras && inputs.sampleWeight !== undefined) {
-      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx);
-      // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
-      if (w.size === a.size) weights = w.weights;
-      else weighting = w;
-      weightSum = w.weightSum;
-      lossShape = w.shape;
-    }
-    const terms = { count: a.size, shape: lossShape, weights, broadcast: weighting, weightSum };
-    return { a, b, y, n: a.size, shape: a.shape, lossShape, weights, weighting, terms };
+    const w = keras && inputs.sampleWeight !== undefined ? kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), a.shape, ctx) : null;
+    const terms = kerasTerms(a.size, a.shape, w);
+    return { a, b, y, n: a.size, shape: a.shape, lossShape: terms.shape, weights: terms.weights ?? null, weighting: terms.broadcast ?? null, terms };
   }
 
   const ins = (x: PairPrepared): (TileOperand | null)[] => [{ width: 'wide', input: x.a }, { width: 'wide', input: x.b }, x.y === null ? null : { width: 'wide', input: x.y }];

@@ -324,19 +324,18 @@ export function bindKerasCrossentropy(spec: KerasRowSpec, options: Readonly<Reco
   }
 
   function run(x: KerasCall, extra: { scale?: number; rowScale?: Float32Array | null; grad?: GradDestination | null; rows?: boolean }) {
-    if (spec.kernel !== undefined) {
-      const own = spec.kernel.params(x.geometry, x.pred);
-      return runRows(runtime, kernel, { where, geometry: x.geometry, pred: x.pred, target: x.target, p0: ls, p1: own.p1, extra: own.extra, weights: own.weights, ignore: ignoreClass ?? NO_IGNORE, ...extra });
-    }
+    // a kernel of its own (the categorical focal losses) brings its p1, fields and class weights; CCE's and SCCE's
+    // p1 is sparse: Σ w = C (no class weights), dense: TF's gradient
+    const own = spec.kernel?.params(x.geometry, x.pred);
     return runRows(runtime, kernel, {
       where,
       geometry: x.geometry,
       pred: x.pred,
       target: x.target,
       p0: ls,
-      p1: spec.sparse ? x.geometry.classes : 0, // sparse: Σ w = C (no class weights); dense: TF's gradient
       ignore: ignoreClass ?? NO_IGNORE,
-      ...(spec.sparse && fromLogits ? { js: sparseSoftmaxJs, jsBelow: ctx.jsBelow } : {}),
+      ...(own !== undefined ? { p1: own.p1, extra: own.extra, weights: own.weights } : { p1: spec.sparse ? x.geometry.classes : 0 }),
+      ...(own === undefined && spec.sparse && fromLogits ? { js: sparseSoftmaxJs, jsBelow: ctx.jsBelow } : {}),
       ...extra,
     });
   }

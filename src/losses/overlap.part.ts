@@ -17,7 +17,7 @@
 import { LossError } from '../errors.js';
 import type { LossContext } from '../options.js';
 import { kerasCommonShape, kerasWeighting, shapeMismatch, type Reduction } from '../reduction.js';
-import { Reducer, type ReductionTerms } from '../reducer.js';
+import { kerasTerms, Reducer, type ReductionTerms } from '../reducer.js';
 import { floatInput, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
 import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
@@ -85,13 +85,15 @@ export interface OverlapGroups {
   readonly valuesShape: readonly number[];
   /** The axes in the order the copy holds them (kept, then reduced), or null: no copy. */
   readonly permutation: readonly number[] | null;
+  /** Axis 0 is kept: one value per item of the batch (what an accumulator adds up). */
+  readonly keepsBatch: boolean;
 }
 
 /** The groups of `shape` under Keras's `axis` (null: every axis); a bad axis is BAD_OPTION. */
 export function overlapGroups(shape: readonly number[], axes: readonly number[] | null, ctx: LossContext): OverlapGroups {
   const rank = shape.length;
   const size = shapeSize(shape);
-  if (axes === null) return { O: 1, R: size, I: 1, groups: 1, valuesShape: [], permutation: null };
+  if (axes === null) return { O: 1, R: size, I: 1, groups: 1, valuesShape: [], permutation: null, keepsBatch: false };
   const reduced = new Array<boolean>(rank).fill(false);
   for (const a of axes) {
     const axis = a < 0 ? a + rank : a;
@@ -101,20 +103,21 @@ export function overlapGroups(shape: readonly number[], axes: readonly number[] 
   }
   const valuesShape = shape.filter((_, d) => !reduced[d]);
   const groups = shapeSize(valuesShape);
+  const keepsBatch = rank > 0 && !reduced[0];
   // the reduced axes that matter (size-1 axes group nothing): one run between kept axes, or not
   const first = reduced.findIndex((r, d) => r && shape[d] !== 1);
-  if (first < 0) return { O: groups, R: 1, I: 1, groups, valuesShape, permutation: null };
+  if (first < 0) return { O: groups, R: 1, I: 1, groups, valuesShape, permutation: null, keepsBatch };
   let last = first;
   for (let d = first; d < rank; d++) if (reduced[d] && shape[d] !== 1) last = d;
   const run = shape.every((n, d) => d < first || d > last || reduced[d] || n === 1);
-  const R = size === 0 ? shapeSize(shape.filter((_, d) => reduced[d])) : size / groups;
+  const R = shapeSize(shape.filter((_, d) => reduced[d]));
   if (!run) {
     const kept = shape.map((_, d) => d).filter((d) => !reduced[d]);
-    return { O: groups, R, I: 1, groups, valuesShape, permutation: [...kept, ...shape.map((_, d) => d).filter((d) => reduced[d])] };
+    return { O: groups, R, I: 1, groups, valuesShape, permutation: [...kept, ...shape.map((_, d) => d).filter((d) => reduced[d])], keepsBatch };
   }
   const O = shapeSize(shape.slice(0, first));
   const I = shapeSize(shape.slice(last + 1));
-  return { O, R, I, groups, valuesShape, permutation: null };
+  return { O, R, I, groups, valuesShape, permutation: null, keepsBatch };
 }
 
 function badAxis(ctx: LossContext, axes: readonly number[], expected: string): LossError {
@@ -177,13 +180,8 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
     const shape = kerasCommonShape(pred.shape, target.shape);
     if (shape === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)} (or one that differs by a trailing axis of 1)`, target.shape);
     const g = overlapGroups(shape, axes, ctx);
-    let terms: ReductionTerms = { count: g.groups, shape: g.valuesShape };
-    if (inputs.sampleWeight !== undefined) {
-      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), g.valuesShape, ctx);
-      const oneEach = w.size === g.groups && w.shape.length >= g.valuesShape.length;
-      terms = { ...terms, shape: w.shape, weights: oneEach ? w.weights : null, broadcast: oneEach ? null : w, weightSum: w.weightSum };
-    }
-    return { pred, target, shape, g, terms };
+    const weighting = inputs.sampleWeight === undefined ? null : kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), g.valuesShape, ctx);
+    return { pred, target, shape, g, terms: kerasTerms(g.groups, g.valuesShape, weighting) };
   }
 
   /** The inputs as the kernels read them: in place, or moved (a copy) when the reduced axes are not one run. */
@@ -193,6 +191,9 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
     const moved = (input: FloatInput): FloatInput => ({ shape: perm.map((d) => x.shape[d]!), size: input.size, ptr: -1, array: permuted(input.array, x.shape, perm) });
     return [moved(x.pred), moved(x.target)];
   }
+
+  /** The group of element e of the block [O, R, I] (the tiny-input paths'; the kernels walk blocks). */
+  const groupOf = (g: OverlapGroups, e: number) => Math.floor(e / (g.R * g.I)) * g.I + (e % g.I);
 
   /** TP, Y, P of every group: three planes of `groups` f64 each. */
   function sums(x: Prepared, p: FloatInput, t: FloatInput): Float64Array {
@@ -205,7 +206,7 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
       const pa = p.array;
       const ta = t.array;
       for (let e = 0; e < n; e++) {
-        const gi = Math.floor(e / (R * I)) * I + (e % I);
+        const gi = groupOf(x.g, e);
         const pe = Math.fround(pa[e]!);
         const te = Math.fround(ta[e]!);
         out[gi]! += pe * te;
@@ -260,7 +261,7 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
       const ta = t.array;
       const out = dest.array;
       for (let e = 0; e < n; e++) {
-        const gi = Math.floor(e / (R * I)) * I + (e % I);
+        const gi = groupOf(x.g, e);
         out[e] = coef[gi]! * Math.fround(ta[e]!) + coef[groups + gi]!;
       }
       return;
@@ -306,17 +307,13 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
   const stream = {
     update(inputs: Inputs): BatchStats {
       const x = prepare(inputs);
-      if (!keepsBatchAxis(x)) throw notStreamable(x);
+      if (!x.g.keepsBatch) throw notStreamable(x);
       const [p, t] = operands(x);
       const v = valuesOf(sums(x, p, t), x.g.groups);
       const sum = reducer.weightedSum(x.terms, Float32Array.from(v));
       return { ...reducer.stats(x.terms, sum), item: x.pred.shape.slice(1) };
     },
   };
-
-  function keepsBatchAxis(x: Prepared): boolean {
-    return axes !== null && x.shape.length > 0 && !axes.some((a) => (a < 0 ? a + x.shape.length : a) === 0);
-  }
 
   function notStreamable(x: Prepared): LossError {
     return new LossError({

@@ -10,7 +10,7 @@ import { LossError } from '../errors.js';
 import type { Runtime } from '../wasm.js';
 import type { Framework } from '../frameworks.js';
 import { shapeMismatch, type Reduction } from '../reduction.js';
-import { floatInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
+import { floatInput, JsArrayInput, sameShape, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BoundLoss, type GradOptions, type Inputs, type LossDefinition } from './definition.js';
 import { bindPairLoss, type JsPairKernels, type PairLoss } from '../engines/elementwise.js';
 
@@ -211,13 +211,19 @@ function bindMultilabelSoftMargin(o: Readonly<Record<string, unknown>>, runtime:
     def,
   );
 
-  /** The class axis: pred's last (checked here first: the rest, by the engine). */
-  function geometry(inputs: Inputs): { C: number; rows: number; shape: readonly number[]; rowShape: number[] } {
+  /**
+   * The class axis: pred's last (checked here first: the rest, by the engine), and the inputs the engine reads: pred
+   * as parsed here, so that it is not parsed twice (a foreign tensor downloaded, a narrow typed array converted
+   * again); number[] and nested arrays as given, whose parse is lazy and which the engine reads block by block.
+   */
+  function geometry(inputs: Inputs): { C: number; rows: number; shape: readonly number[]; rowShape: number[]; inputs: Inputs } {
     checkInputNames(inputs, def, where);
-    const shape = floatInput(inputs.pred, runtime, where, 'pred').shape;
+    const pred = floatInput(inputs.pred, runtime, where, 'pred');
+    const shape = pred.shape;
     if (shape.length === 0) throw shapeMismatch(ctx, 'pred', 'a tensor of rank >= 1 (its last axis holds the classes)', shape);
     const rowShape = shape.slice(0, -1);
-    return { C: shape[shape.length - 1]!, rows: rowShape.reduce((a, b) => a * b, 1), shape, rowShape };
+    const parsed = pred instanceof JsArrayInput ? inputs : { ...inputs, pred: { data: pred.array, shape } };
+    return { C: shape[shape.length - 1]!, rows: rowShape.reduce((a, b) => a * b, 1), shape, rowShape, inputs: parsed };
   }
 
   /** Per-sample values from the per-element ones: Σ over each row / C (f64), NaN for C = 0. */
@@ -237,16 +243,16 @@ function bindMultilabelSoftMargin(o: Readonly<Record<string, unknown>>, runtime:
     forward(inputs, extra) {
       if (extra !== undefined) throw refuseCallOptions(where, extra);
       const g = geometry(inputs);
-      const v = inner.forward(inputs);
+      const v = inner.forward(g.inputs);
       if (reduction === 'none') return perSample((v as OutputTensor).data as Float32Array, g);
       return reduction === 'sum' ? sumOver(v as number, g) : v;
     },
     withGrad(inputs, options?: GradOptions) {
       checkGradOptions(options, where);
       const g = geometry(inputs);
-      if (reduction === 'mean') return inner.withGrad(inputs, options);
+      if (reduction === 'mean') return inner.withGrad(g.inputs, options);
       if (reduction === 'sum') {
-        const r = inner.withGrad(inputs, options);
+        const r = inner.withGrad(g.inputs, options);
         const grad = r.grad.pred!.data as Float32Array;
         for (let i = 0; i < grad.length; i++) grad[i]! /= g.C;
         return { value: sumOver(r.value as number, g), grad: r.grad };
@@ -260,13 +266,13 @@ function bindMultilabelSoftMargin(o: Readonly<Record<string, unknown>>, runtime:
       }
       const spread = new Float32Array(g.rows * g.C);
       for (let r = 0; r < g.rows; r++) for (let c = 0; c < g.C; c++) spread[r * g.C + c] = (up === null ? 1 : up[r]!) / g.C;
-      const r = inner.withGrad(inputs, { ...(options?.out === undefined ? {} : { out: options.out }), gradOutput: { data: spread, shape: [...g.shape] } });
+      const r = inner.withGrad(g.inputs, { ...(options?.out === undefined ? {} : { out: options.out }), gradOutput: { data: spread, shape: [...g.shape] } });
       return { value: perSample((r.value as OutputTensor).data as Float32Array, g), grad: r.grad };
     },
     stream: {
       update(inputs, seen) {
         const g = geometry(inputs);
-        const stats = inner.stream.update(inputs, seen);
+        const stats = inner.stream.update(g.inputs, seen);
         return reduction === 'sum' ? { ...stats, sum: sumOver(stats.sum, g) } : stats;
       },
     },

@@ -14,7 +14,7 @@
  */
 
 import { kerasCommonShape, kerasWeighting, shapeMismatch, type KerasWeighting, type Reduction } from '../reduction.js';
-import { Reducer, type ReductionTerms } from '../reducer.js';
+import { kerasTerms, Reducer, type ReductionTerms } from '../reducer.js';
 import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
 import { floatInput, sameShape, shapeSize, shapeString, type FloatInput, type OutputTensor } from '../tensor.js';
 import type { Runtime } from '../wasm.js';
@@ -61,20 +61,9 @@ function bindKerasRowLoss(kernel: RowKernel, options: Readonly<Record<string, un
     if (common === null) throw shapeMismatch(ctx, 'target', `pred's shape ${shapeString(pred.shape)} (or one that differs by a trailing axis of 1)`, target.shape);
     checkAxis(axis, common.length, ctx);
     const geometry = axisGeometry(common, axis);
-    let weights: Float32Array | null = null;
-    let weighting: KerasWeighting | null = null;
-    let weightTotal: number | null = null;
-    let lossShape = geometry.rowShape;
-    if (inputs.sampleWeight !== undefined) {
-      const w = kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), geometry.rowShape, ctx);
-      // Broadcasting never reorders values: as many weighted values as values means one weight each, in order.
-      if (w.size === geometry.outer * geometry.inner) weights = w.weights;
-      else weighting = w;
-      weightTotal = w.weightSum;
-      lossShape = w.shape;
-    }
-    const terms = { count: geometry.outer * geometry.inner, shape: lossShape, weights, broadcast: weighting, weightSum: weightTotal };
-    return { pred, target, geometry, weights, weighting, lossShape, terms };
+    const w = inputs.sampleWeight === undefined ? null : kerasWeighting(floatInput(inputs.sampleWeight, runtime, where, 'sampleWeight'), geometry.rowShape, ctx);
+    const terms = kerasTerms(geometry.outer * geometry.inner, geometry.rowShape, w);
+    return { pred, target, geometry, weights: terms.weights ?? null, weighting: terms.broadcast ?? null, lossShape: terms.shape, terms };
   }
 
   /**
