@@ -2,14 +2,11 @@
 // is (a byte copy: TypedArray.prototype.set between equal element types is a memmove) and narrowed to float32
 // here, four lanes at a time, instead of element by element in JavaScript (a mixed-type TypedArray set).
 
+import { at64 } from "./inline/ptr";
+
 // @ts-ignore: decorator
 @inline function at32(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
-}
-
-// @ts-ignore: decorator
-@inline function at64(base: usize, i: i32): usize {
-  return base + (<usize>i << 3);
 }
 
 /**

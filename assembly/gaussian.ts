@@ -28,15 +28,10 @@
 import { vaccumulate, hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
 import { logf, vlog } from "./inline/exp";
 import { log64 } from "./inline/f64math";
-import { at } from "./inline/ptr";
+import { at, at64 } from "./inline/ptr";
 
 /** flags: gv holds f64 accumulators (var broadcast over K > 1), else float32 per element. */
 const GV_ACCUMULATE: i32 = 1;
-
-// @ts-ignore: decorator
-@inline function at64(base: usize, g: i32): usize {
-  return base + (<usize>g << 3);
-}
 
 /** The upstream factor of element j (1 without `up`). */
 // @ts-ignore: decorator

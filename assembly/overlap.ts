@@ -21,13 +21,7 @@
 // kernels on sub-blocks of one call's groups, so the planes' stride is the call's group count, not the block's.
 
 import { hsum_f64x2, vwiden_hi, vwiden_lo } from "./inline/hsum";
-import { at } from "./inline/ptr";
-
-/** The address of f64 element g of an array at byte offset `base`. */
-// @ts-ignore: decorator
-@inline function at64(base: usize, g: i32): usize {
-  return base + (<usize>g << 3);
-}
+import { at, at64 } from "./inline/ptr";
 
 /** TP, Y, P of one group of n contiguous elements (I = 1), added to the group's three accumulators. */
 // @ts-ignore: decorator

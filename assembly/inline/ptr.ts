@@ -1,8 +1,15 @@
-// The address of float32 (or int32) element i of an array at byte offset `base`: every kernel file's one helper.
+// The address of float32 (or int32) element i of an array at byte offset `base`: every kernel file's one helper
+// (and of a float64 element: at64).
 
 // @ts-ignore: decorator
 @inline export function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
+}
+
+/** The address of float64 element i (the f64 accumulators and coefficients some kernels keep in wasm memory). */
+// @ts-ignore: decorator
+@inline export function at64(base: usize, i: i32): usize {
+  return base + (<usize>i << 3);
 }
 
 /**
