@@ -14,6 +14,7 @@ import type { Runtime } from '../wasm.js';
 import { bindPairLoss, type JsPairKernels } from '../engines/elementwise.js';
 import { gradDestinations, writtenData } from '../engines/destinations.js';
 import { checkAxis, type RowGeometry } from '../engines/rows.js';
+import { permuted } from '../engines/permute.js';
 import type { ParamField } from '../engines/params.js';
 import { bindKerasCrossentropy } from './crossentropy.js';
 import { binderKey } from '../lazy-parts.js';
@@ -146,24 +147,6 @@ const torchFocal: Binder = (options, runtime, ctx, def) => {
 
 // ---- Keras's `axis` other than the last ----
 
-/** [outer, D, inner] → [outer, inner, D]: the axis of D moved last, as float32. */
-function moveAxisLast(src: ArrayLike<number>, outer: number, d: number, inner: number): Float32Array {
-  const out = new Float32Array(outer * d * inner);
-  for (let o = 0, k = 0; o < outer; o++) {
-    const base = o * d * inner;
-    for (let i = 0; i < inner; i++) for (let c = 0; c < d; c++) out[k++] = src[base + c * inner + i]!;
-  }
-  return out;
-}
-
-/** [outer, inner, D] → [outer, D, inner] into dst: the gradient back in pred's layout. */
-function moveLastAxisBack(src: Float32Array, dst: Float32Array, outer: number, d: number, inner: number): void {
-  for (let o = 0, k = 0; o < outer; o++) {
-    const base = o * d * inner;
-    for (let i = 0; i < inner; i++) for (let c = 0; c < d; c++) dst[base + c * inner + i] = src[k++]!;
-  }
-}
-
 interface Moved {
   /** The inputs with the axis moved last (pred and target copied; sampleWeight as given: the per-sample shape is the same). */
   readonly inputs: Inputs;
@@ -199,8 +182,8 @@ function movedAxis(bound: BoundLoss, axis: number, runtime: Runtime, ctx: LossCo
     const inner = shapeSize(common.slice(a + 1));
     const shape = [...common.slice(0, a), ...common.slice(a + 1), d];
     const moved: Record<string, unknown> = {
-      pred: { data: moveAxisLast(pred.array, outer, d, inner), shape },
-      target: { data: moveAxisLast(target.array, outer, d, inner), shape },
+      pred: { data: permuted(pred.array, [outer, d, inner], [0, 2, 1]), shape },
+      target: { data: permuted(target.array, [outer, d, inner], [0, 2, 1]), shape },
     };
     if (inputs.sampleWeight !== undefined) moved.sampleWeight = inputs.sampleWeight;
     return { inputs: moved, pred, target, axis: a, outer, d, inner };
@@ -212,7 +195,7 @@ function movedAxis(bound: BoundLoss, axis: number, runtime: Runtime, ctx: LossCo
     const dest = gradDestinations(options?.out, [{ name: 'pred', size: m.pred.size }], [m.pred, m.target], runtime, ctx).pred!;
     const inner = bound.withGrad(m.inputs, options?.gradOutput === undefined ? undefined : { gradOutput: options.gradOutput });
     const data = writtenData(runtime, dest, m.pred.size);
-    moveLastAxisBack(inner.grad.pred!.data as Float32Array, data, m.outer, m.d, m.inner);
+    permuted(inner.grad.pred!.data, [m.outer, m.inner, m.d], [0, 2, 1], data); // [outer, inner, D] back to [outer, D, inner]
     return { value: inner.value, grad: { pred: { data, shape: [...m.pred.shape] } } };
   }
   return {

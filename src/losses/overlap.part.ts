@@ -23,6 +23,7 @@ import type { Runtime } from '../wasm.js';
 import { gradDestinations, writtenData, type GradDestination } from '../engines/destinations.js';
 import { flat, tile } from '../engines/tiling.js';
 import { forBlocksOf } from '../engines/blocks.js';
+import { inversePermutation, permuted } from '../engines/permute.js';
 import { binderKey } from '../lazy-parts.js';
 import { checkGradOptions, checkInputNames, refuseCallOptions, type BatchStats, type BoundLoss, type GradOptions, type GradResult, type Inputs, type LossDefinition } from './definition.js';
 import type { Binder, PartCode } from './part-code.js';
@@ -128,32 +129,6 @@ function badAxis(ctx: LossContext, axes: readonly number[], expected: string): L
     expected,
     received: axes.length === 1 ? String(axes[0]) : `[${axes.join(', ')}]`,
   });
-}
-
-/** `x` (of `shape`) with its axes in the order `perm`, as float32. */
-function permuted(x: ArrayLike<number>, shape: readonly number[], perm: readonly number[]): Float32Array {
-  const rank = shape.length;
-  const out = new Float32Array(shapeSize(shape));
-  const strides = new Array<number>(rank);
-  for (let d = rank - 1, s = 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d]!;
-  }
-  // walk the moved copy in order; `at` is the element of the original it holds
-  const dims = perm.map((d) => shape[d]!);
-  const steps = perm.map((d) => strides[d]!);
-  const coord = new Array<number>(rank).fill(0);
-  let at = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = x[at]!;
-    for (let k = rank - 1; k >= 0; k--) {
-      at += steps[k]!;
-      if (++coord[k]! < dims[k]!) break;
-      at -= steps[k]! * coord[k]!;
-      coord[k] = 0;
-    }
-  }
-  return out;
 }
 
 // ---- the engine ----
@@ -296,8 +271,7 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
       // the gradient of the moved copy, moved back into the destination
       const moved: GradDestination = { array: new Float32Array(x.pred.size), ptr: -1 };
       gradient(x, t, coef, moved);
-      const back = permuted(moved.array, perm.map((d) => x.shape[d]!), inverseOf(perm));
-      writtenData(runtime, dest, x.pred.size).set(back);
+      permuted(moved.array, perm.map((d) => x.shape[d]!), inversePermutation(perm), writtenData(runtime, dest, x.pred.size));
     }
     return { value: reduce(x, valuesOf(s, groups)), grad: { pred: { data: writtenData(runtime, dest, x.pred.size), shape: [...x.pred.shape] } } };
   }
@@ -326,12 +300,6 @@ function bindOverlap(math: OverlapMath, options: Readonly<Record<string, unknown
   }
 
   return { forward, withGrad, stream };
-}
-
-function inverseOf(perm: readonly number[]): number[] {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((d, k) => (inv[d] = k));
-  return inv;
 }
 
 const kerasDice: Binder = (options, runtime, ctx, def) => bindOverlap(DICE, options, runtime, ctx, def);
